@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, AuditLog, Centre, Location, User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    fieldsets = (*BaseUserAdmin.fieldsets, ("Kypseli", {"fields": ("phone", "language")}))
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "address", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+
+@admin.register(Centre)
+class CentreAdmin(admin.ModelAdmin):
+    pass
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(admin.ModelAdmin):
+    """Readable, never editable."""
+
+    list_display = ["at", "username", "role", "action", "content_type", "object_repr"]
+    list_filter = ["action", "role", "content_type"]
+    search_fields = ["username", "object_repr"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # tokens are created in the app or with manage.py create_api_token

@@ -1,0 +1,49 @@
+"""Demo data for every app, loaded once (running it again changes nothing).
+
+Each app may have a `demo.py` module with `load(ctx)`; they run in INSTALLED_APPS order, so an
+app's demo may use what the apps before it created. Passwords are random and printed once.
+"""
+
+import importlib
+import random
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+@dataclass
+class DemoContext:
+    stdout: object
+    rng: random.Random
+    logins: list = field(default_factory=list)
+
+    def say(self, text):
+        self.stdout.write(text)
+
+
+class Command(BaseCommand):
+    help = "Load realistic demo data (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed for names and figures.")
+
+    def handle(self, *args, seed, **options):
+        ctx = DemoContext(stdout=self.stdout, rng=random.Random(seed))  # noqa: S311 - not security
+        for config in apps.get_app_configs():
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(ctx)
+        if ctx.logins:
+            self.stdout.write(self.style.SUCCESS("\nDemo logins (shown only now; passwords are random):"))
+            for role, username, password in ctx.logins:
+                self.stdout.write(f"  {role:<12} {username:<14} {password}")
+        else:
+            self.stdout.write("Demo data already loaded; the demo logins were printed on the first run.")
+            self.stdout.write("New password for a demo user: .venv/bin/python manage.py changepassword USERNAME")

@@ -1,0 +1,166 @@
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .text import search_key
+
+
+class User(AbstractUser):
+    """A person who signs in: staff, the coordinator, or a volunteer at a table."""
+
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def role(self):
+        from .roles import role_of
+
+        return role_of(self)
+
+
+class Centre(models.Model):
+    """The centre's public details, edited by the coordinator; one row only (pk=1)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phones = models.CharField(_("phone numbers"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    coordinator_name = models.CharField(_("coordinator"), max_length=120, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="centre/", blank=True)
+    funding_notice = models.TextField(_("funding notice"), blank=True)
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centre")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="centre_single_row")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        """The centre's details; an unsaved placeholder until the coordinator fills them in."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, name=str(_("Community Centre")))
+
+
+class Location(models.Model):
+    """A site of the centre or a store room: stock, days, shifts and events happen here."""
+
+    class Kind(models.TextChoices):
+        SITE = "site", _("Site")
+        BRANCH = "branch", _("Branch")
+        STORE = "store", _("Store room")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SITE)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    opening_hours = models.CharField(_("opening hours"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(f"{self.name} {self.address}")
+        super().save(*args, **kwargs)
+
+
+class AuditLog(models.Model):
+    """Who created, changed, deleted or viewed which record, when and in which role. Append-only."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        VIEW = "view", _("viewed")
+        EXPORT = "export", _("exported")
+        LOGIN = "login", _("signed in")
+        LOGOUT = "logout", _("signed out")
+        LOGIN_FAILED = "login_failed", _("failed sign-in")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    role = models.CharField(_("role"), max_length=20, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("record type"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    object_id = models.CharField(_("record id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    path = models.CharField(_("page"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Audit log entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Audit log entries are never deleted.")
+
+
+class ApiToken(models.Model):
+    """A device's bearer token. Only a hash is stored; the token itself is shown once."""
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(_("device or purpose"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, db_index=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        # Tokens carry 256 random bits, so a fast hash is enough (no brute force is possible).
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,76 @@
+"""Every write that core owns: one function per action, in a transaction, audited."""
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from .audit import audit, model_changes, snapshot
+from .models import ApiToken, AuditLog, Centre, Location
+
+TOKEN_BYTES = 32
+
+
+@transaction.atomic
+def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns (token row, the secret). The secret is never stored."""
+    key = "kyp_" + secrets.token_urlsafe(TOKEN_BYTES)
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[4:4 + ApiToken.PREFIX_LENGTH], key_hash=ApiToken.hash_key(key),
+        created_by=created_by,
+    )
+    audit(AuditLog.Action.CREATE, token, user=created_by)
+    return token, key
+
+
+def user_for_token(key: str):
+    """The active user a bearer token belongs to, or None. Touches last_used at most once a minute."""
+    if not key:
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, by) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit(AuditLog.Action.CHANGE, token, changes={"revoked": ["", str(token.revoked_at)]}, user=by)
+
+
+LOCATION_FIELDS = ["name", "kind", "address", "phone", "opening_hours", "is_active"]
+
+
+@transaction.atomic
+def save_location(location: Location, *, by) -> Location:
+    """Create or update a location (form data already on the instance)."""
+    creating = location.pk is None
+    before = {} if creating else snapshot(Location.objects.get(pk=location.pk), LOCATION_FIELDS)
+    location.save()
+    changes = model_changes(before, snapshot(location, LOCATION_FIELDS))
+    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, location, changes=changes, user=by)
+    return location
+
+
+CENTRE_FIELDS = ["name", "short_name", "address", "phones", "email", "opening_hours", "coordinator_name",
+                 "funding_notice"]
+
+
+@transaction.atomic
+def save_centre(centre: Centre, *, by) -> Centre:
+    existing = Centre.objects.filter(pk=1).first()
+    before = snapshot(existing, CENTRE_FIELDS) if existing else {}
+    centre.save()
+    audit(AuditLog.Action.CHANGE if existing else AuditLog.Action.CREATE, centre,
+          changes=model_changes(before, snapshot(centre, CENTRE_FIELDS)), user=by)
+    return centre

@@ -1,0 +1,75 @@
+"""Greek-aware search keys.
+
+People type names with or without accents, in capitals, or in Latin letters ("Παπαδόπουλος",
+"ΠΑΠΑΔΟΠΟΥΛΟΣ", "papadopoulos"). `search_key` maps all of them to one plain, lower-case Latin
+form that is stored beside the record (an indexed column) and compared with the key of what the
+user typed. It is deliberately forgiving: Greek vowels that sound alike (η, ι, υ, ει, οι) collapse
+to "i", ω and ο to "o", double letters to one, and the usual Greeklish spellings (ou/u, ph/f,
+ch/h, mp/b, nt/d, gg/ng) meet their Greek originals. A search may find a few extra names; it never
+misses one spelled the other way.
+"""
+
+import re
+import unicodedata
+
+# Greek digraphs first (on accent-free, lower-case text), then single letters.
+_GREEK_DIGRAPHS = [
+    ("ου", "u"), ("αι", "e"), ("ει", "i"), ("οι", "i"), ("υι", "i"),
+    ("μπ", "b"), ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"), ("γχ", "nh"),
+    ("αυ", "av"), ("ευ", "ev"), ("ηυ", "iv"),
+]
+_GREEK_LETTERS = {
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
+    "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
+    "ς": "s", "τ": "t", "υ": "i", "φ": "f", "χ": "h", "ψ": "ps", "ω": "o",
+}
+# Latin spellings reduced to the same form ("ou" before "u", "ch" before "h" and so on).
+_LATIN_RULES = [
+    ("ou", "u"), ("ph", "f"), ("ch", "h"), ("kh", "h"), ("ks", "x"), ("ai", "e"), ("ei", "i"),
+    ("oi", "i"), ("mp", "b"), ("mb", "b"), ("nt", "d"), ("gk", "g"), ("gg", "ng"), ("y", "i"), ("w", "o"),
+    ("c", "k"), ("j", "i"), ("q", "k"),
+]
+_GREEK_DIGRAPH_RE = re.compile("|".join(d for d, _ in _GREEK_DIGRAPHS))
+_GREEK_DIGRAPH_MAP = dict(_GREEK_DIGRAPHS)
+_LATIN_RE = re.compile("|".join(d for d, _ in _LATIN_RULES))
+_LATIN_MAP = dict(_LATIN_RULES)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_DOUBLES = re.compile(r"([a-z])\1+")
+
+
+def strip_accents(text: str) -> str:
+    """Remove accents and diaeresis: "Παπαδόπουλος" -> "Παπαδοπουλος"."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _word_key(word: str) -> str:
+    word = _GREEK_DIGRAPH_RE.sub(lambda m: _GREEK_DIGRAPH_MAP[m.group(0)], word)
+    word = "".join(_GREEK_LETTERS.get(ch, ch) for ch in word)
+    word = _LATIN_RE.sub(lambda m: _LATIN_MAP[m.group(0)], word)
+    word = _NON_WORD.sub("", word)
+    return _DOUBLES.sub(r"\1", word)
+
+
+def search_key(text: str | None) -> str:
+    """The search form of a text: words separated by single spaces, ASCII only."""
+    if not text:
+        return ""
+    plain = strip_accents(str(text)).casefold()
+    words = (_word_key(w) for w in re.split(r"[\s,.;:/\-_'()\"]+", plain))
+    return " ".join(w for w in words if w)
+
+
+def search_terms(query: str | None) -> list[str]:
+    """The keys of each word typed in a search box, longest first (most selective)."""
+    return sorted(set(search_key(query).split()), key=len, reverse=True)
+
+
+def filter_by_search(queryset, query: str | None, field: str = "search_text"):
+    """Keep the rows whose search column contains every word typed (in any order).
+
+    On PostgreSQL a trigram index (see core.migration_ops.TrigramIndex) serves these lookups.
+    """
+    for term in search_terms(query):
+        queryset = queryset.filter(**{f"{field}__contains": term})
+    return queryset

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("locations/", views.LocationListView.as_view(), name="locations"),
+    path("locations/new/", views.location_edit, name="location_new"),
+    path("locations/<int:pk>/", views.location_edit, name="location_edit"),
+    path("audit/", views.AuditLogView.as_view(), name="audit_log"),
+    path("centre/", views.centre_edit, name="centre"),
+    path("api-tokens/", views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+]

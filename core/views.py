@@ -1,0 +1,107 @@
+from django.apps import apps
+from django.contrib import messages
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .filters import AuditLogFilter, LocationFilter
+from .forms import ApiTokenForm, CentreForm, LocationForm
+from .models import ApiToken, AuditLog, Centre, Location
+from .roles import COORDINATOR, STAFF, role_of, role_required
+from .tables import ApiTokenTable, AuditLogTable, LocationTable
+from .views_base import FilteredTableView
+
+
+def home(request):
+    """The public front page, or the signed-in user's own home page for their role."""
+    if not request.user.is_authenticated:
+        return render(request, "core/public_home.html")
+    role = role_of(request.user)
+    panels = []
+    for config in apps.get_app_configs():
+        provider = getattr(config, "home_panels", None)
+        if provider is not None:
+            panels.extend(provider(request, role))
+    return render(request, "core/home.html", {"role": role, "panels": panels})
+
+
+def health(request):
+    """For the reverse proxy and monitoring: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+class LocationListView(FilteredTableView):
+    model = Location
+    table_class = LocationTable
+    filterset_class = LocationFilter
+    roles = (STAFF,)
+    template_name = "core/locations.html"
+
+    @property
+    def title(self):
+        return _("Locations")
+
+
+@role_required(STAFF)
+def location_edit(request, pk=None):
+    location = get_object_or_404(Location, pk=pk) if pk else Location()
+    form = LocationForm(request.POST or None, instance=location)
+    if request.method == "POST" and form.is_valid():
+        services.save_location(form.save(commit=False), by=request.user)
+        messages.success(request, _("The location was saved."))
+        return redirect("core:locations")
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Edit location") if pk else _("New location"),
+        "back_url": "core:locations",
+    })
+
+
+class AuditLogView(FilteredTableView):
+    model = AuditLog
+    table_class = AuditLogTable
+    filterset_class = AuditLogFilter
+    roles = (COORDINATOR,)
+
+    def get_queryset(self):
+        return AuditLog.objects.select_related("content_type")
+
+    @property
+    def title(self):
+        return _("Audit log")
+
+
+@role_required(COORDINATOR)
+def centre_edit(request):
+    centre = Centre.current()
+    form = CentreForm(request.POST or None, request.FILES or None, instance=centre)
+    if request.method == "POST" and form.is_valid():
+        services.save_centre(form.save(commit=False), by=request.user)
+        messages.success(request, _("The centre's details were saved."))
+        return redirect("core:centre")
+    return render(request, "core/form.html", {"form": form, "title": _("Centre details"), "multipart": True})
+
+
+@role_required(COORDINATOR)
+def api_tokens(request):
+    form = ApiTokenForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.create_api_token(
+            form.cleaned_data["user"], form.cleaned_data["name"], created_by=request.user
+        )
+        form = ApiTokenForm()
+    table = ApiTokenTable(ApiToken.objects.select_related("user"), request=request)
+    return render(request, "core/api_tokens.html", {"form": form, "table": table, "new_key": new_key})
+
+
+@require_POST
+@role_required(COORDINATOR)
+def api_token_revoke(request, pk):
+    services.revoke_api_token(get_object_or_404(ApiToken, pk=pk), by=request.user)
+    messages.success(request, _("The token was revoked."))
+    return redirect("core:api_tokens")

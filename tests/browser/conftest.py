@@ -1,0 +1,104 @@
+"""Browser tests: Playwright drives Debian's Chromium (/usr/bin/chromium) against live_server.
+
+No browser is downloaded: the executable path is set, and a missing Chromium fails the tests with
+the command that installs it. `axe_check(page)` runs axe-core (npm registry, node_modules) on the
+page and fails on serious or critical violations.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_context(browser, live_server):
+    """A cheap phone: small screen, touch."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="el-GR", viewport={"width": 360, "height": 740},
+        is_mobile=True, has_touch=True, device_scale_factor=2,
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    yield page
+    page.close()
+
+
+@pytest.fixture
+def login_as(context, live_server):
+    """Sign a user in by giving the browser a session cookie (the login form has its own test)."""
+
+    def login(user, ctx=None):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        (ctx or context).add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                                       "url": live_server.url}])
+        return user
+
+    return login
+
+
+@pytest.fixture
+def axe_check():
+    """Run axe-core on the current page; fail on serious or critical violations."""
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} missing: run `npm ci` (make install does).")
+    source = AXE_JS.read_text()
+
+    def check(page, *, context_selector=None):
+        page.add_script_tag(content=source)
+        result = page.evaluate(
+            "async (sel) => await axe.run(sel ? document.querySelector(sel) : document, "
+            "{resultTypes: ['violations']})",
+            context_selector,
+        )
+        bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        summary = "\n".join(
+            f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in bad
+        )
+        assert not bad, f"axe-core found serious/critical violations on {page.url}:\n{summary}"
+        return result
+
+    return check

@@ -1,0 +1,152 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from core.models import AuditLog, Location
+from core.roles import has_role, role_of
+from core.selectors import audit_entries_for
+
+
+@pytest.mark.django_db
+def test_groups_exist_with_their_permissions():
+    coordinator = Group.objects.get(name="coordinator")
+    staff = Group.objects.get(name="staff")
+    volunteer = Group.objects.get(name="volunteer")
+    assert coordinator.permissions.filter(codename="view_auditlog").exists()
+    assert not staff.permissions.filter(codename="view_auditlog").exists()
+    assert staff.permissions.filter(codename="change_location").exists()
+    assert not volunteer.permissions.filter(codename="change_location").exists()
+
+
+def test_role_of_each_user(coordinator, staff_user, volunteer_user, django_user_model):
+    assert role_of(coordinator) == "coordinator"
+    assert role_of(staff_user) == "staff"
+    assert role_of(volunteer_user) == "volunteer"
+    nobody = django_user_model.objects.create_user("nobody", password="x-long-password-1")
+    assert role_of(nobody) == ""
+    assert has_role(coordinator, "staff"), "the coordinator may do what staff may"
+    assert not has_role(staff_user, "coordinator")
+    assert not has_role(volunteer_user, "staff")
+
+
+def test_public_home_needs_no_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("login") in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "allowed"),
+    [
+        ("core:locations", {"coordinator", "staff"}),
+        ("core:location_new", {"coordinator", "staff"}),
+        ("core:audit_log", {"coordinator"}),
+        ("core:api_tokens", {"coordinator"}),
+        ("core:centre", {"coordinator"}),
+    ],
+)
+def test_each_role_reaches_only_its_pages(client, coordinator, staff_user, volunteer_user, url_name, allowed):
+    url = reverse(url_name)
+    assert client.get(url).status_code == 302, "anonymous users are sent to the login page"
+    for user in (coordinator, staff_user, volunteer_user):
+        client.force_login(user)
+        expected = 200 if role_of(user) in allowed else 403
+        assert client.get(url).status_code == expected, (user.username, url)
+
+
+def test_volunteer_navigation_shows_no_office_pages(volunteer_client):
+    html = volunteer_client.get("/").content.decode()
+    assert reverse("core:audit_log") not in html
+    assert reverse("core:locations") not in html
+
+
+def test_staff_create_and_edit_location_is_audited(staff_client, staff_user):
+    response = staff_client.post(reverse("core:location_new"), {
+        "name": "Αποθήκη Β", "kind": "store", "address": "Δράμα", "phone": "", "opening_hours": "",
+        "is_active": "on",
+    })
+    assert response.status_code == 302
+    location = Location.objects.get(name="Αποθήκη Β")
+    staff_client.post(reverse("core:location_edit", args=[location.pk]), {
+        "name": "Αποθήκη Β", "kind": "store", "address": "Κάτω Δράμα", "is_active": "on",
+    })
+    entries = audit_entries_for(location).order_by("id")
+    assert [e.action for e in entries] == ["create", "change"]
+    assert entries[1].changes["address"] == ["Δράμα", "Κάτω Δράμα"]
+    assert entries[1].username == staff_user.username and entries[1].role == "staff"
+
+
+def test_bad_location_input_gets_a_message_not_a_500(staff_client):
+    response = staff_client.post(reverse("core:location_new"), {"name": "", "kind": "nonsense"})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert Location.objects.count() == 0
+
+
+def test_list_exports_csv_and_xlsx(staff_client):
+    Location.objects.create(name="Παράρτημα Ρομά")
+    csv = staff_client.get(reverse("core:locations") + "?_export=csv")
+    assert csv.status_code == 200 and "Παράρτημα Ρομά" in csv.content.decode("utf-8")
+    xlsx = staff_client.get(reverse("core:locations") + "?_export=xlsx")
+    assert xlsx.status_code == 200
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert "Παράρτημα Ρομά" in [c.value for c in sheet["A"]]
+    assert AuditLog.objects.filter(action="export").count() == 2
+
+
+def test_audit_log_is_readable_filterable_and_never_editable(coordinator_client, coordinator):
+    Location.objects.create(name="Χ")
+    from core.audit import audit
+
+    audit(AuditLog.Action.VIEW, Location.objects.get(), user=coordinator)
+    response = coordinator_client.get(reverse("core:audit_log") + "?action=view")
+    assert response.status_code == 200 and "Χ" in response.content.decode()
+    entry = AuditLog.objects.get(action="view")
+    entry.object_repr = "changed"
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
+
+
+def test_login_and_failed_login_are_audited_and_throttled(client, staff_user, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": "staff1", "password": "wrong"})
+    assert AuditLog.objects.filter(action="login_failed").count() >= 3
+    # Locked out now, even with the right password.
+    response = client.post(reverse("login"), {"username": "staff1", "password": "correct-horse-battery-9"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_with_right_password_signs_in(client, staff_user):
+    response = client.post(reverse("login"), {"username": "staff1", "password": "correct-horse-battery-9"})
+    assert response.status_code == 302
+    assert AuditLog.objects.filter(action="login", username="staff1").exists()
+
+
+def test_idle_session_expires(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_password_reset_sends_an_email(client, staff_user, mailoutbox):
+    client.post(reverse("password_reset"), {"email": staff_user.email})
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_language_switch_to_english_and_back(client, db):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert 'lang="en"' in response.content.decode()
+    response = client.post(reverse("set_language"), {"language": "el", "next": "/"}, follow=True)
+    assert 'lang="el"' in response.content.decode()
+
+
+def test_health_answers(client, db):
+    assert client.get(reverse("core:health")).json() == {"status": "ok"}
