@@ -150,3 +150,28 @@ def test_language_switch_to_english_and_back(client, db):
 
 def test_health_answers(client, db):
     assert client.get(reverse("core:health")).json() == {"status": "ok"}
+
+
+def test_coordinator_creates_an_account_with_a_role_and_changes_it(coordinator_client, django_user_model):
+    response = coordinator_client.post(reverse("core:user_new"), {
+        "username": "eleni", "first_name": "Ελένη", "last_name": "Σαλή", "email": "eleni@example.org",
+        "phone": "", "language": "el", "is_active": "on", "role": "volunteer",
+    })
+    assert response.status_code == 302
+    eleni = django_user_model.objects.get(username="eleni")
+    assert role_of(eleni) == "volunteer" and not eleni.has_usable_password()
+    coordinator_client.post(reverse("core:user_edit", args=[eleni.pk]), {
+        "username": "eleni", "first_name": "Ελένη", "last_name": "Σαλή", "email": "eleni@example.org",
+        "language": "el", "is_active": "on", "role": "staff",
+    })
+    eleni = django_user_model.objects.get(username="eleni")
+    assert list(eleni.groups.values_list("name", flat=True)) == ["staff"]
+    change = audit_entries_for(eleni).filter(action="change").get()
+    assert change.changes["role"] == ["volunteer", "staff"]
+    listing = coordinator_client.get(reverse("core:users") + "?groups__name=staff").content.decode()
+    assert "eleni" in listing
+
+
+def test_staff_cannot_manage_accounts(staff_client):
+    assert staff_client.get(reverse("core:users")).status_code == 403
+    assert staff_client.post(reverse("core:user_new"), {"username": "x", "role": "coordinator"}).status_code == 403
