@@ -68,7 +68,7 @@ COLUMNS = {
     "decision": ["decision", "απόφαση", "αρ. απόφασης"],
 }
 _HEADER_KEYS = {search_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
-_YES = {search_key(w) for w in ["yes", "y", "x", "1", "true", "ναι", "ν", "✓"]}
+_YES = {search_key(w) for w in ["yes", "y", "x", "1", "true", "ναι", "ν"]}
 _SEX = {**{search_key(w): "F" for w in ["F", "female", "woman", "Θ", "θήλυ", "γυναίκα"]},
         **{search_key(w): "M" for w in ["M", "male", "man", "Α", "άρρεν", "άνδρας"]},
         **{search_key(w): "X" for w in ["X", "other", "άλλο"]}}
@@ -420,13 +420,13 @@ def start_import(job: ImportJob, *, dry_run: bool, by) -> ImportJob:
     return job
 
 
-def process_next_chunk(job: ImportJob, *, by, size: int = CHUNK_SIZE) -> ImportJob:
+def process_next_chunk(job: ImportJob, *, by, size: int | None = None) -> ImportJob:
     """One step of a running import (called by each progress poll). Safe if two polls overlap."""
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().get(pk=job.pk)
         if job.status != ImportJob.Status.RUNNING:
             return job
-        chunk = job.groups[job.position:job.position + size]
+        chunk = job.groups[job.position:job.position + (size or CHUNK_SIZE)]
         counts, report = dict(job.counts), list(job.report)
         import_groups(chunk, by=by, dry_run=job.dry_run, counts=counts, report=report)
         job.counts, job.report = counts, report
