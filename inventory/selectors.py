@@ -29,6 +29,8 @@ from . import counting
 from .codes import normalize_code
 from .models import ZERO, Barcode, Item, LowStockThreshold, StockLevel, StockMovement, StockTake
 
+# Goods expiring within this many days are shown on the staff home page.
+EXPIRY_WARNING_DAYS = 30
 QTY = DecimalField(max_digits=12, decimal_places=3)
 MONEY = DecimalField(max_digits=16, decimal_places=3)
 
@@ -80,11 +82,12 @@ def stock_on_hand(*, expiring_within_days: int | None = None):
         .annotate(
             item_name=F("item__name_el"), item_name_en=F("item__name_en"), category=F("item__category"),
             food_group=F("item__food_group"), unit=F("item__unit"), location_name=F("location__name"),
-            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
+            # These refer to the level's own quantity, so they come before `quantity` is redefined as the sum.
             next_expiry=Min("expiry_date", filter=Q(quantity__gt=0)),
             lots=Count("id", filter=Q(quantity__gt=0)),
             weight_kg=Coalesce(Sum(F("quantity") * F("item__weight_kg"), output_field=MONEY), Value(ZERO),
                                output_field=MONEY),
+            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
             threshold=_threshold_subquery(),
         )
         .order_by("item_name", "location_name")
