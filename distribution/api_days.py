@@ -71,7 +71,8 @@ class Message(Schema):
 SCAN_RESPONSES = {201: ScanOut, 200: ScanOut, 409: ScanOut, 422: ScanOut, 400: Message, 403: Message}
 
 
-@router.post("/scans", response=SCAN_RESPONSES, summary="Scan a household card on a distribution day",
+@router.post("/scans", response=SCAN_RESPONSES, url_name="scan_card",
+             summary="Scan a household card on a distribution day",
              description="201 new collection; 200 replay of a request_id already answered (same body, nothing "
                          "recorded); 409 already collected; 422 other refusals; 400 malformed; 401/403 no right "
                          "to scan.")
