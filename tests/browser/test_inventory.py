@@ -80,7 +80,7 @@ def test_move_stock_to_the_roma_branch(page, login_as, axe_check):
     store, branch = LocationFactory(name="Αποθήκη Κέντρου"), LocationFactory(name="Παράρτημα Ρομά")
     rice = ItemFactory(name_el="Ρύζι γλασέ 1 κιλό")
     stock(rice, store, 50, lot="A", expiry=timezone.localdate() + timedelta(days=200))
-    page.goto("/inventory/")
+    page.goto("/inventory/stock/")
     axe_check(page)
     page.get_by_role("link", name="Μεταφορά αποθέματος").first.click()
     axe_check(page)
@@ -96,7 +96,7 @@ def test_move_stock_to_the_roma_branch(page, login_as, axe_check):
     axe_check(page)
     assert selectors.available_by_item(branch, [rice]) == {rice.pk: d(20)}
     assert selectors.available_by_item(store, [rice]) == {rice.pk: d(30)}
-    page.goto(f"/inventory/?location={branch.pk}")
+    page.goto(f"/inventory/stock/?location={branch.pk}")
     expect(page.locator("table.table")).to_contain_text("Ρύζι γλασέ 1 κιλό")
 
 
