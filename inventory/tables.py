@@ -66,6 +66,10 @@ class MovementTable(tables.Table):
     at = tables.DateTimeColumn(verbose_name=_("when"))
     quantity = QuantityColumn(verbose_name=_("quantity"))
     document = tables.Column(verbose_name=_("document"), empty_values=(), orderable=False)
+    correct = tables.TemplateColumn(
+        '{% load i18n %}{% if record.reason != "correction" %}<a href="{% url "inventory:movement_reverse" '
+        'record.pk %}">{% translate "Reverse" %}</a>{% endif %}',
+        verbose_name=_("correction"), orderable=False, exclude_from_export=True)
 
     class Meta:
         model = StockMovement

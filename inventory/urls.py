@@ -1,11 +1,13 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from .views import donations, items, stock, stocktakes
 
 app_name = "inventory"
 
 urlpatterns = [
-    path("", stock.StockListView.as_view(), name="stock"),
+    path("", RedirectView.as_view(pattern_name="inventory:stock"), name="index"),
+    path("stock/", stock.StockListView.as_view(), name="stock"),
     path("expiring/", stock.ExpiringView.as_view(), name="expiring"),
     path("report/", stock.movement_report, name="report"),
     path("levels/<int:pk>/write-off/", stock.write_off, name="write_off"),
