@@ -232,8 +232,9 @@ class StockCheck:
         return not self.shortages
 
 
-def stock_check(day: DistributionDay, *, remaining_only=False) -> StockCheck:
-    """What the expected households' baskets need, per item, against the stock at the day's location."""
+def stock_check(day: DistributionDay, *, remaining_only=True) -> StockCheck:
+    """What the baskets of the expected households still to come need, per item, against the stock at the
+    day's location (households that collected already took theirs out of stock)."""
     _day, rules = day_plan(day.pk)
     households = expected_with_members(day)
     if remaining_only:
