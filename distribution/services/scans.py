@@ -10,7 +10,8 @@
   index (rolling back anything it did) and gets the stored answer back, recording nothing new.
 
 The happy path costs 7 SQL queries: the day's plan (1), the card with everything about its
-household (1), the collection INSERT (1), take_out (3), the Scan INSERT (1). An authorised collector
+household (1), the collection INSERT (1), the Scan INSERT (1), take_out (3) last: the stock rows all
+tables share are locked only for the last moments of the transaction. An authorised collector
 adds one (their name). Refusals record a Scan too (who tried which card when, at which table).
 """
 
@@ -149,11 +150,7 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
         basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
                  "unit": line.item.unit} for line in basket],
     )
-    try:
-        take_out(location=day.location, lines=[(line.item, line.quantity) for line in basket], by=by,
-                 document_type=COLLECTION_DOCUMENT, document_id=collection.pk)
-    except InsufficientStock as exc:
-        raise _OutOfStock(exc.shortages) from None
+    collection.basket_lines = basket
     name = card.reference_first_name or card.display_number
     lines = [line.text() for line in basket] or [_("Nothing in the basket for this household.")]
     if collector is not None:
@@ -198,6 +195,13 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
     Scan.objects.create(request_id=request_id, day=day, station=station, at=now, by=by, outcome=outcome, card=card,
                         code_hint="" if card is not None else _mask(code), collection=collection,
                         http_status=status, answer=body)
+    if collection is not None:
+        # Last, so that the stock rows every table shares stay locked only until the commit.
+        try:
+            take_out(location=day.location, lines=[(line.item, line.quantity) for line in collection.basket_lines],
+                     by=by, document_type=COLLECTION_DOCUMENT, document_id=collection.pk)
+        except InsufficientStock as exc:
+            raise _OutOfStock(exc.shortages) from None
     return ScanAnswer(status, body)
 
 
