@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .models import Card, Household
-from .selectors import people_matching
+from .selectors.households import matching_household_ids
 
 
 class HouseholdFilter(django_filters.FilterSet):
@@ -15,7 +15,7 @@ class HouseholdFilter(django_filters.FilterSet):
         fields = ["q", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(pk__in=people_matching(value).values("household_id"))
+        return queryset.filter(pk__in=matching_household_ids(value))
 
     def by_status(self, queryset, name, value):
         return queryset  # applied in the view's queryset (the default is "active")
