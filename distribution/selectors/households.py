@@ -22,7 +22,7 @@ def people_matching(query: str):
     """
     query = (query or "").strip()
     people = Person.objects.all()  # anonymised people have no names or numbers left to match
-    compact = re.sub(r"[\s\-./]", "", query)
+    compact = re.sub(r"[\s\-./+()]", "", query)
     if not compact:
         return people.none()
     conditions = Q()
