@@ -7,8 +7,9 @@ from .selectors.households import matching_household_ids
 
 class HouseholdFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, card number, AMKA or phone"), method="search")
-    status = django_filters.ChoiceFilter(label=_("status"), choices=Household.Status.choices, method="by_status",
-                                         empty_label=_("Active"))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), method="by_status", empty_label=Household.Status.ACTIVE.label,
+        choices=[c for c in Household.Status.choices if c[0] != Household.Status.ACTIVE])
 
     class Meta:
         model = Household
