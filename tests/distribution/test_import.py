@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the sample lists are real-width CSV lines)
 """Importing household lists: preview, per-row errors, all-or-nothing households, idempotence."""
 
 import io
@@ -7,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from distribution.identifiers import make_amka
@@ -15,6 +17,12 @@ from distribution.services import imports
 from tests.distribution.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    with translation.override("en"):
+        yield
 
 AMKA_1 = make_amka(date(1980, 5, 17), 11)
 AMKA_2 = make_amka(date(1975, 2, 3), 12)
@@ -172,3 +180,16 @@ def test_upload_of_a_wrong_file_shows_the_error(staff_client):
     assert response.status_code == 200
     assert "household, last_name, first_name" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_amka_stored_as_a_number_in_excel_keeps_its_leading_zero():
+    amka = make_amka(date(1990, 3, 5), 77)
+    assert amka.startswith("0")
+    workbook = Workbook()
+    workbook.active.append(["household", "last_name", "first_name", "birth_date", "amka"])
+    workbook.active.append(["X-1", "Σαλή", "Αϊσέ", date(1990, 3, 5), int(amka)])
+    out = io.BytesIO()
+    workbook.save(out)
+    counts, report = run(out.getvalue(), name="list.xlsx")
+    assert counts["households_created"] == 1, report
+    assert Person.objects.get().amka == amka
