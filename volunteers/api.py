@@ -5,7 +5,9 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from core.roles import COORDINATOR, STAFF, has_role
 
@@ -61,20 +63,20 @@ def _out(shift, mine=None):
 def list_shifts(request, location: int | None = None, since: datetime | None = None, until: datetime | None = None):
     volunteer = getattr(request.user, "volunteer", None)
     if not has_role(request.user, COORDINATOR, STAFF) and volunteer is None:
-        return 403, {"message": "Only volunteers and the coordinator see shifts."}
+        return Status(403, {"message": _("Only volunteers and the coordinator see shifts.")})
     shifts = selectors.visible_shifts(request.user, since=since or timezone.now(), until=until, location=location)
     mine = {}
     if volunteer is not None:
         mine = dict(Assignment.objects.filter(volunteer=volunteer).values_list("shift_id", "status"))
         if not has_role(request.user, COORDINATOR):
             shifts = [s for s in shifts if s.pk in mine or s.signup_mode != "assigned"]
-    return 200, [_out(s, mine) for s in list(shifts)[:500]]
+    return Status(200, [_out(s, mine) for s in list(shifts)[:500]])
 
 
 def _act(request, shift_id, action):
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
-        return 403, {"message": "Only volunteers take or leave shifts."}
+        return Status(403, {"message": _("Only volunteers take or leave shifts.")})
     shift = get_object_or_404(Shift, pk=shift_id)
     try:
         if action == "take":
@@ -82,8 +84,8 @@ def _act(request, shift_id, action):
         else:
             assignment = signups.leave_shift(volunteer, shift, by=request.user)
     except ValidationError as error:
-        return 409, {"message": " ".join(error.messages)}
-    return 200, {"shift_id": shift.pk, "status": assignment.status}
+        return Status(409, {"message": " ".join(error.messages)})
+    return Status(200, {"shift_id": shift.pk, "status": assignment.status})
 
 
 @router.post("/shifts/{shift_id}/take", response={200: AssignmentOut, 403: Message, 409: Message},

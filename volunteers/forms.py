@@ -30,6 +30,8 @@ class ApplicationForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
                   "emergency_name", "emergency_phone", "availability_notes", "motivation"]
         widgets = {"motivation": forms.Textarea(attrs={"rows": 3})}
+        labels = {"motivation": _("Why would you like to volunteer? (optional)"),
+                  "availability_notes": _("When can you usually help?")}
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,7 @@
 """The volunteer roster: applications, approval into a user account, profile, status, anonymisation."""
 
+import re
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -11,7 +13,7 @@ from core.audit import audit, model_changes, snapshot
 from core.messaging import notify
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
-from core.text import search_key
+from core.text import strip_accents
 
 from ..models import Assignment, Volunteer, VolunteerLanguage, new_token
 from .notices import send_to_volunteer
@@ -52,9 +54,21 @@ def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> V
     return volunteer
 
 
+_GREEK_TO_LATIN = str.maketrans({
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k", "λ": "l",
+    "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f",
+    "χ": "ch", "ψ": "ps", "ω": "o"})
+
+
+def _latin(text: str) -> str:
+    """A readable Latin spelling for user names (ELOT 743, simplified): "Αϊσέ Μουσταφά" -> "aise moustafa"."""
+    plain = strip_accents(text).lower().replace("ου", "ou").translate(_GREEK_TO_LATIN)
+    return re.sub(r"[^a-z0-9]+", "", plain)
+
+
 def _free_username(volunteer: Volunteer) -> str:
     User = get_user_model()
-    base = (search_key(f"{volunteer.first_name}.{volunteer.last_name}").replace(" ", ".") or "ethelontis")[:30]
+    base = ".".join(p for p in (_latin(volunteer.first_name), _latin(volunteer.last_name)) if p)[:30] or "volunteer"
     username, n = base, 1
     while User.objects.filter(username=username).exists():
         n += 1
