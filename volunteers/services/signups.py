@@ -125,10 +125,11 @@ def leave_shift(volunteer: Volunteer, shift: Shift, *, by=None) -> Assignment:
 
 
 @transaction.atomic
-def assign(shift: Shift, volunteer: Volunteer, *, by) -> Assignment:
+def assign(shift: Shift, volunteer: Volunteer, *, by, quiet: bool = False) -> Assignment:
     """The coordinator puts a volunteer on a shift (any sign-up mode); the volunteer is asked to confirm.
 
-    A pending request of the same volunteer is accepted instead (confirmed at once)."""
+    A pending request of the same volunteer is accepted instead (confirmed at once). `quiet` sends no
+    message (imports and demo data)."""
     volunteer, shift = _locked(volunteer, shift)
     _check_open(shift)
     assignment = _row(volunteer, shift)
@@ -140,7 +141,8 @@ def assign(shift: Shift, volunteer: Volunteer, *, by) -> Assignment:
     _save_active(assignment, shift, status)
     audit(AuditLog.Action.CHANGE if before else AuditLog.Action.CREATE, assignment, user=by,
           changes={"status": [before, status]})
-    after_commit("confirmed" if status == Assignment.Status.CONFIRMED else "assigned", [assignment.pk])
+    if not quiet:
+        after_commit("confirmed" if status == Assignment.Status.CONFIRMED else "assigned", [assignment.pk])
     return assignment
 
 
