@@ -86,20 +86,10 @@ def _volunteer(ctx, index, first, last, languages, language, skills):
 
 def _account(volunteer):
     """Give an active demo volunteer an account (like an approved application), without e-mails."""
-    if volunteer.user_id or volunteer.status == Volunteer.Status.APPLICANT:
-        return
-    from django.contrib.auth.models import Group
-
-    User = get_user_model()
-    username = roster._free_username(volunteer)
-    user = User(username=username, first_name=volunteer.first_name, last_name=volunteer.last_name,
-                email=volunteer.email, phone=volunteer.phone, language=volunteer.language)
-    user.set_unusable_password()
-    user.save()
-    user.groups.add(Group.objects.get(name="volunteer"))
-    volunteer.user = user
-    volunteer.approved_at = timezone.now()
-    volunteer.save(update_fields=["user", "approved_at"])
+    if volunteer.user_id is None and volunteer.status != Volunteer.Status.APPLICANT:
+        roster._ensure_account(volunteer, by=None)
+        volunteer.approved_at = timezone.now()
+        volunteer.save(update_fields=["user", "approved_at"])
 
 
 def _past_shift(ctx, location, day, start, end, role, people, coordinator):
@@ -118,11 +108,11 @@ def _past_shift(ctx, location, day, start, end, role, people, coordinator):
 
 
 def load(ctx):
-    sites = list(Location.objects.filter(kind__in=[Location.Kind.SITE, Location.Kind.BRANCH]).order_by("kind"))
-    if len(sites) < 2:
+    centre = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
+    branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()
+    if centre is None or branch is None:
         ctx.say("volunteers: the centre's two sites are missing (core demo); skipped.")
         return
-    centre, branch = sites[0], sites[1]
     store = Location.objects.filter(kind=Location.Kind.STORE).first() or centre
     coordinator = get_user_model().objects.filter(username="syntonistria").first()
     skills = list(Skill.objects.all())

@@ -173,7 +173,7 @@ def my_assignments(volunteer, *, upcoming=True, now=None):
     return qs.filter(shift__ends_at__lte=now).order_by("-starts_at")
 
 
-def open_shifts_for(volunteer, *, now=None, days: int = 60):
+def open_shifts_for(volunteer, *, now=None, days: int = 28):
     """Shifts the volunteer may take or ask for: open or on request, free places, not already on
     them, and not overlapping one of their own shifts."""
     now = now or timezone.now()

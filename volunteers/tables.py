@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,10 @@ class VolunteerTable(tables.Table):
 
 
 class ShiftTable(tables.Table):
-    starts_at = tables.LinkColumn("volunteers:shift", args=[tables.A("pk")], verbose_name=_("starts"))
+    starts_at = tables.TemplateColumn(
+        '<a href="{% url "volunteers:shift" record.pk %}">{{ record.starts_at|date:"D d/m/Y H:i" }}</a>',
+        verbose_name=_("starts"), order_by="starts_at")
+    ends_at = tables.DateTimeColumn(format="H:i", verbose_name=_("ends"))
     fill = tables.Column(verbose_name=_("people"), empty_values=(), orderable=False)
 
     class Meta:
@@ -33,6 +37,12 @@ class ShiftTable(tables.Table):
         css = "badge-bad" if record.booked < record.min_people else "badge-ok"
         return format_html('<span class="badge {}">{} / {}–{}</span>', css, record.booked, record.min_people,
                            record.max_people)
+
+    def value_starts_at(self, record):
+        return f"{timezone.localtime(record.starts_at):%Y-%m-%d %H:%M}"
+
+    def value_ends_at(self, record):
+        return f"{timezone.localtime(record.ends_at):%Y-%m-%d %H:%M}"
 
     def value_fill(self, record):
         return f"{record.booked}/{record.min_people}-{record.max_people}"

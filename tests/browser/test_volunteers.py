@@ -85,3 +85,36 @@ def test_coordinator_assigns_from_candidates_and_the_board_changes(page, login_a
                 f"/volunteers/roster/{speaker.pk}/edit/", "/volunteers/templates/", "/volunteers/apply/"):
         assert page.goto(url).status == 200, url
         axe_check(page)
+
+
+def test_qr_at_the_site_decodes_to_the_check_in_page_and_checks_the_volunteer_in(
+        page, phone_context, login_as, axe_check, tmp_path, settings):
+    import zxingcpp
+    from PIL import Image
+
+    settings.SITE_URL = "https://kypseli.example.org"
+    login_as(UserFactory(role="coordinator", username="coord"))
+    now = timezone.now()
+    shift = ShiftFactory(starts_at=now + timedelta(minutes=20), ends_at=now + timedelta(hours=3))
+    volunteer = VolunteerFactory(first_name="Μεχμέτ", last_name="Χασάν")
+    from volunteers.services import signups
+
+    signups.take_shift(volunteer, shift)
+    page.goto(f"/volunteers/shifts/{shift.pk}/qr/")
+    axe_check(page)
+    shot = tmp_path / "qr.png"
+    page.locator(".checkin-qr svg").screenshot(path=str(shot))
+    decoded = zxingcpp.read_barcodes(Image.open(shot))
+    assert len(decoded) == 1
+    url = decoded[0].text
+    assert url == f"https://kypseli.example.org/volunteers/checkin/{shift.checkin_token}/"
+    assert volunteer.last_name not in url  # nothing personal in the code
+
+    phone = phone_context.new_page()
+    login_as(volunteer.user, ctx=phone_context)
+    phone.goto(url.replace("https://kypseli.example.org", ""))
+    axe_check(phone)
+    phone.get_by_role("button", name="Είμαι εδώ").click()
+    phone.get_by_text("Η παρουσία σας καταγράφηκε").wait_for()
+    assignment = Assignment.objects.get(shift=shift, volunteer=volunteer)
+    assert assignment.attendance == "present" and assignment.checked_in_at is not None

@@ -148,3 +148,14 @@ def test_pausing_frees_future_places(coordinator_client):
     roster.save_profile(volunteer, by=None)
     shift.refresh_from_db()
     assert shift.booked == 0
+
+
+def test_volunteer_added_directly_as_active_gets_an_account(coordinator_client):
+    response = coordinator_client.post(reverse("volunteers:volunteer_new"), {
+        "first_name": "Στέλιος", "last_name": "Χατζηγεωργίου", "email": "stelios@example.org", "language": "el",
+        "status": "active",
+        **{f"{p}-{k}": "0" for p in ("languages", "certificates", "availability")
+           for k in ("TOTAL_FORMS", "INITIAL_FORMS")}})
+    assert response.status_code == 302
+    volunteer = Volunteer.objects.get(email="stelios@example.org")
+    assert volunteer.user.username == "stelios.chatzigeorgiou" and volunteer.user.role == "volunteer"

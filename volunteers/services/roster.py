@@ -76,6 +76,22 @@ def _free_username(volunteer: Volunteer) -> str:
     return username
 
 
+def _ensure_account(volunteer: Volunteer, *, by) -> None:
+    """A user account in the `volunteer` group, without a password (sign-in by e-mailed link, or a
+    password set later through "forgot password")."""
+    if volunteer.user_id is not None or volunteer.anonymised_at is not None:
+        return
+    User = get_user_model()
+    user = User(username=_free_username(volunteer), first_name=volunteer.first_name,
+                last_name=volunteer.last_name, email=volunteer.email, phone=volunteer.phone,
+                language=volunteer.language)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=VOLUNTEER))
+    volunteer.user = user
+    audit(AuditLog.Action.CREATE, user, user=by)
+
+
 @transaction.atomic
 def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
     """The coordinator accepts an applicant: a user account in the `volunteer` group, no password
@@ -83,16 +99,7 @@ def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.status != Volunteer.Status.APPLICANT:
         raise ValidationError(_("Only applications can be approved."))
-    if volunteer.user is None:
-        User = get_user_model()
-        user = User(username=_free_username(volunteer), first_name=volunteer.first_name,
-                    last_name=volunteer.last_name, email=volunteer.email, phone=volunteer.phone,
-                    language=volunteer.language)
-        user.set_unusable_password()
-        user.save()
-        user.groups.add(Group.objects.get(name=VOLUNTEER))
-        volunteer.user = user
-        audit(AuditLog.Action.CREATE, user, user=by)
+    _ensure_account(volunteer, by=by)
     volunteer.status = Volunteer.Status.ACTIVE
     volunteer.approved_at = timezone.now()
     volunteer.save()
@@ -136,6 +143,8 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     the volunteer's future places, and the account follows the status."""
     creating = volunteer.pk is None
     before = {} if creating else snapshot(Volunteer.objects.get(pk=volunteer.pk), PROFILE_FIELDS)
+    if volunteer.status == Volunteer.Status.ACTIVE:
+        _ensure_account(volunteer, by=by)  # added directly by the coordinator
     volunteer.save()
     if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
         _cancel_future(volunteer, by=by)
