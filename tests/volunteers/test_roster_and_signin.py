@@ -159,3 +159,17 @@ def test_volunteer_added_directly_as_active_gets_an_account(coordinator_client):
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(email="stelios@example.org")
     assert volunteer.user.username == "stelios.chatzigeorgiou" and volunteer.user.role == "volunteer"
+
+
+def test_public_link_requests_are_limited_per_hour(client, mailoutbox):
+    VolunteerFactory(email="many@example.org")
+    for _ in range(5):
+        client.post(reverse("volunteers:signin_request"), {"email": "many@example.org"})
+    assert len(mailoutbox) == signin.MAX_LINKS_PER_HOUR
+
+
+def test_check_in_page_asks_anonymous_visitors_to_sign_in(client):
+    shift = ShiftFactory()
+    page = client.get(reverse("volunteers:checkin", args=[shift.checkin_token])).content.decode()
+    assert "/accounts/login/?next=" in page and "Είμαι εδώ" not in page
+    assert client.post(reverse("volunteers:checkin", args=[shift.checkin_token])).status_code == 200

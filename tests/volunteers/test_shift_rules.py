@@ -206,3 +206,14 @@ def test_cancel_following_and_template_staffs_a_day():
     made = shift_services.apply_template(template, location=location, day=day, by=coordinator)
     assert [(timezone.localtime(s.starts_at).time(), s.role, s.languages_needed) for s in made] == [
         (time(7, 30), "distribution", ["rom"]), (time(11), "store", [])]
+
+
+def test_cancelling_a_whole_series_from_its_first_shift():
+    coordinator = UserFactory(role="coordinator")
+    location = LocationFactory()
+    start = timezone.localdate() + timedelta(days=1)
+    series = shift_services.create_series(location=location, weekday=start.weekday(), start_time=time(8),
+                                          end_time=time(10), starts_on=start, until=start + timedelta(days=14))
+    first = series.shifts.order_by("starts_at").first()
+    assert len(shift_services.cancel_shift(first, by=coordinator, scope="following")) == 3
+    assert not series.shifts.filter(cancelled_at__isnull=True).exists()

@@ -181,8 +181,9 @@ def cancel_shift(shift: Shift, *, by, scope: str = "one") -> list[Shift]:
     if scope == "following" and shift.series_id:
         targets = list(Shift.objects.select_for_update().filter(
             series_id=shift.series_id, starts_at__gte=shift.starts_at, cancelled_at__isnull=True))
-        ShiftSeries.objects.filter(pk=shift.series_id).update(
-            until=timezone.localtime(shift.starts_at).date() - timedelta(days=1))
+        if Shift.objects.filter(series_id=shift.series_id, starts_at__lt=shift.starts_at).exists():
+            ShiftSeries.objects.filter(pk=shift.series_id).update(
+                until=timezone.localtime(shift.starts_at).date() - timedelta(days=1))
     else:
         targets = [Shift.objects.select_for_update().get(pk=shift.pk)]
     told = []

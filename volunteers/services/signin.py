@@ -7,6 +7,7 @@ a link works once, for a day, and a forged or altered link is refused before the
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -38,11 +39,20 @@ def create_signin_link(user) -> str:
     return absolute(reverse("volunteers:signin_link", args=[token]))
 
 
-def send_signin_link(volunteer: Volunteer) -> bool:
-    """E-mail (and SMS) a sign-in link to an active volunteer with an account; False when not possible."""
+MAX_LINKS_PER_HOUR = 3
+
+
+def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
+    """E-mail (and SMS) a sign-in link to an active volunteer with an account; False when not possible.
+
+    `limited` (the public "send me a link" form): at most MAX_LINKS_PER_HOUR links an hour, so that
+    nobody can flood a volunteer's inbox and phone."""
     if volunteer.user is None or not volunteer.user.is_active or volunteer.status != Volunteer.Status.ACTIVE:
         return False
     if not volunteer.email and not volunteer.phone:
+        return False
+    if limited and SignInLink.objects.filter(
+            user=volunteer.user, created_at__gt=timezone.now() - timedelta(hours=1)).count() >= MAX_LINKS_PER_HOUR:
         return False
     url = create_signin_link(volunteer.user)
     with translation.override(volunteer.language):

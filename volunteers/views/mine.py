@@ -74,12 +74,12 @@ def assignment_answer(request, pk, action):
     return redirect("volunteers:me")
 
 
-@login_required
 def checkin(request, token):
-    """The QR at the site opens this page; the volunteer presses the button to check in."""
+    """The QR at the site opens this page; the volunteer presses the button to check in (after
+    signing in, when the phone is not signed in yet)."""
     shift = get_object_or_404(Shift.objects.select_related("location"), checkin_token=token)
     volunteer = _me(request)
-    if request.method == "POST" and volunteer is not None:
+    if request.method == "POST" and volunteer is not None:  # anonymous visitors only see the sign-in links
         try:
             attendance.check_in(token, volunteer)
             messages.success(request, _("You are checked in. Have a good shift!"))

@@ -28,7 +28,7 @@ def signin_request(request):
     if request.method == "POST" and form.is_valid():
         for volunteer in Volunteer.objects.filter(email__iexact=form.cleaned_data["email"],
                                                   status=Volunteer.Status.ACTIVE, user__isnull=False)[:1]:
-            signin.send_signin_link(volunteer)
+            signin.send_signin_link(volunteer, limited=True)
         messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
                                     "It works once, within 24 hours."))
         return redirect("volunteers:signin_request")
