@@ -29,9 +29,10 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-HOUSEHOLDS = 5_000
-SCANS = 6_000
-CLIENT_COUNTS = (1, 4, 8, 16)
+# The figures; smaller runs for a quick look: BENCH_SCAN_HOUSEHOLDS=1000 BENCH_SCAN_COUNT=1200.
+HOUSEHOLDS = int(os.environ.get("BENCH_SCAN_HOUSEHOLDS", "5000"))
+SCANS = int(os.environ.get("BENCH_SCAN_COUNT", "6000"))
+CLIENT_COUNTS = tuple(int(n) for n in os.environ.get("BENCH_SCAN_CLIENTS", "1,4,8,16").split(","))
 REVOKED_EVERY = 33
 WORKERS = int(os.environ.get("BENCH_SCAN_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_SCAN_THREADS", "4"))
@@ -239,7 +240,7 @@ def _queries_per_scan(data, report):
     from distribution.services.scans import record_scan
 
     day = _new_day(data, "queries")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {data['tokens'][0]}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {data['tokens'][0]}", HTTP_HOST="127.0.0.1")
     control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
     request_counts, service_counts = [], []
     from core.models import User
@@ -250,9 +251,10 @@ def _queries_per_scan(data, report):
         code = data["codes"][index]
         with CaptureQueriesContext(connection) as context:
             if n % 2:
-                client.post("/api/v1/scans", data=json.dumps({"code": code, "day": day.pk, "station": "Q",
+                response = client.post("/api/v1/scans", data=json.dumps({"code": code, "day": day.pk, "station": "Q",
                                                               "request_id": str(uuid.uuid4())}),
                             content_type="application/json")
+                assert response.status_code == 201, response.content
             else:
                 record_scan(day_id=day.pk, code=code, station="Q", request_id=str(uuid.uuid4()), by=user)
         count = len([q for q in context.captured_queries if not q["sql"].startswith(control)])
@@ -300,6 +302,7 @@ def run(report):
     from django.db import connection
 
     (ROOT / "var").mkdir(exist_ok=True)
+    report(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
     data = _setup(report)
     query_day = _queries_per_scan(data, report)
     connection.close()  # the server's workers get their own connections
@@ -317,7 +320,8 @@ def run(report):
             pct = statistics.quantiles(latencies, n=100)
             report(f"{clients:>2} clients: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
                    f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
-                   f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}")
+                   f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
+                   f"; load average {os.getloadavg()[0]:.1f}")
             days.append((f"{clients} clients", day))
         memory = [f"{pid}: {_peak_memory_mb(pid):.0f} MB" for pid in _process_tree(server.pid)]
         report(f"peak memory (VmHWM) per server process (master first): {', '.join(memory)}")
