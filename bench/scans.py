@@ -37,6 +37,10 @@ REVOKED_EVERY = 33
 WORKERS = int(os.environ.get("BENCH_SCAN_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_SCAN_THREADS", "4"))
 START_STOCK = Decimal(200_000)
+# "sync" (PostgreSQL's default) or "async": the server's connections use synchronous_commit=off, a
+# deployment choice (DATABASES OPTIONS) that stops the shared stock rows staying locked while the
+# commit waits for the disk; the last ~0.6 s of commits can be lost if PostgreSQL crashes.
+COMMIT_MODE = os.environ.get("BENCH_SCAN_COMMIT", "sync")
 
 
 def _free_port() -> int:
@@ -152,6 +156,12 @@ def _workload(data, day_id, rng):
 def _start_server(port, database_url):
     env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SECRET_KEY=secrets.token_hex(32),
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="600", LOG_LEVEL="ERROR")
+    if COMMIT_MODE == "async":
+        (ROOT / "var" / "bench_scan_settings.py").write_text(
+            "from config.settings import *  # noqa: F403\n"
+            "DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'  # noqa: F405\n")
+        env.update(DJANGO_SETTINGS_MODULE="bench_scan_settings",
+                   PYTHONPATH=os.pathsep.join([str(ROOT / "var"), str(ROOT), env.get("PYTHONPATH", "")]))
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed by the caller
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
@@ -308,7 +318,8 @@ def run(report):
     connection.close()  # the server's workers get their own connections
     port = _free_port()
     server, log = _start_server(port, _database_url())
-    report(f"gunicorn: {WORKERS} workers × {THREADS} threads (gthread), DEBUG off, persistent DB connections")
+    report(f"gunicorn: {WORKERS} workers × {THREADS} threads (gthread), DEBUG off, persistent DB connections, "
+           f"{COMMIT_MODE} commit")
     days = [("queries", query_day)]
     try:
         for clients in CLIENT_COUNTS:

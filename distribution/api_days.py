@@ -6,6 +6,7 @@ from datetime import time
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.responses import Status
 
 from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role
 
@@ -78,14 +79,14 @@ SCAN_RESPONSES = {201: ScanOut, 200: ScanOut, 409: ScanOut, 422: ScanOut, 400: M
                          "to scan.")
 def scan(request, payload: ScanIn):
     if not has_role(request.user, *SCAN_ROLES):
-        return 403, {"message": _("You may not scan cards.")}
+        return Status(403, {"message": _("You may not scan cards.")})
     try:
         answer = record_scan(day_id=payload.day, code=payload.code, station=payload.station,
                              request_id=payload.request_id, by=request.user, collector_id=payload.collector,
                              id_checked=payload.id_checked)
     except ScanRequestError as exc:
-        return 400, {"message": str(exc)}
-    return answer.status, answer.body
+        return Status(400, {"message": str(exc)})
+    return Status(answer.status, answer.body)
 
 
 class ProgressOut(Schema):
@@ -130,7 +131,7 @@ class DayFilter(Schema):
 @router.get("/days", response={200: list[DayOut], 403: Message}, summary="Distribution days")
 def days(request, filters: Query[DayFilter]):
     if not has_role(request.user, *SCAN_ROLES):
-        return 403, {"message": _("You may not see distribution days.")}
+        return Status(403, {"message": _("You may not see distribution days.")})
     qs = DistributionDay.objects.select_related("location", "programme").order_by("date", "starts_at")
     if filters.date:
         qs = qs.filter(date=filters.date)
@@ -140,20 +141,20 @@ def days(request, filters: Query[DayFilter]):
         qs = qs.filter(date__lte=filters.date_to)
     if filters.location:
         qs = qs.filter(location_id=filters.location)
-    return 200, [_day_json(day) for day in qs[:500]]
+    return Status(200, [_day_json(day) for day in qs[:500]])
 
 
 @router.get("/days/{day_id}", response={200: DayDetailOut, 403: Message, 404: Message},
             summary="A distribution day with its basket and progress")
 def day_detail(request, day_id: int):
     if not has_role(request.user, *SCAN_ROLES):
-        return 403, {"message": _("You may not see distribution days.")}
+        return Status(403, {"message": _("You may not see distribution days.")})
     day = get_object_or_404(DistributionDay.objects.select_related("location", "programme"), pk=day_id)
     figures = progress(day, with_stock=False)
     basket = [{"item": rule.item.name, "basis": rule.basis, "quantity": str(rule.quantity.normalize()),
                "unit": rule.item.get_unit_display(), "min_size": rule.min_size, "max_size": rule.max_size,
                "min_age": rule.min_age, "max_age": rule.max_age}
               for rule in day.basket_rules.select_related("item")]
-    return 200, {**_day_json(day), "basket": basket,
-                 "progress": {key: getattr(figures, key) for key in
-                              ("expected", "collected", "refused", "remaining", "people_served")}}
+    return Status(200, {**_day_json(day), "basket": basket,
+                        "progress": {key: getattr(figures, key) for key in
+                                     ("expected", "collected", "refused", "remaining", "people_served")}})
