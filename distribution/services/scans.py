@@ -105,8 +105,7 @@ def _check(day: DistributionDay, card: Card | None, today) -> tuple[str, str, di
     if day.date != today:
         return Outcome.WRONG_DAY, _("This distribution day is on %(date)s, not today.") % {
             "date": formats.date_format(day.date, "SHORT_DATE_FORMAT")}, {}
-    household = card.household
-    if card.status == Card.Status.REVOKED or household.status != Household.Status.ACTIVE:
+    if card.status == Card.Status.REVOKED or card.household_status != Household.Status.ACTIVE:
         when = formats.date_format(timezone.localtime(card.revoked_at), "SHORT_DATE_FORMAT") if card.revoked_at else ""
         reason = card.get_revoke_reason_display() if card.revoke_reason else _("household no longer active")
         return Outcome.REVOKED_CARD, _("This card was revoked (%(reason)s) %(when)s. Do not hand over; "
