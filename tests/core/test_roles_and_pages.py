@@ -195,3 +195,12 @@ def test_the_api_answers_in_the_language_the_device_asks_for(client, db):
     assert client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"] == (
         "Sign-in or an API token is required.")
     assert client.get("/api/v1/me").json()["message"] == "Απαιτείται σύνδεση ή διακριτικό API."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_and_reference_data_come_back_after_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) >= {"coordinator", "staff", "volunteer"}
+    assert Group.objects.get(name="coordinator").permissions.filter(codename="view_auditlog").exists()
