@@ -141,7 +141,9 @@ class ShiftListView(FilteredTableView):
 
 @role_required(COORDINATOR)
 def shift_new(request):
-    form = ShiftForm(request.POST or None, initial={"day": request.GET.get("day")})
+    # Other apps' pages (a distribution day, an event) may link here with ?day=YYYY-MM-DD&location=ID.
+    initial = {"day": request.GET.get("day"), "location": request.GET.get("location")}
+    form = ShiftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         repeat, until, day = data.pop("repeat"), data.pop("until"), data.pop("day")
