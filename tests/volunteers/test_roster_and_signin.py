@@ -173,3 +173,13 @@ def test_check_in_page_asks_anonymous_visitors_to_sign_in(client):
     page = client.get(reverse("volunteers:checkin", args=[shift.checkin_token])).content.decode()
     assert "/accounts/login/?next=" in page and "Είμαι εδώ" not in page
     assert client.post(reverse("volunteers:checkin", args=[shift.checkin_token])).status_code == 200
+
+
+def test_anonymise_button_needs_the_confirmation_box(coordinator_client):
+    volunteer = VolunteerFactory(first_name="Ζεϊνέπ")
+    url = reverse("volunteers:volunteer_action", args=[volunteer.pk, "anonymise"])
+    refused = coordinator_client.post(url, follow=True)
+    assert "Τσεκάρετε" in refused.content.decode()
+    assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Ζεϊνέπ"
+    coordinator_client.post(url, {"confirm": "yes"})
+    assert Volunteer.objects.get(pk=volunteer.pk).anonymised_at is not None

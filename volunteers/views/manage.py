@@ -114,6 +114,8 @@ def volunteer_action(request, pk, action):
                 messages.error(request, _("No link was sent: the volunteer needs an account, active status and "
                                           "an e-mail or phone."))
         elif action == "anonymise":
+            if request.POST.get("confirm") != "yes":
+                raise ValidationError(_("Tick the box to confirm that the person asked for it."))
             roster.anonymise(volunteer, by=request.user)
             messages.success(request, _("The volunteer's personal details were removed; the hours remain."))
     except ValidationError as error:
