@@ -183,3 +183,11 @@ def test_anonymise_button_needs_the_confirmation_box(coordinator_client):
     assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Ζεϊνέπ"
     coordinator_client.post(url, {"confirm": "yes"})
     assert Volunteer.objects.get(pk=volunteer.pk).anonymised_at is not None
+
+
+def test_signed_out_volunteer_pages_lead_to_the_link_form_with_a_password_option(client):
+    response = client.get(reverse("volunteers:me"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteers:signin_request") + "?next=/volunteers/me/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="/accounts/login/?next=/volunteers/me/"' in page
