@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from core.audit import audit
 from core.models import AuditLog
@@ -128,21 +128,21 @@ def list_events(request, category: str | None = None, location: int | None = Non
 def get_event(request, event_id: int):
     event = selectors.public_event(event_id)
     if event is None:
-        return 404, {"message": _("There is no such event.")}
-    return 200, event
+        return Status(404, {"message": _("There is no such event.")})
+    return Status(200, event)
 
 
 @router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], 403: Message},
             summary="Registrations of an event (staff)")
 def list_registrations(request, event_id: int, status: str | None = None):
     if not has_role(request.user, STAFF):
-        return 403, {"message": _("Only staff may see registrations.")}
+        return Status(403, {"message": _("Only staff may see registrations.")})
     event = get_object_or_404(Event, pk=event_id)
     rows = selectors.registrations_for(event)
     if status:
         rows = rows.filter(status=status)
     audit(AuditLog.Action.VIEW, event, object_repr=f"{event} — API registrations")
-    return 200, list(rows)
+    return Status(200, list(rows))
 
 
 @router.post("/checkins", response={200: CheckInOut, 201: CheckInOut, 409: CheckInOut, 422: CheckInOut,
@@ -150,9 +150,9 @@ def list_registrations(request, event_id: int, status: str | None = None):
              summary="Check a ticket in at an event's door (staff, volunteers; the scan station)")
 def check_in(request, payload: CheckInIn):
     if not has_role(request.user, STAFF, VOLUNTEER):
-        return 403, {"message": _("Only staff and volunteers may check tickets in.")}
+        return Status(403, {"message": _("Only staff and volunteers may check tickets in.")})
     event = Event.objects.filter(pk=payload.event).exclude(status=Event.Status.DRAFT).first()
     if event is None:
-        return 404, {"message": _("There is no such event.")}
+        return Status(404, {"message": _("There is no such event.")})
     result = services.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user)
-    return result.http_status, result.body
+    return Status(result.http_status, result.body)
