@@ -129,7 +129,10 @@ class RegistrationForm(forms.Form):
         self.fields["places"].choices = [(n, str(n)) for n in range(1, event.max_places_per_registration + 1)]
         self.fields["phone"].help_text = _("A phone number or an e-mail address is needed; both are better.")
         for question in event.questions.all():
-            self.fields[f"q_{question.pk}"] = self._question_field(question)
+            field = self._question_field(question)
+            if not question.required:
+                field.label = _("%(question)s (optional)") % {"question": field.label}
+            self.fields[f"q_{question.pk}"] = field
 
     @staticmethod
     def _question_field(question: Question):
