@@ -248,7 +248,12 @@ class Registration(models.Model):
             models.CheckConstraint(condition=Q(places__gte=1), name="registration_places_positive"),
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="registration_has_contact"),
         ]
-        indexes = [models.Index(fields=["event", "status", "queued_at"])]
+        indexes = [
+            models.Index(fields=["event", "status", "queued_at"]),
+            # The duplicate check runs while the event row is locked: keep it an index lookup.
+            models.Index(fields=["event", "email"]),
+            models.Index(fields=["event", "phone"]),
+        ]
 
     def __str__(self):
         return f"{self.name} × {self.places}"

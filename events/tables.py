@@ -5,9 +5,9 @@ from .models import Event, Registration
 
 
 class EventTable(tables.Table):
-    title_el = tables.LinkColumn("events:staff_event", args=[tables.A("pk")], verbose_name=_("title"))
-    starts_at = tables.DateTimeColumn(verbose_name=_("starts"), format="d/m/Y H:i")
-    places_taken = tables.Column(verbose_name=_("places taken"))
+    title_el = tables.LinkColumn("events:staff_event", args=[tables.A("pk")], verbose_name=_("Title"))
+    starts_at = tables.DateTimeColumn(verbose_name=_("Starts"), format="d/m/Y H:i")
+    places_taken = tables.Column(verbose_name=_("Places taken"))
 
     class Meta:
         model = Event
@@ -16,10 +16,10 @@ class EventTable(tables.Table):
 
 class RegistrationTable(tables.Table):
     name = tables.LinkColumn("events:staff_registration", args=[tables.A("pk")])
-    queued_at = tables.DateTimeColumn(verbose_name=_("registered"), format="d/m/Y H:i")
-    checked_in = tables.Column(verbose_name=_("checked in"), accessor="checkin__at", default="",
+    queued_at = tables.DateTimeColumn(verbose_name=_("Registered"), format="d/m/Y H:i")
+    checked_in = tables.Column(verbose_name=_("Checked in"), accessor="checkin__at", default="",
                                order_by=("checkin__at",))
-    answers = tables.Column(verbose_name=_("answers"), orderable=False)
+    answers = tables.Column(verbose_name=_("Answers"), orderable=False)
     actions = tables.TemplateColumn(template_name="events/staff/_registration_actions.html", verbose_name="",
                                     orderable=False, exclude_from_export=True)
 
