@@ -129,3 +129,13 @@ def declined_message(event: Event, reason: str):
         return subject, text
 
     return build
+
+
+def cancelled_by_centre_message(event: Event):
+    def build():
+        subject = _("Registration cancelled: %(title)s") % {"title": event.title}
+        text = _("The centre has cancelled your registration for “%(title)s” on %(when)s. "
+                 "Call us if you think this is a mistake.") % {"title": event.title, "when": _when(event)}
+        return subject, text
+
+    return build

@@ -404,6 +404,10 @@ def cancel_registration(registration: Registration, *, by=None, now=None) -> Reg
         audit(AuditLog.Action.CHANGE, locked, user=by, changes={
             "status": [previous, Registration.Status.CANCELLED],
             "cancelled_by": ["", "staff" if by else "link"]})
+        if by is not None:  # the centre cancelled it: the person must know
+            from .notifications import cancelled_by_centre_message
+
+            outbox.notices.append((locked, cancelled_by_centre_message(event)))
         _promote_waiting(event, outbox, now=now)
     outbox.send()
     return locked
@@ -511,12 +515,25 @@ CANCELLED_REGISTRATION = "cancelled_registration"
 NOT_CONFIRMED = "not_confirmed"
 
 
+# A USB scanner types the code as key presses: with the computer's keyboard set to Greek, the keys
+# of "EVT-7Q…" come out as "ΕΩΤ-7;…". Ticket codes hold only Latin letters and digits, so any Greek
+# letter is mapped back to the Latin key it sits on (standard Greek layout).
+_GREEK_KEYS = str.maketrans({
+    "Α": "A", "Β": "B", "Ψ": "C", "Δ": "D", "Ε": "E", "Φ": "F", "Γ": "G", "Η": "H", "Ι": "I", "Ξ": "J",
+    "Κ": "K", "Λ": "L", "Μ": "M", "Ν": "N", "Ο": "O", "Π": "P", ";": "Q", ":": "Q", "Ρ": "R", "Σ": "S",
+    "Τ": "T", "Θ": "U", "Ω": "V", "ς": "W", "΅": "W", "Χ": "X", "Υ": "Y", "Ζ": "Z",
+})
+
+
 def normalise_code(code: str) -> str:
-    """What scanners send: stray spaces/newlines; a ticket link's last part; any letter case."""
+    """What scanners send: stray spaces/newlines, a ticket link's last part, any letter case, or the
+    keys typed while the keyboard was set to Greek."""
     code = (code or "").strip()
     if "/" in code:
         code = code.rstrip("/").rsplit("/", 1)[-1]
-    return code.upper()
+    if "ς" in code:
+        code = code.replace("ς", "W")
+    return code.upper().translate(_GREEK_KEYS)
 
 
 def _registration_summary(registration: Registration | None) -> dict | None:

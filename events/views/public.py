@@ -76,11 +76,12 @@ def register(request, pk):
         # A bot filled the hidden field: nothing is saved and it learns nothing useful.
         return render(request, "events/public/refused.html", {"event": event, "title": _("Not registered")},
                       status=400)
+    if not form.is_valid():
+        # Typing mistakes are not counted against the rate limit; only submissions that would register.
+        return public_detail(request, pk, form=form, status=400)
     if _over_rate_limit(request):
         return render(request, "events/public/refused.html", {
             "event": event, "title": _("Not registered"), "rate_limited": True}, status=429)
-    if not form.is_valid():
-        return public_detail(request, pk, form=form, status=400)
     data = form.cleaned_data
     try:
         registration = services.register(event, services.RegistrationRequest(

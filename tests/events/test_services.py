@@ -336,3 +336,27 @@ def test_tokens_are_unguessable_and_distinct(sign_up):
     assert all(len(t) >= 43 for t in tokens), "256 bits, URL-safe base64"
     assert all(len(c) == len("EVT-") + 24 for c in codes), "120 bits in base32"
     assert tokens.isdisjoint(codes)
+
+
+def test_staff_cancelling_a_registration_tells_the_person(staff_user, sign_up, mailoutbox):
+    event = EventFactory()
+    registration = sign_up(event, email="x@example.org")
+    mailoutbox.clear()
+    services.cancel_registration(registration, by=staff_user)
+    assert [m.to for m in mailoutbox] == [["x@example.org"]]
+    assert "Ακύρωση εγγραφής" in mailoutbox[0].subject
+
+
+@pytest.mark.parametrize("typed", [
+    "{code}", " {lower}\n", "https://kypseli.example.org/t/{code}/", "{greek}",
+])
+def test_scanner_noise_and_a_greek_keyboard_layout_still_find_the_ticket(volunteer_user, sign_up, typed):
+    import uuid
+
+    event = EventFactory()
+    registration = sign_up(event)
+    code = registration.ticket_code
+    latin_to_greek = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "ΑΒΨΔΕΦΓΗΙΞΚΛΜΝΟΠ;ΡΣΤΘΩςΧΥΖ")
+    scanned = typed.format(code=code, lower=code.lower(), greek=code.translate(latin_to_greek))
+    result = services.check_in_ticket(event, scanned, request_id=uuid.uuid4(), by=volunteer_user)
+    assert result.outcome == "checked_in", scanned
