@@ -60,8 +60,9 @@ class RegistrationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, phone or e-mail"), method="search")
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Registration.Status.choices)
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Registration.Source.choices)
-    checked_in = django_filters.BooleanFilter(label=_("Checked in"), field_name="checkin", lookup_expr="isnull",
-                                              exclude=True)
+    checked_in = django_filters.BooleanFilter(
+        label=_("Checked in"), field_name="checkin", lookup_expr="isnull", exclude=True,
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]))
 
     class Meta:
         model = Registration

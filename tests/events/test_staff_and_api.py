@@ -258,3 +258,15 @@ def test_public_events_api_and_staff_registrations_api(client, staff_user, volun
     for path in ["/api/v1/events", "/api/v1/events/{event_id}", "/api/v1/events/{event_id}/registrations",
                  "/api/v1/checkins"]:
         assert path in document["paths"], path
+
+
+def test_registrations_filter_by_checked_in(staff_client, staff_user, sign_up):
+    event = EventFactory()
+    inside = sign_up(event, "Μέσα")
+    sign_up(event, "Έξω")
+    services.set_checked_in(inside, True, by=staff_user)
+    url = reverse("events:registrations", args=[event.pk])
+    html = staff_client.get(url, {"checked_in": "true"}).content.decode()
+    assert "Μέσα" in html and "Έξω" not in html
+    html = staff_client.get(url, {"checked_in": "false"}).content.decode()
+    assert "Έξω" in html and ">Μέσα<" not in html
