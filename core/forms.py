@@ -26,3 +26,22 @@ class ApiTokenForm(forms.ModelForm):
     class Meta:
         model = ApiToken
         fields = ["user", "name"]
+
+
+class UserForm(forms.ModelForm):
+    """The coordinator's form for a person's account and role."""
+
+    role = forms.ChoiceField(label=_("role"), choices=[])
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "phone", "language", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        from .roles import ROLE_LABELS, role_of
+
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("no role"))] + [(k, v) for k, v in ROLE_LABELS.items()]
+        self.fields["role"].required = False
+        if self.instance.pk:
+            self.fields["role"].initial = role_of(self.instance)

@@ -74,3 +74,29 @@ def save_centre(centre: Centre, *, by) -> Centre:
     audit(AuditLog.Action.CHANGE if existing else AuditLog.Action.CREATE, centre,
           changes=model_changes(before, snapshot(centre, CENTRE_FIELDS)), user=by)
     return centre
+
+
+USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "language", "is_active"]
+
+
+@transaction.atomic
+def save_user(user, *, role: str, by):
+    """Create or update an account and give it exactly one role (or none)."""
+    from django.contrib.auth.models import Group
+
+    from .roles import ROLES, role_of
+
+    creating = user.pk is None
+    before = {} if creating else {**snapshot(type(user).objects.get(pk=user.pk), USER_FIELDS),
+                                  "role": role_of(type(user).objects.get(pk=user.pk))}
+    if creating:
+        user.set_unusable_password()  # the person chooses one through "forgotten password"
+    user.save()
+    user.groups.remove(*Group.objects.filter(name__in=ROLES))
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    user._kypseli_role = None
+    after = {**snapshot(user, USER_FIELDS), "role": role}
+    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, user,
+          changes=model_changes(before, after), user=by)
+    return user

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, AuditLog, Location
+from .models import ApiToken, AuditLog, Location, User
 
 
 class LocationTable(tables.Table):
@@ -31,3 +31,17 @@ class ApiTokenTable(tables.Table):
     class Meta:
         model = ApiToken
         fields = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+
+class UserTable(tables.Table):
+    username = tables.LinkColumn("core:user_edit", args=[tables.A("pk")])
+    role = tables.Column(verbose_name=_("role"), empty_values=(), orderable=False)
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email", "role", "is_active", "last_login"]
+
+    def render_role(self, record):
+        from .roles import ROLE_LABELS, role_of
+
+        return ROLE_LABELS.get(role_of(record), "—")

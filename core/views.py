@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .filters import AuditLogFilter, LocationFilter
-from .forms import ApiTokenForm, CentreForm, LocationForm
-from .models import ApiToken, AuditLog, Centre, Location
+from .filters import AuditLogFilter, LocationFilter, UserFilter
+from .forms import ApiTokenForm, CentreForm, LocationForm, UserForm
+from .models import ApiToken, AuditLog, Centre, Location, User
 from .roles import COORDINATOR, STAFF, role_of, role_required
-from .tables import ApiTokenTable, AuditLogTable, LocationTable
+from .tables import ApiTokenTable, AuditLogTable, LocationTable, UserTable
 from .views_base import FilteredTableView
 
 
@@ -105,3 +105,32 @@ def api_token_revoke(request, pk):
     services.revoke_api_token(get_object_or_404(ApiToken, pk=pk), by=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("core:api_tokens")
+
+
+class UserListView(FilteredTableView):
+    model = User
+    table_class = UserTable
+    filterset_class = UserFilter
+    roles = (COORDINATOR,)
+    template_name = "core/users.html"
+
+    def get_queryset(self):
+        return User.objects.prefetch_related("groups").order_by("username")
+
+    @property
+    def title(self):
+        return _("Users")
+
+
+@role_required(COORDINATOR)
+def user_edit(request, pk=None):
+    account = get_object_or_404(User, pk=pk) if pk else User()
+    form = UserForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        services.save_user(form.save(commit=False), role=form.cleaned_data["role"], by=request.user)
+        messages.success(request, _("The account was saved. New users choose their password through "
+                                    "“Forgotten your password?”."))
+        return redirect("core:users")
+    return render(request, "core/form.html", {
+        "form": form, "title": _("Edit user") if pk else _("New user"), "back_url": "core:users",
+    })

@@ -44,7 +44,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     count = getattr(config, "_kypseli_pg_deselected", 0)
     if count:
         terminalreporter.write_line(
-            f"{count} PostgreSQL-only tests (parallel connections) were deselected on SQLite; "
+            f"{count} PostgreSQL-only tests (parallel connections, pg_dump) were deselected on SQLite; "
             "they run in the PostgreSQL pass: DATABASE_URL=postgres://… make test (as .ci/run does).",
             yellow=True,
         )

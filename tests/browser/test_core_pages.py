@@ -70,3 +70,19 @@ def test_public_home_on_a_phone(phone_context, axe_check):
     link = page.get_by_role("link", name="Σύνδεση (προσωπικό και εθελοντές)")
     box = link.bounding_box()
     assert box["height"] >= 44, "touch targets are at least 44 px high"
+
+
+def test_api_docs_render_from_local_files(page, login_as):
+    login_as(UserFactory(username="coord", role="coordinator"))
+    page.goto("/api/v1/docs")
+    page.get_by_text("/api/v1/me").first.wait_for()
+    assert "Kypseli API" in page.content()
+
+
+def test_keyboard_user_skips_to_content(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Μετάβαση στο περιεχόμενο")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"

@@ -150,3 +150,48 @@ def test_language_switch_to_english_and_back(client, db):
 
 def test_health_answers(client, db):
     assert client.get(reverse("core:health")).json() == {"status": "ok"}
+
+
+def test_coordinator_creates_an_account_with_a_role_and_changes_it(coordinator_client, django_user_model):
+    response = coordinator_client.post(reverse("core:user_new"), {
+        "username": "eleni", "first_name": "Ελένη", "last_name": "Σαλή", "email": "eleni@example.org",
+        "phone": "", "language": "el", "is_active": "on", "role": "volunteer",
+    })
+    assert response.status_code == 302
+    eleni = django_user_model.objects.get(username="eleni")
+    assert role_of(eleni) == "volunteer" and not eleni.has_usable_password()
+    coordinator_client.post(reverse("core:user_edit", args=[eleni.pk]), {
+        "username": "eleni", "first_name": "Ελένη", "last_name": "Σαλή", "email": "eleni@example.org",
+        "language": "el", "is_active": "on", "role": "staff",
+    })
+    eleni = django_user_model.objects.get(username="eleni")
+    assert list(eleni.groups.values_list("name", flat=True)) == ["staff"]
+    change = audit_entries_for(eleni).filter(action="change").get()
+    assert change.changes["role"] == ["volunteer", "staff"]
+    listing = coordinator_client.get(reverse("core:users") + "?groups__name=staff").content.decode()
+    assert "eleni" in listing
+
+
+def test_staff_cannot_manage_accounts(staff_client):
+    assert staff_client.get(reverse("core:users")).status_code == 403
+    assert staff_client.post(reverse("core:user_new"), {"username": "x", "role": "coordinator"}).status_code == 403
+
+
+def test_pages_are_greek_even_when_the_browser_asks_for_english(client, db):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="el"' in html and "Επικοινωνία" in html
+
+
+def test_a_signed_in_users_preferred_language_applies_until_they_switch(client, staff_user):
+    staff_user.language = "en"
+    staff_user.save()
+    client.force_login(staff_user)
+    assert 'lang="en"' in client.get("/").content.decode()
+    client.post(reverse("set_language"), {"language": "el", "next": "/"})
+    assert 'lang="el"' in client.get("/").content.decode()
+
+
+def test_the_api_answers_in_the_language_the_device_asks_for(client, db):
+    assert client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"] == (
+        "Sign-in or an API token is required.")
+    assert client.get("/api/v1/me").json()["message"] == "Απαιτείται σύνδεση ή διακριτικό API."

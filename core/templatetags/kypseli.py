@@ -1,0 +1,28 @@
+import json
+
+from django import template
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.inclusion_tag("core/scan_station.html")
+def scan_station(endpoint, extra=None, label=None):
+    """A scan station posting to `endpoint` (see static/js/scan-station.js).
+
+    {% load kypseli %}{% scan_station endpoint=url extra=fields label=_("Scan the card") %}
+    Pages using it load css/scan-station.css and js/scan-station.js (and vendor/jsqr/dist/jsQR.js).
+    """
+    messages = {
+        "checking": _("Checking…"),
+        "retrying": _("No answer yet, trying again…"),
+        "offline": _("No connection to the server. Check the network and scan again."),
+        "error": _("Something went wrong. Scan again."),
+        "noCamera": _("The camera could not be opened. Allow camera access, or type the code."),
+    }
+    return {
+        "endpoint": endpoint,
+        "extra_json": json.dumps(extra or {}, ensure_ascii=False),
+        "messages_json": json.dumps(messages, ensure_ascii=False),
+        "label": label or _("Scan or type a code"),
+    }

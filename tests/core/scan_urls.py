@@ -1,0 +1,47 @@
+"""A scan endpoint used only by the scan station's own browser test (the real ones live in
+distribution and events). It records each request so the test can see what the widget sent."""
+
+import json
+
+from django.http import JsonResponse
+from django.urls import include, path
+
+received: list[dict] = []
+
+
+def fake_scan(request):
+    body = json.loads(request.body)
+    received.append(body)
+    code = body["code"]
+    if code == "FLAKY" and sum(1 for r in received if r["request_id"] == body["request_id"]) == 1:
+        return JsonResponse({"message": "busy"}, status=503)
+    if code.startswith("OK"):
+        return JsonResponse({"outcome": "ok", "display": {"level": "ok", "headline": f"Καλώς ήρθες {code}",
+                                                         "lines": ["Ρύζι × 2", "Γάλα × 4"]}}, status=201)
+    if code == "FLAKY":
+        return JsonResponse({"display": {"level": "warn", "headline": "Μετά από επανάληψη", "lines": []}})
+    return JsonResponse({"outcome": "unknown", "display": {"level": "bad", "headline": "Άγνωστη κάρτα",
+                                                          "lines": []}}, status=422)
+
+
+PAGE = """{% extends "base.html" %}{% load static kypseli %}
+{% block head %}<link rel="stylesheet" href="{% static 'css/scan-station.css' %}">{% endblock %}
+{% block content %}<h1>Σταθμός σάρωσης</h1>
+<label for="other-field">Άλλο πεδίο</label><input id="other-field">
+{% scan_station endpoint=endpoint extra=extra %}{% endblock %}
+{% block scripts %}{% include "core/scan_assets.html" %}{% endblock %}"""
+
+
+def station_page(request):
+    from django.http import HttpResponse
+    from django.template import RequestContext, Template
+
+    context = RequestContext(request, {"endpoint": "/test-scan/", "extra": {"day": 7, "station": "Τραπέζι 1"}})
+    return HttpResponse(Template(PAGE).render(context))
+
+
+urlpatterns = [
+    path("test-scan/", fake_scan),
+    path("test-station/", station_page),
+    path("", include("config.urls")),
+]
