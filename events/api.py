@@ -147,7 +147,8 @@ def list_registrations(request, event_id: int, status: str | None = None):
 
 @router.post("/checkins", response={200: CheckInOut, 201: CheckInOut, 409: CheckInOut, 422: CheckInOut,
                                     403: Message, 404: Message},
-             summary="Check a ticket in at an event's door (staff, volunteers; the scan station)")
+             summary="Check a ticket in at an event's door (staff, volunteers; the scan station)",
+             url_name="events_checkins")
 def check_in(request, payload: CheckInIn):
     if not has_role(request.user, STAFF, VOLUNTEER):
         return Status(403, {"message": _("Only staff and volunteers may check tickets in.")})

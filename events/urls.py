@@ -33,5 +33,6 @@ urlpatterns = [
     # The door (staff and volunteers)
     path("door/", door.today, name="door"),
     path("door/<int:pk>/", door.checkin, name="checkin"),
+    path("door/<int:pk>/list/", door.door_list, name="door_list"),
     path("door/<int:pk>/tick/<int:registration_pk>/", door.tick, name="tick"),
 ]
