@@ -282,6 +282,14 @@ def normalise_phone(phone: str) -> str:
     return _PHONE_JUNK.sub("", phone or "")
 
 
+def normalise_household_ref(ref: str) -> str:
+    """Household cards print their number as 0000-0123: keep the digits only, so that the reports
+    app can match it with the card's number. Other references are kept as typed."""
+    ref = (ref or "").strip()
+    digits = _PHONE_JUNK.sub("", ref)
+    return digits if digits.isdigit() else ref
+
+
 @dataclass
 class RegistrationRequest:
     name: str
@@ -361,7 +369,8 @@ def register(event: Event, data: RegistrationRequest, *, by=None, now=None) -> R
         registration = Registration.objects.create(
             event=locked, name=name, phone=phone, email=email, places=places, answers=answers,
             language=data.language if data.language in ("el", "en") else "el", status=status, source=data.source,
-            consent_at=now if data.consent else None, queued_at=now, household_ref=data.household_ref.strip(),
+            consent_at=now if data.consent else None, queued_at=now,
+            household_ref=normalise_household_ref(data.household_ref),
             staff_note=data.staff_note, created_by=by if by_staff else None,
         )
         if registration.holds_places:
@@ -455,7 +464,7 @@ def decline_registration(registration: Registration, *, by, reason: str = "") ->
 def link_household(registration: Registration, household_ref: str, *, by) -> Registration:
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     before = locked.household_ref
-    locked.household_ref = (household_ref or "").strip()
+    locked.household_ref = normalise_household_ref(household_ref)
     locked.save(update_fields=["household_ref", "search_text"])
     audit(AuditLog.Action.CHANGE, locked, user=by, changes={"household_ref": [before, locked.household_ref]})
     return locked
