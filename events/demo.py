@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.models import Location, User
 
 from . import services
-from .models import Event, Question, Registration
+from .models import CheckIn, Event, Question, Registration
 from .services import EventError, RegistrationRequest
 
 CENTRE = "Κέντρο Κοινότητας — Πλατεία Ελευθερίας"
@@ -131,6 +131,7 @@ def _load(ctx):
     if not created:
         return
     _registrations(ctx, created, staff)
+    _past_events(ctx, sites, staff)
     ctx.say(f"events: {Event.objects.count()} events, {Registration.objects.count()} registrations.")
 
 
@@ -164,3 +165,45 @@ def _registrations(ctx, events, staff):
                     household_ref=str(rng.randint(1000, 1400)) if by_staff else ""), by=staff if by_staff else None)
             except EventError as exc:
                 ctx.say(f"events demo: {name}: {exc.message}")
+
+
+# Held events with attendance, so that the attendance page has figures for the last weeks.
+PAST = [
+    (-20, CENTRE, "Γιορτή του φθινοπώρου για παιδιά", "Autumn party for children", "children", "families", 30, 4),
+    (-12, BRANCH, "Ενημέρωση για τους εμβολιασμούς των παιδιών", "Children's vaccinations: an information session",
+     "health", "families", 20, 3),
+    (-6, CENTRE, "Εργαστήριο αναζήτησης εργασίας στο διαδίκτυο", "Looking for work online", "employment", "adults",
+     10, 1),
+]
+
+
+def _past_events(ctx, sites, staff):
+    """History is written through the services while the event is still ahead, then moved back in
+    time (the only way to have check-ins for past dates in demo data)."""
+    rng = ctx.rng
+    for days, site, title_el, title_en, category, audience, capacity, per_registration in PAST:
+        if Event.objects.filter(title_el=title_el).exists():
+            continue
+        start = _at(1, 17)
+        event = Event(title_el=title_el, title_en=title_en, description_el=title_el, description_en=title_en,
+                      category=category, audience=audience, location=sites[site], starts_at=start,
+                      ends_at=start + timedelta(hours=2), capacity=capacity,
+                      max_places_per_registration=per_registration)
+        services.save_event(event, by=staff)
+        services.publish_event(event, by=staff)
+        people = rng.sample(PEOPLE, rng.randint(6, 10))
+        for name, phone, email in people:
+            places = rng.randint(1, per_registration)
+            try:
+                registration = services.register(event, RegistrationRequest(
+                    name=name, phone=phone, email=email, places=places, consent=True,
+                    source=Registration.Source.STAFF, household_ref=str(rng.randint(1000, 1400))), by=staff)
+            except EventError:
+                continue
+            if registration.status == Registration.Status.CONFIRMED and rng.random() < 0.8:
+                services.set_checked_in(registration, True, by=staff)
+        shift = _at(days, 17) - start
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=event.starts_at + shift, ends_at=event.ends_at + shift,
+            published_at=event.published_at + shift - timedelta(days=14))
+        CheckIn.objects.filter(registration__event=event).update(at=event.starts_at + shift + timedelta(minutes=5))
