@@ -1,43 +1,39 @@
-import importlib
+"""`make bench`: run every benchmark module (or the named ones) on PostgreSQL and print figures.
+
+Each module bench/<name>.py runs on its own (`python -m bench.<name>`) in a throw-away database
+next to DATABASE_URL; here DATABASE_URL defaults to BENCH_DATABASE_URL or
+postgres://postgres@127.0.0.1:5432/kypseli_bench, so your own data is never touched.
+"""
+
 import os
 import pkgutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+
 
 def main(argv):
-    os.environ.setdefault("DEBUG", "1")
-    os.environ["DATABASE_URL"] = os.environ.get(
-        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kypseli_bench"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)]) if m.name != "util")
-    print(f"Benchmarks on {connection.vendor} ({settings.DATABASES['default']['NAME']}): {', '.join(names)}")
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    failures = 0
-    try:
-        for name in names:
-            module = importlib.import_module(f"bench.{name}")
-            print(f"\n== {name} ==")
-            started = time.perf_counter()
-            try:
-                module.run(print)
-            except Exception as exc:  # noqa: BLE001 - report and go on with the next benchmark
-                failures += 1
-                print(f"FAILED: {exc!r}")
-            print(f"({time.perf_counter() - started:.1f} s)")
-    finally:
-        connection.creation.destroy_test_db(test_name, verbosity=0)
-    return 1 if failures else 0
+    env = dict(os.environ)
+    env.setdefault("DEBUG", "1")
+    env["DATABASE_URL"] = env.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kypseli_bench")
+    names = argv or sorted(m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")
+                           and m.name != "util")
+    print(f"Benchmarks on {env['DATABASE_URL'].split('@')[-1]}: {', '.join(names)}", flush=True)
+    failed = []
+    for name in names:
+        print(f"\n== {name} ==", flush=True)
+        started = time.perf_counter()
+        result = subprocess.run(  # noqa: S603 - our own modules
+            [sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, env=env, check=False)
+        print(f"({name}: {time.perf_counter() - started:.1f} s)", flush=True)
+        if result.returncode:
+            failed.append(name)
+    if failed:
+        print(f"\nFailed: {', '.join(failed)}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -52,9 +52,9 @@ def main():
     with mock.patch.object(Centre, "current", return_value=centre):
         render_cards(items[:1])  # fonts registered and modules imported before timing
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         pdf = render_cards(items)
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         tracemalloc.start()
         render_cards(items)
@@ -64,7 +64,7 @@ def main():
         Path(args.output).write_bytes(pdf)
     pages = (args.cards + 9) // 10
     print(f"{args.cards} cards, {pages} A4 pages, {len(pdf) / 1024:.0f} KB PDF")
-    print(f"time: {elapsed:.2f} s (target < 5 s)")
+    print(f"time: {elapsed:.2f} s wall, {cpu:.2f} s CPU (target < 5 s; CPU time is the wall time on an idle core)")
     print(f"peak memory: process {rss_after:.0f} MB (was {rss_before:.0f} MB before rendering), "
           f"Python allocations during rendering {peak / 1e6:.0f} MB (target < 300 MB)")
 

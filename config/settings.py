@@ -136,8 +136,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client's address: REMOTE_ADDR, or behind AXES_PROXY_COUNT trusted proxies the matching entry of
+# X-Forwarded-For (never trusted without a proxy: it could be forged to dodge throttling).
+_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _PROXY_COUNT else ["REMOTE_ADDR"]
 
 # --- Internationalisation: Greek first ----------------------------------------------------------
 LANGUAGE_CODE = "el"
@@ -180,6 +183,12 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="Kypseli")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# --- Apps ----------------------------------------------------------------------------------------
+# Volunteers are reminded this many hours before a shift (manage.py send_reminders, from cron).
+VOLUNTEER_REMINDER_HOURS = env.float("VOLUNTEER_REMINDER_HOURS", default=24)
+# Public event sign-ups accepted per client address per hour (spam protection, shared cache).
+EVENTS_REGISTRATIONS_PER_HOUR = env.int("EVENTS_REGISTRATIONS_PER_HOUR", default=10)
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -13,9 +13,12 @@ from .roles import role_of
 
 
 def _client_ip(request):
+    """The client's address, also behind the reverse proxy (AXES_PROXY_COUNT, as for sign-in throttling)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
 
 
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None):

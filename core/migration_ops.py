@@ -3,7 +3,9 @@
 from django.db import migrations
 
 
-class _PostgresOnly(migrations.RunSQL):
+class PostgresOnlySQL(migrations.RunSQL):
+    """RunSQL that runs on PostgreSQL only (e.g. triggers, exclusion constraints)."""
+
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
@@ -13,12 +15,12 @@ class _PostgresOnly(migrations.RunSQL):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-class TrigramExtension(_PostgresOnly):
+class TrigramExtension(PostgresOnlySQL):
     def __init__(self):
         super().__init__("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop)
 
 
-class TrigramIndex(_PostgresOnly):
+class TrigramIndex(PostgresOnlySQL):
     """A GIN trigram index so that `column LIKE '%term%'` stays fast at tens of thousands of rows."""
 
     def __init__(self, table: str, column: str):

@@ -75,7 +75,8 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
 
 def sync_role_permissions(sender=None, apps=None, using="default", **kwargs):
-    """post_migrate: make sure the groups exist and hold exactly their declared permissions."""
+    """post_migrate (also sent after `flush`): the groups exist and hold exactly their declared
+    permissions, and each app's `ensure_reference_data(using)` has run."""
     last = [c for c in global_apps.get_app_configs() if c.models_module is not None][-1]
     if sender is not None and sender.name != last.name:
         return  # run once per migrate, after the last app's permissions have been created
@@ -96,3 +97,8 @@ def sync_role_permissions(sender=None, apps=None, using="default", **kwargs):
             if perm is not None:
                 objects.append(perm)
         group.permissions.set(objects)
+    # Reference rows other apps need (e.g. standard skills) come back after a flush too.
+    for config in global_apps.get_app_configs():
+        ensure = getattr(config, "ensure_reference_data", None)
+        if ensure is not None:
+            ensure(using)

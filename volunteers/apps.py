@@ -22,6 +22,12 @@ class VolunteersConfig(AppConfig):
         ("volunteers:me", _("My shifts"), ("volunteer",)),
     ]
 
+    def ensure_reference_data(self, using="default"):
+        """The standard skills exist after every migrate and flush (see core.roles)."""
+        from .reference import ensure_standard_skills
+
+        ensure_standard_skills(using)
+
     def home_panels(self, request, role):
         from . import selectors
 

@@ -111,6 +111,22 @@ def approved_hours(queryset=None, *, since=None, until=None):
         shifts_served=Count("assignments", filter=cond))
 
 
+def totals(*, since=None, until=None) -> dict:
+    """Figures for reports (funders): approved hours, shifts served, people who served, no-shows."""
+    qs = Assignment.objects.all()
+    if since:
+        qs = qs.filter(starts_at__date__gte=since)
+    if until:
+        qs = qs.filter(starts_at__date__lte=until)
+    approved = qs.filter(hours_approved_at__isnull=False)
+    return {
+        "hours": approved.aggregate(total=Coalesce(Sum("hours"), ZERO))["total"],
+        "shifts_served": approved.count(),
+        "volunteers": approved.values("volunteer").distinct().count(),
+        "no_shows": qs.filter(attendance=Assignment.Attendance.NO_SHOW).count(),
+    }
+
+
 def hours_total(volunteer, *, since=None, until=None) -> Decimal:
     return approved_hours(Volunteer.objects.filter(pk=volunteer.pk), since=since, until=until)[0].hours_served
 

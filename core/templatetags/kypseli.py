@@ -11,7 +11,7 @@ def scan_station(endpoint, extra=None, label=None):
     """A scan station posting to `endpoint` (see static/js/scan-station.js).
 
     {% load kypseli %}{% scan_station endpoint=url extra=fields label=_("Scan the card") %}
-    Pages using it load css/scan-station.css and js/scan-station.js (and vendor/jsqr/dist/jsQR.js).
+    Pages using it load css/scan-station.css and include core/scan_assets.html (ZXing + js/scan-station.js).
     """
     messages = {
         "checking": _("Checking…"),

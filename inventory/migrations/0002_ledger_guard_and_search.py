@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from core.migration_ops import TrigramIndex, _PostgresOnly
+from core.migration_ops import TrigramIndex, PostgresOnlySQL
 
 # On PostgreSQL the ledger refuses UPDATE and DELETE from anyone, not only from the ORM.
 LEDGER_GUARD = """
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        _PostgresOnly(LEDGER_GUARD, LEDGER_GUARD_REVERSE),
+        PostgresOnlySQL(LEDGER_GUARD, LEDGER_GUARD_REVERSE),
         TrigramIndex("inventory_item", "search_text"),
         TrigramIndex("inventory_donor", "search_text"),
     ]

@@ -8,7 +8,7 @@ defence. A change that would take a level below zero is refused as a whole, writ
 """
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -90,7 +90,6 @@ class Delta:
     document_type: str = ""
     document_id: str = ""
     reason_text: str = ""
-    extra: dict = field(default_factory=dict)
 
     @property
     def key(self):

@@ -81,8 +81,8 @@ def _donation_page(request, donation, *, line_form=None, error=""):
     if donation.is_draft:
         context.update(scan_context(request, DonationLineForm))
         if line_form is not None:
-            context["line_form"], context["item"] = line_form, line_form.cleaned_data.get("item") if hasattr(
-                line_form, "cleaned_data") else None
+            context["line_form"] = line_form
+            context["item"] = getattr(line_form, "cleaned_data", {}).get("item")
         added = request.GET.get("added", "")
         context["added"] = DonationLine.objects.filter(pk=int(added), donation=donation).select_related(
             "item").first() if added.isdigit() else None

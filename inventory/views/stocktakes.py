@@ -62,6 +62,7 @@ def _count_page(request, stocktake, *, line_form=None):
         context.update(scan_context(request, CountForm, initial={"shelf": request.GET.get("shelf", "")}))
         if line_form is not None:
             context["line_form"] = line_form
+            context["item"] = getattr(line_form, "cleaned_data", {}).get("item")
         added = request.GET.get("added", "")
         context["added"] = StockTakeCount.objects.filter(pk=int(added), stocktake=stocktake).select_related(
             "item").first() if added.isdigit() else None

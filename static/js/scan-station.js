@@ -1,7 +1,6 @@
 /*
  * Kypseli scan station: one always-focused field for USB/Bluetooth scanners (they type the code
- * and Enter), the phone camera for QR codes (the browser's BarcodeDetector where it exists, jsQR
- * otherwise), and a big answer readable from a metre away, with a sound and a vibration.
+ * and Enter), the phone camera (the browser's BarcodeDetector where it exists, ZXing otherwise), and a big answer readable from a metre away, with a sound and a vibration.
  *
  * Markup: templates/core/scan_station.html. The station POSTs JSON
  *   {"code": <text>, "request_id": <uuid>, ...data-extra}
@@ -146,69 +145,142 @@
     }
 
     async toggleCamera() {
-      if (this.stream) return this.stopCamera();
-      try {
-        this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-      } catch (error) {
-        this.status.textContent = this.messages.noCamera || String(error);
+      if (this.camera && this.camera.running) {
+        this.camera.stop();
+        this.cameraButton.setAttribute("aria-pressed", "false");
+        this.focus();
         return;
       }
+      this.camera = this.camera || new CameraReader(this.video, (code) => {
+        if (!(code === this.lastCode && Date.now() - this.lastAt < 3000)) this.scan(code);
+      });
+      try {
+        await this.camera.start();
+        this.cameraButton.setAttribute("aria-pressed", "true");
+      } catch (error) {
+        this.status.textContent = this.messages.noCamera || String(error);
+      }
+    }
+  }
+
+  /*
+   * Reads codes from the camera: the browser's BarcodeDetector where it exists (Android Chrome),
+   * otherwise ZXing (npm @zxing/library) on frames copied to a canvas. QR codes, Code128 labels and
+   * EAN/UPC codes of donated products.
+   */
+  class CameraReader {
+    constructor(video, onCode) {
+      this.video = video;
+      this.onCode = onCode;
+      this.running = false;
+    }
+
+    async start() {
+      this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
       this.video.srcObject = this.stream;
       this.video.hidden = false;
       await this.video.play();
-      this.cameraButton.setAttribute("aria-pressed", "true");
+      this.running = true;
       this.detector = null;
       if ("BarcodeDetector" in window) {
         try {
-          const formats = await window.BarcodeDetector.getSupportedFormats();
-          if (formats.includes("qr_code")) this.detector = new window.BarcodeDetector({ formats: ["qr_code", "code_128"] });
+          const wanted = ["qr_code", "code_128", "ean_13", "ean_8", "upc_a"];
+          const formats = (await window.BarcodeDetector.getSupportedFormats()).filter((f) => wanted.includes(f));
+          if (formats.includes("qr_code")) this.detector = new window.BarcodeDetector({ formats: formats });
         } catch (e) { this.detector = null; }
+      }
+      if (!this.detector && window.ZXing) {
+        const Z = window.ZXing;
+        const hints = new Map();
+        hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE, Z.BarcodeFormat.CODE_128,
+          Z.BarcodeFormat.EAN_13, Z.BarcodeFormat.EAN_8, Z.BarcodeFormat.UPC_A]);
+        this.zxing = new Z.MultiFormatReader();
+        this.zxing.setHints(hints);
       }
       this.canvas = this.canvas || document.createElement("canvas");
       this.loop();
     }
 
-    stopCamera() {
+    stop() {
       if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
       this.stream = null;
+      this.running = false;
       this.video.hidden = true;
-      this.cameraButton.setAttribute("aria-pressed", "false");
-      this.focus();
+    }
+
+    async read() {
+      if (this.video.readyState < 2) return null;
+      if (this.detector) {
+        try {
+          const found = await this.detector.detect(this.video);
+          return found.length ? found[0].rawValue : null;
+        } catch (e) { this.detector = null; }
+      }
+      if (!this.zxing) return null;
+      const Z = window.ZXing;
+      this.canvas.width = this.video.videoWidth;
+      this.canvas.height = this.video.videoHeight;
+      this.canvas.getContext("2d", { willReadFrequently: true }).drawImage(this.video, 0, 0);
+      try {
+        const bitmap = new Z.BinaryBitmap(new Z.HybridBinarizer(new Z.HTMLCanvasElementLuminanceSource(this.canvas)));
+        return this.zxing.decodeWithState(bitmap).getText();
+      } catch (e) {
+        return null; // no code in this frame
+      }
     }
 
     async loop() {
-      if (!this.stream) return;
-      let code = null;
-      if (this.video.readyState >= 2) {
-        if (this.detector) {
-          try {
-            const found = await this.detector.detect(this.video);
-            if (found.length) code = found[0].rawValue;
-          } catch (e) { this.detector = null; }
-        } else if (window.jsQR) {
-          const width = this.video.videoWidth;
-          const height = this.video.videoHeight;
-          this.canvas.width = width;
-          this.canvas.height = height;
-          const ctx = this.canvas.getContext("2d", { willReadFrequently: true });
-          ctx.drawImage(this.video, 0, 0, width, height);
-          const found = window.jsQR(ctx.getImageData(0, 0, width, height).data, width, height, {
-            inversionAttempts: "dontInvert",
-          });
-          if (found) code = found.data;
-        }
-      }
-      if (code && !(code === this.lastCode && Date.now() - this.lastAt < 3000)) this.scan(code);
+      if (!this.running) return;
+      const code = await this.read();
+      if (code) this.onCode(code);
       setTimeout(() => requestAnimationFrame(() => this.loop()), 120);
     }
+  }
+
+  /* A camera button for any form field: <button data-camera-fill="#field-id"> and a <video> after it.
+     A code read fills the field and submits its form, exactly as a USB scanner would. */
+  function startCameraButtons() {
+    document.querySelectorAll("[data-camera-fill]").forEach((button) => {
+      if (button.cameraReader) return;
+      const video = document.querySelector(button.dataset.cameraVideo || "video[data-camera-video]");
+      if (!video) return;
+      let last = null;
+      let lastAt = 0;
+      button.cameraReader = new CameraReader(video, (code) => {
+        if (code === last && Date.now() - lastAt < 3000) return;
+        // Looked up on each read: htmx may have replaced the field since the camera started.
+        const field = document.querySelector(button.dataset.cameraFill);
+        if (!field) return;
+        last = code;
+        lastAt = Date.now();
+        field.value = code;
+        if (field.form) field.form.requestSubmit();
+      });
+      button.addEventListener("click", async () => {
+        if (button.cameraReader.running) {
+          button.cameraReader.stop();
+          button.setAttribute("aria-pressed", "false");
+          return;
+        }
+        try {
+          await button.cameraReader.start();
+          button.setAttribute("aria-pressed", "true");
+        } catch (error) {
+          button.setAttribute("aria-pressed", "false");
+        }
+      });
+    });
   }
 
   function start() {
     document.querySelectorAll("[data-scan-station]").forEach((root) => {
       if (!root.scanStation) root.scanStation = new ScanStation(root);
     });
+    startCameraButtons();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
+  document.addEventListener("htmx:afterSettle", start);
   window.KypseliScanStation = ScanStation;
+  window.KypseliCameraReader = CameraReader;
 })();

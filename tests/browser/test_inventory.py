@@ -144,3 +144,18 @@ def test_count_and_post_a_stocktake(page, login_as, axe_check, browser, live_ser
     expect(page.get_by_role("status")).to_contain_text("Η απογραφή καταχωρίστηκε")
     assert selectors.available_by_item(site, [flour]) == {flour.pk: d(37)}
     assert selectors.stock_differences() == []
+
+
+def test_scan_page_on_a_phone(phone_context, login_as, axe_check):
+    login_as(UserFactory(username="maria", role="staff"), ctx=phone_context)
+    store = LocationFactory(name="Αποθήκη Κέντρου")
+    rice = ItemFactory(name_el="Ρύζι γλασέ 1 κιλό")
+    donation = Donation.objects.create(donor=DonorFactory(), location=store)
+    donation.lines.create(item=rice, quantity=d(5), expiry_date=timezone.localdate() + timedelta(days=90))
+    page = phone_context.new_page()
+    page.goto(f"/inventory/donations/{donation.pk}/")
+    axe_check(page)
+    for control in (page.get_by_label("Σαρώστε ή πληκτρολογήστε κωδικό"), page.get_by_role("button", name="Εύρεση"),
+                    page.get_by_role("button", name="Παραλαβή στο απόθεμα")):
+        assert control.bounding_box()["height"] >= 44, "touch targets are at least 44 px high"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling"

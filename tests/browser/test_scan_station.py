@@ -59,13 +59,17 @@ def test_a_failed_request_is_retried_with_the_same_request_id(page, login_as):
     assert scan_urls.received[0]["request_id"] == scan_urls.received[1]["request_id"]
 
 
-def test_camera_reads_a_real_qr_code(playwright_instance, live_server, tmp_path):
-    video = picture_to_y4m(qr_png("OK-CAMERA-42", box_size=10), tmp_path / "qr.y4m")
-    browser = playwright_instance.chromium.launch(
+def _camera_browser(playwright_instance, video):
+    return playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True,
         args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
               f"--use-file-for-fake-video-capture={video}"],
     )
+
+
+def test_camera_reads_a_real_qr_code(playwright_instance, live_server, tmp_path):
+    video = picture_to_y4m(qr_png("OK-CAMERA-42", box_size=10), tmp_path / "qr.y4m")
+    browser = _camera_browser(playwright_instance, video)
     try:
         context = browser.new_context(base_url=live_server.url, locale="el-GR", permissions=["camera"])
         from django.conf import settings
@@ -81,5 +85,26 @@ def test_camera_reads_a_real_qr_code(playwright_instance, live_server, tmp_path)
         result = page.get_by_test_id("scan-result")
         expect(result).to_contain_text("Καλώς ήρθες OK-CAMERA-42", timeout=15_000)
         assert scan_urls.received[0]["code"] == "OK-CAMERA-42"
+    finally:
+        browser.close()
+
+
+def test_camera_button_fills_a_field_with_an_ean_barcode(playwright_instance, live_server, tmp_path):
+    """Donated products carry EAN-13 codes: the phone camera reads them into the scan field."""
+    import io
+
+    import barcode
+    from barcode.writer import ImageWriter
+
+    picture = io.BytesIO()
+    barcode.get("ean13", "520123456789", writer=ImageWriter()).write(
+        picture, options={"module_width": 0.5, "module_height": 25, "quiet_zone": 8, "write_text": False})
+    video = picture_to_y4m(picture.getvalue(), tmp_path / "ean.y4m")
+    browser = _camera_browser(playwright_instance, video)
+    try:
+        page = browser.new_context(base_url=live_server.url, permissions=["camera"]).new_page()
+        page.goto("/test-camera-field/")
+        page.get_by_role("button", name="Κάμερα").click()
+        expect(page.get_by_test_id("got")).to_have_text("5201234567894", timeout=15_000)
     finally:
         browser.close()

@@ -40,7 +40,23 @@ def station_page(request):
     return HttpResponse(Template(PAGE).render(context))
 
 
+FIELD_PAGE = """{% extends "base.html" %}{% block content %}<h1>Παραλαβή</h1>
+<p data-testid="got">{{ got }}</p>
+<form method="get"><label for="code">Κωδικός</label><input id="code" name="code">
+<button type="button" data-camera-fill="#code" aria-pressed="false">Κάμερα</button>
+<video data-camera-video playsinline muted hidden></video></form>{% endblock %}
+{% block scripts %}{% include "core/scan_assets.html" %}{% endblock %}"""
+
+
+def camera_field_page(request):
+    from django.http import HttpResponse
+    from django.template import RequestContext, Template
+
+    return HttpResponse(Template(FIELD_PAGE).render(RequestContext(request, {"got": request.GET.get("code", "")})))
+
+
 urlpatterns = [
+    path("test-camera-field/", camera_field_page),
     path("test-scan/", fake_scan),
     path("test-station/", station_page),
     path("", include("config.urls")),

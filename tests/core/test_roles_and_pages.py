@@ -195,3 +195,19 @@ def test_the_api_answers_in_the_language_the_device_asks_for(client, db):
     assert client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en").json()["message"] == (
         "Sign-in or an API token is required.")
     assert client.get("/api/v1/me").json()["message"] == "Απαιτείται σύνδεση ή διακριτικό API."
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_and_reference_data_come_back_after_a_flush():
+    from django.core.management import call_command
+
+    call_command("flush", "--noinput", verbosity=0)
+    assert set(Group.objects.values_list("name", flat=True)) >= {"coordinator", "staff", "volunteer"}
+    assert Group.objects.get(name="coordinator").permissions.filter(codename="view_auditlog").exists()
+
+
+def test_audit_records_the_client_address_and_ignores_forged_forwarding_headers(client, staff_user):
+    client.post(reverse("login"), {"username": "staff1", "password": "correct-horse-battery-9"},
+                HTTP_X_FORWARDED_FOR="10.9.9.9", REMOTE_ADDR="192.0.2.7")
+    entry = AuditLog.objects.get(action="login")
+    assert entry.ip_address == "192.0.2.7"

@@ -145,6 +145,7 @@ def test_printed_pdf_scans_back_to_exactly_the_issued_tokens(staff_user, tmp_pat
         assert card_for_code(text).pk in tokens
     text = subprocess.run(["pdftotext", str(tmp_path / "cards.pdf"), "-"], capture_output=True, text=True).stdout
     assert "Όνομα0" in text and "Κέντρο Κοινότητας Δράμας" in text and "2521057206" in text
+    assert "Κάρτα δικαιούχου" in text and "Ισχύει έως" in text  # Greek labels, Greek font
     assert cards[0].household.reference_person.last_name not in text  # first name only
     assert format_card_number(Card.objects.get(pk=cards[0].pk).number) in text
     for token in tokens.values():

@@ -164,3 +164,14 @@ def test_anonymise_from_the_page(staff_client, household):
     household.refresh_from_db()
     assert household.status == Household.Status.ANONYMISED
     assert "Αϊσέ" not in staff_client.get(reverse("distribution:household", args=[household.pk])).content.decode()
+
+
+def test_adding_a_member_known_elsewhere_needs_confirmation(staff_client, household):
+    other = household_with_reference(first_name="Γιώργος")
+    url = reverse("distribution:member_new", args=[other.pk])
+    data = {"first_name": "Aise", "last_name": "Sali", "birth_date": "1980-05-17", "relation": "other",
+            "amka": household.reference_person.amka}
+    response = staff_client.post(url, data)
+    assert 'data-testid="duplicates"' in response.content.decode() and other.members.count() == 1
+    assert staff_client.post(url, {**data, "allow_duplicates": "on"}).status_code == 302
+    assert other.members.count() == 2 and other.members.filter(is_reference=True).count() == 1

@@ -296,3 +296,22 @@ def test_movement_report_counts_transfers_only_for_one_location(store, staff_use
     (row,) = at_branch["rows"]
     assert (row["transferred_in"], row["distributed"], row["net"]) == (d(4), d(1), d(3))
     assert row["unit_label"] == "συσκευασία"
+
+
+def test_one_level_row_per_lot_and_services_are_audited(store, staff_user):
+    from core.models import AuditLog
+
+    soap = NonFoodItemFactory()
+    stock(soap, store, 2)
+    stock(soap, store, 3)
+    assert StockLevel.objects.filter(item=soap).count() == 1
+    level = StockLevel.objects.get(item=soap)
+    assert level.quantity == d(5)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StockLevel.objects.create(item=soap, location=store, lot="", expiry_date=None)
+    services.write_off(level=level, quantity=1, reason=StockMovement.Reason.DAMAGED, by=staff_user)
+    branch = LocationFactory(name="Παράρτημα")
+    transfer = services.transfer_stock(from_location=store, to_location=branch, lines=[(soap, 1)], by=staff_user)
+    logged = set(AuditLog.objects.filter(user=staff_user).values_list("content_type__model", "object_id"))
+    assert ("transfer", str(transfer.pk)) in logged
+    assert any(model == "stockmovement" for model, _id in logged)

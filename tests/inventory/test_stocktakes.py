@@ -116,3 +116,13 @@ def test_stocktake_pages_volunteer_counts_staff_reviews_and_posts(client, site, 
     response = client.post(reverse("inventory:stocktake_post", args=[stocktake.pk]), follow=True)
     assert "Η απογραφή καταχωρίστηκε: 1 διορθώσεις" in response.content.decode()
     assert levels(rice, site) == {("", None): d(9)}
+
+
+def test_a_bad_count_keeps_the_item_on_screen_with_a_greek_message(staff_client, site, staff_user):
+    rice = ItemFactory(name_el="Ρύζι Καρολίνα")
+    stocktake = services.start_stocktake(location=site, by=staff_user)
+    response = staff_client.post(reverse("inventory:count_add", args=[stocktake.pk]),
+                                 {"item": rice.pk, "quantity": "-2"})
+    assert response.status_code == 200 and response.context["item"] == rice
+    assert "Ρύζι Καρολίνα" in response.content.decode() and "μεγαλύτερη ή ίση" in response.content.decode()
+    assert not stocktake.counts.exists()

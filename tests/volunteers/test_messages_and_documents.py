@@ -157,6 +157,10 @@ def test_hours_are_computed_approved_and_counted_only_when_approved():
     attendance.approve_hours(first, by=coordinator)
     attendance.approve_hours(second, by=coordinator, hours=Decimal("2.5"))
     assert hours_total(volunteer) == Decimal("6.50")
+    from volunteers.selectors import totals
+
+    assert totals() == {"hours": Decimal("6.50"), "shifts_served": 2, "volunteers": 1, "no_shows": 1}
+    assert totals(since=timezone.localdate() + timedelta(days=1))["hours"] == 0
     with pytest.raises(ValidationError, match="παρόντες"):
         attendance.approve_hours(no_show, by=coordinator)
 

@@ -203,3 +203,52 @@ def test_attendance_ticks_and_hours_approval_through_the_shift_page(coordinator_
     assert a_missed.attendance == "no_show" and a_missed.hours == 0
     export = coordinator_client.get(reverse("volunteers:hours") + "?_export=csv").content.decode()
     assert came.last_name in export and "1.75" in export
+
+
+def test_template_edit_and_apply_through_the_pages(coordinator_client):
+    location = ShiftFactory().location
+    data = {"name": "Εκδήλωση στο Παράρτημα", "description": "",
+            "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0",
+            "lines-0-start_time": "17:00", "lines-0-end_time": "20:00", "lines-0-role": "event",
+            "lines-0-min_people": "2", "lines-0-max_people": "4", "lines-0-signup_mode": "open",
+            "lines-0-languages_needed": ["rom"],
+            "lines-1-start_time": "16:00", "lines-1-end_time": "17:00", "lines-1-role": "reception",
+            "lines-1-min_people": "1", "lines-1-max_people": "1", "lines-1-signup_mode": "assigned"}
+    assert coordinator_client.post(reverse("volunteers:template_new"), data).status_code == 302
+    from volunteers.models import ShiftTemplate
+
+    template = ShiftTemplate.objects.get(name="Εκδήλωση στο Παράρτημα")
+    assert template.lines.count() == 2
+    day = timezone.localdate() + timedelta(days=4)
+    response = coordinator_client.post(reverse("volunteers:templates"), {
+        "template": template.pk, "location": location.pk, "day": day.isoformat()})
+    assert response.status_code == 302
+    made = Shift.objects.filter(location=location, starts_at__date=day).order_by("starts_at")
+    assert [(timezone.localtime(s.starts_at).hour, s.role, s.languages_needed) for s in made] == [
+        (16, "reception", []), (17, "event", ["rom"])]
+
+
+def test_cancel_and_message_through_the_pages(coordinator_client, mailoutbox, django_capture_on_commit_callbacks):
+    shift = ShiftFactory(max_people=3)
+    on_it = VolunteerFactory()
+    signups.take_shift(on_it, shift)
+    free = available_always(VolunteerFactory())
+    response = coordinator_client.post(reverse("volunteers:shift_message", args=[shift.pk, "shift"]), {"text": ""},
+                                       follow=True)
+    assert "Γράψτε πρώτα το μήνυμα" in response.content.decode()
+    coordinator_client.post(reverse("volunteers:shift_message", args=[shift.pk, "candidates"]),
+                            {"text": "Λείπει ένα άτομο αύριο"})
+    assert [m.to for m in mailoutbox] == [[free.email]]
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator_client.post(reverse("volunteers:shift_cancel", args=[shift.pk]), {"scope": "one"})
+    shift.refresh_from_db()
+    assert shift.cancelled_at is not None and shift.booked == 0
+    assert mailoutbox[-1].to == [on_it.email] and mailoutbox[-1].subject == "Η βάρδια ακυρώθηκε"
+
+
+def test_api_coordinator_sees_all_shifts_with_filters(client, coordinator):
+    shift = ShiftFactory(signup_mode="assigned")
+    ShiftFactory()
+    _t, key = create_api_token(coordinator, "desk")
+    listed = client.get(f"/api/v1/shifts?location={shift.location_id}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert [s["id"] for s in listed] == [shift.pk] and listed[0]["signup_mode"] == "assigned"

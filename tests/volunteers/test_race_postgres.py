@@ -55,3 +55,34 @@ def test_one_person_races_into_two_overlapping_shifts(on_postgres):
     assert sorted(results) == ["ok", "refused"]
     assert Assignment.objects.filter(volunteer=volunteer, status__in=Assignment.ACTIVE).count() == 1
     assert sum(Shift.objects.filter(pk__in=[first.pk, second.pk]).values_list("booked", flat=True)) == 1
+
+
+def test_two_overlapping_reminder_runs_send_each_reminder_once(on_postgres, mailoutbox):
+    from django.utils import timezone
+
+    from volunteers.models import ReminderSent
+    from volunteers.services import notices
+
+    now = timezone.now()
+    shift = ShiftFactory(starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=5), max_people=6)
+    for volunteer in [VolunteerFactory() for _ in range(6)]:
+        signups.take_shift(volunteer, shift)
+    counts = []
+    barrier = threading.Barrier(3)
+
+    def run():
+        try:
+            barrier.wait()
+            counts.append(notices.send_reminders(lead=timedelta(hours=24)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(counts) == 6
+    assert ReminderSent.objects.count() == 6
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        Assignment.objects.filter(shift=shift).values_list("volunteer__email", flat=True))

@@ -173,3 +173,21 @@ def test_check_in_page_asks_anonymous_visitors_to_sign_in(client):
     page = client.get(reverse("volunteers:checkin", args=[shift.checkin_token])).content.decode()
     assert "/accounts/login/?next=" in page and "Είμαι εδώ" not in page
     assert client.post(reverse("volunteers:checkin", args=[shift.checkin_token])).status_code == 200
+
+
+def test_anonymise_button_needs_the_confirmation_box(coordinator_client):
+    volunteer = VolunteerFactory(first_name="Ζεϊνέπ")
+    url = reverse("volunteers:volunteer_action", args=[volunteer.pk, "anonymise"])
+    refused = coordinator_client.post(url, follow=True)
+    assert "Τσεκάρετε" in refused.content.decode()
+    assert Volunteer.objects.get(pk=volunteer.pk).first_name == "Ζεϊνέπ"
+    coordinator_client.post(url, {"confirm": "yes"})
+    assert Volunteer.objects.get(pk=volunteer.pk).anonymised_at is not None
+
+
+def test_signed_out_volunteer_pages_lead_to_the_link_form_with_a_password_option(client):
+    response = client.get(reverse("volunteers:me"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("volunteers:signin_request") + "?next=/volunteers/me/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="/accounts/login/?next=/volunteers/me/"' in page

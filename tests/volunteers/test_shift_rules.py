@@ -217,3 +217,15 @@ def test_cancelling_a_whole_series_from_its_first_shift():
     first = series.shifts.order_by("starts_at").first()
     assert len(shift_services.cancel_shift(first, by=coordinator, scope="following")) == 3
     assert not series.shifts.filter(cancelled_at__isnull=True).exists()
+
+
+def test_someone_marked_present_cannot_be_taken_off_the_shift():
+    from volunteers.services import attendance
+
+    coordinator = UserFactory(role="coordinator")
+    now = timezone.now()
+    shift = ShiftFactory(starts_at=now + timedelta(minutes=10), ends_at=now + timedelta(hours=2))
+    volunteer = VolunteerFactory()
+    assignment = attendance.set_attendance(signups.take_shift(volunteer, shift), "present", by=coordinator)
+    with pytest.raises(ValidationError, match="σημειώθηκε παρών|marked present"):
+        signups.remove(assignment, by=coordinator)

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from core.migration_ops import TrigramIndex, _PostgresOnly
+from core.migration_ops import TrigramIndex, PostgresOnlySQL
 
 SKILLS = [
     ("Πρώτες βοήθειες", True),
@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         TrigramIndex("volunteers_volunteer", "search_text"),
         # No volunteer holds two active (assigned or confirmed) assignments whose times overlap,
         # whatever the application does: the services check it under a lock, this is the backstop.
-        _PostgresOnly(
+        PostgresOnlySQL(
             "CREATE EXTENSION IF NOT EXISTS btree_gist; "
             "ALTER TABLE volunteers_assignment ADD CONSTRAINT assignment_no_overlap "
             "EXCLUDE USING gist (volunteer_id WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) "

@@ -131,7 +131,8 @@ def _cancel_future(volunteer: Volunteer, *, by) -> int:
     count = 0
     for assignment in Assignment.objects.filter(
             volunteer=volunteer, starts_at__gt=timezone.now(),
-            status__in=(*Assignment.ACTIVE, Assignment.Status.REQUESTED)):
+            status__in=(*Assignment.ACTIVE, Assignment.Status.REQUESTED)).exclude(
+            attendance=Assignment.Attendance.PRESENT):
         remove(assignment, by=by, notify_volunteer=False)
         count += 1
     return count

@@ -209,6 +209,8 @@ def remove(assignment: Assignment, *, by, notify_volunteer=True) -> Assignment:
     assignment = Assignment.objects.get(pk=assignment.pk)
     if assignment.status not in (*ACTIVE, Assignment.Status.REQUESTED):
         raise ValidationError(_("This volunteer is not on the shift."))
+    if assignment.attendance == Assignment.Attendance.PRESENT:
+        raise ValidationError(_("This volunteer was marked present; mark a no-show instead."))
     before = assignment.status
     _release(assignment, Assignment.Status.CANCELLED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "cancelled"]})

@@ -114,6 +114,8 @@ def volunteer_action(request, pk, action):
                 messages.error(request, _("No link was sent: the volunteer needs an account, active status and "
                                           "an e-mail or phone."))
         elif action == "anonymise":
+            if request.POST.get("confirm") != "yes":
+                raise ValidationError(_("Tick the box to confirm that the person asked for it."))
             roster.anonymise(volunteer, by=request.user)
             messages.success(request, _("The volunteer's personal details were removed; the hours remain."))
     except ValidationError as error:
@@ -141,7 +143,9 @@ class ShiftListView(FilteredTableView):
 
 @role_required(COORDINATOR)
 def shift_new(request):
-    form = ShiftForm(request.POST or None, initial={"day": request.GET.get("day")})
+    # Other apps' pages (a distribution day, an event) may link here with ?day=YYYY-MM-DD&location=ID.
+    initial = {"day": request.GET.get("day"), "location": request.GET.get("location")}
+    form = ShiftForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.service_kwargs()
         repeat, until, day = data.pop("repeat"), data.pop("until"), data.pop("day")

@@ -1,10 +1,10 @@
 """A volunteer's own pages: my shifts, shifts I may take, confirm or decline, my hours, check-in."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required as django_login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,6 +12,10 @@ from .. import selectors
 from ..models import Assignment, Shift
 from ..services import attendance, notices, signups
 from . import refused
+
+# Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
+# (which also offers the password sign-in), not straight to the password form.
+login_required = django_login_required(login_url=reverse_lazy("volunteers:signin_request"))
 
 
 def _me(request):

@@ -31,7 +31,7 @@ def signin_request(request):
             signin.send_signin_link(volunteer, limited=True)
         messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
                                     "It works once, within 24 hours."))
-        return redirect("volunteers:signin_request")
+        return redirect(request.get_full_path())
     return render(request, "volunteers/signin_request.html", {"form": form, "title": _("Sign in by e-mail link")})
 
 
