@@ -86,7 +86,7 @@ def test_camera_reads_a_printed_card(playwright_instance, live_server, tmp_path)
         page.goto(station_url(day, "Τραπέζι 2"))
         page.get_by_role("button", name="Κάμερα").click()
         result = page.get_by_test_id("scan-result")
-        expect(result).to_have_attribute("data-level", "ok", timeout=15_000)
+        expect(result).to_have_attribute("data-level", "ok", timeout=40_000)  # jsQR is slow on a busy machine
         expect(result).to_contain_text("Μεχμέτ")
         collection = Collection.objects.get()
         assert collection.household == hh and collection.station == "Τραπέζι 2"
