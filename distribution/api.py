@@ -1,3 +1,232 @@
-from ninja import Router
+"""Households and cards over the API: staff (and the coordinator) only, like the pages."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from core.audit import audit
+from core.models import AuditLog
+from core.roles import STAFF, has_role
+
+from .models import Card, Household, Person
+from .selectors import household_for_page, households_matching
+from .services import cards as card_services
+from .services import households as household_services
 
 router = Router(tags=["Distribution"])
+
+
+class Message(Schema):
+    message: str
+
+
+class DuplicateOut(Schema):
+    household_id: int
+    reason: str
+    message: str
+
+
+class DuplicatesOut(Schema):
+    message: str
+    duplicates: list[DuplicateOut]
+
+
+class PersonIn(Schema):
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field(..., min_length=1, max_length=80)
+    father_name: str = ""
+    birth_date: date | None = None
+    sex: str = Field("", description="F, M, X or empty (not declared)")
+    nationality: str = ""
+    amka: str = ""
+    other_id_kind: str = ""
+    other_id: str = ""
+    phone: str = ""
+    address: str = ""
+    relation: str = "other"
+    categories: dict[str, str] = Field(default_factory=dict, description='e.g. {"roma": "yes"}; missing = not declared')
+
+
+class PersonOut(PersonIn):
+    id: int
+    is_reference: bool
+
+
+class HouseholdIn(Schema):
+    address: str = ""
+    area: str = ""
+    categories: dict[str, str] = Field(default_factory=dict, description='e.g. {"kea": "yes"}')
+    legal_basis: str = Household.LegalBasis.PUBLIC_TASK.value
+    consent_date: date | None = None
+    consent_text_version: str = ""
+    retention_until: date | None = None
+    notes: str = ""
+    reference: PersonIn
+    members: list[PersonIn] = Field(default_factory=list)
+    allow_duplicates: bool = Field(False, description="Register even if possible duplicates were found")
+
+
+class CardOut(Schema):
+    id: int
+    household_id: int
+    number: str
+    status: str
+    valid_until: date | None
+
+
+class HouseholdOut(Schema):
+    id: int
+    status: str
+    address: str
+    area: str
+    categories: dict[str, str]
+    legal_basis: str
+    consent_date: date | None
+    consent_text_version: str
+    retention_until: date | None
+    notes: str
+    members: list[PersonOut]
+    cards: list[CardOut]
+
+
+class HouseholdSummary(Schema):
+    id: int
+    reference_first_name: str | None
+    reference_last_name: str | None
+    member_count: int
+    card_number: str | None
+
+
+class CardRequestIn(Schema):
+    household_id: int
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., description="lost, stolen, damaged or ineligible")
+
+
+def _forbidden(request):
+    if not has_role(request.user, STAFF):
+        return 403, {"message": _("Only staff may see or change households and cards.")}
+    return None
+
+
+def _card_out(card):
+    return {"id": card.pk, "household_id": card.household_id, "number": card.display_number,
+            "status": card.effective_status(), "valid_until": card.valid_until}
+
+
+def _household_out(household):
+    members = [{**{f: getattr(p, f) for f in PersonIn.model_fields}, "id": p.pk, "is_reference": p.is_reference}
+               for p in household.members.all()]
+    return {"id": household.pk, "status": household.status, "address": household.address, "area": household.area,
+            "categories": household.categories, "legal_basis": household.legal_basis,
+            "consent_date": household.consent_date, "consent_text_version": household.consent_text_version,
+            "retention_until": household.retention_until, "notes": household.notes, "members": members,
+            "cards": [_card_out(c) for c in household.cards.all()]}
+
+
+@router.get("/households", response={200: list[HouseholdSummary], 403: Message},
+            summary="Search households by name, card number, AMKA or phone")
+def search_households(request, q: str = ""):
+    if denied := _forbidden(request):
+        return denied
+    if not q.strip():
+        return 200, []
+    found = list(households_matching(q)[:50])
+    audit(AuditLog.Action.VIEW, None, object_repr=f"household search ({len(found)} results)")
+    return 200, found
+
+
+@router.post("/households", response={201: HouseholdOut, 400: Message, 403: Message, 409: DuplicatesOut},
+             summary="Register a household with its reference person and members")
+def create_household(request, payload: HouseholdIn):
+    if denied := _forbidden(request):
+        return denied
+    data = payload.dict()
+    reference, members = data.pop("reference"), data.pop("members")
+    allow = data.pop("allow_duplicates")
+    household = Household(**data)
+    if household.consent_date:
+        household.consent_recorded_by = request.user
+    try:
+        household = household_services.register_household(
+            household, Person(**reference), [Person(**m) for m in members], by=request.user,
+            allow_duplicates=allow)
+    except household_services.DuplicatesFound as exc:
+        return 409, {"message": _("Possible duplicates: check them, then send allow_duplicates=true."),
+                     "duplicates": [{"household_id": d.existing.household_id, "reason": d.reason,
+                                     "message": d.message} for d in exc.duplicates]}
+    except ValidationError as exc:
+        return 400, {"message": " ".join(exc.messages)}
+    return 201, _household_out(household_for_page(household.pk))
+
+
+@router.get("/households/{household_id}", response={200: HouseholdOut, 403: Message, 404: Message},
+            summary="One household with its members and cards (audited)")
+def read_household(request, household_id: int):
+    if denied := _forbidden(request):
+        return denied
+    get_object_or_404(Household.objects.only("pk"), pk=household_id)
+    household = household_for_page(household_id)
+    audit(AuditLog.Action.VIEW, household)
+    return 200, _household_out(household)
+
+
+@router.get("/cards/{card_id}", response={200: CardOut, 403: Message, 404: Message}, summary="One card")
+def read_card(request, card_id: int):
+    if denied := _forbidden(request):
+        return denied
+    return 200, _card_out(get_object_or_404(Card, pk=card_id))
+
+
+@router.post("/cards", response={201: CardOut, 403: Message, 404: Message, 409: Message},
+             summary="Issue (request) a card for a household without an active one")
+def issue_card(request, payload: CardRequestIn):
+    if denied := _forbidden(request):
+        return denied
+    household = get_object_or_404(Household, pk=payload.household_id)
+    try:
+        card = card_services.request_card(household, by=request.user)
+    except card_services.CardError as exc:
+        return 409, {"message": str(exc)}
+    return 201, _card_out(card)
+
+
+@router.post("/cards/{card_id}/revoke", response={200: CardOut, 400: Message, 403: Message, 404: Message,
+                                                   409: Message}, summary="Revoke a card at once")
+def revoke_card(request, card_id: int, payload: RevokeIn):
+    if denied := _forbidden(request):
+        return denied
+    card = get_object_or_404(Card, pk=card_id)
+    if payload.reason not in Card.RevokeReason.values:
+        return 400, {"message": _("Choose why the card is revoked.")}
+    try:
+        card = card_services.revoke_card(card, reason=payload.reason, by=request.user)
+    except card_services.CardError as exc:
+        return 409, {"message": str(exc)}
+    return 200, _card_out(card)
+
+
+@router.post("/cards/{card_id}/pdf", response={200: None, 403: Message, 404: Message, 409: Message},
+             summary="Print a requested card: creates its secret token and returns the PDF (only once)",
+             openapi_extra={"responses": {200: {"description": "PDF",
+                                                "content": {"application/pdf": {}}}}})
+def card_pdf(request, card_id: int):
+    if denied := _forbidden(request):
+        return denied
+    card = get_object_or_404(Card, pk=card_id)
+    try:
+        with transaction.atomic():
+            pdf = card_services.print_cards([card], by=request.user)
+    except card_services.CardError as exc:
+        return 409, {"message": str(exc)}
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="card-{card.number}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

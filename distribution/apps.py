@@ -1,9 +1,34 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_MODELS = ["household", "person", "authorisedcollector", "programme", "enrolment", "card", "importjob"]
+
 
 class DistributionConfig(AppConfig):
     name = "distribution"
     verbose_name = _("Distribution")
-    role_permissions: dict[str, list[str]] = {}
-    navigation: list = []
+    # Household data are for staff only; volunteers get what issue 5's scan station declares.
+    role_permissions: dict[str, list[str]] = {
+        "coordinator": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
+        "staff": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
+        "volunteer": [],
+    }
+    navigation = [
+        ("distribution:households", _("Households"), ("staff",)),
+        ("distribution:cards", _("Cards"), ("staff",)),
+        ("distribution:programmes", _("Programmes"), ("staff",)),
+    ]
+
+    def home_panels(self, request, role):
+        from core.roles import has_role
+
+        if not has_role(request.user, "staff"):
+            return []
+        from .selectors import cards_to_print, expiring_enrolments
+
+        return [{
+            "title": _("Households and cards"),
+            "template": "distribution/_home_panel.html",
+            "context": {"to_print": cards_to_print().count(),
+                        "expiring": expiring_enrolments(within_days=30).count()},
+        }]

@@ -1,0 +1,138 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    HOUSEHOLD_CATEGORIES,
+    PERSON_CATEGORIES,
+    AuthorisedCollector,
+    Card,
+    Category,
+    Declared,
+    Household,
+    Person,
+    Programme,
+)
+from .services.imports import DEFAULT_RETENTION_YEARS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CategoryFieldsMixin:
+    """One yes / no / not declared choice per category, stored in the model's `categories` mapping."""
+
+    category_codes: list = []
+
+    def add_category_fields(self):
+        current = self.instance.categories or {}
+        for code in self.category_codes:
+            self.fields[f"cat_{code}"] = forms.ChoiceField(
+                label=Category(code).label, choices=Declared.choices, required=False,
+                initial=current.get(code, ""),
+            )
+
+    def category_values(self):
+        return {code: self.cleaned_data[f"cat_{code}"] for code in self.category_codes
+                if self.cleaned_data.get(f"cat_{code}")}
+
+    def category_bound_fields(self):
+        return [self[f"cat_{code}"] for code in self.category_codes]
+
+
+class HouseholdForm(CategoryFieldsMixin, forms.ModelForm):
+    category_codes = [c.value for c in HOUSEHOLD_CATEGORIES]
+
+    class Meta:
+        model = Household
+        fields = ["address", "area", "legal_basis", "consent_date", "consent_text_version", "retention_until",
+                  "notes"]
+        widgets = {"consent_date": DATE, "retention_until": DATE, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_category_fields()
+        if not self.instance.pk:
+            today = timezone.localdate()
+            self.initial.setdefault("retention_until", today.replace(year=today.year + DEFAULT_RETENTION_YEARS))
+            self.initial.setdefault("consent_text_version", "2026-1")
+
+    def clean(self):
+        data = super().clean()
+        self.instance.categories = self.category_values()
+        return data
+
+
+class PersonForm(CategoryFieldsMixin, forms.ModelForm):
+    category_codes = [c.value for c in PERSON_CATEGORIES]
+
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "father_name", "birth_date", "sex", "nationality", "amka",
+                  "other_id_kind", "other_id", "phone", "address", "relation", "is_reference"]
+        widgets = {"birth_date": DATE}
+
+    def __init__(self, *args, reference_form=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_category_fields()
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+        if reference_form:
+            del self.fields["relation"]
+            del self.fields["is_reference"]
+
+    def clean(self):
+        data = super().clean()
+        self.instance.categories = self.category_values()
+        return data
+
+
+class DuplicateConfirmForm(forms.Form):
+    allow_duplicates = forms.BooleanField(
+        label=_("I have checked the possible duplicates: register anyway"), required=False)
+
+
+class CollectorForm(forms.ModelForm):
+    class Meta:
+        model = AuthorisedCollector
+        fields = ["name", "id_number", "relation"]
+
+
+class EnrolmentForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("programme"), queryset=Programme.objects.filter(is_active=True))
+    start = forms.DateField(label=_("from"), widget=DATE)
+    end = forms.DateField(label=_("until"), widget=DATE)
+    decision_reference = forms.CharField(label=_("decision"), max_length=120, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must be on or after the start date."))
+        return data
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "description", "once_per_distribution_day", "max_collections_per_month",
+                  "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RevokeForm(forms.Form):
+    reason = forms.ChoiceField(label=_("reason"), choices=[
+        (c.value, c.label) for c in (Card.RevokeReason.LOST, Card.RevokeReason.STOLEN, Card.RevokeReason.DAMAGED,
+                                     Card.RevokeReason.INELIGIBLE)])
+
+
+class HandOverForm(forms.Form):
+    to = forms.CharField(label=_("received by"), max_length=160)
+
+
+class MergeForm(forms.Form):
+    other = forms.IntegerField(label=_("number of the household to merge into this one"), min_value=1)
+    confirm = forms.BooleanField(label=_("I understand that the other household's members, cards and history "
+                                         "move into this one"))
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))

@@ -1,0 +1,23 @@
+"""The distribution app's models, one module per area (issue 5 adds its own modules here)."""
+
+from .cards import Card
+from .households import (
+    HOUSEHOLD_CATEGORIES,
+    PERSON_CATEGORIES,
+    AuthorisedCollector,
+    Category,
+    Declared,
+    Household,
+    Person,
+    categories_with_yes,
+    identity_key,
+    phone_digits,
+)
+from .imports import ImportJob
+from .programmes import Enrolment, Programme
+
+__all__ = [
+    "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES", "AuthorisedCollector", "Card", "Category", "Declared",
+    "Enrolment", "Household", "ImportJob", "Person", "Programme", "categories_with_yes", "identity_key",
+    "phone_digits",
+]

@@ -1,0 +1,280 @@
+"""Households, their members (people) and the people authorised to collect for them."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.text import search_key
+
+from ..identifiers import validate_amka
+
+
+class Category(models.TextChoices):
+    """Priority categories as the centre uses them. Each may be yes, no, or not declared."""
+
+    KEA = "kea", _("KEA beneficiary")
+    POVERTY = "poverty", _("Living in poverty")
+    HOMELESS = "homeless", _("Homeless or in housing exclusion")
+    ROMA = "roma", _("Roma")
+    UNEMPLOYED = "unemployed", _("Unemployed")
+    MIGRANT = "migrant", _("Migrant")
+    REPATRIATE = "repatriate", _("Repatriate")
+    INTERNATIONAL_PROTECTION = "protection", _("Beneficiary of international protection")
+    ASYLUM_SEEKER = "asylum", _("Asylum seeker")
+    DISABILITY = "disability", _("Person with disability")
+    SENIOR = "senior", _("65 or older")
+    CHILD = "child", _("Child")
+
+
+# Which categories are declared for the household as a whole and which for each person.
+HOUSEHOLD_CATEGORIES = [Category.KEA, Category.POVERTY, Category.HOMELESS]
+PERSON_CATEGORIES = [c for c in Category if c not in HOUSEHOLD_CATEGORIES]
+
+
+class Declared(models.TextChoices):
+    """The answer for one category. "Not declared" is stored as the category's absence."""
+
+    NOT_DECLARED = "", _("Not declared")
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+def validate_categories(value, allowed=None) -> None:
+    """`value` maps category codes to "yes"/"no"; anything missing is "not declared"."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Categories must be a mapping of category to yes/no."), code="categories")
+    allowed = {str(c) for c in (allowed or Category)}
+    for key, answer in value.items():
+        if key not in allowed:
+            raise ValidationError(_("Unknown category: %(code)s."), params={"code": key}, code="category_unknown")
+        if answer not in (Declared.YES, Declared.NO):
+            raise ValidationError(
+                _("The answer for %(code)s must be yes or no (or leave it not declared)."),
+                params={"code": key}, code="category_answer",
+            )
+
+
+def validate_household_categories(value):
+    validate_categories(value, HOUSEHOLD_CATEGORIES)
+
+
+def validate_person_categories(value):
+    validate_categories(value, PERSON_CATEGORIES)
+
+
+def categories_with_yes(value: dict) -> list[str]:
+    return [key for key, answer in (value or {}).items() if answer == Declared.YES]
+
+
+class Household(models.Model):
+    """The unit that receives goods and holds one card."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MERGED = "merged", _("Merged into another household")
+        ANONYMISED = "anonymised", _("Anonymised")
+
+    class LegalBasis(models.TextChoices):
+        CONSENT = "consent", _("Consent (GDPR art. 6(1)(a), 9(2)(a))")
+        PUBLIC_TASK = "public_task", _("Public task of the municipality (GDPR art. 6(1)(e), 9(2)(g))")
+        LEGAL_OBLIGATION = "legal_obligation", _("Legal obligation (GDPR art. 6(1)(c))")
+        VITAL_INTEREST = "vital_interest", _("Vital interest (GDPR art. 6(1)(d))")
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE,
+                              db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    area = models.CharField(_("area or settlement"), max_length=100, blank=True)
+    categories = models.JSONField(_("household categories"), default=dict, blank=True,
+                                  validators=[validate_household_categories])
+    notes = models.TextField(_("notes (staff only)"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
+                                   default=LegalBasis.PUBLIC_TASK)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("consent recorded by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    consent_text_version = models.CharField(_("consent text version"), max_length=40, blank=True)
+    retention_until = models.DateField(_("keep the data until"), null=True, blank=True, db_index=True)
+    import_reference = models.CharField(
+        _("reference in the imported list"), max_length=60, null=True, blank=True, unique=True,
+        help_text=_("E.g. the KEA application number; importing the same list twice matches on it."),
+    )
+    merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_from")
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_household_has_target"
+            ),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="household_not_merged_into_itself"),
+            models.CheckConstraint(
+                condition=~Q(legal_basis="consent") | Q(consent_date__isnull=False),
+                name="consent_basis_has_consent_date",
+            ),
+        ]
+
+    def __str__(self):
+        # Deliberately without names: this text lands in the audit log, which outlives retention.
+        return str(_("Household %(id)s")) % {"id": self.pk}
+
+    def clean(self):
+        if self.legal_basis == self.LegalBasis.CONSENT and not self.consent_date:
+            raise ValidationError({"consent_date": _("With consent as the legal basis, record the consent date.")})
+
+    @property
+    def reference_person(self):
+        return next((p for p in self.members.all() if p.is_reference), None)
+
+
+class Person(models.Model):
+    """A member of a household; exactly one member is the reference person."""
+
+    class Sex(models.TextChoices):
+        NOT_DECLARED = "", _("Not declared")
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other")
+
+    class Relation(models.TextChoices):
+        REFERENCE = "reference", _("Reference person")
+        SPOUSE = "spouse", _("Spouse or partner")
+        CHILD = "child", _("Child")
+        PARENT = "parent", _("Parent")
+        SIBLING = "sibling", _("Brother or sister")
+        GRANDCHILD = "grandchild", _("Grandchild")
+        OTHER = "other", _("Other relative or person")
+
+    class OtherIdKind(models.TextChoices):
+        NONE = "", _("None")
+        PAAYPA = "paaypa", _("PAAYPA (temporary insurance and health number)")
+        ASYLUM_CARD = "asylum_card", _("Asylum seeker's card")
+        RESIDENCE_PERMIT = "residence", _("Residence permit")
+        PASSPORT = "passport", _("Passport")
+        ID_CARD = "id_card", _("Identity card")
+        TEMPORARY = "temporary", _("Temporary number of the centre")
+
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="members")
+    is_reference = models.BooleanField(_("reference person"), default=False)
+    relation = models.CharField(_("relation to the reference person"), max_length=12, choices=Relation.choices,
+                                default=Relation.OTHER)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    father_name = models.CharField(_("father's name"), max_length=80, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
+    nationality = models.CharField(_("nationality"), max_length=60, blank=True)
+    amka = models.CharField(_("AMKA"), max_length=11, blank=True, db_index=True)
+    other_id_kind = models.CharField(_("other identifier"), max_length=12, choices=OtherIdKind.choices,
+                                     blank=True, default="")
+    other_id = models.CharField(_("other identifier number"), max_length=40, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False, db_index=True)
+    address = models.CharField(_("address (if not the household's)"), max_length=200, blank=True)
+    categories = models.JSONField(_("categories"), default=dict, blank=True,
+                                  validators=[validate_person_categories])
+    search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    # Name and birth date after Greek/Latin normalisation: the duplicate check compares these.
+    identity_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["-is_reference", "birth_date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household"], condition=Q(is_reference=True),
+                                    name="one_reference_person_per_household"),
+            models.CheckConstraint(condition=Q(amka="") | Q(amka__regex=r"^[0-9]{11}$"), name="amka_is_11_digits"),
+        ]
+
+    def __str__(self):
+        return str(_("Person %(id)s")) % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(" ".join([self.first_name, self.last_name, self.father_name]))
+        self.identity_key = identity_key(self.first_name, self.last_name, self.birth_date)
+        self.phone_digits = phone_digits(self.phone)
+        if self.birth_date:
+            self.birth_year = self.birth_date.year
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        if self.birth_date:
+            b = self.birth_date
+            return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        if self.birth_year:
+            return day.year - self.birth_year
+        return None
+
+    def clean(self):
+        errors = {}
+        if self.amka:
+            try:
+                validate_amka(self.amka, self.birth_date)
+            except ValidationError as exc:
+                errors["amka"] = exc.messages
+        if self.birth_date and self.birth_date > date.today():
+            errors["birth_date"] = [_("The date of birth cannot be in the future.")]
+        if self.birth_date and self.birth_date.year < 1900:
+            errors["birth_date"] = [_("Please check the date of birth (before 1900).")]
+        if self.other_id and not self.other_id_kind:
+            errors["other_id_kind"] = [_("Say what kind of identifier this is.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+
+def identity_key(first_name: str, last_name: str, birth_date: date | None) -> str:
+    """Name + birth date in the search form ("" when either is missing)."""
+    names = " ".join(sorted(search_key(f"{first_name} {last_name}").split()))
+    if not names or not birth_date:
+        return ""
+    return f"{names}|{birth_date.isoformat()}"
+
+
+def phone_digits(phone: str) -> str:
+    """The last 10 digits of a phone number (drops +30 / 0030 and any spaces)."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    return digits[-10:]
+
+
+class AuthorisedCollector(models.Model):
+    """Someone who may collect on the household's behalf (a neighbour, a relative elsewhere)."""
+
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="collectors")
+    name = models.CharField(_("full name"), max_length=160)
+    id_number = models.CharField(_("ID number"), max_length=40, blank=True)
+    relation = models.CharField(_("relation"), max_length=80, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("authorised collector")
+        verbose_name_plural = _("authorised collectors")
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return str(_("Authorised collector %(id)s")) % {"id": self.pk}

@@ -1,0 +1,9 @@
+"""Every write of the distribution app: one function per business action, atomic and audited.
+
+Modules: `households` (registration, members, duplicates, merge, retention, right of access),
+`programmes` (programmes, enrolments), `cards` (card lifecycle and printing), `imports` (lists),
+`card_pdf` (rendering). Issue 5 adds its own modules next to these.
+"""
+
+class DistributionError(Exception):
+    """A business rule refused the action; `str(exc)` is a translated message for the user."""

@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.roles import STAFF, role_required
+from core.views_base import FilteredTableView
+
+from ..filters import CardFilter
+from ..forms import HandOverForm, RevokeForm
+from ..models import Card, Household
+from ..selectors import cards_to_print
+from ..services import cards as services
+from ..tables import CardTable
+
+
+def pdf_response(pdf: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "no-store"  # the PDF holds live tokens: never cache it
+    return response
+
+
+class CardListView(FilteredTableView):
+    model = Card
+    table_class = CardTable
+    filterset_class = CardFilter
+    roles = (STAFF,)
+    template_name = "distribution/card_list.html"
+    export_name = "cards"
+
+    def get_queryset(self):
+        return Card.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["to_print"] = cards_to_print().count()
+        return context
+
+    @property
+    def title(self):
+        return _("Cards")
+
+
+@require_POST
+@role_required(STAFF)
+def card_request(request, pk):
+    household = get_object_or_404(Household, pk=pk)
+    try:
+        card = services.request_card(household, by=request.user)
+    except services.CardError as exc:
+        messages.error(request, str(exc))
+        return redirect("distribution:household", pk=pk)
+    if request.POST.get("print_now"):
+        return pdf_response(services.print_cards([card], by=request.user), f"card-{card.number}.pdf")
+    messages.success(request, _("A new card was requested; print it from here or with all new cards."))
+    return redirect("distribution:household", pk=pk)
+
+
+@require_POST
+@role_required(STAFF)
+def card_print(request, card_pk):
+    card = get_object_or_404(Card, pk=card_pk)
+    try:
+        pdf = services.print_cards([card], by=request.user)
+    except services.CardError as exc:
+        messages.error(request, str(exc))
+        return redirect("distribution:household", pk=card.household_id)
+    return pdf_response(pdf, f"card-{card.number}.pdf")
+
+
+@role_required(STAFF)
+def cards_print_new(request):
+    """Print every requested card at once (GET shows how many; POST returns the PDF)."""
+    cards = list(cards_to_print())
+    if request.method == "POST" and cards:
+        pdf = services.print_cards(cards, by=request.user)
+        return pdf_response(pdf, f"cards-{timezone.localdate():%Y-%m-%d}.pdf")
+    return render(request, "distribution/cards_print.html", {"title": _("Print new cards"), "count": len(cards)})
+
+
+@require_POST
+@role_required(STAFF)
+def card_hand_over(request, card_pk):
+    card = get_object_or_404(Card, pk=card_pk)
+    form = HandOverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say who received the card."))
+    else:
+        try:
+            services.hand_over(card, to=form.cleaned_data["to"], by=request.user)
+            messages.success(request, _("The card was recorded as handed over."))
+        except services.CardError as exc:
+            messages.error(request, str(exc))
+    return redirect("distribution:household", pk=card.household_id)
+
+
+@require_POST
+@role_required(STAFF)
+def card_revoke(request, card_pk):
+    card = get_object_or_404(Card, pk=card_pk)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose why the card is revoked."))
+        return redirect("distribution:household", pk=card.household_id)
+    reissue = bool(request.POST.get("reissue"))
+    try:
+        if reissue:
+            new = services.reissue_card(card, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, _("The card was revoked and a new card %(number)s was requested.")
+                             % {"number": new.display_number})
+        else:
+            services.revoke_card(card, reason=form.cleaned_data["reason"], by=request.user)
+            messages.success(request, _("The card was revoked: it will be refused at every table."))
+    except services.CardError as exc:
+        messages.error(request, str(exc))
+    return redirect("distribution:household", pk=card.household_id)
