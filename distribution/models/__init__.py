@@ -1,6 +1,7 @@
 """The distribution app's models, one module per area (issue 5 adds its own modules here)."""
 
 from .cards import Card
+from .days import BasketRule, Collection, DistributionDay, Scan, SlotAssignment, TimeSlot
 from .households import (
     HOUSEHOLD_CATEGORIES,
     PERSON_CATEGORIES,
@@ -17,6 +18,7 @@ from .imports import ImportJob
 from .programmes import Enrolment, Programme
 
 __all__ = [
+    "BasketRule", "Collection", "DistributionDay", "Scan", "SlotAssignment", "TimeSlot",
     "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES", "AuthorisedCollector", "Card", "Category", "Declared",
     "Enrolment", "Household", "ImportJob", "Person", "Programme", "categories_with_yes", "identity_key",
     "phone_digits",

@@ -1,0 +1,238 @@
+"""Distribution days (issue 5): the plan of a day, its basket, time slots, collections and scans.
+
+The rule that a household collects at most once per day lives here as a partial unique
+constraint on Collection (household, day) for collections not cancelled; the scan service
+(distribution/services/scans.py) relies on it when several tables scan the same card at once.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Location
+
+from .cards import Card
+from .households import AuthorisedCollector, Household
+from .programmes import Programme
+
+QUANTITY = {"max_digits": 12, "decimal_places": 3}
+
+
+class DistributionDay(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    date = models.DateField(_("date"), db_index=True)
+    location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
+                                  related_name="distribution_days")
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+    stations = models.CharField(
+        _("stations (tables)"), max_length=300, blank=True,
+        help_text=_("Names of the tables working that day, separated by commas, e.g. Τραπέζι 1, Τραπέζι 2."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("distribution day")
+        verbose_name_plural = _("distribution days")
+        ordering = ["-date", "-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="distribution_day_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} · {self.programme.name}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The day must end after it starts.")})
+
+    @property
+    def station_names(self) -> list[str]:
+        return [name.strip() for name in self.stations.split(",") if name.strip()]
+
+
+class BasketRule(models.Model):
+    """One line of the basket: `quantity` of an item per household of a size range, or per member
+    of an age range (e.g. 10 nappies per child under 3)."""
+
+    class Basis(models.TextChoices):
+        HOUSEHOLD = "household", _("per household")
+        MEMBER = "member", _("per member")
+
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.CASCADE,
+                            related_name="basket_rules")
+    item = models.ForeignKey("inventory.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
+    basis = models.CharField(_("basis"), max_length=10, choices=Basis.choices, default=Basis.HOUSEHOLD)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=[MinValueValidator(Decimal("0.001"))])
+    min_size = models.PositiveSmallIntegerField(_("household size from"), null=True, blank=True)
+    max_size = models.PositiveSmallIntegerField(_("household size up to"), null=True, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("member aged from (years)"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(
+        _("member younger than (years)"), null=True, blank=True,
+        help_text=_("Per member only: e.g. 3 for children under 3."),
+    )
+
+    class Meta:
+        verbose_name = _("basket line")
+        verbose_name_plural = _("basket lines")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="basket_rule_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(min_size__isnull=True) | Q(max_size__isnull=True) | Q(max_size__gte=F("min_size")),
+                name="basket_rule_size_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gt=F("min_age")),
+                name="basket_rule_age_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} × {self.quantity}"
+
+    def clean(self):
+        if self.min_size and self.max_size and self.max_size < self.min_size:
+            raise ValidationError({"max_size": _("The largest size must not be below the smallest.")})
+        if self.min_age is not None and self.max_age is not None and self.max_age <= self.min_age:
+            raise ValidationError({"max_age": _("The age range is empty.")})
+
+    def applies_to_size(self, size: int) -> bool:
+        return (self.min_size is None or size >= self.min_size) and (self.max_size is None or size <= self.max_size)
+
+
+class TimeSlot(models.Model):
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.CASCADE,
+                            related_name="slots")
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        ordering = ["starts_at", "id"]
+
+    def __str__(self):
+        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class SlotAssignment(models.Model):
+    """Which slot an expected household was given, and whether it was told (SMS/e-mail) or needs a call."""
+
+    slot = models.ForeignKey(TimeSlot, verbose_name=_("time slot"), on_delete=models.CASCADE,
+                             related_name="assignments")
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.CASCADE,
+                            related_name="+")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.CASCADE,
+                                  related_name="+")
+    notified_at = models.DateTimeField(_("notified"), null=True, blank=True)
+    notified_by = models.CharField(_("notified by"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("slot of a household")
+        verbose_name_plural = _("slots of households")
+        constraints = [models.UniqueConstraint(fields=["day", "household"], name="one_slot_per_household_per_day")]
+
+
+class Collection(models.Model):
+    """A household collected its basket on a day. At most one not-cancelled per household and day."""
+
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
+                            related_name="collections")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="collections")
+    card = models.ForeignKey(Card, verbose_name=_("card"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    collector = models.ForeignKey(AuthorisedCollector, verbose_name=_("authorised collector"), null=True,
+                                  blank=True, on_delete=models.PROTECT, related_name="+")
+    station = models.CharField(_("station"), max_length=60)
+    at = models.DateTimeField(_("when"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
+                           related_name="+")
+    household_size = models.PositiveSmallIntegerField(_("household size"))
+    # The basket as handed over: [{"item": id, "name", "quantity": "2", "unit"}], so that later
+    # changes of the plan do not rewrite what was given.
+    basket = models.JSONField(_("basket"), default=list)
+    id_checked = models.BooleanField(_("ID checked"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "day"], condition=Q(cancelled_at__isnull=True),
+                                    name="one_collection_per_household_per_day"),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
+                name="cancelled_collection_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["day", "at"], name="collection_day_at")]
+
+    def __str__(self):
+        return str(_("Collection %(id)s")) % {"id": self.pk}
+
+    @property
+    def is_cancelled(self):
+        return self.cancelled_at is not None
+
+
+class Scan(models.Model):
+    """Every scan, accepted or refused, with the answer given: a retry with the same request id
+    gets this answer back and records nothing new."""
+
+    class Outcome(models.TextChoices):
+        COLLECTED = "collected", _("Collected")
+        ALREADY_COLLECTED = "already_collected", _("Already collected")
+        UNKNOWN_CARD = "unknown_card", _("Unknown card")
+        REVOKED_CARD = "revoked_card", _("Revoked card")
+        EXPIRED_ELIGIBILITY = "expired_eligibility", _("Eligibility expired")
+        NOT_ENROLLED = "not_enrolled", _("Not enrolled in the programme")
+        LIMIT_REACHED = "limit_reached", _("Collection limit reached")
+        WRONG_DAY = "wrong_day", _("Wrong day or location")
+        OUT_OF_STOCK = "out_of_stock", _("Not enough stock")
+
+    request_id = models.CharField(_("request id"), max_length=64, unique=True)
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
+                            related_name="scans")
+    station = models.CharField(_("station"), max_length=60)
+    at = models.DateTimeField(_("when"), db_index=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
+                           related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, db_index=True)
+    card = models.ForeignKey(Card, verbose_name=_("card"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+")
+    # What was read when no card matched, with the middle masked (a mistyped token stays secret).
+    code_hint = models.CharField(_("code read"), max_length=40, blank=True)
+    collection = models.ForeignKey(Collection, verbose_name=_("collection"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    http_status = models.PositiveSmallIntegerField()
+    answer = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
+
+    def __str__(self):
+        return f"{self.station} {self.at:%H:%M:%S} {self.outcome}"

@@ -1,0 +1,353 @@
+"""Set-based read queries for the reports app (ESF+ indicators, distribution reports).
+
+Contract (used by `reports`, which no app imports):
+
+* `Period(start, end, programme_id=None, location_id=None)` selects the collections that were not
+  cancelled, of distribution days dated start..end (inclusive), optionally of one programme/location.
+* `recipient_counts(period, nationality=Nationalities(...))` — end recipients (people) counted once
+  per period, by support kind (any / food / material) and target group, yes and not declared.
+* `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
+* `distributed_value_rows(period)` — net quantity, kg and € of the goods handed out in those
+  collections, grouped by food flag, item category, food group and the household's homeless answer.
+* `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
+* `nationalities()` — the distinct nationality texts recorded (the reports app classifies them).
+
+Everything is aggregated in the database (one statement per figure set), so the cost does not grow
+with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
+except for three small vendor-specific fragments (JSON key, age, text cast), kept in the helpers below.
+
+Rules (docs/reports.md):
+* a person is a member of a household that had at least one collection in the period; they are
+  counted once however often the household collected;
+* a person received food (material) support when at least one of those collections handed out a
+  positive net quantity of food (non-food) items, according to the stock ledger;
+* the person's age is taken on the date of their household's first collection in the period (of that
+  support kind); a person with neither birth date nor birth year has an undeclared age;
+* a category answer that is missing ("not declared") is counted as not declared, never guessed.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+from inventory.models import Item, StockMovement
+
+from ..models import Collection, DistributionDay, Household, Person
+
+COLLECTION_DOCUMENT = "distribution.collection"  # document_type of a collection's stock movements
+
+SUPPORTS = ("any", "food", "material")
+GROUPS = ("children", "young", "women", "senior", "disability", "third_country", "foreign_minority", "homeless")
+# Person categories that make someone "of foreign background or a minority (e.g. Roma)".
+FOREIGN_MINORITY_CATEGORIES = ("roma", "migrant", "repatriate", "protection", "asylum")
+# Item categories whose value counts as goods for children (see the allocation rule in reports).
+CHILDREN_ITEM_CATEGORIES = (Item.Category.BABY, Item.Category.SCHOOL)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    programme_id: int | None = None
+    location_id: int | None = None
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json_text(column: str, key: str) -> str:
+    """The text of `column[key]` (NULL when missing). `key` is one of our constants, never input."""
+    assert key.isidentifier()
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def _year(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"CAST(EXTRACT(YEAR FROM {expr}) AS INTEGER)"
+    return f"CAST(strftime('%%Y', {expr}) AS INTEGER)"
+
+
+def _month_day(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({expr}, 'MMDD')"
+    return f"strftime('%%m%%d', {expr})"
+
+
+def _age(at: str) -> str:
+    """Age in whole years on the date `at` (as Person.age_on: birth date, else birth year, else NULL)."""
+    return (
+        f"(CASE WHEN p.birth_date IS NOT NULL THEN {_year(at)} - {_year('p.birth_date')}"
+        f" - CASE WHEN {_month_day(at)} < {_month_day('p.birth_date')} THEN 1 ELSE 0 END"
+        f" WHEN p.birth_year IS NOT NULL THEN {_year(at)} - p.birth_year END)"
+    )
+
+
+def _text_id(expr: str) -> str:
+    return f"CAST({expr} AS VARCHAR(64))"
+
+
+def _in_list(column: str, values, params: list) -> str:
+    values = list(values)
+    if not values:
+        return "1 = 0"
+    params.extend(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+def _collections_cte(period: Period, params: list) -> str:
+    """CTE `coll`: the period's collections with their net food and non-food quantities."""
+    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
+    params.extend([COLLECTION_DOCUMENT, period.start, period.end])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    return f"""
+    coll AS (
+        SELECT c.id AS collection_id, c.household_id, d.date AS day_date,
+               COALESCE(SUM(CASE WHEN i.is_food THEN -m.quantity END), 0) AS food_qty,
+               COALESCE(SUM(CASE WHEN NOT i.is_food THEN -m.quantity END), 0) AS goods_qty
+        FROM {_table(Collection)} c
+        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        LEFT JOIN {_table(StockMovement)} m ON m.document_type = %s AND m.document_id = {_text_id('c.id')}
+        LEFT JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {' AND '.join(where)}
+        GROUP BY c.id, c.household_id, d.date
+    )"""
+
+
+def _people_cte(period: Period, params: list) -> str:
+    """CTEs `coll`, `hh` (first dates per household) and `people` (one row per member)."""
+    return f"""WITH {_collections_cte(period, params)},
+    hh AS (
+        SELECT household_id,
+               MIN(day_date) AS first_any,
+               MIN(CASE WHEN food_qty > 0 THEN day_date END) AS first_food,
+               MIN(CASE WHEN goods_qty > 0 THEN day_date END) AS first_material,
+               COUNT(*) AS collections
+        FROM coll GROUP BY household_id
+    )"""
+
+
+def _group_conditions(group: str, at: str, nationality) -> dict:
+    """{"yes": (sql, params), "not_declared": (sql, params)}: a target group's conditions on date `at`."""
+    yes_params: list = []
+    undeclared_params: list = []
+    yes, undeclared = _group_sql(group, at, nationality, yes_params, undeclared_params)
+    return {"yes": (yes, yes_params), "not_declared": (undeclared, undeclared_params)}
+
+
+def _group_sql(group, at, nationality, params, undeclared_params) -> tuple[str, str]:
+    age = _age(at)
+    if group == "children":
+        return f"{age} < 18", f"{age} IS NULL"
+    if group == "young":
+        return f"{age} BETWEEN 18 AND 29", f"{age} IS NULL"
+    if group == "senior":
+        return f"{age} >= 65", f"{age} IS NULL"
+    if group == "women":
+        return "p.sex = 'F'", "p.sex = ''"
+    if group == "disability":
+        answer = _json_text("p.categories", "disability")
+        return f"{answer} = 'yes'", f"COALESCE({answer}, '') NOT IN ('yes', 'no')"
+    if group == "homeless":
+        answer = _json_text("h.categories", "homeless")
+        return f"{answer} = 'yes'", f"COALESCE({answer}, '') NOT IN ('yes', 'no')"
+    if group == "third_country":
+        yes = _in_list("p.nationality", nationality.third_country, params)
+        return yes, f"(p.nationality = '' OR {_in_list('p.nationality', nationality.undeclared, undeclared_params)})"
+    if group == "foreign_minority":
+        answers = [_json_text("p.categories", key) for key in FOREIGN_MINORITY_CATEGORIES]
+        yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
+                          + [_in_list("p.nationality", nationality.foreign, params)])
+        not_yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
+                              + [_in_list("p.nationality", nationality.foreign, undeclared_params)])
+        undeclared = " OR ".join(f"COALESCE({a}, '') NOT IN ('yes', 'no')" for a in answers)
+        return f"({yes})", f"NOT ({not_yes}) AND ({undeclared})"
+    raise ValueError(group)
+
+
+def _first(support: str) -> str:
+    return {"any": "hh.first_any", "food": "hh.first_food", "material": "hh.first_material"}[support]
+
+
+def _from_people() -> str:
+    return (f"FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id "
+            f"JOIN {_table(Household)} h ON h.id = hh.household_id")
+
+
+@dataclass(frozen=True)
+class Nationalities:
+    """Recorded nationality texts, classified by the caller: `third_country` (outside the EU),
+    `foreign` (every nationality other than Greek, EU or not), `undeclared` ("unknown", "-")."""
+
+    third_country: tuple = ()
+    foreign: tuple = ()
+    undeclared: tuple = ()
+
+
+def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+    """{support: {"total": n, group: {"yes": n, "not_declared": n}}, "households": n}, for every
+    support kind and target group. One statement.
+    """
+    params: list = []
+    sql = _people_cte(period, params)
+    columns, keys = [], []
+    for support in SUPPORTS:
+        first = _first(support)
+        columns.append(f"SUM(CASE WHEN {first} IS NOT NULL THEN 1 ELSE 0 END)")
+        keys.append((support, "total", None))
+        for group in GROUPS:
+            for answer, (condition, condition_params) in _group_conditions(group, first, nationality).items():
+                columns.append(f"SUM(CASE WHEN {first} IS NOT NULL AND ({condition}) THEN 1 ELSE 0 END)")
+                params.extend(condition_params)
+                keys.append((support, group, answer))
+    columns.append("COUNT(DISTINCT hh.household_id)")
+    keys.append(("households", None, None))
+    sql += f" SELECT {', '.join(columns)} {_from_people()}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        values = cursor.fetchone()
+    result: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
+                    for support in SUPPORTS}
+    result["households"] = 0
+    for (support, group, answer), value in zip(keys, values, strict=True):
+        value = int(value or 0)
+        if support == "households":
+            result["households"] = value
+        elif answer is None:
+            result[support]["total"] = value
+        else:
+            result[support][group][answer] = value
+    return result
+
+
+def recipient_rows(period: Period, *, support: str, group: str | None = None, answer: str = "yes",
+                   nationality: Nationalities = Nationalities(), limit: int | None = None) -> list[dict]:
+    """The people behind one figure of `recipient_counts` (group None: all recipients of `support`).
+
+    Rows: person_id, household_id, first (date of the first collection counted), age on that date,
+    collections (the household's collections in the period). Ordered by household and person.
+    """
+    if support not in SUPPORTS or (group is not None and group not in GROUPS) or answer not in ("yes",
+                                                                                                "not_declared"):
+        raise ValueError("unknown figure")
+    params: list = []
+    sql = _people_cte(period, params)
+    first = _first(support)
+    condition = f"{first} IS NOT NULL"
+    select_params: list = []
+    age = _age(first)
+    if group is not None:
+        sql_condition, select_params = _group_conditions(group, first, nationality)[answer]
+        condition += f" AND ({sql_condition})"
+    sql += (f" SELECT p.id, hh.household_id, {first}, {age}, hh.collections {_from_people()}"
+            f" WHERE {condition} ORDER BY hh.household_id, p.id")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params + select_params)
+        rows = cursor.fetchall()
+    return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
+            for r in rows]
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _value_from(period: Period, params: list) -> str:
+    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
+    params.extend([period.start, period.end, COLLECTION_DOCUMENT])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    return f"""
+        FROM {_table(Collection)} c
+        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        JOIN {_table(Household)} h ON h.id = c.household_id
+        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
+        JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {' AND '.join(where)}"""
+
+
+def _homeless_answer() -> str:
+    answer = _json_text("h.categories", "homeless")
+    return f"(CASE WHEN {answer} IN ('yes', 'no') THEN {answer} ELSE '' END)"
+
+
+def distributed_value_rows(period: Period) -> list[dict]:
+    """Net goods handed out in the period's collections, as positive figures, grouped by
+    (is_food, category, food_group, homeless answer of the household: "yes"/"no"/"").
+
+    Each movement is valued at the unit value and weight recorded on it (the item's at that time);
+    corrections (returned or cancelled baskets) are netted because they carry the same document.
+    """
+    params: list = []
+    from_sql = _value_from(period, params)
+    homeless = _homeless_answer()
+    sql = f"""SELECT i.is_food, i.category, i.food_group, {homeless} AS homeless,
+                     SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur),
+                     COUNT(DISTINCT c.id)
+              {from_sql}
+              GROUP BY i.is_food, i.category, i.food_group, {homeless}
+              ORDER BY 1, 2, 3, 4"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"is_food": bool(r[0]), "category": r[1], "food_group": r[2], "homeless": r[3],
+             "quantity": _dec(r[4]), "kg": _dec(r[5]), "eur": _dec(r[6]), "collections": r[7]} for r in rows]
+
+
+def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,
+                      homeless: bool | None = None, limit: int | None = None) -> list[dict]:
+    """The collections behind a value figure: id, date, household, net quantity, kg and € of the goods
+    that match (food or not; item categories in / not in; household declared homeless or not)."""
+    params: list = []
+    from_sql = _value_from(period, params)
+    conditions = ["1 = 1"]
+    if is_food is not None:
+        conditions.append("i.is_food = %s")
+        params.append(is_food)
+    if categories:
+        conditions.append(_in_list("i.category", categories, params))
+    if exclude_categories:
+        conditions.append("NOT " + _in_list("i.category", exclude_categories, params))
+    if homeless is not None:
+        conditions.append(f"{_homeless_answer()} {'=' if homeless else '<>'} 'yes'")
+    sql = f"""SELECT c.id, d.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
+                     SUM(-m.quantity * m.unit_value_eur)
+              {from_sql} AND {' AND '.join(conditions)}
+              GROUP BY c.id, d.date, c.household_id
+              HAVING SUM(-m.quantity) <> 0
+              ORDER BY d.date, c.id"""
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"collection_id": r[0], "date": _as_date(r[1]), "household_id": r[2], "quantity": _dec(r[3]),
+             "kg": _dec(r[4]), "eur": _dec(r[5])} for r in rows]
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal("0")
+    if isinstance(value, float):  # SQLite sums decimals as floats
+        return Decimal(repr(value)).quantize(Decimal("0.001"))
+    return Decimal(value)
+
+
+def nationalities() -> list[str]:
+    """Every distinct non-empty nationality text recorded for a person."""
+    return sorted(Person.objects.exclude(nationality="").values_list("nationality", flat=True).distinct().order_by())
