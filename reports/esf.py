@@ -240,3 +240,38 @@ def drill_people(period: source.Period, *, support: str, group: str | None, answ
 
 def drill_values(period: source.Period, value: str, limit=None) -> list[dict]:
     return source.value_collections(period, limit=limit, **VALUE_DRILLS[value])
+
+
+def as_document(report: EsfReport, *, subtitle: str, link=None):
+    """The report as tables for the page and the XLSX/PDF exports; `link(figure)` gives drill-down URLs."""
+    from .documents import Column, Document, Table
+
+    link = link or (lambda figure: None)
+    kinds = {"eur": "eur", "tonnes": "tonnes", "people": "int", "households": "int"}
+    tables = []
+    for section in report.sections:
+        people = any(f.not_declared is not None for f in section.figures)
+        unit = section.figures[0].unit
+        columns = [Column(_("No."), width=0.6), Column(_("Indicator"), width=5),
+                   Column({"eur": _("Value (€)"), "tonnes": _("Tonnes")}.get(unit, _("People")), kinds[unit])]
+        if people:
+            columns.append(Column(_("Not declared"), "int"))
+        rows = []
+        for figure in section.figures:
+            row = [figure.number, str(figure.label), figure.value]
+            if people:
+                row.append(figure.not_declared)
+            rows.append(row)
+        tables.append(Table(str(section.title), columns, rows, links=[link(f) for f in section.figures],
+                            levels=[f.level for f in section.figures]))
+    if report.food_groups:
+        tables.append(Table(str(_("Food by food group")),
+                            [Column(_("Food group"), width=4), Column(_("Tonnes"), "tonnes"),
+                             Column(_("Value (€)"), "eur")],
+                            [[str(g["label"]), g["tonnes"], g["eur"]] for g in report.food_groups]))
+    footnotes = [str(note) for note in report.footnotes]
+    if report.third_country_texts:
+        footnotes.append(str(_("Nationalities counted as third countries: %(list)s.")
+                             % {"list": ", ".join(report.third_country_texts)}))
+    return Document(title=str(_("ESF+ indicators: material deprivation")), subtitle=subtitle, tables=tables,
+                    footnotes=footnotes, generated_at=report.generated_at, filename="esf-plus-indicators")

@@ -31,6 +31,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import F
 
 from inventory.models import Item, StockMovement
 
@@ -120,7 +121,7 @@ def _collections_cte(period: Period, params: list) -> str:
         LEFT JOIN {_table(Item)} i ON i.id = m.item_id
         WHERE {' AND '.join(where)}
         GROUP BY c.id, c.household_id, d.date
-    )"""
+    )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
 
 
 def _people_cte(period: Period, params: list) -> str:
@@ -133,7 +134,7 @@ def _people_cte(period: Period, params: list) -> str:
                MIN(CASE WHEN goods_qty > 0 THEN day_date END) AS first_material,
                COUNT(*) AS collections
         FROM coll GROUP BY household_id
-    )"""
+    )"""  # noqa: S608 - see _collections_cte
 
 
 def _group_conditions(group: str, at: str, nationality) -> dict:
@@ -351,3 +352,37 @@ def _dec(value) -> Decimal:
 def nationalities() -> list[str]:
     """Every distinct non-empty nationality text recorded for a person."""
     return sorted(Person.objects.exclude(nationality="").values_list("nationality", flat=True).distinct().order_by())
+
+
+def programmes():
+    """Programmes to choose from in report filters."""
+    from ..models import Programme
+
+    return Programme.objects.order_by("name")
+
+
+def households_by_id(ids) -> dict:
+    """Households with their members, for a drill-down page (ids from the rows above)."""
+    return Household.objects.prefetch_related("members").in_bulk(list(ids))
+
+
+def people_by_id(ids) -> dict:
+    return Person.objects.in_bulk(list(ids))
+
+
+def period_collections(period: Period):
+    """The period's collections (not cancelled) as a queryset, for lists and per-day/month reports."""
+    qs = Collection.objects.filter(cancelled_at__isnull=True, day__date__gte=period.start, day__date__lte=period.end)
+    if period.programme_id:
+        qs = qs.filter(day__programme_id=period.programme_id)
+    if period.location_id:
+        qs = qs.filter(day__location_id=period.location_id)
+    return qs
+
+
+def collections_of(period: Period, household_ids, limit: int = 2000) -> list[dict]:
+    """The period's collections of some households (drill-down), oldest first."""
+    return list(period_collections(period).filter(household_id__in=list(household_ids))
+                .order_by("day__date", "at", "id")
+                .values("id", "household_id", "station", "at", "household_size", day_date=F("day__date"),
+                        location=F("day__location__name"))[:limit])
