@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("esf/", views.esf_indicators, name="esf"),
     path("esf/drill/", views.esf_drill, name="esf_drill"),
+    path("distribution/", views.distribution, name="distribution"),
+    path("stock/", views.stock, name="stock"),
 ]

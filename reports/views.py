@@ -12,7 +12,7 @@ from core.models import AuditLog
 from core.roles import STAFF, role_required
 from distribution.selectors import reporting as distribution_reporting
 
-from . import documents, esf
+from . import documents, esf, operations
 from .forms import PeriodForm
 
 VALUE_LABELS = {
@@ -55,6 +55,11 @@ def render_report(request, form, build, *, template="reports/report.html", extra
 REPORTS = [
     ("reports:esf", gettext_lazy("ESF+ indicators: material deprivation"),
      gettext_lazy("What was distributed and to whom, for the funder (Annex III), with drill-down.")),
+    ("reports:distribution", gettext_lazy("Distribution"),
+     gettext_lazy("Households and people served, kg and € by item and food group, refusals; per day, month and "
+                  "location.")),
+    ("reports:stock", gettext_lazy("Stock"),
+     gettext_lazy("Goods received by donor type, written off, on hand and expiring.")),
 ]
 
 
@@ -152,3 +157,21 @@ def _describe_people(support, group, answer):
         if answer == "not_declared":
             text += " · " + _("not declared")
     return text
+
+
+@role_required(STAFF)
+def distribution(request):
+    return render_report(
+        request, PeriodForm(request.GET or None),
+        lambda form: operations.distribution_document(form.period(), form.describe()),
+        extra={"title": _("Distribution")})
+
+
+@role_required(STAFF)
+def stock(request):
+    def build(form):
+        period = form.period()
+        return operations.stock_document(period.start, period.end, period.location_id, form.describe())
+
+    return render_report(request, PeriodForm(request.GET or None, with_programme=False), build,
+                         extra={"title": _("Stock")})

@@ -31,11 +31,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import Count, F
 
+from core.models import Location
 from inventory.models import Item, StockMovement
 
-from ..models import Collection, DistributionDay, Household, Person
+from ..models import Collection, DistributionDay, Household, Person, Programme
 
 COLLECTION_DOCUMENT = "distribution.collection"  # document_type of a collection's stock movements
 
@@ -356,8 +357,6 @@ def nationalities() -> list[str]:
 
 def programmes():
     """Programmes to choose from in report filters."""
-    from ..models import Programme
-
     return Programme.objects.order_by("name")
 
 
@@ -386,3 +385,92 @@ def collections_of(period: Period, household_ids, limit: int = 2000) -> list[dic
                 .order_by("day__date", "at", "id")
                 .values("id", "household_id", "station", "at", "household_size", day_date=F("day__date"),
                         location=F("day__location__name"))[:limit])
+
+
+def _month(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({expr}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {expr})"
+
+
+def distribution_by(period: Period, by: str) -> list[dict]:
+    """Collections, households, people (members when they collected) and kg/€ of food and other goods,
+    per "month", "day" or "location". Net of returns; cancelled collections left out. Two statements."""
+    keys = {
+        "month": ([_month("d.date")], ["month"]),
+        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
+        "location": (["loc.name"], ["location"]),
+    }[by]
+    expressions, names = keys
+    group = ", ".join(expressions)
+    params: list = []
+    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
+    params.extend([period.start, period.end])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    joins = (f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
+             f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
+             f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id")
+    people_sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), COUNT(DISTINCT c.household_id), "
+                  f"SUM(c.household_size) {joins} WHERE {' AND '.join(where)} GROUP BY {group} ORDER BY {group}")
+    goods_sql = (f"SELECT {group}, "
+                 "SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END), "
+                 "SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END), "
+                 "SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END), "
+                 "SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) "
+                 f"{joins} JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
+                 f"JOIN {_table(Item)} i ON i.id = m.item_id "
+                 f"WHERE {' AND '.join(where)} AND m.document_type = %s GROUP BY {group}")
+    with connection.cursor() as cursor:
+        cursor.execute(people_sql, params)
+        rows = cursor.fetchall()
+        cursor.execute(goods_sql, params + [COLLECTION_DOCUMENT])
+        goods = {tuple(r[:len(names)]): r[len(names):] for r in cursor.fetchall()}
+    result = []
+    for row in rows:
+        key = tuple(row[:len(names)])
+        entry = dict(zip(names, key, strict=True))
+        if "date" in entry:
+            entry["date"] = _as_date(entry["date"])
+        entry.update(days=row[len(names)], collections=row[len(names) + 1], households=row[len(names) + 2],
+                     people=int(row[len(names) + 3] or 0))
+        food_kg, food_eur, goods_kg, goods_eur = (goods.get(key) or (0, 0, 0, 0))
+        entry.update(food_kg=_dec(food_kg), food_eur=_dec(food_eur), goods_kg=_dec(goods_kg),
+                     goods_eur=_dec(goods_eur))
+        result.append(entry)
+    return result
+
+
+def distributed_by_item(period: Period) -> list[dict]:
+    """Net quantity, kg and € per item handed out in the period's collections."""
+    params: list = []
+    from_sql = _value_from(period, params)
+    sql = f"""SELECT i.id, i.name_el, i.unit, i.is_food, i.food_group, SUM(-m.quantity),
+                     SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur)
+              {from_sql}
+              GROUP BY i.id, i.name_el, i.unit, i.is_food, i.food_group
+              ORDER BY i.name_el"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"item_id": r[0], "name": r[1], "unit": r[2], "is_food": bool(r[3]), "food_group": r[4],
+             "quantity": _dec(r[5]), "kg": _dec(r[6]), "eur": _dec(r[7])} for r in rows]
+
+
+def refusals_by_reason(period: Period) -> list[dict]:
+    """Scans refused at the tables in the period, per outcome (reason), most frequent first."""
+    from ..models import Scan
+
+    qs = Scan.objects.exclude(outcome=Scan.Outcome.COLLECTED).filter(day__date__gte=period.start,
+                                                                      day__date__lte=period.end)
+    if period.programme_id:
+        qs = qs.filter(day__programme_id=period.programme_id)
+    if period.location_id:
+        qs = qs.filter(day__location_id=period.location_id)
+    labels = dict(Scan.Outcome.choices)
+    return [{"outcome": row["outcome"], "label": labels.get(row["outcome"], row["outcome"]), "scans": row["n"]}
+            for row in qs.values("outcome").annotate(n=Count("id")).order_by("-n", "outcome")]
