@@ -1,3 +1,100 @@
-from ninja import Router
+"""Shifts and sign-ups in the JSON API: list, take, leave."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.responses import Status
+
+from core.roles import COORDINATOR, STAFF, has_role
+
+from . import selectors
+from .models import Assignment, Shift
+from .services import signups
 
 router = Router(tags=["Volunteers"])
+
+
+class ShiftOut(Schema):
+    id: int
+    location_id: int
+    location: str
+    starts_at: datetime
+    ends_at: datetime
+    role: str
+    role_label: str
+    signup_mode: str
+    min_people: int
+    max_people: int
+    booked: int
+    free_places: int
+    languages_needed: list[str]
+    skills_needed: list[str]
+    description: str
+    my_status: str | None = None
+
+
+class Message(Schema):
+    message: str
+
+
+class AssignmentOut(Schema):
+    shift_id: int
+    status: str
+
+
+def _out(shift, mine=None):
+    return {
+        "id": shift.pk, "location_id": shift.location_id, "location": shift.location.name,
+        "starts_at": shift.starts_at, "ends_at": shift.ends_at, "role": shift.role,
+        "role_label": str(shift.get_role_display()), "signup_mode": shift.signup_mode,
+        "min_people": shift.min_people, "max_people": shift.max_people, "booked": shift.booked,
+        "free_places": shift.free_places, "languages_needed": shift.languages_needed,
+        "skills_needed": [s.name for s in shift.skills_needed.all()], "description": shift.description,
+        "my_status": (mine or {}).get(shift.pk),
+    }
+
+
+@router.get("/shifts", response={200: list[ShiftOut], 403: Message},
+            summary="Upcoming volunteer shifts (volunteers: the ones they may take or are on)")
+def list_shifts(request, location: int | None = None, since: datetime | None = None, until: datetime | None = None):
+    volunteer = getattr(request.user, "volunteer", None)
+    if not has_role(request.user, COORDINATOR, STAFF) and volunteer is None:
+        return Status(403, {"message": _("Only volunteers and the coordinator see shifts.")})
+    shifts = selectors.visible_shifts(request.user, since=since or timezone.now(), until=until, location=location)
+    mine = {}
+    if volunteer is not None:
+        mine = dict(Assignment.objects.filter(volunteer=volunteer).values_list("shift_id", "status"))
+        if not has_role(request.user, COORDINATOR):
+            shifts = [s for s in shifts if s.pk in mine or s.signup_mode != "assigned"]
+    return Status(200, [_out(s, mine) for s in list(shifts)[:500]])
+
+
+def _act(request, shift_id, action):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        return Status(403, {"message": _("Only volunteers take or leave shifts.")})
+    shift = get_object_or_404(Shift, pk=shift_id)
+    try:
+        if action == "take":
+            assignment = signups.take_shift(volunteer, shift, by=request.user)
+        else:
+            assignment = signups.leave_shift(volunteer, shift, by=request.user)
+    except ValidationError as error:
+        return Status(409, {"message": " ".join(error.messages)})
+    return Status(200, {"shift_id": shift.pk, "status": assignment.status})
+
+
+@router.post("/shifts/{shift_id}/take", response={200: AssignmentOut, 403: Message, 409: Message},
+             summary="Take a place on an open shift (or ask for one on an on-request shift)")
+def take(request, shift_id: int):
+    return _act(request, shift_id, "take")
+
+
+@router.post("/shifts/{shift_id}/leave", response={200: AssignmentOut, 403: Message, 409: Message},
+             summary="Give a place back before the shift starts")
+def leave(request, shift_id: int):
+    return _act(request, shift_id, "leave")

@@ -1,9 +1,36 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+MODELS = ["volunteer", "volunteerlanguage", "certificate", "availability", "skill", "shift", "shiftseries",
+          "shifttemplate", "shifttemplateline", "assignment"]
+
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
-    role_permissions: dict[str, list[str]] = {}
-    navigation: list = []
+    role_permissions: dict[str, list[str]] = {
+        "coordinator": [f"volunteers.{verb}_{model}" for model in MODELS
+                        for verb in ("view", "add", "change", "delete")],
+        "staff": ["volunteers.view_shift"],
+        "volunteer": [],
+    }
+    navigation = [
+        ("volunteers:board", _("Volunteer board"), ("coordinator",)),
+        ("volunteers:roster", _("Volunteers"), ("coordinator",)),
+        ("volunteers:shifts", _("Shifts"), ("coordinator",)),
+        ("volunteers:hours", _("Hours"), ("coordinator",)),
+        ("volunteers:me", _("My shifts"), ("volunteer",)),
+    ]
+
+    def home_panels(self, request, role):
+        from . import selectors
+
+        if role == "coordinator":
+            rows = selectors.board(days=7)
+            return [{"title": _("Volunteer shifts this week"), "template": "volunteers/_home_coordinator.html",
+                     "context": {"shifts": len(rows), "short": [r for r in rows if r.state == "bad"][:5]}}]
+        volunteer = getattr(request.user, "volunteer", None)
+        if role == "volunteer" and volunteer is not None:
+            return [{"title": _("My next shifts"), "template": "volunteers/_home_volunteer.html",
+                     "context": {"upcoming": list(selectors.my_assignments(volunteer)[:3])}}]
+        return []

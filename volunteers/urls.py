@@ -1,5 +1,41 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import documents, manage, mine, public
 
 app_name = "volunteers"
 
-urlpatterns = []
+urlpatterns = [
+    # coordinator
+    path("", manage.board, name="board"),
+    path("roster/", manage.VolunteerListView.as_view(), name="roster"),
+    path("roster/new/", manage.volunteer_edit, name="volunteer_new"),
+    path("roster/<int:pk>/", manage.volunteer_detail, name="volunteer"),
+    path("roster/<int:pk>/edit/", manage.volunteer_edit, name="volunteer_edit"),
+    path("roster/<int:pk>/certificate.pdf", documents.certificate, name="certificate"),
+    path("roster/<int:pk>/<slug:action>/", manage.volunteer_action, name="volunteer_action"),
+    path("shifts/", manage.ShiftListView.as_view(), name="shifts"),
+    path("shifts/new/", manage.shift_new, name="shift_new"),
+    path("shifts/<int:pk>/", manage.shift_detail, name="shift"),
+    path("shifts/<int:pk>/edit/", manage.shift_edit, name="shift_edit"),
+    path("shifts/<int:pk>/cancel/", manage.shift_cancel, name="shift_cancel"),
+    path("shifts/<int:pk>/assign/", manage.shift_assign, name="shift_assign"),
+    path("shifts/<int:pk>/qr/", manage.shift_qr, name="shift_qr"),
+    path("shifts/<int:pk>/approve-hours/", manage.shift_approve_hours, name="shift_approve_hours"),
+    path("shifts/<int:pk>/message/<slug:audience>/", manage.shift_message, name="shift_message"),
+    path("assignments/<int:pk>/<slug:action>/", manage.assignment_action, name="assignment_action"),
+    path("templates/", manage.template_list, name="templates"),
+    path("templates/new/", manage.template_edit, name="template_new"),
+    path("templates/<int:pk>/", manage.template_edit, name="template_edit"),
+    path("hours/", manage.HoursView.as_view(), name="hours"),
+    # a volunteer's own pages
+    path("me/", mine.me, name="me"),
+    path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
+    path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
+    path("checkin/<str:token>/", mine.checkin, name="checkin"),
+    # public
+    path("apply/", public.apply, name="apply"),
+    path("sign-in/", public.signin_request, name="signin_request"),
+    path("sign-in/<str:token>/", public.signin_link, name="signin_link"),
+    path("calendar/<str:token>.ics", documents.volunteer_feed, name="volunteer_feed"),
+    path("calendar/location/<str:token>.ics", documents.location_feed, name="location_feed"),
+]

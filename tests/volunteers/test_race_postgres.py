@@ -1,0 +1,88 @@
+"""Parallel requests race for the last places: exactly the maximum are booked (real connections)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from volunteers.models import Assignment, Shift
+from volunteers.services import signups
+
+from .factories import ShiftFactory, VolunteerFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _race(jobs):
+    barrier = threading.Barrier(len(jobs))
+    results = []
+
+    def run(job):
+        try:
+            barrier.wait()
+            job()
+            results.append("ok")
+        except ValidationError:
+            results.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_ten_people_race_for_three_places(on_postgres):
+    shift = ShiftFactory(max_people=3)
+    people = [VolunteerFactory() for _ in range(10)]
+    results = _race([lambda v=v: signups.take_shift(v, shift) for v in people])
+    assert results.count("ok") == 3 and results.count("refused") == 7
+    shift.refresh_from_db()
+    assert shift.booked == 3
+    assert Assignment.objects.filter(shift=shift, status__in=Assignment.ACTIVE).count() == 3
+
+
+def test_one_person_races_into_two_overlapping_shifts(on_postgres):
+    volunteer = VolunteerFactory()
+    first = ShiftFactory()
+    second = ShiftFactory(starts_at=first.starts_at + timedelta(hours=1))
+    results = _race([lambda: signups.take_shift(volunteer, first), lambda: signups.take_shift(volunteer, second)])
+    assert sorted(results) == ["ok", "refused"]
+    assert Assignment.objects.filter(volunteer=volunteer, status__in=Assignment.ACTIVE).count() == 1
+    assert sum(Shift.objects.filter(pk__in=[first.pk, second.pk]).values_list("booked", flat=True)) == 1
+
+
+def test_two_overlapping_reminder_runs_send_each_reminder_once(on_postgres, mailoutbox):
+    from django.utils import timezone
+
+    from volunteers.models import ReminderSent
+    from volunteers.services import notices
+
+    now = timezone.now()
+    shift = ShiftFactory(starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=5), max_people=6)
+    for volunteer in [VolunteerFactory() for _ in range(6)]:
+        signups.take_shift(volunteer, shift)
+    counts = []
+    barrier = threading.Barrier(3)
+
+    def run():
+        try:
+            barrier.wait()
+            counts.append(notices.send_reminders(lead=timedelta(hours=24)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(counts) == 6
+    assert ReminderSent.objects.count() == 6
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        Assignment.objects.filter(shift=shift).values_list("volunteer__email", flat=True))

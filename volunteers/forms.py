@@ -1,0 +1,171 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Location
+
+from .models import (
+    Availability,
+    Certificate,
+    Language,
+    Role,
+    ShiftTemplate,
+    SignupMode,
+    Skill,
+    Volunteer,
+    VolunteerLanguage,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ApplicationForm(forms.ModelForm):
+    languages = forms.MultipleChoiceField(label=_("Languages you speak"), choices=Language.choices, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    consent = forms.BooleanField(label=_("I have read the text above and agree."), required=True)
+
+    class Meta:
+        model = Volunteer
+        fields = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
+                  "emergency_name", "emergency_phone", "availability_notes", "motivation"]
+        widgets = {"motivation": forms.Textarea(attrs={"rows": 3})}
+        labels = {"motivation": _("Why would you like to volunteer? (optional)"),
+                  "availability_notes": _("When can you usually help?")}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone"):
+            raise forms.ValidationError(_("Give an e-mail address or a mobile phone, so that we can reach you."))
+        return data
+
+
+class VolunteerForm(forms.ModelForm):
+    class Meta:
+        model = Volunteer
+        fields = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
+                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+LanguageFormSet = inlineformset_factory(Volunteer, VolunteerLanguage, fields=["language", "level"], extra=2,
+                                        can_delete=True)
+CertificateFormSet = inlineformset_factory(Volunteer, Certificate, fields=["skill", "expires_on"], extra=1,
+                                           can_delete=True, widgets={"expires_on": DATE})
+AvailabilityFormSet = inlineformset_factory(Volunteer, Availability, fields=["weekday", "start_time", "end_time"],
+                                            extra=2, can_delete=True,
+                                            widgets={"start_time": TIME, "end_time": TIME})
+
+
+class ShiftDetailsForm(forms.Form):
+    location = forms.ModelChoiceField(label=_("location"), queryset=Location.objects.filter(is_active=True))
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    start_time = forms.TimeField(label=_("from"), widget=TIME)
+    end_time = forms.TimeField(label=_("until"), widget=TIME)
+    min_people = forms.IntegerField(label=_("minimum people"), min_value=0, max_value=200, initial=1)
+    max_people = forms.IntegerField(label=_("maximum people"), min_value=1, max_value=200, initial=2)
+    signup_mode = forms.ChoiceField(label=_("sign-up"), choices=SignupMode.choices)
+    languages_needed = forms.MultipleChoiceField(
+        label=_("languages needed"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least one person on the shift speaks each of them."))
+    skills_needed = forms.ModelMultipleChoiceField(
+        label=_("skills needed"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("At least one person on the shift holds each of them."))
+    description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", _("The shift must end after it starts."))
+        if data.get("max_people") is not None and data.get("min_people") is not None \
+                and data["max_people"] < data["min_people"]:
+            self.add_error("max_people", _("The maximum must be at least 1 and not below the minimum."))
+        return data
+
+    def service_kwargs(self):
+        data = dict(self.cleaned_data)
+        data["skills"] = list(data.pop("skills_needed"))
+        return data
+
+
+class ShiftForm(ShiftDetailsForm):
+    REPEAT_CHOICES = [("", _("Does not repeat")), ("weekly", _("Every week on this day"))]
+    day = forms.DateField(label=_("date"), widget=DATE)
+    repeat = forms.ChoiceField(label=_("repeat"), choices=REPEAT_CHOICES, required=False)
+    until = forms.DateField(label=_("repeat until"), widget=DATE, required=False)
+
+    field_order = ["location", "day", "start_time", "end_time", "repeat", "until", "role"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat") == "weekly":
+            if not data.get("until"):
+                self.add_error("until", _("Give the last date of the series."))
+            elif data.get("day") and data["until"] < data["day"]:
+                self.add_error("until", _("The last date must not be before the first."))
+        return data
+
+
+class ShiftEditForm(ShiftForm):
+    SCOPE_CHOICES = [("one", _("Only this shift")), ("following", _("This and the following shifts of the series"))]
+    scope = forms.ChoiceField(label=_("apply to"), choices=SCOPE_CHOICES, initial="one", widget=forms.RadioSelect)
+
+    def __init__(self, *args, series=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["repeat"], self.fields["until"]
+        if not series:
+            del self.fields["scope"]
+
+
+class CancelForm(forms.Form):
+    scope = forms.ChoiceField(label=_("cancel"), choices=ShiftEditForm.SCOPE_CHOICES, initial="one",
+                              widget=forms.RadioSelect)
+
+
+class ApplyTemplateForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("template"), queryset=ShiftTemplate.objects.all())
+    location = forms.ModelChoiceField(label=_("location"), queryset=Location.objects.filter(is_active=True))
+    day = forms.DateField(label=_("date"), widget=DATE)
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = ShiftTemplate
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MessageForm(forms.Form):
+    text = forms.CharField(label=_("message"), max_length=600, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class HoursForm(forms.Form):
+    hours = forms.DecimalField(label=_("hours"), min_value=0, max_value=24, decimal_places=2)
+
+
+class SignInLinkRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"))
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("from"), required=False, widget=DATE)
+    until = forms.DateField(label=_("until"), required=False, widget=DATE)
+
+
+class TemplateLineForm(forms.ModelForm):
+    languages_needed = forms.MultipleChoiceField(label=_("languages needed"), choices=Language.choices,
+                                                 required=False)
+
+    class Meta:
+        from .models import ShiftTemplateLine
+
+        model = ShiftTemplateLine
+        fields = ["start_time", "end_time", "role", "min_people", "max_people", "signup_mode", "languages_needed",
+                  "skills_needed", "description"]
+        widgets = {"start_time": TIME, "end_time": TIME, "description": forms.TextInput()}
+
+
+def template_line_formset():
+    from .models import ShiftTemplateLine
+
+    return inlineformset_factory(ShiftTemplate, ShiftTemplateLine, form=TemplateLineForm, extra=3, can_delete=True)

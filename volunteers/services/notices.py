@@ -1,0 +1,146 @@
+"""Messages to volunteers (e-mail and SMS through core.messaging), each in the volunteer's language."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.messaging import notify
+from core.models import AuditLog
+
+from ..models import Assignment, ReminderSent, Shift, Volunteer
+
+logger = logging.getLogger(__name__)
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def describe_shift(shift: Shift) -> str:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return f"{shift.get_role_display()}, {shift.location.name}, {start:%d/%m/%Y %H:%M}–{end:%H:%M}"
+
+
+def send_to_volunteer(volunteer: Volunteer, subject: str, text: str) -> list[str]:
+    """Send now; a failing SMS gateway or mail server is logged, never undoes the booking."""
+    if volunteer.anonymised_at is not None:
+        return []
+    try:
+        return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text)
+    except Exception:  # noqa: BLE001 - a message that cannot go out must not break the page
+        logger.exception("Could not send a message to volunteer %s", volunteer.pk)
+        return []
+
+
+# The texts of the automatic messages, built in the volunteer's own language.
+def _compose(kind: str, assignment: Assignment) -> tuple[str, str]:
+    shift = assignment.shift
+    what = describe_shift(shift)
+    my_page = absolute(reverse("volunteers:me"))
+    if kind == "assigned":
+        return (_("New shift for you"),
+                _("Hello %(name)s, the coordinator put you on a shift: %(shift)s. "
+                  "Please confirm or decline: %(link)s") % {"name": assignment.volunteer.first_name,
+                                                            "shift": what, "link": my_page})
+    if kind == "confirmed":
+        return (_("Your shift is confirmed"),
+                _("Hello %(name)s, your shift is confirmed: %(shift)s. Thank you! %(link)s")
+                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+    if kind == "request_declined":
+        return (_("Shift request"),
+                _("Hello %(name)s, this time we do not need you on %(shift)s. Thank you for offering. %(link)s")
+                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+    if kind == "changed":
+        return (_("Your shift has changed"),
+                _("Hello %(name)s, your shift has changed. Now: %(shift)s. %(link)s")
+                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+    if kind == "cancelled":
+        return (_("Shift cancelled"),
+                _("Hello %(name)s, the shift %(shift)s is cancelled. You do not need to come.")
+                % {"name": assignment.volunteer.first_name, "shift": what})
+    if kind == "removed":
+        return (_("You are no longer on a shift"),
+                _("Hello %(name)s, the coordinator took you off the shift %(shift)s. You do not need to come.")
+                % {"name": assignment.volunteer.first_name, "shift": what})
+    if kind == "reminder":
+        return (_("Reminder: your shift"),
+                _("Hello %(name)s, a reminder of your shift: %(shift)s. Address: %(address)s. "
+                  "Cannot come? Tell us here: %(link)s")
+                % {"name": assignment.volunteer.first_name, "shift": what,
+                   "address": shift.location.address or shift.location.name, "link": my_page})
+    raise ValueError(kind)
+
+
+def message_assignment(kind: str, assignment: Assignment) -> list[str]:
+    with translation.override(assignment.volunteer.language):
+        subject, text = _compose(kind, assignment)
+    return send_to_volunteer(assignment.volunteer, subject, text)
+
+
+def after_commit(kind: str, assignment_ids) -> None:
+    """Send `kind` to these assignments once the transaction that changed them has committed."""
+    ids = list(assignment_ids)
+
+    def send():
+        for assignment in Assignment.objects.select_related("shift__location", "volunteer").filter(pk__in=ids):
+            message_assignment(kind, assignment)
+
+    if ids:
+        transaction.on_commit(send)
+
+
+def reminder_lead_time() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "VOLUNTEER_REMINDER_HOURS", 24)))
+
+
+def send_reminders(*, now=None, lead: timedelta | None = None) -> int:
+    """Remind each volunteer on a shift that starts within `lead`; returns how many were sent.
+
+    Safe to run every few minutes and from several servers: the ReminderSent row is inserted
+    (unique per assignment and shift start) before the message goes out, so a reminder is sent at
+    most once even when two runs overlap. A shift moved to a new time gets a new reminder.
+    """
+    now = now or timezone.now()
+    lead = lead if lead is not None else reminder_lead_time()
+    due = (
+        Assignment.objects.select_related("shift__location", "volunteer")
+        .filter(status__in=Assignment.ACTIVE, shift__cancelled_at__isnull=True,
+                shift__starts_at__gt=now, shift__starts_at__lte=now + lead)
+        .exclude(reminders__shift_starts_at=F("shift__starts_at"))
+    )
+    sent = 0
+    for assignment in due:
+        try:
+            with transaction.atomic():
+                record = ReminderSent.objects.create(assignment=assignment,
+                                                     shift_starts_at=assignment.shift.starts_at)
+        except IntegrityError:
+            continue  # another run got there first
+        channels = message_assignment("reminder", assignment)
+        ReminderSent.objects.filter(pk=record.pk).update(channels=",".join(channels))
+        sent += 1
+    return sent
+
+
+def message_people(shift: Shift, volunteers, text: str, *, by, audience: str) -> int:
+    """The coordinator's free message to a list of volunteers about a shift; returns how many got it."""
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the message first."))
+    count = 0
+    for volunteer in volunteers:
+        with translation.override(volunteer.language):
+            subject = _("About the shift %(shift)s") % {"shift": describe_shift(shift)}
+        if send_to_volunteer(volunteer, subject, text):
+            count += 1
+    audit(AuditLog.Action.CREATE, shift, user=by,
+          changes={"message": [audience, text[:200]], "recipients": ["", str(count)]})
+    return count

@@ -1,0 +1,192 @@
+"""The volunteer roster: applications, approval into a user account, profile, status, anonymisation."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit, model_changes, snapshot
+from core.messaging import notify
+from core.models import AuditLog, Centre
+from core.roles import VOLUNTEER
+from core.text import strip_accents
+
+from ..models import Assignment, Volunteer, VolunteerLanguage, new_token
+from .notices import send_to_volunteer
+from .signin import send_signin_link
+from .signups import remove
+
+PROFILE_FIELDS = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
+                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes"]
+
+
+def consent_text() -> str:
+    """The consent the applicant reads and accepts (stored with the application, word for word)."""
+    centre = Centre.current()
+    return _(
+        "I agree that %(centre)s keeps the details in this form (name, contacts, languages, skills, "
+        "availability, emergency contact) to organise volunteering: shifts, reminders by e-mail and SMS, "
+        "and a record of the hours I served. Only the coordinator sees them. I can ask at any time to see, "
+        "correct or delete them; when I stop volunteering, my details are anonymised on request and only "
+        "the number of hours remains in the centre's statistics."
+    ) % {"centre": centre.name}
+
+
+@transaction.atomic
+def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> Volunteer:
+    """A member of the public applies (public form). `languages` is a list of (code, level)."""
+    volunteer.status = Volunteer.Status.APPLICANT
+    volunteer.consent_text = consent
+    volunteer.consent_at = timezone.now()
+    volunteer.save()
+    for code, level in languages:
+        VolunteerLanguage.objects.get_or_create(volunteer=volunteer, language=code, defaults={"level": level})
+    audit(AuditLog.Action.CREATE, volunteer, user=None, changes={"status": ["", "applicant"]})
+    centre = Centre.current()
+    if centre.email:
+        transaction.on_commit(lambda: notify(
+            email=centre.email, subject=_("New volunteer application"),
+            text=_("%(name)s applied to volunteer. See the roster to approve.") % {"name": volunteer.full_name}))
+    return volunteer
+
+
+_GREEK_TO_LATIN = str.maketrans({
+    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k", "λ": "l",
+    "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f",
+    "χ": "ch", "ψ": "ps", "ω": "o"})
+
+
+def _latin(text: str) -> str:
+    """A readable Latin spelling for user names (ELOT 743, simplified): "Αϊσέ Μουσταφά" -> "aise moustafa"."""
+    plain = strip_accents(text).lower().replace("ου", "ou").translate(_GREEK_TO_LATIN)
+    return re.sub(r"[^a-z0-9]+", "", plain)
+
+
+def _free_username(volunteer: Volunteer) -> str:
+    User = get_user_model()
+    base = ".".join(p for p in (_latin(volunteer.first_name), _latin(volunteer.last_name)) if p)[:30] or "volunteer"
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}{n}"
+    return username
+
+
+def _ensure_account(volunteer: Volunteer, *, by) -> None:
+    """A user account in the `volunteer` group, without a password (sign-in by e-mailed link, or a
+    password set later through "forgot password")."""
+    if volunteer.user_id is not None or volunteer.anonymised_at is not None:
+        return
+    User = get_user_model()
+    user = User(username=_free_username(volunteer), first_name=volunteer.first_name,
+                last_name=volunteer.last_name, email=volunteer.email, phone=volunteer.phone,
+                language=volunteer.language)
+    user.set_unusable_password()
+    user.save()
+    user.groups.add(Group.objects.get(name=VOLUNTEER))
+    volunteer.user = user
+    audit(AuditLog.Action.CREATE, user, user=by)
+
+
+@transaction.atomic
+def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
+    """The coordinator accepts an applicant: a user account in the `volunteer` group, no password
+    (the volunteer signs in by e-mailed link, or sets a password through "forgot password")."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.status != Volunteer.Status.APPLICANT:
+        raise ValidationError(_("Only applications can be approved."))
+    _ensure_account(volunteer, by=by)
+    volunteer.status = Volunteer.Status.ACTIVE
+    volunteer.approved_at = timezone.now()
+    volunteer.save()
+    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"status": ["applicant", "active"]})
+    transaction.on_commit(lambda: _welcome(volunteer))
+    return volunteer
+
+
+def _welcome(volunteer: Volunteer):
+    with translation.override(volunteer.language):
+        send_to_volunteer(volunteer, _("Welcome to the volunteer team"),
+                          _("Hello %(name)s, welcome! You will receive a link to sign in and see your shifts.")
+                          % {"name": volunteer.first_name})
+    send_signin_link(volunteer)
+
+
+@transaction.atomic
+def link_user(volunteer: Volunteer, user, *, by=None) -> Volunteer:
+    """Attach an existing account (e.g. a volunteer who already signs in at a table) to a profile."""
+    if not user.groups.filter(name=VOLUNTEER).exists():
+        user.groups.add(Group.objects.get(name=VOLUNTEER))
+    volunteer.user = user
+    volunteer.save(update_fields=["user"])
+    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"user": ["", user.get_username()]})
+    return volunteer
+
+
+def _cancel_future(volunteer: Volunteer, *, by) -> int:
+    count = 0
+    for assignment in Assignment.objects.filter(
+            volunteer=volunteer, starts_at__gt=timezone.now(),
+            status__in=(*Assignment.ACTIVE, Assignment.Status.REQUESTED)):
+        remove(assignment, by=by, notify_volunteer=False)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
+    """Save the coordinator's edits (form data already on the instance); pausing or leaving frees
+    the volunteer's future places, and the account follows the status."""
+    creating = volunteer.pk is None
+    before = {} if creating else snapshot(Volunteer.objects.get(pk=volunteer.pk), PROFILE_FIELDS)
+    if volunteer.status == Volunteer.Status.ACTIVE:
+        _ensure_account(volunteer, by=by)  # added directly by the coordinator
+    volunteer.save()
+    if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
+        _cancel_future(volunteer, by=by)
+    if volunteer.user is not None:
+        user = volunteer.user
+        user.is_active = volunteer.status in (Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED)
+        user.first_name, user.last_name = volunteer.first_name, volunteer.last_name
+        user.email, user.phone, user.language = volunteer.email, volunteer.phone, volunteer.language
+        user.save()
+    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, volunteer, user=by,
+          changes=model_changes(before, snapshot(volunteer, PROFILE_FIELDS)))
+    return volunteer
+
+
+@transaction.atomic
+def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
+    """On request: the person's details go, their assignments and hours stay (for the statistics)."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if volunteer.anonymised_at is not None:
+        raise ValidationError(_("This volunteer is already anonymised."))
+    _cancel_future(volunteer, by=by)
+    label = _("Anonymised volunteer %(number)s") % {"number": volunteer.pk}
+    volunteer.first_name, volunteer.last_name = str(label), ""
+    for name in ("email", "phone", "address", "emergency_name", "emergency_phone", "motivation",
+                 "availability_notes", "notes", "consent_text"):
+        setattr(volunteer, name, "")
+    volunteer.birth_year = None
+    volunteer.status = Volunteer.Status.LEFT
+    volunteer.anonymised_at = timezone.now()
+    volunteer.calendar_token = new_token()
+    volunteer.languages.all().delete()
+    volunteer.certificates.all().delete()
+    volunteer.availability.all().delete()
+    user = volunteer.user
+    volunteer.user = None
+    volunteer.save()
+    if user is not None:
+        user.username = f"anonymised-{volunteer.pk}-{new_token()[:6]}"
+        user.first_name = user.last_name = user.email = user.phone = ""
+        user.is_active = False
+        user.set_unusable_password()
+        user.save()
+        user.groups.clear()
+    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"anonymised": ["", str(volunteer.anonymised_at)]})
+    return volunteer

@@ -1,0 +1,88 @@
+"""Personal sign-in links: no password to remember.
+
+The link carries a value signed with SECRET_KEY (salted for this purpose) holding the link's id and
+a random nonce; the database keeps only a hash of the nonce, the expiry and when it was used, so
+a link works once, for a day, and a forged or altered link is refused before the database is read.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.models import AuditLog
+
+from ..models import SignInLink, Volunteer
+from .notices import absolute, send_to_volunteer
+
+SALT = "volunteers.signin"
+
+
+def _hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_signin_link(user) -> str:
+    """A new single-use sign-in URL (absolute) for the user."""
+    nonce = secrets.token_urlsafe(24)
+    link = SignInLink.objects.create(user=user, nonce_hash=_hash(nonce),
+                                     expires_at=timezone.now() + SignInLink.LIFETIME)
+    token = signing.dumps({"id": link.pk, "n": nonce}, salt=SALT, compress=True)
+    return absolute(reverse("volunteers:signin_link", args=[token]))
+
+
+MAX_LINKS_PER_HOUR = 3
+
+
+def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
+    """E-mail (and SMS) a sign-in link to an active volunteer with an account; False when not possible.
+
+    `limited` (the public "send me a link" form): at most MAX_LINKS_PER_HOUR links an hour, so that
+    nobody can flood a volunteer's inbox and phone."""
+    if volunteer.user is None or not volunteer.user.is_active or volunteer.status != Volunteer.Status.ACTIVE:
+        return False
+    if not volunteer.email and not volunteer.phone:
+        return False
+    if limited and SignInLink.objects.filter(
+            user=volunteer.user, created_at__gt=timezone.now() - timedelta(hours=1)).count() >= MAX_LINKS_PER_HOUR:
+        return False
+    url = create_signin_link(volunteer.user)
+    with translation.override(volunteer.language):
+        subject = _("Your sign-in link")
+        text = _("Hello %(name)s, open this link to see your shifts (it works once, within 24 hours): %(url)s") % {
+            "name": volunteer.first_name, "url": url}
+    sent = send_to_volunteer(volunteer, subject, text)
+    audit(AuditLog.Action.CREATE, volunteer, object_repr=f"{volunteer} · sign-in link",
+          changes={"sign_in_link": ["", ",".join(sent)]})
+    return bool(sent)
+
+
+@transaction.atomic
+def use_signin_link(token: str):
+    """The user the link belongs to; raises ValidationError when forged, expired or already used."""
+    try:
+        data = signing.loads(token, salt=SALT, max_age=SignInLink.LIFETIME)
+    except signing.SignatureExpired as exc:
+        raise ValidationError(_("This sign-in link has expired. Ask for a new one.")) from exc
+    except signing.BadSignature as exc:
+        raise ValidationError(_("This sign-in link is not valid. Ask for a new one.")) from exc
+    link = SignInLink.objects.select_for_update().select_related("user").filter(pk=data.get("id")).first()
+    if link is None or not secrets.compare_digest(link.nonce_hash, _hash(str(data.get("n", "")))):
+        raise ValidationError(_("This sign-in link is not valid. Ask for a new one."))
+    if link.used_at is not None:
+        raise ValidationError(_("This sign-in link was already used. Ask for a new one."))
+    if link.expires_at <= timezone.now():
+        raise ValidationError(_("This sign-in link has expired. Ask for a new one."))
+    if not link.user.is_active:
+        raise ValidationError(_("This account is not active."))
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at"])
+    return link.user

@@ -1,0 +1,217 @@
+"""Who is on which shift. The two rules that must always hold:
+
+- never more active people (assigned or confirmed) on a shift than its maximum: the shift row is
+  locked (SELECT ... FOR UPDATE) while its `booked` counter is checked and changed, and a check
+  constraint refuses `booked > max_people` whatever happens;
+- nobody on two shifts that overlap in time: the volunteer row is locked while the overlap is
+  checked, and on PostgreSQL an exclusion constraint refuses overlapping active assignments.
+
+Locks are always taken volunteer first, then shift, so two bookings never deadlock.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.models import AuditLog
+
+from ..models import Assignment, Shift, SignupMode, Volunteer
+from .notices import after_commit
+
+ACTIVE = Assignment.ACTIVE
+
+
+def _locked(volunteer: Volunteer, shift: Shift) -> tuple[Volunteer, Shift]:
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    shift = Shift.objects.select_for_update().select_related("location").get(pk=shift.pk)
+    return volunteer, shift
+
+
+def overlapping(volunteer, starts_at, ends_at, *, exclude_shift=None):
+    """The volunteer's active assignments that overlap the given time."""
+    qs = Assignment.objects.filter(volunteer=volunteer, status__in=ACTIVE, starts_at__lt=ends_at,
+                                   ends_at__gt=starts_at).select_related("shift__location")
+    if exclude_shift is not None:
+        qs = qs.exclude(shift=exclude_shift)
+    return qs
+
+
+def _check_open(shift: Shift, *, now=None) -> None:
+    if shift.cancelled_at is not None:
+        raise ValidationError(_("This shift is cancelled."))
+    if shift.starts_at <= (now or timezone.now()):
+        raise ValidationError(_("This shift has already started."))
+
+
+def _check_can_be_booked(volunteer: Volunteer, shift: Shift) -> None:
+    if volunteer.status != Volunteer.Status.ACTIVE:
+        raise ValidationError(_("%(name)s is not an active volunteer.") % {"name": volunteer.full_name})
+    if shift.booked >= shift.max_people:
+        raise ValidationError(_("This shift is full (%(max)s people).") % {"max": shift.max_people})
+    clash = overlapping(volunteer, shift.starts_at, shift.ends_at, exclude_shift=shift).first()
+    if clash is not None:
+        raise ValidationError(_("%(name)s already has a shift at that time: %(other)s.")
+                              % {"name": volunteer.full_name, "other": clash.shift})
+
+
+def _save_active(assignment: Assignment, shift: Shift, status: str) -> Assignment:
+    """Make the assignment active and count it on the (locked) shift."""
+    was_active = assignment.pk is not None and assignment.status in ACTIVE
+    assignment.status = status
+    assignment.starts_at, assignment.ends_at = shift.starts_at, shift.ends_at
+    try:
+        with transaction.atomic():
+            assignment.save()
+            if not was_active:
+                Shift.objects.filter(pk=shift.pk).update(booked=F("booked") + 1)
+    except IntegrityError as exc:  # the database's own guard (overbooking or overlap) said no
+        raise ValidationError(_("This place was just taken, or the volunteer is busy at that time. "
+                                "Reload the page and try again.")) from exc
+    shift.booked += 0 if was_active else 1
+    return assignment
+
+
+def _release(assignment: Assignment, status: str) -> None:
+    """Leave the active states (the shift row must be locked by the caller)."""
+    if assignment.status in ACTIVE:
+        Shift.objects.filter(pk=assignment.shift_id).update(booked=F("booked") - 1)
+    assignment.status = status
+    assignment.save(update_fields=["status", "updated_at"])
+
+
+def _row(volunteer, shift) -> Assignment:
+    return Assignment.objects.filter(volunteer=volunteer, shift=shift).first() or Assignment(
+        volunteer=volunteer, shift=shift, starts_at=shift.starts_at, ends_at=shift.ends_at)
+
+
+@transaction.atomic
+def take_shift(volunteer: Volunteer, shift: Shift, *, by=None) -> Assignment:
+    """The volunteer takes a place (open shift) or asks for one (on-request shift)."""
+    volunteer, shift = _locked(volunteer, shift)
+    _check_open(shift)
+    if shift.signup_mode == SignupMode.ASSIGNED:
+        raise ValidationError(_("Only the coordinator assigns people to this shift."))
+    assignment = _row(volunteer, shift)
+    if assignment.pk and assignment.status in (*ACTIVE, Assignment.Status.REQUESTED):
+        raise ValidationError(_("You are already on this shift."))
+    _check_can_be_booked(volunteer, shift)
+    if shift.signup_mode == SignupMode.REQUEST:
+        assignment.status = Assignment.Status.REQUESTED
+        assignment.starts_at, assignment.ends_at = shift.starts_at, shift.ends_at
+        assignment.save()
+    else:
+        _save_active(assignment, shift, Assignment.Status.CONFIRMED)
+    audit(AuditLog.Action.CREATE, assignment, user=by, changes={"status": ["", assignment.status]})
+    return assignment
+
+
+@transaction.atomic
+def leave_shift(volunteer: Volunteer, shift: Shift, *, by=None) -> Assignment:
+    """The volunteer gives their place back (before the shift starts)."""
+    volunteer, shift = _locked(volunteer, shift)
+    assignment = Assignment.objects.filter(volunteer=volunteer, shift=shift,
+                                           status__in=(*ACTIVE, Assignment.Status.REQUESTED)).first()
+    if assignment is None:
+        raise ValidationError(_("You are not on this shift."))
+    if shift.starts_at <= timezone.now():
+        raise ValidationError(_("This shift has already started; call the coordinator."))
+    before = assignment.status
+    _release(assignment, Assignment.Status.CANCELLED)
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, assignment.status]})
+    return assignment
+
+
+@transaction.atomic
+def assign(shift: Shift, volunteer: Volunteer, *, by, quiet: bool = False) -> Assignment:
+    """The coordinator puts a volunteer on a shift (any sign-up mode); the volunteer is asked to confirm.
+
+    A pending request of the same volunteer is accepted instead (confirmed at once). `quiet` sends no
+    message (imports and demo data)."""
+    volunteer, shift = _locked(volunteer, shift)
+    _check_open(shift)
+    assignment = _row(volunteer, shift)
+    if assignment.pk and assignment.status in ACTIVE:
+        raise ValidationError(_("%(name)s is already on this shift.") % {"name": volunteer.full_name})
+    before = assignment.status if assignment.pk else ""
+    _check_can_be_booked(volunteer, shift)
+    status = Assignment.Status.CONFIRMED if before == Assignment.Status.REQUESTED else Assignment.Status.ASSIGNED
+    _save_active(assignment, shift, status)
+    audit(AuditLog.Action.CHANGE if before else AuditLog.Action.CREATE, assignment, user=by,
+          changes={"status": [before, status]})
+    if not quiet:
+        after_commit("confirmed" if status == Assignment.Status.CONFIRMED else "assigned", [assignment.pk])
+    return assignment
+
+
+@transaction.atomic
+def approve_request(assignment: Assignment, *, by) -> Assignment:
+    volunteer, shift = _locked(assignment.volunteer, assignment.shift)
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    if assignment.status != Assignment.Status.REQUESTED:
+        raise ValidationError(_("This request was already answered."))
+    _check_open(shift)
+    _check_can_be_booked(volunteer, shift)
+    _save_active(assignment, shift, Assignment.Status.CONFIRMED)
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": ["requested", "confirmed"]})
+    after_commit("confirmed", [assignment.pk])
+    return assignment
+
+
+@transaction.atomic
+def decline_request(assignment: Assignment, *, by) -> Assignment:
+    _locked(assignment.volunteer, assignment.shift)
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    if assignment.status != Assignment.Status.REQUESTED:
+        raise ValidationError(_("This request was already answered."))
+    _release(assignment, Assignment.Status.DECLINED)
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": ["requested", "declined"]})
+    after_commit("request_declined", [assignment.pk])
+    return assignment
+
+
+@transaction.atomic
+def confirm(assignment: Assignment, *, by=None) -> Assignment:
+    """The volunteer confirms a shift the coordinator gave them."""
+    _locked(assignment.volunteer, assignment.shift)
+    assignment = Assignment.objects.select_related("shift").get(pk=assignment.pk)
+    if assignment.status == Assignment.Status.CONFIRMED:
+        return assignment
+    if assignment.status != Assignment.Status.ASSIGNED:
+        raise ValidationError(_("There is nothing to confirm on this shift."))
+    _check_open(assignment.shift)
+    assignment.status = Assignment.Status.CONFIRMED
+    assignment.save(update_fields=["status", "updated_at"])
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": ["assigned", "confirmed"]})
+    return assignment
+
+
+@transaction.atomic
+def decline(assignment: Assignment, *, by=None) -> Assignment:
+    """The volunteer says they cannot come: the place is free again."""
+    _locked(assignment.volunteer, assignment.shift)
+    assignment = Assignment.objects.select_related("shift").get(pk=assignment.pk)
+    if assignment.status not in ACTIVE:
+        raise ValidationError(_("There is nothing to decline on this shift."))
+    _check_open(assignment.shift)
+    before = assignment.status
+    _release(assignment, Assignment.Status.DECLINED)
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "declined"]})
+    return assignment
+
+
+@transaction.atomic
+def remove(assignment: Assignment, *, by, notify_volunteer=True) -> Assignment:
+    """The coordinator takes a volunteer off a shift."""
+    _locked(assignment.volunteer, assignment.shift)
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    if assignment.status not in (*ACTIVE, Assignment.Status.REQUESTED):
+        raise ValidationError(_("This volunteer is not on the shift."))
+    before = assignment.status
+    _release(assignment, Assignment.Status.CANCELLED)
+    audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "cancelled"]})
+    if notify_volunteer and before in ACTIVE:
+        after_commit("removed", [assignment.pk])
+    return assignment

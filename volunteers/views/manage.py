@@ -1,0 +1,358 @@
+"""The coordinator's pages: board, roster, shifts, candidates, attendance, templates, hours."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import audit
+from core.codes import qr_svg
+from core.models import AuditLog, Location
+from core.roles import COORDINATOR, role_required
+from core.views_base import FilteredTableView
+
+from .. import selectors
+from ..filters import HoursFilter, ShiftFilter, VolunteerFilter
+from ..forms import (
+    ApplyTemplateForm,
+    AvailabilityFormSet,
+    CancelForm,
+    CertificateFormSet,
+    HoursForm,
+    LanguageFormSet,
+    MessageForm,
+    ShiftEditForm,
+    ShiftForm,
+    TemplateForm,
+    VolunteerForm,
+    template_line_formset,
+)
+from ..models import Assignment, Shift, ShiftTemplate, Volunteer
+from ..services import attendance, notices, roster, shifts, signin, signups
+from ..tables import HoursTable, ShiftTable, VolunteerTable
+from . import refused
+from .documents import location_feed_url
+
+
+@role_required(COORDINATOR)
+def board(request):
+    rows = selectors.board(days=14)
+    return render(request, "volunteers/board.html", {
+        "title": _("Volunteer board"), "rows": rows,
+        "short": sum(1 for r in rows if r.state == "bad"),
+        "expiring": selectors.expiring_certificates(within_days=30),
+        "applicants": Volunteer.objects.filter(status=Volunteer.Status.APPLICANT).count(),
+        "feeds": [(loc, location_feed_url(loc)) for loc in Location.objects.filter(is_active=True)],
+        "today": timezone.localdate(),
+    })
+
+
+class VolunteerListView(FilteredTableView):
+    model = Volunteer
+    table_class = VolunteerTable
+    filterset_class = VolunteerFilter
+    roles = (COORDINATOR,)
+    template_name = "volunteers/roster.html"
+
+    def get_queryset(self):
+        return Volunteer.objects.prefetch_related("languages")
+
+    @property
+    def title(self):
+        return _("Volunteers")
+
+
+@role_required(COORDINATOR)
+def volunteer_detail(request, pk):
+    volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=pk)
+    audit(AuditLog.Action.VIEW, volunteer)
+    return render(request, "volunteers/volunteer.html", {
+        "title": volunteer.full_name, "volunteer": volunteer,
+        "upcoming": selectors.my_assignments(volunteer),
+        "past": selectors.my_assignments(volunteer, upcoming=False)[:30],
+        "hours": selectors.hours_total(volunteer), "today": timezone.localdate(),
+    })
+
+
+@role_required(COORDINATOR)
+def volunteer_edit(request, pk=None):
+    volunteer = get_object_or_404(Volunteer, pk=pk) if pk else Volunteer(status=Volunteer.Status.ACTIVE)
+    form = VolunteerForm(request.POST or None, instance=volunteer)
+    formsets = [cls(request.POST or None, instance=volunteer, prefix=prefix) for cls, prefix in
+                ((LanguageFormSet, "languages"), (CertificateFormSet, "certificates"),
+                 (AvailabilityFormSet, "availability"))]
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        with transaction.atomic():
+            volunteer = roster.save_profile(form.save(commit=False), by=request.user)
+            for formset in formsets:
+                formset.instance = volunteer
+                formset.save()
+        messages.success(request, _("The volunteer's details were saved."))
+        return redirect("volunteers:volunteer", volunteer.pk)
+    return render(request, "volunteers/volunteer_form.html", {
+        "title": _("Edit volunteer") if pk else _("New volunteer"), "form": form, "formsets": formsets,
+        "volunteer": volunteer if pk else None,
+    })
+
+
+@require_POST
+@role_required(COORDINATOR)
+def volunteer_action(request, pk, action):
+    volunteer = get_object_or_404(Volunteer, pk=pk)
+    try:
+        if action == "approve":
+            roster.approve_application(volunteer, by=request.user)
+            messages.success(request, _("Approved: the volunteer has an account and received a sign-in link."))
+        elif action == "send-link":
+            if signin.send_signin_link(volunteer):
+                messages.success(request, _("A sign-in link was sent."))
+            else:
+                messages.error(request, _("No link was sent: the volunteer needs an account, active status and "
+                                          "an e-mail or phone."))
+        elif action == "anonymise":
+            if request.POST.get("confirm") != "yes":
+                raise ValidationError(_("Tick the box to confirm that the person asked for it."))
+            roster.anonymise(volunteer, by=request.user)
+            messages.success(request, _("The volunteer's personal details were removed; the hours remain."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect("volunteers:volunteer", pk)
+
+
+class ShiftListView(FilteredTableView):
+    model = Shift
+    table_class = ShiftTable
+    filterset_class = ShiftFilter
+    roles = (COORDINATOR,)
+    template_name = "volunteers/shift_list.html"
+
+    def get_queryset(self):
+        qs = Shift.objects.select_related("location")
+        if not self.request.GET.get("since"):
+            qs = qs.filter(ends_at__gt=timezone.now())
+        return qs
+
+    @property
+    def title(self):
+        return _("Shifts")
+
+
+@role_required(COORDINATOR)
+def shift_new(request):
+    # Other apps' pages (a distribution day, an event) may link here with ?day=YYYY-MM-DD&location=ID.
+    initial = {"day": request.GET.get("day"), "location": request.GET.get("location")}
+    form = ShiftForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        repeat, until, day = data.pop("repeat"), data.pop("until"), data.pop("day")
+        try:
+            if repeat == "weekly":
+                series = shifts.create_series(weekday=day.weekday(), starts_on=day, until=until, by=request.user,
+                                              **data)
+                messages.success(request, _("%(n)s shifts were created.") % {"n": series.shifts.count()})
+                return redirect("volunteers:shifts")
+            shift = shifts.create_shift(day=day, by=request.user, **data)
+            messages.success(request, _("The shift was created."))
+            return redirect("volunteers:shift", shift.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "volunteers/shift_form.html", {"form": form, "title": _("New shift")})
+
+
+def _shift_initial(shift):
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return {"location": shift.location_id, "day": start.date(), "start_time": start.time(), "end_time": end.time(),
+            "role": shift.role, "min_people": shift.min_people, "max_people": shift.max_people,
+            "signup_mode": shift.signup_mode, "languages_needed": shift.languages_needed,
+            "skills_needed": list(shift.skills_needed.all()), "description": shift.description, "scope": "one"}
+
+
+@role_required(COORDINATOR)
+def shift_edit(request, pk):
+    shift = get_object_or_404(Shift, pk=pk)
+    form = ShiftEditForm(request.POST or None, initial=_shift_initial(shift), series=bool(shift.series_id))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_kwargs()
+        scope = data.pop("scope", "one")
+        try:
+            changed = shifts.update_shift(shift, scope=scope, by=request.user, **data)
+            messages.success(request, _("%(n)s shift(s) changed; the people on them were told.") % {"n": len(changed)})
+            return redirect("volunteers:shift", shift.pk)
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "volunteers/shift_form.html", {"form": form, "title": _("Edit shift"), "shift": shift})
+
+
+@role_required(COORDINATOR)
+def shift_cancel(request, pk):
+    shift = get_object_or_404(Shift, pk=pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = shifts.cancel_shift(shift, by=request.user, scope=form.cleaned_data["scope"])
+        messages.success(request, _("%(n)s shift(s) cancelled; the people on them were told.") % {"n": len(done)})
+        return redirect("volunteers:shifts")
+    return render(request, "volunteers/shift_cancel.html", {"form": form, "shift": shift,
+                                                            "title": _("Cancel shift")})
+
+
+@role_required(COORDINATOR)
+def shift_detail(request, pk):
+    shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
+    audit(AuditLog.Action.VIEW, shift)
+    everyone = (shift.assignments.exclude(status=Assignment.Status.CANCELLED)
+                .select_related("volunteer").order_by("status", "volunteer__last_name"))
+    languages, skills = selectors.missing_needs(shift)
+    labels = dict(selectors.Language.choices)
+    return render(request, "volunteers/shift.html", {
+        "title": str(shift), "shift": shift, "assignments": everyone,
+        "missing_languages": [labels[c] for c in languages],
+        "missing_skills": skills, "message_form": MessageForm(), "hours_form": HoursForm(),
+        "now": timezone.now(), "attendance_open": shift.starts_at - attendance.CHECKIN_OPENS_BEFORE <= timezone.now(),
+    })
+
+
+@role_required(COORDINATOR)
+def shift_assign(request, pk):
+    shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
+    if request.method == "POST":
+        volunteer = get_object_or_404(Volunteer, pk=request.POST.get("volunteer"))
+        try:
+            signups.assign(shift, volunteer, by=request.user)
+            messages.success(request, _("%(name)s was assigned and asked to confirm.") % {"name": volunteer.full_name})
+        except ValidationError as error:
+            refused(request, error)
+        return redirect(request.get_full_path())
+    everyone = request.GET.get("everyone") == "1"
+    languages, skills = selectors.missing_needs(shift)
+    labels = dict(selectors.Language.choices)
+    return render(request, "volunteers/assign.html", {
+        "title": _("Assign volunteers"), "shift": shift, "everyone": everyone,
+        "candidates": selectors.candidates(shift, everyone=everyone),
+        "missing_languages": [labels[c] for c in languages], "missing_skills": skills,
+    })
+
+
+@require_POST
+@role_required(COORDINATOR)
+def assignment_action(request, pk, action):
+    assignment = get_object_or_404(Assignment, pk=pk)
+    try:
+        if action == "approve":
+            signups.approve_request(assignment, by=request.user)
+        elif action == "decline":
+            signups.decline_request(assignment, by=request.user)
+        elif action == "remove":
+            signups.remove(assignment, by=request.user)
+        elif action in ("present", "no_show"):
+            attendance.set_attendance(assignment, action, by=request.user)
+        elif action == "approve-hours":
+            form = HoursForm(request.POST)
+            hours = form.cleaned_data["hours"] if form.is_valid() else None
+            if request.POST.get("hours") and hours is None:
+                raise ValidationError(_("Hours must be between 0 and 24."))
+            attendance.approve_hours(assignment, by=request.user, hours=hours)
+        messages.success(request, _("Saved."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect("volunteers:shift", assignment.shift_id)
+
+
+@require_POST
+@role_required(COORDINATOR)
+def shift_approve_hours(request, pk):
+    shift = get_object_or_404(Shift, pk=pk)
+    count = attendance.approve_shift_hours(shift, by=request.user)
+    messages.success(request, _("Hours approved for %(n)s people.") % {"n": count})
+    return redirect("volunteers:shift", pk)
+
+
+@require_POST
+@role_required(COORDINATOR)
+def shift_message(request, pk, audience):
+    shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the message first (at most 600 characters)."))
+        return redirect("volunteers:shift", pk)
+    if audience == "candidates":
+        people = [c.volunteer for c in selectors.candidates(shift)]
+    else:
+        people = [a.volunteer for a in selectors.active_people(shift)]
+    try:
+        count = notices.message_people(shift, people, form.cleaned_data["text"], by=request.user, audience=audience)
+        messages.success(request, _("The message went to %(n)s people.") % {"n": count})
+    except ValidationError as error:
+        refused(request, error)
+    return redirect("volunteers:shift", pk)
+
+
+@role_required(COORDINATOR)
+def shift_qr(request, pk):
+    shift = get_object_or_404(Shift.objects.select_related("location"), pk=pk)
+    url = notices.absolute(reverse("volunteers:checkin", args=[shift.checkin_token]))
+    return render(request, "volunteers/shift_qr.html", {"shift": shift, "qr": qr_svg(url), "url": url,
+                                                        "title": _("Check-in code")})
+
+
+@role_required(COORDINATOR)
+def template_list(request):
+    form = ApplyTemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            made = shifts.apply_template(form.cleaned_data["template"], location=form.cleaned_data["location"],
+                                         day=form.cleaned_data["day"], by=request.user)
+            messages.success(request, _("%(n)s shifts were created.") % {"n": len(made)})
+            return redirect(reverse("volunteers:shifts") + f"?since={form.cleaned_data['day']:%Y-%m-%d}")
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(request, "volunteers/templates.html", {
+        "title": _("Shift templates"), "form": form,
+        "templates": ShiftTemplate.objects.prefetch_related("lines")})
+
+
+@role_required(COORDINATOR)
+def template_edit(request, pk=None):
+    template = get_object_or_404(ShiftTemplate, pk=pk) if pk else ShiftTemplate()
+    form = TemplateForm(request.POST or None, instance=template)
+    lines = template_line_formset()(request.POST or None, instance=template, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        with transaction.atomic():
+            template = form.save()
+            lines.instance = template
+            lines.save()
+            audit(AuditLog.Action.CHANGE if pk else AuditLog.Action.CREATE, template)
+        messages.success(request, _("The template was saved."))
+        return redirect("volunteers:templates")
+    return render(request, "volunteers/template_form.html", {
+        "title": _("Edit template") if pk else _("New template"), "form": form, "lines": lines})
+
+
+class HoursView(FilteredTableView):
+    model = Volunteer
+    table_class = HoursTable
+    filterset_class = HoursFilter
+    roles = (COORDINATOR,)
+    template_name = "volunteers/hours.html"
+    export_name = "volunteer-hours"
+
+    def get_queryset(self):
+        period = HoursFilter(self.request.GET, queryset=Volunteer.objects.none())
+        since = until = None
+        if period.is_valid():
+            since, until = period.form.cleaned_data.get("since"), period.form.cleaned_data.get("until")
+        return selectors.approved_hours(since=since, until=until).order_by("last_name", "first_name")
+
+    @property
+    def title(self):
+        return _("Hours served")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["pending"] = (Assignment.objects.filter(attendance=Assignment.Attendance.PRESENT,
+                                                        hours_approved_at__isnull=True)
+                              .select_related("volunteer", "shift__location").order_by("starts_at")[:100])
+        return context

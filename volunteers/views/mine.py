@@ -1,0 +1,90 @@
+"""A volunteer's own pages: my shifts, shifts I may take, confirm or decline, my hours, check-in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..models import Assignment, Shift
+from ..services import attendance, notices, signups
+from . import refused
+
+
+def _me(request):
+    return getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+
+
+@login_required
+def me(request):
+    volunteer = _me(request)
+    if volunteer is None:
+        return render(request, "volunteers/me_missing.html", {"title": _("My shifts")})
+    return render(request, "volunteers/me.html", {
+        "title": _("My shifts"), "volunteer": volunteer,
+        "upcoming": selectors.my_assignments(volunteer),
+        "open_shifts": selectors.open_shifts_for(volunteer),
+        "past": selectors.my_assignments(volunteer, upcoming=False)[:20],
+        "hours": selectors.hours_total(volunteer),
+        "feed_url": notices.absolute(reverse("volunteers:volunteer_feed", args=[volunteer.calendar_token])),
+    })
+
+
+@require_POST
+@login_required
+def shift_action(request, pk, action):
+    volunteer = _me(request)
+    if volunteer is None:
+        return redirect("volunteers:me")
+    shift = get_object_or_404(Shift, pk=pk)
+    try:
+        if action == "take":
+            assignment = signups.take_shift(volunteer, shift, by=request.user)
+            if assignment.status == Assignment.Status.REQUESTED:
+                messages.success(request, _("Your request was sent; the coordinator will confirm it."))
+            else:
+                messages.success(request, _("You took the shift. Thank you!"))
+        else:
+            signups.leave_shift(volunteer, shift, by=request.user)
+            messages.success(request, _("You left the shift; the place is free for someone else."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect("volunteers:me")
+
+
+@require_POST
+@login_required
+def assignment_answer(request, pk, action):
+    volunteer = _me(request)
+    assignment = get_object_or_404(Assignment, pk=pk, volunteer=volunteer) if volunteer else None
+    if assignment is None:
+        return redirect("volunteers:me")
+    try:
+        if action == "confirm":
+            signups.confirm(assignment, by=request.user)
+            messages.success(request, _("Thank you, the shift is confirmed."))
+        else:
+            signups.decline(assignment, by=request.user)
+            messages.success(request, _("Noted: you will not come to this shift."))
+    except ValidationError as error:
+        refused(request, error)
+    return redirect("volunteers:me")
+
+
+def checkin(request, token):
+    """The QR at the site opens this page; the volunteer presses the button to check in (after
+    signing in, when the phone is not signed in yet)."""
+    shift = get_object_or_404(Shift.objects.select_related("location"), checkin_token=token)
+    volunteer = _me(request)
+    if request.method == "POST" and volunteer is not None:  # anonymous visitors only see the sign-in links
+        try:
+            attendance.check_in(token, volunteer)
+            messages.success(request, _("You are checked in. Have a good shift!"))
+            return redirect("volunteers:me")
+        except ValidationError as error:
+            refused(request, error)
+    return render(request, "volunteers/checkin.html", {"title": _("Check in"), "shift": shift,
+                                                       "volunteer": volunteer})

@@ -1,0 +1,48 @@
+"""Public pages: the volunteer application form and the personal sign-in links."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from ..forms import ApplicationForm, SignInLinkRequestForm
+from ..models import Volunteer
+from ..services import roster, signin
+
+
+def apply(request):
+    form = ApplicationForm(request.POST or None)
+    consent = roster.consent_text()
+    if request.method == "POST" and form.is_valid():
+        roster.submit_application(form.save(commit=False), consent=consent,
+                                  languages=[(code, "good") for code in form.cleaned_data["languages"]])
+        return render(request, "volunteers/apply_done.html", {"title": _("Thank you")})
+    return render(request, "volunteers/apply.html", {"form": form, "consent": consent,
+                                                     "title": _("Become a volunteer")})
+
+
+def signin_request(request):
+    """Ask for a sign-in link. The answer is the same whether or not the address is known."""
+    form = SignInLinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for volunteer in Volunteer.objects.filter(email__iexact=form.cleaned_data["email"],
+                                                  status=Volunteer.Status.ACTIVE, user__isnull=False)[:1]:
+            signin.send_signin_link(volunteer, limited=True)
+        messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
+                                    "It works once, within 24 hours."))
+        return redirect("volunteers:signin_request")
+    return render(request, "volunteers/signin_request.html", {"form": form, "title": _("Sign in by e-mail link")})
+
+
+def signin_link(request, token):
+    """GET shows a button; only the POST uses the link (mail scanners that open links do not spend it)."""
+    if request.method == "POST":
+        try:
+            user = signin.use_signin_link(token)
+        except ValidationError as error:
+            return render(request, "volunteers/signin_link.html", {"title": _("Sign in"), "error": error.messages[0]},
+                          status=400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("volunteers:me")
+    return render(request, "volunteers/signin_link.html", {"title": _("Sign in")})
