@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from core.audit import audit
 from core.models import AuditLog
@@ -112,7 +113,7 @@ class RevokeIn(Schema):
 
 def _forbidden(request):
     if not has_role(request.user, STAFF):
-        return 403, {"message": _("Only staff may see or change households and cards.")}
+        return Status(403, {"message": _("Only staff may see or change households and cards.")})
     return None
 
 
@@ -137,10 +138,10 @@ def search_households(request, q: str = ""):
     if denied := _forbidden(request):
         return denied
     if not q.strip():
-        return 200, []
+        return Status(200, [])
     found = list(households_matching(q)[:50])
     audit(AuditLog.Action.VIEW, None, object_repr=f"household search ({len(found)} results)")
-    return 200, found
+    return Status(200, found)
 
 
 @router.post("/households", response={201: HouseholdOut, 400: Message, 403: Message, 409: DuplicatesOut},
@@ -159,12 +160,12 @@ def create_household(request, payload: HouseholdIn):
             household, Person(**reference), [Person(**m) for m in members], by=request.user,
             allow_duplicates=allow)
     except household_services.DuplicatesFound as exc:
-        return 409, {"message": _("Possible duplicates: check them, then send allow_duplicates=true."),
+        return Status(409, {"message": _("Possible duplicates: check them, then send allow_duplicates=true."),
                      "duplicates": [{"household_id": d.existing.household_id, "reason": d.reason,
-                                     "message": d.message} for d in exc.duplicates]}
+                                     "message": d.message} for d in exc.duplicates]})
     except ValidationError as exc:
-        return 400, {"message": " ".join(exc.messages)}
-    return 201, _household_out(household_for_page(household.pk))
+        return Status(400, {"message": " ".join(exc.messages)})
+    return Status(201, _household_out(household_for_page(household.pk)))
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, 403: Message, 404: Message},
@@ -175,14 +176,14 @@ def read_household(request, household_id: int):
     get_object_or_404(Household.objects.only("pk"), pk=household_id)
     household = household_for_page(household_id)
     audit(AuditLog.Action.VIEW, household)
-    return 200, _household_out(household)
+    return Status(200, _household_out(household))
 
 
 @router.get("/cards/{card_id}", response={200: CardOut, 403: Message, 404: Message}, summary="One card")
 def read_card(request, card_id: int):
     if denied := _forbidden(request):
         return denied
-    return 200, _card_out(get_object_or_404(Card, pk=card_id))
+    return Status(200, _card_out(get_object_or_404(Card, pk=card_id)))
 
 
 @router.post("/cards", response={201: CardOut, 403: Message, 404: Message, 409: Message},
@@ -194,8 +195,8 @@ def issue_card(request, payload: CardRequestIn):
     try:
         card = card_services.request_card(household, by=request.user)
     except card_services.CardError as exc:
-        return 409, {"message": str(exc)}
-    return 201, _card_out(card)
+        return Status(409, {"message": str(exc)})
+    return Status(201, _card_out(card))
 
 
 @router.post("/cards/{card_id}/revoke", response={200: CardOut, 400: Message, 403: Message, 404: Message,
@@ -205,12 +206,12 @@ def revoke_card(request, card_id: int, payload: RevokeIn):
         return denied
     card = get_object_or_404(Card, pk=card_id)
     if payload.reason not in Card.RevokeReason.values:
-        return 400, {"message": _("Choose why the card is revoked.")}
+        return Status(400, {"message": _("Choose why the card is revoked.")})
     try:
         card = card_services.revoke_card(card, reason=payload.reason, by=request.user)
     except card_services.CardError as exc:
-        return 409, {"message": str(exc)}
-    return 200, _card_out(card)
+        return Status(409, {"message": str(exc)})
+    return Status(200, _card_out(card))
 
 
 @router.post("/cards/{card_id}/pdf", response={200: None, 403: Message, 404: Message, 409: Message},
@@ -225,7 +226,7 @@ def card_pdf(request, card_id: int):
         with transaction.atomic():
             pdf = card_services.print_cards([card], by=request.user)
     except card_services.CardError as exc:
-        return 409, {"message": str(exc)}
+        return Status(409, {"message": str(exc)})
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="card-{card.number}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -69,7 +69,7 @@ def _people(rng, kind):
         age = rng.randint(0, max(1, min(reference_age - 18, 25)))
         people.append((rng.choice(men if male else women), male_surname if male else female_surname,
                        "M" if male else "F", today - timedelta(days=365 * age + rng.randint(0, 364)),
-                       Person.Relation.CHILD, nationality))
+                       Person.Relation.GRANDCHILD if elderly else Person.Relation.CHILD, nationality))
     return people
 
 

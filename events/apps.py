@@ -5,5 +5,38 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
-    role_permissions: dict[str, list[str]] = {}
-    navigation: list = []
+    role_permissions = {
+        "coordinator": [
+            "events.view_event", "events.add_event", "events.change_event",
+            "events.view_registration", "events.add_registration", "events.change_registration",
+            "events.view_checkin", "events.add_checkin",
+        ],
+        "staff": [
+            "events.view_event", "events.add_event", "events.change_event",
+            "events.view_registration", "events.add_registration", "events.change_registration",
+            "events.view_checkin", "events.add_checkin",
+        ],
+        "volunteer": ["events.view_event", "events.add_checkin"],
+    }
+    navigation = [
+        ("events:staff_list", _("Events"), ("staff",)),
+        ("events:door", _("Event check-in"), ("volunteer",)),
+    ]
+
+    def home_panels(self, request, role):
+        from core.roles import STAFF, VOLUNTEER, has_role
+
+        from . import selectors
+
+        if not has_role(request.user, STAFF, VOLUNTEER):
+            return []
+        today = list(selectors.todays_events())
+        panels = []
+        if today:
+            panels.append({"title": _("Events today"), "template": "events/panels/today.html",
+                           "context": {"events": today}})
+        if has_role(request.user, STAFF):
+            upcoming = list(selectors.public_events()[:5])
+            panels.append({"title": _("Upcoming events"), "template": "events/panels/upcoming.html",
+                           "context": {"events": upcoming}})
+        return panels

@@ -1,3 +1,129 @@
-from ninja import Router
+"""Read-only API: items and stock levels (`/api/v1/items`, `/api/v1/stock`)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import F, Prefetch
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+
+from core.roles import STAFF, VOLUNTEER, has_role
+from core.text import filter_by_search
+
+from . import selectors
+from .codes import normalize_code
+from .models import Barcode, Item
 
 router = Router(tags=["Inventory"])
+
+
+class ItemOut(Schema):
+    id: int
+    name_el: str
+    name_en: str
+    category: str
+    unit: str
+    weight_kg: Decimal = Field(description="Weight of one unit in kg")
+    unit_value_eur: Decimal = Field(description="Estimated value of one unit in euros")
+    is_food: bool
+    food_group: str
+    has_expiry: bool
+    is_active: bool
+    barcodes: list[str]
+
+    @staticmethod
+    def resolve_barcodes(obj):
+        return [b.code for b in obj.barcodes.all()]
+
+
+class StockOut(Schema):
+    item_id: int
+    item_name: str
+    location_id: int
+    location_name: str
+    unit: str
+    quantity: Decimal = Field(description="Stock on hand, all lots together")
+    next_expiry: date | None = Field(description="Earliest expiry date of the lots in stock")
+    lots: int
+    threshold: Decimal | None = Field(description="Low-stock threshold at this location, if any")
+    low: bool
+
+
+class Message(Schema):
+    message: str
+
+
+class ItemPage(Schema):
+    count: int
+    items: list[ItemOut]
+
+
+class StockPage(Schema):
+    count: int
+    items: list[StockOut]
+
+
+MAX_PAGE = 500
+
+
+def _forbidden():
+    return 403, {"message": _("Your role may not read the inventory.")}
+
+
+def _page(rows, limit, offset):
+    limit = max(1, min(limit, MAX_PAGE))
+    offset = max(0, offset)
+    return {"count": rows.count(), "items": list(rows[offset:offset + limit])}
+
+
+@router.get("/items", response={200: ItemPage, 403: Message}, summary="Items (goods), with their barcodes")
+def list_items(request, q: str = "", category: str = "", code: str = "", active: bool | None = None,
+               limit: int = 100, offset: int = 0):
+    """Filter by search text (`q`, Greek or Latin), `category`, a scanned `code`, or `active`.
+    Paged with `limit` (at most 500) and `offset`; `count` is the number of matches."""
+    if not has_role(request.user, STAFF, VOLUNTEER):
+        return _forbidden()
+    items = Item.objects.prefetch_related(Prefetch("barcodes", queryset=Barcode.objects.order_by("code")))
+    if q:
+        items = filter_by_search(items, q)
+    if category:
+        items = items.filter(category=category)
+    if code:
+        items = items.filter(barcodes__code=normalize_code(code))
+    if active is not None:
+        items = items.filter(is_active=active)
+    return _page(items.order_by("name_el"), limit, offset)
+
+
+@router.get("/stock", response={200: StockPage, 403: Message},
+            summary="Stock on hand per item and location")
+def list_stock(request, location: int | None = None, item: int | None = None, low: bool = False,
+               expiring_within_days: int | None = None, in_stock: bool = False, limit: int = 100, offset: int = 0):
+    """Lots summed per item and location. `low`: only below the threshold; `expiring_within_days`:
+    only lots that expire by then (or already have). Paged with `limit` and `offset`."""
+    if not has_role(request.user, STAFF, VOLUNTEER):
+        return _forbidden()
+    rows = selectors.stock_on_hand(expiring_within_days=expiring_within_days)
+    if location is not None:
+        rows = rows.filter(location_id=location)
+    if item is not None:
+        rows = rows.filter(item_id=item)
+    if low:
+        rows = rows.filter(threshold__isnull=False, quantity__lt=F("threshold"))
+    if in_stock:
+        rows = rows.filter(quantity__gt=0)
+    page = _page(rows, limit, offset)
+    page["items"] = [{**row, "low": row["threshold"] is not None and row["quantity"] < row["threshold"]}
+                     for row in page["items"]]
+    return page
+
+
+@router.get("/items/by-code/{code}", response={200: ItemOut, 403: Message, 404: Message},
+            summary="The item a scanned code finds")
+def item_by_code(request, code: str):
+    if not has_role(request.user, STAFF, VOLUNTEER):
+        return _forbidden()
+    item = selectors.find_item_by_code(code)
+    if item is None:
+        return 404, {"message": _("No item has this code.")}
+    return item

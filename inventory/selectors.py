@@ -29,6 +29,8 @@ from . import counting
 from .codes import normalize_code
 from .models import ZERO, Barcode, Item, LowStockThreshold, StockLevel, StockMovement, StockTake
 
+# Goods expiring within this many days are shown on the staff home page.
+EXPIRY_WARNING_DAYS = 30
 QTY = DecimalField(max_digits=12, decimal_places=3)
 MONEY = DecimalField(max_digits=16, decimal_places=3)
 
@@ -80,11 +82,12 @@ def stock_on_hand(*, expiring_within_days: int | None = None):
         .annotate(
             item_name=F("item__name_el"), item_name_en=F("item__name_en"), category=F("item__category"),
             food_group=F("item__food_group"), unit=F("item__unit"), location_name=F("location__name"),
-            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
+            # These refer to the level's own quantity, so they come before `quantity` is redefined as the sum.
             next_expiry=Min("expiry_date", filter=Q(quantity__gt=0)),
             lots=Count("id", filter=Q(quantity__gt=0)),
             weight_kg=Coalesce(Sum(F("quantity") * F("item__weight_kg"), output_field=MONEY), Value(ZERO),
                                output_field=MONEY),
+            quantity=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
             threshold=_threshold_subquery(),
         )
         .order_by("item_name", "location_name")
@@ -180,7 +183,9 @@ def movement_report(start, end, location=None) -> dict:
     """In/out per item for a period, with kg and € — the movement report page and its export.
 
     Columns: received, transferred in, distributed, transferred out, written off, counted (net
-    stock-take adjustments), corrections folded into their reasons; then net, kg and € in/out.
+    stock-take adjustments), corrections folded into their reasons; then net, kg and € in/out
+    (in: received and, for one location, transferred in; out: distributed, written off and, for
+    one location, transferred out).
     """
     qs = _in_period(StockMovement.objects.all(), start, end, location).annotate(effective=EFFECTIVE_REASON)
 
@@ -188,6 +193,10 @@ def movement_report(start, end, location=None) -> dict:
         value = Sum(Case(When(effective__in=reasons, then=expr), default=Value(ZERO), output_field=output))
         return Coalesce(value * sign if sign != 1 else value, Value(ZERO), output_field=output)
 
+    # For one location, goods moved in from (out to) another location are its in (out); across all
+    # locations a transfer is internal and counts neither way.
+    ins = IN_REASONS if location is not None else [StockMovement.Reason.RECEIVED]
+    outs = (OUT_REASONS if location is not None else [StockMovement.Reason.DISTRIBUTED]) + WRITE_OFF_REASONS
     rows = list(
         qs.values("item_id", "item__name_el", "item__name_en", "item__unit", "item__is_food")
         .annotate(
@@ -198,16 +207,17 @@ def movement_report(start, end, location=None) -> dict:
             written_off=total(F("quantity"), WRITE_OFF_REASONS, -1),
             counted=total(F("quantity"), [StockMovement.Reason.COUNTED, StockMovement.Reason.CORRECTION]),
             net=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
-            kg_in=total(KG, IN_REASONS, output=MONEY),
-            kg_out=total(KG, OUT_REASONS + WRITE_OFF_REASONS, -1, output=MONEY),
-            eur_in=total(EUR, IN_REASONS, output=MONEY),
-            eur_out=total(EUR, OUT_REASONS + WRITE_OFF_REASONS, -1, output=MONEY),
+            kg_in=total(KG, ins, output=MONEY),
+            kg_out=total(KG, outs, -1, output=MONEY),
+            eur_in=total(EUR, ins, output=MONEY),
+            eur_out=total(EUR, outs, -1, output=MONEY),
         )
         .order_by("item__name_el")
     )
     keys = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "net",
             "kg_in", "kg_out", "eur_in", "eur_out"]
     for row in rows:
+        row["unit_label"] = Item.Unit(row["item__unit"]).label
         for key in keys:
             row[key] = Decimal(row[key] or 0)
     totals = {key: sum((row[key] for row in rows), ZERO) for key in ["kg_in", "kg_out", "eur_in", "eur_out"]}

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the sample lists are real-width CSV lines)
 """Importing household lists: preview, per-row errors, all-or-nothing households, idempotence."""
 
 import io
@@ -7,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from distribution.identifiers import make_amka
@@ -15,6 +17,12 @@ from distribution.services import imports
 from tests.distribution.factories import ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    with translation.override("en"):
+        yield
 
 AMKA_1 = make_amka(date(1980, 5, 17), 11)
 AMKA_2 = make_amka(date(1975, 2, 3), 12)

@@ -278,3 +278,21 @@ def test_reports_give_kg_and_euros_by_reason_with_corrections_folded_in(store, s
     assert report["totals"]["kg_out"] == d("2.34")
     other = LocationFactory(name="Άλλος χώρος")
     assert selectors.movement_totals(today, today, other) == {}
+
+
+def test_movement_report_counts_transfers_only_for_one_location(store, staff_user):
+    from django.utils import timezone
+
+    branch = LocationFactory(name="Παράρτημα Ρομά")
+    rice = ItemFactory(weight_kg=d(1), unit_value_eur=d(2))
+    stock(rice, store, 10)
+    services.transfer_stock(from_location=store, to_location=branch, lines=[(rice, 4)], by=staff_user)
+    take_out(location=branch, lines=[(rice, 1)], by=staff_user)
+    today = timezone.localdate()
+    everywhere = selectors.movement_report(today, today)["totals"]
+    assert (everywhere["kg_in"], everywhere["kg_out"], everywhere["eur_out"]) == (d(10), d(1), d(2))
+    at_branch = selectors.movement_report(today, today, branch)
+    assert (at_branch["totals"]["kg_in"], at_branch["totals"]["kg_out"]) == (d(4), d(1))
+    (row,) = at_branch["rows"]
+    assert (row["transferred_in"], row["distributed"], row["net"]) == (d(4), d(1), d(3))
+    assert row["unit_label"] == "συσκευασία"

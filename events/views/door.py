@@ -1,0 +1,76 @@
+"""The door: check-in by scanning (core's scan station: USB scanner, camera, typed code) or by
+ticking the list.
+
+Staff and volunteers. Volunteers see names and places only, never contact details. The scan
+station posts to `POST /api/v1/checkins`; without JavaScript a plain form posts here and calls the
+same service (`services.check_in_ticket`), so both give the same answers.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.roles import STAFF, VOLUNTEER, role_required
+
+from .. import selectors, services
+from ..models import Event, Registration
+
+
+def _door_event(pk):
+    return get_object_or_404(Event.objects.select_related("location"), pk=pk,
+                             status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
+
+
+@role_required(STAFF, VOLUNTEER)
+def today(request):
+    return render(request, "events/door/today.html", {
+        "events": selectors.todays_events(), "title": _("Check-in at events")})
+
+
+@role_required(STAFF, VOLUNTEER)
+def checkin(request, pk):
+    event = _door_event(pk)
+    result = None
+    if request.method == "POST":
+        try:
+            request_id = uuid.UUID(request.POST.get("request_id", ""))
+        except ValueError:
+            request_id = uuid.uuid4()
+        code = request.POST.get("code", "").strip()
+        if code:
+            result = services.check_in_ticket(event, code, request_id=request_id, by=request.user).body
+    return render(request, "events/door/checkin.html", {
+        "event": event, "result": result, "request_id": uuid.uuid4(), "counts": selectors.event_counts(event),
+        "door_list": selectors.door_list(event), "title": _("Check-in: %(title)s") % {"title": event.title},
+        # core's scan station posts {"code", "request_id", "event"} to the check-in API
+        "scan_endpoint": reverse("api:events_checkins"), "scan_extra": {"event": event.pk},
+        "scan_label": _("Scan the ticket or type its code"),
+    })
+
+
+@role_required(STAFF, VOLUNTEER)
+def door_list(request, pk):
+    """The list and figures, refreshed every few seconds on the door page (check-ins at other doors)."""
+    event = _door_event(pk)
+    return render(request, "events/door/_door_list.html", {
+        "event": event, "counts": selectors.event_counts(event), "door_list": selectors.door_list(event)})
+
+
+@require_POST
+@role_required(STAFF, VOLUNTEER)
+def tick(request, pk, registration_pk):
+    event = _door_event(pk)
+    registration = get_object_or_404(Registration, pk=registration_pk, event=event)
+    checked = request.POST.get("checked") == "1"
+    try:
+        services.set_checked_in(registration, checked, by=request.user)
+    except services.EventError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, (_("%(name)s is checked in.") if checked else _("Check-in of %(name)s undone."))
+                         % {"name": registration.name})
+    return redirect(reverse("events:checkin", args=[event.pk]) + f"#reg-{registration.pk}")

@@ -1,0 +1,1 @@
+"""Pages of the inventory app (thin: parse, call a service or selector, render)."""

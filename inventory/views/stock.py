@@ -1,0 +1,162 @@
+from datetime import timedelta
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import ListView
+
+from core.audit import audit
+from core.models import AuditLog
+from core.roles import STAFF, RoleRequiredMixin, role_required
+from core.views_base import FilteredTableView
+
+from .. import selectors, services
+from ..filters import StockFilter, TransferFilter
+from ..forms import ReportForm, TransferForm, TransferLineFormSet, WriteOffForm
+from ..models import Item, StockLevel, StockMovement, Transfer
+from ..tables import StockTable, TransferTable
+from .common import error_text
+
+
+class StockListView(FilteredTableView):
+    """Stock on hand per item and location, with filters and CSV/XLSX export."""
+
+    table_class = StockTable
+    filterset_class = StockFilter
+    roles = (STAFF,)
+    template_name = "inventory/stock.html"
+    export_name = "stock"
+
+    def get_queryset(self):
+        days = self.request.GET.get("expiring_days", "")
+        return selectors.stock_on_hand(expiring_within_days=int(days) if days.isdigit() else None)
+
+    @property
+    def title(self):
+        return _("Stock on hand")
+
+
+@role_required(STAFF)
+def write_off(request, pk):
+    level = get_object_or_404(StockLevel.objects.select_related("item", "location"), pk=pk)
+    initial = {"reason": StockMovement.Reason.EXPIRED if level.expiry_date and
+               level.expiry_date < timezone.localdate() else StockMovement.Reason.DAMAGED}
+    form = WriteOffForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.write_off(level=level, quantity=form.cleaned_data["quantity"], reason=form.cleaned_data["reason"],
+                               reason_text=form.cleaned_data["reason_text"], by=request.user)
+        except ValidationError as exc:
+            form.add_error("reason_text", error_text(exc))
+        except services.InsufficientStock as exc:
+            form.add_error("quantity", str(exc))
+        else:
+            messages.success(request, _("The goods were written off."))
+            return redirect("inventory:item", pk=level.item_id)
+    return render(request, "inventory/write_off.html", {"form": form, "level": level, "title": _("Write off")})
+
+
+REPORT_COLUMNS = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "net",
+                  "kg_in", "kg_out", "eur_in", "eur_out"]
+
+
+def _report_headers():
+    return [_("item"), _("unit"), _("received"), _("transferred in"), _("distributed"), _("transferred out"),
+            _("written off"), _("stock-take and corrections"), _("net change"), _("kg in"), _("kg out"),
+            _("€ in"), _("€ out")]
+
+
+@role_required(STAFF)
+def movement_report(request):
+    today = timezone.localdate()
+    data = request.GET if "start" in request.GET else {"start": today.replace(day=1), "end": today}
+    form = ReportForm(data)
+    report = None
+    if form.is_valid():
+        start, end, location = form.cleaned_data["start"], form.cleaned_data["end"], form.cleaned_data["location"]
+        report = selectors.movement_report(start, end, location)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            dataset = tablib.Dataset(headers=_report_headers())
+            for row in report["rows"]:
+                dataset.append([row["item__name_el"], Item.Unit(row["item__unit"]).label,
+                                *[row[key] for key in REPORT_COLUMNS]])
+            audit(AuditLog.Action.EXPORT, None, object_repr=f"movement report {start}–{end}.{export}")
+            content = dataset.export(export)
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8" if export == "csv" else
+                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            response["Content-Disposition"] = f'attachment; filename="movements-{start}-{end}.{export}"'
+            return response
+    return render(request, "inventory/report.html", {
+        "form": form, "report": report, "title": _("Movement report"), "columns": REPORT_COLUMNS,
+        "headers": _report_headers(), "query": request.GET.urlencode() or
+        f"start={data['start']}&end={data['end']}",
+    })
+
+
+class TransferListView(FilteredTableView):
+    model = Transfer
+    table_class = TransferTable
+    filterset_class = TransferFilter
+    roles = (STAFF,)
+    template_name = "inventory/transfers.html"
+
+    def get_queryset(self):
+        return Transfer.objects.select_related("from_location", "to_location", "by")
+
+    @property
+    def title(self):
+        return _("Transfers")
+
+
+@role_required(STAFF)
+def transfer_new(request):
+    form = TransferForm(request.POST or None, initial={"from_location": request.GET.get("from")})
+    lines = TransferLineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        wanted = [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in lines
+                  if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")]
+        try:
+            transfer = services.transfer_stock(
+                from_location=form.cleaned_data["from_location"], to_location=form.cleaned_data["to_location"],
+                lines=wanted, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, error_text(exc))
+        except services.InsufficientStock as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The goods were moved (%(number)s).") % {"number": transfer.number})
+            return redirect("inventory:transfer", pk=transfer.pk)
+    return render(request, "inventory/transfer_form.html", {"form": form, "lines": lines,
+                                                             "title": _("Move stock")})
+
+
+@role_required(STAFF)
+def transfer_detail(request, pk):
+    transfer = get_object_or_404(Transfer.objects.select_related("from_location", "to_location", "by"), pk=pk)
+    movements = StockMovement.objects.filter(document_type="inventory.transfer", document_id=str(pk)) \
+        .select_related("item", "location").order_by("id")
+    return render(request, "inventory/transfer_detail.html", {
+        "transfer": transfer, "movements": movements, "title": _("Transfer %(number)s") % {"number": transfer.number}})
+
+
+class ExpiringView(RoleRequiredMixin, ListView):
+    """Lots that expire soon (or already did), soonest first; links to write them off."""
+
+    roles = (STAFF,)
+    template_name = "inventory/expiring.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        days = self.request.GET.get("days", "")
+        self.days = int(days) if days.isdigit() else selectors.EXPIRY_WARNING_DAYS
+        return selectors.expiring_soon(days=self.days)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, title=_("Expiring soon"), days=self.days,
+                                        until=timezone.localdate() + timedelta(days=self.days),
+                                        today=timezone.localdate())
