@@ -90,30 +90,24 @@ def tonnes(kg) -> Decimal:
 
 
 def allocate_values(rows) -> dict:
-    """Apply the allocation rule to `distributed_value_rows`: € and kg per target group (unrounded)."""
+    """Apply the allocation rule to the value rows of `esf_figures` (one per answer about homelessness):
+    € and kg per target group, unrounded."""
     totals = dict.fromkeys(["food_homeless", "food_other", "food_other_undeclared", "goods_children",
                             "goods_homeless", "goods_other", "goods_other_undeclared", "food_kg", "goods_kg",
                             "food_eur", "goods_eur"], ZERO)
-    children = {str(c) for c in source.CHILDREN_ITEM_CATEGORIES}
     for row in rows:
         homeless = row["homeless"] == "yes"
-        if row["is_food"]:
-            totals["food_eur"] += row["eur"]
-            totals["food_kg"] += row["kg"]
-            totals["food_homeless" if homeless else "food_other"] += row["eur"]
-            if row["homeless"] == "":
-                totals["food_other_undeclared"] += row["eur"]
-        else:
-            totals["goods_eur"] += row["eur"]
-            totals["goods_kg"] += row["kg"]
-            if row["category"] in children:
-                totals["goods_children"] += row["eur"]
-            elif homeless:
-                totals["goods_homeless"] += row["eur"]
-            else:
-                totals["goods_other"] += row["eur"]
-                if row["homeless"] == "":
-                    totals["goods_other_undeclared"] += row["eur"]
+        undeclared = row["homeless"] not in ("yes", "no")
+        for key in ("food_eur", "food_kg", "goods_eur", "goods_kg"):
+            totals[key] += row[key]
+        totals["food_homeless" if homeless else "food_other"] += row["food_eur"]
+        if undeclared:
+            totals["food_other_undeclared"] += row["food_eur"]
+        totals["goods_children"] += row["children_eur"]
+        other_goods = row["goods_eur"] - row["children_eur"]
+        totals["goods_homeless" if homeless else "goods_other"] += other_goods
+        if undeclared:
+            totals["goods_other_undeclared"] += other_goods
     return totals
 
 
@@ -122,13 +116,13 @@ def food_groups(rows) -> list[dict]:
 
     groups: dict = {}
     for row in rows:
-        if row["is_food"]:
-            entry = groups.setdefault(row["food_group"], {"kg": ZERO, "eur": ZERO})
-            entry["kg"] += row["kg"]
-            entry["eur"] += row["eur"]
+        for code, figures in row["food_groups"].items():
+            entry = groups.setdefault(code, {"kg": ZERO, "eur": ZERO})
+            entry["kg"] += figures["kg"]
+            entry["eur"] += figures["eur"]
     labels = dict(Item.FoodGroup.choices)
     return [{"code": code, "label": labels.get(code, code), "tonnes": tonnes(v["kg"]), "eur": money(v["eur"])}
-            for code, v in sorted(groups.items())]
+            for code, v in groups.items() if v["kg"] or v["eur"]]
 
 
 def classified_nationalities() -> tuple[source.Nationalities, nationality.Classified]:
@@ -186,10 +180,10 @@ VALUE_DRILLS = {
 
 
 def esf_report(period: source.Period) -> EsfReport:
-    value_rows = source.distributed_value_rows(period)
-    values = allocate_values(value_rows)
     nationalities, classified = classified_nationalities()
-    counts = source.recipient_counts(period, nationality=nationalities)
+    figures = source.esf_figures(period, nationality=nationalities)
+    value_rows, counts = figures["values"], figures["counts"]
+    values = allocate_values(value_rows)
     sections = [
         Section(_("Monetary value of the support distributed (€)"), _value_figures(values)),
         Section(_("Quantity of food support"), [

@@ -10,4 +10,6 @@ urlpatterns = [
     path("esf/drill/", views.esf_drill, name="esf_drill"),
     path("distribution/", views.distribution, name="distribution"),
     path("stock/", views.stock, name="stock"),
+    path("volunteers-events/", views.activities_report, name="activities"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
 ]

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, role_required
+from core.roles import COORDINATOR, STAFF, role_required
 from distribution.selectors import reporting as distribution_reporting
 
-from . import documents, esf, operations
+from . import activities, dashboard, documents, esf, operations
 from .forms import PeriodForm
 
 VALUE_LABELS = {
@@ -60,6 +60,11 @@ REPORTS = [
                   "location.")),
     ("reports:stock", gettext_lazy("Stock"),
      gettext_lazy("Goods received by donor type, written off, on hand and expiring.")),
+    ("reports:activities", gettext_lazy("Volunteers and events"),
+     gettext_lazy("Volunteer hours, fill rate of shifts, no-shows; events, registrations, attendance and waiting "
+                  "lists by category.")),
+    ("reports:dashboard", gettext_lazy("Dashboard"),
+     gettext_lazy("Charts of collections, stock, volunteer hours and event attendance (coordinator).")),
 ]
 
 
@@ -175,3 +180,22 @@ def stock(request):
 
     return render_report(request, PeriodForm(request.GET or None, with_programme=False), build,
                          extra={"title": _("Stock")})
+
+
+@role_required(STAFF)
+def activities_report(request):
+    def build(form):
+        period = form.period()
+        return activities.activities_document(period.start, period.end, period.location_id, form.describe())
+
+    return render_report(request, PeriodForm(request.GET or None, with_programme=False), build,
+                         extra={"title": _("Volunteers and events")})
+
+
+@role_required(COORDINATOR)
+def dashboard_page(request):
+    form = PeriodForm(request.GET or None)
+    context = {"form": form, "title": _("Dashboard"), "charts": None}
+    if form.is_valid():
+        context.update(charts=dashboard.dashboard_charts(form.period()), subtitle=form.describe())
+    return render(request, "reports/dashboard.html", context)

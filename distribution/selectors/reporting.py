@@ -7,8 +7,8 @@ Contract (used by `reports`, which no app imports):
 * `recipient_counts(period, nationality=Nationalities(...))` — end recipients (people) counted once
   per period, by support kind (any / food / material) and target group, yes and not declared.
 * `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
-* `distributed_value_rows(period)` — net quantity, kg and € of the goods handed out in those
-  collections, grouped by food flag, item category, food group and the household's homeless answer.
+* `esf_figures(period, nationality=...)` — all of it in one statement: the people figures and the net
+  goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
 * `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
 * `nationalities()` — the distinct nationality texts recorded (the reports app classifies them).
 
@@ -68,25 +68,17 @@ def _json_text(column: str, key: str) -> str:
     return f"json_extract({column}, '$.{key}')"
 
 
-def _year(expr: str) -> str:
+def _ymd(expr: str) -> str:
+    """A date as the integer YYYYMMDD: (ymd(day) - ymd(birth)) / 10000 is the age in whole years."""
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {expr}) AS INTEGER)"
-    return f"CAST(strftime('%%Y', {expr}) AS INTEGER)"
-
-
-def _month_day(expr: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"to_char({expr}, 'MMDD')"
-    return f"strftime('%%m%%d', {expr})"
+        return f"CAST(to_char({expr}, 'YYYYMMDD') AS INTEGER)"
+    return f"CAST(strftime('%%Y%%m%%d', {expr}) AS INTEGER)"
 
 
 def _age(at: str) -> str:
     """Age in whole years on the date `at` (as Person.age_on: birth date, else birth year, else NULL)."""
-    return (
-        f"(CASE WHEN p.birth_date IS NOT NULL THEN {_year(at)} - {_year('p.birth_date')}"
-        f" - CASE WHEN {_month_day(at)} < {_month_day('p.birth_date')} THEN 1 ELSE 0 END"
-        f" WHEN p.birth_year IS NOT NULL THEN {_year(at)} - p.birth_year END)"
-    )
+    return (f"(CASE WHEN p.birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.birth_date')}) / 10000"
+            f" WHEN p.birth_year IS NOT NULL THEN {_ymd(at)} / 10000 - p.birth_year END)")
 
 
 def _text_id(expr: str) -> str:
@@ -101,8 +93,12 @@ def _in_list(column: str, values, params: list) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
+FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
+
+
 def _collections_cte(period: Period, params: list) -> str:
-    """CTE `coll`: the period's collections with their net food and non-food quantities."""
+    """CTE `coll`: the period's collections, each with its net food and non-food quantities, kg and €
+    (food also per food group; goods of the children's categories apart). The one pass over the ledger."""
     where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
     params.extend([COLLECTION_DOCUMENT, period.start, period.end])
     if period.programme_id:
@@ -111,23 +107,42 @@ def _collections_cte(period: Period, params: list) -> str:
     if period.location_id:
         where.append("d.location_id = %s")
         params.append(period.location_id)
+    children = ", ".join(f"'{c}'" for c in CHILDREN_ITEM_CATEGORIES)
+    groups = "".join(
+        f", SUM(CASE WHEN i.is_food AND i.food_group = '{code}' THEN -m.quantity * m.unit_weight_kg ELSE 0 END)"
+        f" AS fg_{code}_kg"
+        f", SUM(CASE WHEN i.is_food AND i.food_group = '{code}' THEN -m.quantity * m.unit_value_eur ELSE 0 END)"
+        f" AS fg_{code}_eur" for code in FOOD_GROUPS)
     return f"""
     coll AS (
         SELECT c.id AS collection_id, c.household_id, d.date AS day_date,
                COALESCE(SUM(CASE WHEN i.is_food THEN -m.quantity END), 0) AS food_qty,
-               COALESCE(SUM(CASE WHEN NOT i.is_food THEN -m.quantity END), 0) AS goods_qty
+               COALESCE(SUM(CASE WHEN NOT i.is_food THEN -m.quantity END), 0) AS goods_qty,
+               SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END) AS food_kg,
+               SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) AS food_eur,
+               SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END) AS goods_kg,
+               SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) AS goods_eur,
+               SUM(CASE WHEN NOT i.is_food AND i.category IN ({children}) THEN -m.quantity * m.unit_value_eur
+                   ELSE 0 END) AS children_eur
+               {groups}
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         LEFT JOIN {_table(StockMovement)} m ON m.document_type = %s AND m.document_id = {_text_id('c.id')}
         LEFT JOIN {_table(Item)} i ON i.id = m.item_id
         WHERE {' AND '.join(where)}
         GROUP BY c.id, c.household_id, d.date
-    )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
+    )"""  # noqa: S608 - only table names and our own constants are interpolated; values are parameters
 
 
-def _people_cte(period: Period, params: list) -> str:
-    """CTEs `coll`, `hh` (first dates per household) and `people` (one row per member)."""
-    return f"""WITH {_collections_cte(period, params)},
+def _answer(expr: str) -> str:
+    """A category answer as 'yes', 'no' or '' (not declared)."""
+    return f"(CASE WHEN {expr} IN ('yes', 'no') THEN {expr} ELSE '' END)"
+
+
+def _people_cte(period: Period, nationality, params: list) -> str:
+    """CTEs `coll`, `hh` (per household: first collection dates) and `people` (one row per member of a
+    household that collected, with their ages on those dates and their answers, computed once)."""
+    sql = f"WITH {_collections_cte(period, params)}," + """
     hh AS (
         SELECT household_id,
                MIN(day_date) AS first_any,
@@ -135,54 +150,50 @@ def _people_cte(period: Period, params: list) -> str:
                MIN(CASE WHEN goods_qty > 0 THEN day_date END) AS first_material,
                COUNT(*) AS collections
         FROM coll GROUP BY household_id
-    )"""  # noqa: S608 - see _collections_cte
-
-
-def _group_conditions(group: str, at: str, nationality) -> dict:
-    """{"yes": (sql, params), "not_declared": (sql, params)}: a target group's conditions on date `at`."""
-    yes_params: list = []
-    undeclared_params: list = []
-    yes, undeclared = _group_sql(group, at, nationality, yes_params, undeclared_params)
-    return {"yes": (yes, yes_params), "not_declared": (undeclared, undeclared_params)}
-
-
-def _group_sql(group, at, nationality, params, undeclared_params) -> tuple[str, str]:
-    age = _age(at)
-    if group == "children":
-        return f"{age} < 18", f"{age} IS NULL"
-    if group == "young":
-        return f"{age} BETWEEN 18 AND 29", f"{age} IS NULL"
-    if group == "senior":
-        return f"{age} >= 65", f"{age} IS NULL"
-    if group == "women":
-        return "p.sex = 'F'", "p.sex = ''"
-    if group == "disability":
-        answer = _json_text("p.categories", "disability")
-        return f"{answer} = 'yes'", f"COALESCE({answer}, '') NOT IN ('yes', 'no')"
-    if group == "homeless":
-        answer = _json_text("h.categories", "homeless")
-        return f"{answer} = 'yes'", f"COALESCE({answer}, '') NOT IN ('yes', 'no')"
-    if group == "third_country":
-        yes = _in_list("p.nationality", nationality.third_country, params)
-        return yes, f"(p.nationality = '' OR {_in_list('p.nationality', nationality.undeclared, undeclared_params)})"
-    if group == "foreign_minority":
-        answers = [_json_text("p.categories", key) for key in FOREIGN_MINORITY_CATEGORIES]
-        yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
+    ),"""  # noqa: S608 - our own fragments only
+    # Parameters are appended in the order their fragments appear in the statement.
+    third = _in_list("p.nationality", nationality.third_country, params)
+    undeclared_nationality = _in_list("p.nationality", nationality.undeclared, params)
+    answers = [_json_text("p.categories", key) for key in FOREIGN_MINORITY_CATEGORIES]
+    any_yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
                           + [_in_list("p.nationality", nationality.foreign, params)])
-        not_yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
-                              + [_in_list("p.nationality", nationality.foreign, undeclared_params)])
-        undeclared = " OR ".join(f"COALESCE({a}, '') NOT IN ('yes', 'no')" for a in answers)
-        return f"({yes})", f"NOT ({not_yes}) AND ({undeclared})"
+    any_undeclared = " OR ".join(f"COALESCE({a}, '') NOT IN ('yes', 'no')" for a in answers)
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    sql += f"""
+    people AS {materialized}(
+        SELECT p.id AS person_id, hh.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections,
+               {_age('hh.first_any')} AS age_any, {_age('hh.first_food')} AS age_food,
+               {_age('hh.first_material')} AS age_material,
+               p.sex AS sex,
+               {_answer(_json_text('p.categories', 'disability'))} AS disability,
+               {_answer(_json_text('h.categories', 'homeless'))} AS homeless,
+               (CASE WHEN {third} THEN 'yes' WHEN p.nationality = '' OR {undeclared_nationality} THEN ''
+                ELSE 'no' END) AS third_country,
+               (CASE WHEN {any_yes} THEN 'yes' WHEN {any_undeclared} THEN '' ELSE 'no' END) AS foreign_minority
+        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        JOIN {_table(Household)} h ON h.id = hh.household_id
+    )"""  # noqa: S608 - see _collections_cte
+    return sql
+
+
+def _group_conditions(group: str, support: str) -> dict:
+    """{"yes": sql, "not_declared": sql}: a target group's conditions on a row of `people`."""
+    age = f"age_{support}"
+    if group == "children":
+        return {"yes": f"{age} < 18", "not_declared": f"{age} IS NULL"}
+    if group == "young":
+        return {"yes": f"{age} BETWEEN 18 AND 29", "not_declared": f"{age} IS NULL"}
+    if group == "senior":
+        return {"yes": f"{age} >= 65", "not_declared": f"{age} IS NULL"}
+    if group == "women":
+        return {"yes": "sex = 'F'", "not_declared": "sex = ''"}
+    if group in ("disability", "homeless", "third_country", "foreign_minority"):
+        return {"yes": f"{group} = 'yes'", "not_declared": f"{group} = ''"}
     raise ValueError(group)
 
 
 def _first(support: str) -> str:
-    return {"any": "hh.first_any", "food": "hh.first_food", "material": "hh.first_material"}[support]
-
-
-def _from_people() -> str:
-    return (f"FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id "
-            f"JOIN {_table(Household)} h ON h.id = hh.household_id")
+    return {"any": "first_any", "food": "first_food", "material": "first_material"}[support]
 
 
 @dataclass(frozen=True)
@@ -195,40 +206,68 @@ class Nationalities:
     undeclared: tuple = ()
 
 
-def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
-    """{support: {"total": n, group: {"yes": n, "not_declared": n}}, "households": n}, for every
-    support kind and target group. One statement.
+VALUE_COLUMNS = ["food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur"] + [
+    f"fg_{code}_{unit}" for code in FOOD_GROUPS for unit in ("kg", "eur")]
+
+
+def esf_figures(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+    """Every ESF+ figure of a period in ONE statement (one pass over collections and the ledger):
+
+    "counts": {support: {"total": n, group: {"yes": n, "not_declared": n}}}, "households": n,
+    "values": [{"homeless": "yes"/"no"/"", "food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur",
+                "food_groups": {code: {"kg", "eur"}}}] — net goods handed out, per the households' answer
+    about homelessness, valued at the unit value and weight recorded on each movement.
     """
     params: list = []
-    sql = _people_cte(period, params)
+    sql = _people_cte(period, nationality, params)
     columns, keys = [], []
     for support in SUPPORTS:
         first = _first(support)
         columns.append(f"SUM(CASE WHEN {first} IS NOT NULL THEN 1 ELSE 0 END)")
         keys.append((support, "total", None))
         for group in GROUPS:
-            for answer, (condition, condition_params) in _group_conditions(group, first, nationality).items():
+            for answer, condition in _group_conditions(group, support).items():
                 columns.append(f"SUM(CASE WHEN {first} IS NOT NULL AND ({condition}) THEN 1 ELSE 0 END)")
-                params.extend(condition_params)
                 keys.append((support, group, answer))
-    columns.append("COUNT(DISTINCT hh.household_id)")
+    columns.append("COUNT(DISTINCT household_id)")
     keys.append(("households", None, None))
-    sql += f" SELECT {', '.join(columns)} {_from_people()}"
+    homeless = _answer(_json_text("h.categories", "homeless"))
+    sums = ", ".join(f"SUM(coll.{column})" for column in VALUE_COLUMNS)
+    sql += f"""
+    SELECT a.*, b.* FROM (SELECT {', '.join(columns)} FROM people) a
+    LEFT JOIN (SELECT {homeless} AS homeless_answer, {sums}
+               FROM coll JOIN {_table(Household)} h ON h.id = coll.household_id
+               GROUP BY {homeless}) b ON 1 = 1"""  # noqa: S608 - see _collections_cte
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        values = cursor.fetchone()
-    result: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
+        rows = cursor.fetchall()
+    counts: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
                     for support in SUPPORTS}
-    result["households"] = 0
-    for (support, group, answer), value in zip(keys, values, strict=True):
+    counts["households"] = 0
+    for (support, group, answer), value in zip(keys, rows[0][:len(keys)], strict=True):
         value = int(value or 0)
         if support == "households":
-            result["households"] = value
+            counts["households"] = value
         elif answer is None:
-            result[support]["total"] = value
+            counts[support]["total"] = value
         else:
-            result[support][group][answer] = value
-    return result
+            counts[support][group][answer] = value
+    values = []
+    for row in rows:
+        answer, figures = row[len(keys)], [_dec(v) for v in row[len(keys) + 1:]]
+        if answer is None and not any(figures):
+            continue  # no collections at all
+        entry = dict(zip(VALUE_COLUMNS[:5], figures[:5], strict=True))
+        entry["homeless"] = answer
+        entry["food_groups"] = {code: {"kg": figures[5 + 2 * n], "eur": figures[6 + 2 * n]}
+                                for n, code in enumerate(FOOD_GROUPS)}
+        values.append(entry)
+    return {"counts": counts, "values": values}
+
+
+def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+    """The people figures of `esf_figures` alone."""
+    return esf_figures(period, nationality=nationality)["counts"]
 
 
 def recipient_rows(period: Period, *, support: str, group: str | None = None, answer: str = "yes",
@@ -242,20 +281,17 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
                                                                                                 "not_declared"):
         raise ValueError("unknown figure")
     params: list = []
-    sql = _people_cte(period, params)
+    sql = _people_cte(period, nationality, params)
     first = _first(support)
     condition = f"{first} IS NOT NULL"
-    select_params: list = []
-    age = _age(first)
     if group is not None:
-        sql_condition, select_params = _group_conditions(group, first, nationality)[answer]
-        condition += f" AND ({sql_condition})"
-    sql += (f" SELECT p.id, hh.household_id, {first}, {age}, hh.collections {_from_people()}"
-            f" WHERE {condition} ORDER BY hh.household_id, p.id")
+        condition += f" AND ({_group_conditions(group, support)[answer]})"
+    sql += (f" SELECT person_id, household_id, {first}, age_{support}, collections FROM people"  # noqa: S608
+            f" WHERE {condition} ORDER BY household_id, person_id")
     if limit:
         sql += f" LIMIT {int(limit)}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, params + select_params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
             for r in rows]
@@ -286,29 +322,6 @@ def _value_from(period: Period, params: list) -> str:
 def _homeless_answer() -> str:
     answer = _json_text("h.categories", "homeless")
     return f"(CASE WHEN {answer} IN ('yes', 'no') THEN {answer} ELSE '' END)"
-
-
-def distributed_value_rows(period: Period) -> list[dict]:
-    """Net goods handed out in the period's collections, as positive figures, grouped by
-    (is_food, category, food_group, homeless answer of the household: "yes"/"no"/"").
-
-    Each movement is valued at the unit value and weight recorded on it (the item's at that time);
-    corrections (returned or cancelled baskets) are netted because they carry the same document.
-    """
-    params: list = []
-    from_sql = _value_from(period, params)
-    homeless = _homeless_answer()
-    sql = f"""SELECT i.is_food, i.category, i.food_group, {homeless} AS homeless,
-                     SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur),
-                     COUNT(DISTINCT c.id)
-              {from_sql}
-              GROUP BY i.is_food, i.category, i.food_group, {homeless}
-              ORDER BY 1, 2, 3, 4"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [{"is_food": bool(r[0]), "category": r[1], "food_group": r[2], "homeless": r[3],
-             "quantity": _dec(r[4]), "kg": _dec(r[5]), "eur": _dec(r[6]), "collections": r[7]} for r in rows]
 
 
 def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,

@@ -176,11 +176,11 @@ def test_undeclared_nationality_text_is_not_a_third_country(data):
 
 
 def test_allocation_rule_is_pure():
-    rows = [
-        {"is_food": True, "category": "food", "food_group": "milk", "homeless": "", "eur": D("3"), "kg": D("1")},
-        {"is_food": False, "category": "school", "food_group": "", "homeless": "no", "eur": D("5"), "kg": D("1")},
-        {"is_food": False, "category": "hygiene", "food_group": "", "homeless": "yes", "eur": D("7"), "kg": D("1")},
-    ]
-    values = esf.allocate_values(rows)
-    assert values["food_other"] == 3 and values["food_other_undeclared"] == 3 and values["food_homeless"] == 0
-    assert values["goods_children"] == 5 and values["goods_homeless"] == 7 and values["goods_other"] == 0
+    def row(homeless, food, goods, children):
+        return {"homeless": homeless, "food_eur": D(food), "food_kg": D(1), "goods_eur": D(goods), "goods_kg": D(1),
+                "children_eur": D(children), "food_groups": {}}
+
+    values = esf.allocate_values([row("", 3, 0, 0), row("no", 0, 5, 5), row("yes", 2, 7, 1)])
+    assert values["food_other"] == 3 and values["food_other_undeclared"] == 3 and values["food_homeless"] == 2
+    assert values["goods_children"] == 6 and values["goods_homeless"] == 6 and values["goods_other"] == 0
+    assert values["food_kg"] == 3 and values["goods_eur"] == 12
