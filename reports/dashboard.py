@@ -17,7 +17,7 @@ def _month_label(month: str) -> str:
 
 
 def dashboard_charts(period) -> list[Chart]:
-    months = distribution_reporting.distribution_by(period, "month")
+    months = distribution_reporting.collections_by(period, "month")
     charts = [Chart(
         "collections", _("Collections per month"), [_month_label(r["month"]) for r in months],
         [Series(_("Collections"), [r["collections"] for r in months]),

@@ -38,10 +38,8 @@ def _totals_row(label, rows, columns_before=1) -> list:
 
 
 def distribution_document(period, subtitle: str) -> Document:
-    months = distribution_reporting.distribution_by(period, "month")
-    days = distribution_reporting.distribution_by(period, "day")
-    locations = distribution_reporting.distribution_by(period, "location")
-    items = distribution_reporting.distributed_by_item(period)
+    overview = distribution_reporting.distribution_overview(period)
+    months, days, locations, items = overview["month"], overview["day"], overview["location"], overview["items"]
     refusals = distribution_reporting.refusals_by_reason(period)
     food_groups: dict = {}
     labels = dict(Item.FoodGroup.choices)

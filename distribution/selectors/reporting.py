@@ -406,17 +406,7 @@ def _month(expr: str) -> str:
     return f"strftime('%%Y-%%m', {expr})"
 
 
-def distribution_by(period: Period, by: str) -> list[dict]:
-    """Collections, households, people (members when they collected) and kg/€ of food and other goods,
-    per "month", "day" or "location". Net of returns; cancelled collections left out. Two statements."""
-    keys = {
-        "month": ([_month("d.date")], ["month"]),
-        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
-        "location": (["loc.name"], ["location"]),
-    }[by]
-    expressions, names = keys
-    group = ", ".join(expressions)
-    params: list = []
+def _period_where(period: Period, params: list) -> str:
     where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
     params.extend([period.start, period.end])
     if period.programme_id:
@@ -425,53 +415,100 @@ def distribution_by(period: Period, by: str) -> list[dict]:
     if period.location_id:
         where.append("d.location_id = %s")
         params.append(period.location_id)
-    joins = (f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
-             f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
-             f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id")
-    people_sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), COUNT(DISTINCT c.household_id), "
-                  f"SUM(c.household_size) {joins} WHERE {' AND '.join(where)} GROUP BY {group} ORDER BY {group}")
-    goods_sql = (f"SELECT {group}, "
-                 "SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END), "
-                 "SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END), "
-                 "SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END), "
-                 "SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) "
-                 f"{joins} JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
-                 f"JOIN {_table(Item)} i ON i.id = m.item_id "
-                 f"WHERE {' AND '.join(where)} AND m.document_type = %s GROUP BY {group}")
+    return " AND ".join(where)
+
+
+def goods_by_day_and_item(period: Period) -> list[dict]:
+    """The one pass over the ledger of the distribution report: net quantity, kg and € handed out per
+    distribution day and item (a few thousand rows for a year)."""
+    params: list = []
+    where = _period_where(period, params)
+    sql = (f"SELECT c.day_id, m.item_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), "  # noqa: S608
+           f"SUM(-m.quantity * m.unit_value_eur) "
+           f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
+           f"JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
+           f"WHERE {where} AND m.document_type = %s GROUP BY c.day_id, m.item_id")
     with connection.cursor() as cursor:
-        cursor.execute(people_sql, params)
+        cursor.execute(sql, params + [COLLECTION_DOCUMENT])
         rows = cursor.fetchall()
-        cursor.execute(goods_sql, params + [COLLECTION_DOCUMENT])
-        goods = {tuple(r[:len(names)]): r[len(names):] for r in cursor.fetchall()}
+    return [{"day_id": r[0], "item_id": r[1], "quantity": _dec(r[2]), "kg": _dec(r[3]), "eur": _dec(r[4])}
+            for r in rows]
+
+
+def collections_by(period: Period, by: str) -> list[dict]:
+    """Distribution days, collections, distinct households and people (members when they collected) per
+    "month", "day" or "location". No ledger involved."""
+    expressions, names = {
+        "month": ([_month("d.date")], ["month"]),
+        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
+        "location": (["loc.name", "loc.id"], ["location", "location_id"]),
+    }[by]
+    group = ", ".join(expressions)
+    params: list = []
+    where = _period_where(period, params)
+    sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), COUNT(DISTINCT c.household_id), "  # noqa: S608
+           f"SUM(c.household_size) FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
+           f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
+           f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id "
+           f"WHERE {where} GROUP BY {group} ORDER BY {group}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     result = []
     for row in rows:
-        key = tuple(row[:len(names)])
-        entry = dict(zip(names, key, strict=True))
+        entry = dict(zip(names, row[:len(names)], strict=True))
         if "date" in entry:
             entry["date"] = _as_date(entry["date"])
         entry.update(days=row[len(names)], collections=row[len(names) + 1], households=row[len(names) + 2],
                      people=int(row[len(names) + 3] or 0))
-        food_kg, food_eur, goods_kg, goods_eur = (goods.get(key) or (0, 0, 0, 0))
-        entry.update(food_kg=_dec(food_kg), food_eur=_dec(food_eur), goods_kg=_dec(goods_kg),
-                     goods_eur=_dec(goods_eur))
         result.append(entry)
     return result
 
 
+def distribution_overview(period: Period) -> dict:
+    """Everything the distribution report shows, with one pass over the ledger: {"month", "day",
+    "location": rows of `collections_by` with food_kg, food_eur, goods_kg, goods_eur; "items": per item}."""
+    goods = goods_by_day_and_item(period)
+    days = {d["id"]: d for d in DistributionDay.objects.filter(id__in={g["day_id"] for g in goods})
+            .values("id", "date", "location_id")}
+    items = {i["id"]: i for i in Item.objects.filter(id__in={g["item_id"] for g in goods})
+             .values("id", "name_el", "unit", "is_food", "food_group")}
+    zero = Decimal("0")
+    per: dict = {"month": {}, "day": {}, "location": {}}
+    per_item: dict = {}
+    for line in goods:
+        day, item = days[line["day_id"]], items[line["item_id"]]
+        kind = "food" if item["is_food"] else "goods"
+        for by, key in (("month", day["date"].strftime("%Y-%m")), ("day", day["id"]),
+                        ("location", day["location_id"])):
+            figures = per[by].setdefault(key, {"food_kg": zero, "food_eur": zero, "goods_kg": zero,
+                                               "goods_eur": zero})
+            figures[f"{kind}_kg"] += line["kg"]
+            figures[f"{kind}_eur"] += line["eur"]
+        entry = per_item.setdefault(item["id"], {"item_id": item["id"], "name": item["name_el"], "unit": item["unit"],
+                                                 "is_food": item["is_food"], "food_group": item["food_group"],
+                                                 "quantity": zero, "kg": zero, "eur": zero})
+        for key in ("quantity", "kg", "eur"):
+            entry[key] += line[key]
+    empty = {"food_kg": zero, "food_eur": zero, "goods_kg": zero, "goods_eur": zero}
+    result = {}
+    for by, key_name in (("month", "month"), ("day", "day_id"), ("location", "location_id")):
+        rows = collections_by(period, by)
+        for row in rows:
+            row.update(per[by].get(row[key_name], empty))
+        result[by] = rows
+    result["items"] = sorted(per_item.values(), key=lambda r: r["name"])
+    return result
+
+
+def distribution_by(period: Period, by: str) -> list[dict]:
+    """Rows of `distribution_overview` for one breakdown ("month", "day" or "location")."""
+    return distribution_overview(period)[by]
+
+
 def distributed_by_item(period: Period) -> list[dict]:
     """Net quantity, kg and € per item handed out in the period's collections."""
-    params: list = []
-    from_sql = _value_from(period, params)
-    sql = f"""SELECT i.id, i.name_el, i.unit, i.is_food, i.food_group, SUM(-m.quantity),
-                     SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur)
-              {from_sql}
-              GROUP BY i.id, i.name_el, i.unit, i.is_food, i.food_group
-              ORDER BY i.name_el"""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [{"item_id": r[0], "name": r[1], "unit": r[2], "is_food": bool(r[3]), "food_group": r[4],
-             "quantity": _dec(r[5]), "kg": _dec(r[6]), "eur": _dec(r[7])} for r in rows]
+    return distribution_overview(period)["items"]
 
 
 def refusals_by_reason(period: Period) -> list[dict]:
