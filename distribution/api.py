@@ -231,3 +231,9 @@ def card_pdf(request, card_id: int):
     response["Content-Disposition"] = f'attachment; filename="card-{card.number}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+# Distribution days and the scan endpoint (issue 5) live in their own module.
+from .api_days import router as days_router  # noqa: E402
+
+router.add_router("", days_router)

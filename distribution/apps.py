@@ -17,6 +17,8 @@ class DistributionConfig(AppConfig):
         ("distribution:households", _("Households"), ("staff",)),
         ("distribution:cards", _("Cards"), ("staff",)),
         ("distribution:programmes", _("Programmes"), ("staff",)),
+        ("distribution:days", _("Distribution days"), ("staff",)),
+        ("distribution:station_pick", _("Scan station"), ("volunteer", "staff")),
     ]
 
     def home_panels(self, request, role):

@@ -38,13 +38,15 @@ class ExpiringTable(tables.Table):
 
 
 class CardTable(tables.Table):
+    select = tables.TemplateColumn(template_name="distribution/_card_select.html", verbose_name=_("print"),
+                                   orderable=False, exclude_from_export=True)
     number = tables.Column(verbose_name=_("card number"))
     household = tables.LinkColumn("distribution:household", args=[tables.A("household_id")],
                                   accessor="household_id", verbose_name=_("household"))
 
     class Meta:
         model = Card
-        fields = ["number", "household", "status", "requested_at", "printed_at", "valid_until"]
+        fields = ["select", "number", "household", "status", "requested_at", "printed_at", "valid_until"]
 
     def render_number(self, value):
         return format_card_number(value)

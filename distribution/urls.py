@@ -35,3 +35,8 @@ urlpatterns = [
     path("import/<int:pk>/step/", imports.import_step, name="import_step"),
     path("import/<int:pk>/again/", imports.import_again, name="import_again"),
 ]
+
+# Distribution days and the scan station (issue 5).
+from .urls_days import urlpatterns as days_urlpatterns  # noqa: E402
+
+urlpatterns += days_urlpatterns

@@ -148,6 +148,9 @@ class SlotAssignment(models.Model):
         verbose_name_plural = _("slots of households")
         constraints = [models.UniqueConstraint(fields=["day", "household"], name="one_slot_per_household_per_day")]
 
+    def __str__(self):
+        return f"{self.slot} · {self.household}"
+
 
 class Collection(models.Model):
     """A household collected its basket on a day. At most one not-cancelled per household and day."""

@@ -207,12 +207,16 @@ class Person(models.Model):
         return str(_("Person %(id)s")) % {"id": self.pk}
 
     def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """The indexed search, duplicate and phone columns (call before bulk_create, which skips save)."""
         self.search_text = search_key(" ".join([self.first_name, self.last_name, self.father_name]))
         self.identity_key = identity_key(self.first_name, self.last_name, self.birth_date)
         self.phone_digits = phone_digits(self.phone)
         if self.birth_date:
             self.birth_year = self.birth_date.year
-        super().save(*args, **kwargs)
 
     @property
     def full_name(self):

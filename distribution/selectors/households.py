@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from core.text import filter_by_search
+from core.text import search_terms
 
 from ..identifiers import parse_code
 from ..models import Card, Enrolment, Household, Person, phone_digits
@@ -16,49 +16,70 @@ def people_matching(query: str):
     """People whose name, AMKA, other identifier, phone or card number matches what was typed.
 
     Names: accent-, case- and Greek/Latin-insensitive (core.text; trigram index on PostgreSQL).
-    An 11-digit AMKA, a phone number (10 digits, or 6+ digits at its end) and a card number are
-    matched exactly on indexed columns.
+    Digits are matched exactly on indexed columns: an 11-digit AMKA, a whole phone number (10 digits,
+    with or without +30), a card number (8 digits with a valid check digit). Only the conditions that
+    fit the shape of the query are asked, so each search stays on its index.
     """
     query = (query or "").strip()
-    people = Person.objects.exclude(household__status=Household.Status.ANONYMISED)
-    if not query:
+    people = Person.objects.all()  # anonymised people have no names or numbers left to match
+    compact = re.sub(r"[\s\-./+()]", "", query)
+    if not compact:
         return people.none()
-    compact = re.sub(r"[\s\-./]", "", query)
     conditions = Q()
+    parsed = parse_code(query)
+    if parsed and parsed[0] == "number":
+        conditions |= Q(household_id__in=Card.objects.filter(number=parsed[1]).values("household_id"))
     if compact.isdigit():
         if len(compact) == 11:
             conditions |= Q(amka=compact)
         digits = phone_digits(compact)
-        if len(digits) == 10:
+        if len(digits) == 10:  # whole numbers only: a suffix search could not use the index
             conditions |= Q(phone_digits=digits)
-        elif len(digits) >= 6:
-            conditions |= Q(phone_digits__endswith=digits)
-    parsed = parse_code(query)
-    if parsed and parsed[0] == "number":
-        conditions |= Q(household__cards__number=parsed[1])
-    if len(compact) >= 4:
-        conditions |= Q(other_id__iexact=query)
-    by_name = filter_by_search(people, query).values("pk") if not compact.isdigit() else None
-    if by_name is not None:
-        conditions |= Q(pk__in=by_name)
+    else:
+        conditions |= Q(other_id=query) | Q(other_id=query.upper())
+        terms = search_terms(query)
+        if terms:
+            # The same test as core.text.filter_by_search, written as one condition so that PostgreSQL
+            # can combine the trigram index with the other indexes (a BitmapOr).
+            name = Q()
+            for term in terms:
+                name &= Q(search_text__contains=term)
+            conditions |= name
     if not conditions:
         return people.none()
-    return people.filter(conditions).distinct()
+    return people.filter(conditions)
+
+
+MAX_MATCHES = 1000
+
+
+def matching_household_ids(query: str) -> list[int]:
+    """Ids of households with a matching person (at most MAX_MATCHES: a broader search should be refined).
+
+    Run as its own query on purpose: the planner then uses the indexes of `people_matching` instead of
+    probing the search for every household in turn.
+    """
+    return list(people_matching(query).order_by().values_list("household_id", flat=True).distinct()[:MAX_MATCHES])
 
 
 def households_matching(query: str = "", *, status=Household.Status.ACTIVE):
-    """Households for the list page, with the reference person's name, member count and active card."""
+    """Households for the list page, with the reference person's name, member count and active card.
+
+    The extra columns are correlated subqueries (not a GROUP BY), so the database can sort and cut
+    the page first and compute them only for the rows shown.
+    """
     households = Household.objects.all()
     if status:
         households = households.filter(status=status)
     if query:
-        households = households.filter(pk__in=people_matching(query).values("household_id"))
+        households = households.filter(pk__in=matching_household_ids(query))
     reference = Person.objects.filter(household=OuterRef("pk"), is_reference=True)
+    members = Person.objects.filter(household=OuterRef("pk")).order_by().values("household")
     active_card = Card.objects.filter(household=OuterRef("pk"), status__in=Card.ACTIVE_STATUSES)
     return households.annotate(
         reference_first_name=Subquery(reference.values("first_name")[:1]),
         reference_last_name=Subquery(reference.values("last_name")[:1]),
-        member_count=Count("members", distinct=True),
+        member_count=Subquery(members.annotate(n=Count("pk")).values("n")[:1]),
         card_number=Subquery(active_card.values("number")[:1]),
         card_status=Subquery(active_card.values("status")[:1]),
     ).order_by("-id")

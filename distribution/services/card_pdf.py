@@ -6,15 +6,17 @@ number, the validity and the centre's details are printed: nothing else personal
 """
 
 import io
+from contextlib import contextmanager
 
 import qrcode
 from django.utils import translation
 from django.utils.translation import gettext as _
+from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from core.codes import draw_code128, register_pdf_fonts
+from core.codes import code128_bars, register_pdf_fonts
 from core.models import Centre
 
 from ..identifiers import barcode_payload, format_card_number, qr_payload
@@ -51,29 +53,45 @@ def _cut_marks(canvas):
             canvas.line(right + offset, edge, right + offset + MARK, edge)
 
 
-def draw_qr_fast(canvas, text, x, y, size):
-    """Like core.codes.draw_qr, about 5x faster, for batches of a thousand cards.
+def _fill_runs(canvas, rows, x, y, module_w, module_h):
+    """Fill the dark runs of a module grid as raw PDF rectangles in module units.
 
-    Two differences, both within the QR standard: the mask pattern is fixed (qrcode otherwise
-    builds the symbol eight times to score each mask, which dominated the time), and each row's
-    dark modules are drawn as runs (one rectangle per run instead of one per module).
+    ReportLab formats every coordinate of `path.rect` in pure Python, which dominated the time for
+    a thousand cards; here a scaling matrix lets each rectangle be written with small integers.
+    `rows` are lists of booleans, top row first; (x, y) is the grid's bottom-left corner.
     """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    module = size / len(matrix)
-    path = canvas.beginPath()
-    for row, cells in enumerate(matrix):
-        top = y + size - (row + 1) * module
+    height = len(rows)
+    ops = [f"q 0 g {module_w:.5f} 0 0 {module_h:.5f} {x:.3f} {y:.3f} cm"]
+    for index, cells in enumerate(rows):
+        row_y = height - 1 - index
         start = None
         for col, dark in enumerate([*cells, False]):
             if dark and start is None:
                 start = col
             elif not dark and start is not None:
-                path.rect(x + start * module, top, (col - start) * module, module)
+                ops.append(f"{start} {row_y} {col - start} 1 re")
                 start = None
-    canvas.drawPath(path, stroke=0, fill=1)
+    ops.append("f Q")
+    canvas.addLiteral("\n".join(ops))
+
+
+def draw_qr_fast(canvas, text, x, y, size):
+    """Like core.codes.draw_qr, several times faster, for batches of a thousand cards.
+
+    Two differences, both within the QR standard: the mask pattern is fixed (qrcode otherwise builds
+    the symbol eight times to score each mask), and dark modules are drawn as runs in module units.
+    """
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    _fill_runs(canvas, matrix, x, y, size / len(matrix), size / len(matrix))
+
+
+def draw_code128_fast(canvas, text, x, y, width, height):
+    """Like core.codes.draw_code128 (the same bars from core.codes.code128_bars), written as raw runs."""
+    bars = code128_bars(text)
+    _fill_runs(canvas, [[bit == "1" for bit in bars]], x, y, width / len(bars), height)
 
 
 def _fit(canvas, text, font, size, width):
@@ -115,7 +133,18 @@ def _draw_card(canvas, x, y, card, token, centre, labels, fonts):
     canvas.setFont(regular, _fit(canvas, phones, regular, 5.5, width))
     canvas.drawString(tx, y + CARD_H - 38.6 * mm, phones)
     # Code128 along the bottom, with quiet zones of at least 10 modules on both sides.
-    draw_code128(canvas, barcode_payload(token), x + 9 * mm, y + 4 * mm, CARD_W - 18 * mm, 9 * mm)
+    draw_code128_fast(canvas, barcode_payload(token), x + 9 * mm, y + 4 * mm, CARD_W - 18 * mm, 9 * mm)
+
+
+@contextmanager
+def _binary_streams():
+    """Compressed page streams without the ASCII85 layer (pure Python in ReportLab, and 25% larger)."""
+    previous = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = previous
 
 
 def render_cards(items, *, language="el") -> bytes:
@@ -127,20 +156,21 @@ def render_cards(items, *, language="el") -> bytes:
                   "phones": _("Tel.")}
         document_title = _("Household cards")
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=A4, pageCompression=1)
-    canvas.setTitle(document_title)
-    canvas.setAuthor(centre.name)
-    per_page = COLUMNS * ROWS
-    for index, (card, token) in enumerate(items):
-        if index and index % per_page == 0:
-            canvas.showPage()
-        if index % per_page == 0:
-            _cut_marks(canvas)
-        x, y = _card_origin(index)
-        _draw_card(canvas, x, y, card, token, centre, labels, fonts)
-    if not items:
-        canvas.setFont(fonts[0], 12)
-        canvas.drawString(MARGIN_X, PAGE_H / 2, _("No cards to print."))
-    canvas.showPage()
-    canvas.save()
+    with _binary_streams():
+        canvas = Canvas(out, pagesize=A4, pageCompression=1)
+        canvas.setTitle(document_title)
+        canvas.setAuthor(centre.name)
+        per_page = COLUMNS * ROWS
+        for index, (card, token) in enumerate(items):
+            if index and index % per_page == 0:
+                canvas.showPage()
+            if index % per_page == 0:
+                _cut_marks(canvas)
+            x, y = _card_origin(index)
+            _draw_card(canvas, x, y, card, token, centre, labels, fonts)
+        if not items:
+            canvas.setFont(fonts[0], 12)
+            canvas.drawString(MARGIN_X, PAGE_H / 2, _("No cards to print."))
+        canvas.showPage()
+        canvas.save()
     return out.getvalue()

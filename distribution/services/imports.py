@@ -212,6 +212,8 @@ def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
         birth = None
         errors.append(_("Date of birth not understood (use DD/MM/YYYY): %(value)s") % {"value": row.get("birth_date")})
     amka = re.sub(r"\s", "", _text(row, "amka"))
+    if len(amka) == 10 and amka.isdigit():
+        amka = "0" + amka  # a spreadsheet stored the AMKA as a number and dropped its leading zero
     if amka:
         try:
             validate_amka(amka, birth)

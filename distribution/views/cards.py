@@ -75,6 +75,9 @@ def card_print(request, card_pk):
 def cards_print_new(request):
     """Print every requested card at once (GET shows how many; POST returns the PDF)."""
     cards = list(cards_to_print())
+    chosen = {int(pk) for pk in request.POST.getlist("card") if pk.isdigit()}
+    if chosen:  # a selection ticked on the cards list
+        cards = [c for c in cards if c.pk in chosen]
     if request.method == "POST" and cards:
         pdf = services.print_cards(cards, by=request.user)
         return pdf_response(pdf, f"cards-{timezone.localdate():%Y-%m-%d}.pdf")

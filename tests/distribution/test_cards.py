@@ -140,6 +140,7 @@ def test_printed_pdf_scans_back_to_exactly_the_issued_tokens(staff_user, tmp_pat
     bars = sorted(r.text for r in results if r.format == zxingcpp.BarcodeFormat.Code128)
     assert qr == sorted(qr_payload(t) for t in tokens.values())
     assert bars == sorted(tokens.values())
+    assert all(r.valid and r.orientation == 0 and not r.error for r in results)  # upright, not mirrored
     for text in qr + bars:  # and each resolves to its own card
         assert card_for_code(text).pk in tokens
     text = subprocess.run(["pdftotext", str(tmp_path / "cards.pdf"), "-"], capture_output=True, text=True).stdout

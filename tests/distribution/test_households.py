@@ -129,7 +129,7 @@ def test_search_by_name_in_any_script_card_number_amka_and_phone(staff_user):
     other = register(staff_user, first="Γιώργος", last="Ιωαννίδης", birth=date(1970, 1, 1))
     card = card_services.request_card(household, by=staff_user)
     for query in ["Παπαδοπούλου", "ΠΑΠΑΔΟΠΟΥΛΟΥ", "papadopoulou", "maria papad", card.display_number,
-                  card.number, person.amka, "6971234567", "697 123 4567", "1234567"]:
+                  card.number, person.amka, "6971234567", "697 123 4567", "+30 6971234567"]:
         found = list(households_matching(query))
         assert [h.pk for h in found] == [household.pk], query
     assert [h.pk for h in households_matching("ioannidis")] == [other.pk]

@@ -180,3 +180,16 @@ def test_upload_of_a_wrong_file_shows_the_error(staff_client):
     assert response.status_code == 200
     assert "household, last_name, first_name" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_amka_stored_as_a_number_in_excel_keeps_its_leading_zero():
+    amka = make_amka(date(1990, 3, 5), 77)
+    assert amka.startswith("0")
+    workbook = Workbook()
+    workbook.active.append(["household", "last_name", "first_name", "birth_date", "amka"])
+    workbook.active.append(["X-1", "Σαλή", "Αϊσέ", date(1990, 3, 5), int(amka)])
+    out = io.BytesIO()
+    workbook.save(out)
+    counts, report = run(out.getvalue(), name="list.xlsx")
+    assert counts["households_created"] == 1, report
+    assert Person.objects.get().amka == amka

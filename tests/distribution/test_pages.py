@@ -146,3 +146,21 @@ def test_merge_page(staff_client, household):
     response = staff_client.post(reverse("distribution:household_merge", args=[household.pk]),
                                  {"other": 999999, "confirm": "on"})
     assert response.status_code == 200
+
+
+def test_print_a_ticked_selection_of_new_cards(staff_client):
+    cards = [card_services.request_card(household_with_reference(), by=None) for _ in range(3)]
+    page = staff_client.get(reverse("distribution:cards")).content.decode()
+    assert f'value="{cards[0].pk}"' in page
+    response = staff_client.post(reverse("distribution:cards_print_new"), {"card": [cards[0].pk, cards[2].pk]})
+    assert response["Content-Type"] == "application/pdf"
+    statuses = [Card.objects.get(pk=c.pk).status for c in cards]
+    assert statuses == [Card.Status.PRINTED, Card.Status.REQUESTED, Card.Status.PRINTED]
+
+
+def test_anonymise_from_the_page(staff_client, household):
+    response = staff_client.post(reverse("distribution:household_anonymise", args=[household.pk]))
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert household.status == Household.Status.ANONYMISED
+    assert "Αϊσέ" not in staff_client.get(reverse("distribution:household", args=[household.pk])).content.decode()

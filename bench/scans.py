@@ -1,0 +1,333 @@
+"""Scan stations under load: POST /api/v1/scans against gunicorn on PostgreSQL.
+
+5,000 households with printed cards (every 33rd revoked), one distribution day per round with
+enough stock, and per round 6,000 scans: every card once, 10% of them again from another table,
+and unknown codes; sent by 1, 4, 8 and 16 parallel clients (threads, each with one keep-alive
+HTTP connection and its own device token). Prints scans/s, latency p50/p95/p99, SQL statements per
+scan (measured in-process on the same code path), the peak memory (VmHWM) of each server process,
+then checks: collections = distinct valid cards, stock = start − baskets, check_stock clean.
+
+Targets (2-core machine, load generator on the same machine): at 8 clients >= 300 scans/s with
+p95 < 40 ms; <= 8 SQL statements per scan.
+"""
+
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import time as clock
+from datetime import timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The issue's figures; smaller runs for a quick look: BENCH_SCAN_HOUSEHOLDS=1000 BENCH_SCAN_COUNT=1200.
+HOUSEHOLDS = int(os.environ.get("BENCH_SCAN_HOUSEHOLDS", "5000"))
+SCANS = int(os.environ.get("BENCH_SCAN_COUNT", "6000"))
+CLIENT_COUNTS = tuple(int(n) for n in os.environ.get("BENCH_SCAN_CLIENTS", "1,4,8,16").split(","))
+REVOKED_EVERY = 33
+WORKERS = int(os.environ.get("BENCH_SCAN_WORKERS", "4"))
+THREADS = int(os.environ.get("BENCH_SCAN_THREADS", "4"))
+START_STOCK = Decimal(200_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
+    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _setup(report):
+    """Households, members, cards (tokens known here only), enrolments, items, stock, device tokens."""
+    from django.contrib.auth.models import Group
+    from django.utils import timezone
+
+    from core.models import Location, User
+    from core.services import create_api_token
+    from distribution.identifiers import card_number_for_serial, hash_token, new_token, qr_payload
+    from distribution.models import Card, Enrolment, Household, Person, Programme
+    from inventory.models import Item, StockMovement
+    from inventory.services.stock import Delta, apply_deltas
+
+    rng = random.Random(5)  # noqa: S311 - test data
+    today = timezone.localdate()
+    started = time.perf_counter()
+    location = Location.objects.create(name="Bench hall", kind=Location.Kind.SITE)
+    programme = Programme.objects.create(code="bench", name="Bench programme")
+    households = Household.objects.bulk_create([Household(address="-") for _ in range(HOUSEHOLDS)], batch_size=2000)
+    people, cards, enrolments, codes, revoked = [], [], [], [], set()
+    for index, household in enumerate(households):
+        size = rng.choice([1, 2, 3, 4, 5])
+        for member in range(size):
+            people.append(Person(household=household, is_reference=member == 0, first_name=f"Όνομα{index}",
+                                 last_name="Βενς", relation="reference" if member == 0 else "child"))
+        token = new_token()
+        card = Card(household=household, number=card_number_for_serial(index + 1), token_hash=hash_token(token),
+                    status=Card.Status.PRINTED, printed_at=timezone.now(), valid_until=today + timedelta(days=365))
+        if index % REVOKED_EVERY == 0:
+            card.status, card.revoked_at, card.revoke_reason = Card.Status.REVOKED, timezone.now(), "lost"
+            revoked.add(index)
+        cards.append(card)
+        codes.append(qr_payload(token))
+        enrolments.append(Enrolment(household=household, programme=programme, start=today - timedelta(days=30),
+                                    end=today + timedelta(days=300)))
+    Person.objects.bulk_create(people, batch_size=5000)
+    Card.objects.bulk_create(cards, batch_size=5000)
+    Enrolment.objects.bulk_create(enrolments, batch_size=5000)
+    rice = Item.objects.create(name_el="Ρύζι 1 kg", name_en="Rice 1 kg", category="food", unit="pack",
+                               weight_kg=Decimal(1), unit_value_eur=Decimal("1.60"), is_food=True,
+                               food_group="starch", has_expiry=True)
+    soap = Item.objects.create(name_el="Σαπούνι", name_en="Soap", category="hygiene", unit="piece",
+                               weight_kg=Decimal("0.125"), unit_value_eur=Decimal("0.70"))
+    from django.db import transaction
+
+    with transaction.atomic():
+        apply_deltas([Delta(rice, location.pk, "L1", today + timedelta(days=90), START_STOCK / 2,
+                            StockMovement.Reason.RECEIVED, document_type="bench"),
+                      Delta(rice, location.pk, "L2", today + timedelta(days=200), START_STOCK / 2,
+                            StockMovement.Reason.RECEIVED, document_type="bench"),
+                      Delta(soap, location.pk, "", None, START_STOCK, StockMovement.Reason.RECEIVED,
+                            document_type="bench")], by=None)
+    volunteers = Group.objects.get(name="volunteer")
+    tokens = []
+    for n in range(max(CLIENT_COUNTS)):
+        user = User.objects.create_user(f"bench-table-{n}", password=secrets.token_hex(8))
+        user.groups.add(volunteers)
+        tokens.append(create_api_token(user, f"Bench tablet {n}")[1])
+    sizes = {}
+    for person in people:
+        sizes[person.household_id] = sizes.get(person.household_id, 0) + 1
+    report(f"setup: {HOUSEHOLDS} households, {len(people)} people, {len(revoked)} revoked cards, "
+           f"{time.perf_counter() - started:.1f} s")
+    return {"location": location, "programme": programme, "items": (rice, soap), "codes": codes,
+            "revoked": revoked, "tokens": tokens, "households": households, "sizes": sizes, "rng": rng}
+
+
+def _new_day(data, n):
+    from django.utils import timezone
+
+    from distribution.models import BasketRule, DistributionDay
+
+    rice, soap = data["items"]
+    day = DistributionDay.objects.create(date=timezone.localdate(), location=data["location"],
+                                         programme=data["programme"], starts_at=clock(8), ends_at=clock(16),
+                                         stations="Τ1, Τ2, Τ3, Τ4", notes=f"bench round {n}")
+    BasketRule.objects.create(day=day, item=rice, basis="household", quantity=2)
+    BasketRule.objects.create(day=day, item=soap, basis="member", quantity=1)
+    return day
+
+
+def _workload(data, day_id, rng):
+    """6,000 scans: each card once, 10% again from another table, unknown codes to fill up."""
+    codes = data["codes"]
+    order = list(range(len(codes)))
+    rng.shuffle(order)
+    scans = [(codes[i], f"Τραπέζι {i % 4 + 1}") for i in order]
+    again = rng.sample(order, len(codes) // 10)
+    scans += [(codes[i], f"Τραπέζι {(i + 1) % 4 + 1}") for i in again]
+    while len(scans) < SCANS:
+        scans.append((f"KC1-{''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') for _ in range(16))}",
+                      "Τραπέζι 1"))
+    rng.shuffle(scans)
+    return [json.dumps({"code": code, "day": day_id, "station": station,
+                        "request_id": str(uuid.uuid4())}).encode() for code, station in scans]
+
+
+def _start_server(port, database_url):
+    env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SECRET_KEY=secrets.token_hex(32),
+               ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="600", LOG_LEVEL="ERROR")
+    log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed by the caller
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+         "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log, stderr=log)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/openapi.json")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return process, log
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start: see var/bench-gunicorn.log")
+
+
+def _process_tree(pid):
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for child in children:
+        pids.extend(_process_tree(int(child)))
+    return pids
+
+
+def _peak_memory_mb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _fire(port, bodies, tokens, clients):
+    """Send the bodies from `clients` threads; returns (elapsed seconds, latencies in ms, statuses)."""
+    latencies, statuses, errors = [], {}, []
+    lock = threading.Lock()
+    chunks = [bodies[i::clients] for i in range(clients)]
+    barrier = threading.Barrier(clients)
+
+    def client(n):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {tokens[n]}",
+                   "Accept-Language": "el"}
+        mine, seen = [], {}
+        barrier.wait()
+        for body in chunks[n]:
+            started = time.perf_counter()
+            try:
+                conn.request("POST", "/api/v1/scans", body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException) as exc:
+                errors.append(repr(exc))
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - started) * 1000)
+            seen[status] = seen.get(status, 0) + 1
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for status, count in seen.items():
+                statuses[status] = statuses.get(status, 0) + count
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, latencies, statuses, errors
+
+
+def _queries_per_scan(data, report):
+    """SQL statements of a whole API request (auth included) and of the scan service alone."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from distribution.services.scans import record_scan
+
+    day = _new_day(data, "queries")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {data['tokens'][0]}", HTTP_HOST="127.0.0.1")
+    control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
+    request_counts, service_counts = [], []
+    from core.models import User
+
+    user = User.objects.get(username="bench-table-0")
+    valid = [i for i in range(len(data["codes"])) if i not in data["revoked"]]
+    for n, index in enumerate(valid[:60]):
+        code = data["codes"][index]
+        with CaptureQueriesContext(connection) as context:
+            if n % 2:
+                response = client.post("/api/v1/scans", data=json.dumps({"code": code, "day": day.pk, "station": "Q",
+                                                              "request_id": str(uuid.uuid4())}),
+                            content_type="application/json")
+                assert response.status_code == 201, response.content
+            else:
+                record_scan(day_id=day.pk, code=code, station="Q", request_id=str(uuid.uuid4()), by=user)
+        count = len([q for q in context.captured_queries if not q["sql"].startswith(control)])
+        (request_counts if n % 2 else service_counts).append(count)
+    report(f"SQL per scan (new collection): scan service {max(service_counts)} (max of {len(service_counts)}), "
+           f"whole API request with token auth {max(request_counts)} (max of {len(request_counts)})")
+    return day
+
+
+def _check(data, days, all_days, report):
+    from django.db.models import Sum
+
+    from distribution.models import Collection
+    from inventory.models import StockLevel
+    from inventory.selectors import stock_differences
+
+    valid_cards = HOUSEHOLDS - len(data["revoked"])
+    ok = True
+    for label, day in days:
+        collected = Collection.objects.filter(day=day, cancelled_at__isnull=True).count()
+        if collected != valid_cards:
+            ok = False
+            report(f"CHECK FAILED ({label}): {collected} collections for {valid_cards} valid cards")
+    rice, soap = data["items"]
+    served = Collection.objects.filter(day__in=[d for _l, d in all_days], cancelled_at__isnull=True)
+    rice_out = 2 * served.count()
+    soap_out = sum(served.values_list("household_size", flat=True))
+    levels = {row["item_id"]: row["q"] for row in StockLevel.objects.filter(location=data["location"])
+              .values("item_id").annotate(q=Sum("quantity"))}
+    if levels[rice.pk] != START_STOCK - rice_out or levels[soap.pk] != START_STOCK - soap_out:
+        ok = False
+        report(f"CHECK FAILED: stock rice {levels[rice.pk]} (expected {START_STOCK - rice_out}), "
+               f"soap {levels[soap.pk]} (expected {START_STOCK - soap_out})")
+    differences = stock_differences()
+    if differences:
+        ok = False
+        report(f"CHECK FAILED: check_stock found {len(differences)} differences")
+    report(f"checks: collections = distinct valid cards ({valid_cards}) on every day; stock = start − baskets "
+           f"(rice −{rice_out}, soap −{soap_out}); check_stock clean: {'OK' if ok else 'FAILED'}")
+    if not ok:
+        raise AssertionError("scan benchmark checks failed")
+
+
+def run(report):
+    from django.db import connection
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    report(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
+    data = _setup(report)
+    query_day = _queries_per_scan(data, report)
+    connection.close()  # the server's workers get their own connections
+    port = _free_port()
+    server, log = _start_server(port, _database_url())
+    report(f"gunicorn: {WORKERS} workers × {THREADS} threads (gthread), DEBUG off, persistent DB connections")
+    days = [("queries", query_day)]
+    try:
+        for clients in CLIENT_COUNTS:
+            day = _new_day(data, clients)
+            connection.close()
+            bodies = _workload(data, day.pk, data["rng"])
+            elapsed, latencies, statuses, errors = _fire(port, bodies, data["tokens"], clients)
+            latencies.sort()
+            pct = statistics.quantiles(latencies, n=100)
+            report(f"{clients:>2} clients: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
+                   f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
+                   f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
+                   f"; load average {os.getloadavg()[0]:.1f}")
+            days.append((f"{clients} clients", day))
+        memory = [f"{pid}: {_peak_memory_mb(pid):.0f} MB" for pid in _process_tree(server.pid)]
+        report(f"peak memory (VmHWM) per server process (master first): {', '.join(memory)}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    # The "queries" day served 60 cards only: collections are compared on the load days, stock on all.
+    _check(data, days[1:], days, report)

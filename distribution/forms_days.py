@@ -1,0 +1,64 @@
+"""Forms for planning distribution days (issue 5)."""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Location
+from inventory.models import Item
+
+from .models import BasketRule, DistributionDay, Programme
+
+
+class DayForm(forms.ModelForm):
+    class Meta:
+        model = DistributionDay
+        fields = ["date", "location", "programme", "starts_at", "ends_at", "stations", "notes"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "starts_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "ends_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = Location.objects.filter(is_active=True)
+        self.fields["programme"].queryset = Programme.objects.filter(is_active=True)
+
+
+class BasketRuleForm(forms.ModelForm):
+    class Meta:
+        model = BasketRule
+        fields = ["item", "basis", "quantity", "min_size", "max_size", "min_age", "max_age"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.filter(is_active=True).order_by("name_el")
+
+
+BasketFormSet = inlineformset_factory(DistributionDay, BasketRule, form=BasketRuleForm, extra=3, can_delete=True)
+
+
+class SlotsForm(forms.Form):
+    minutes = forms.IntegerField(label=_("Length of each time slot (minutes)"), min_value=5, max_value=480,
+                                 initial=30)
+
+
+class CancelCollectionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("E.g. handed to the wrong household; goods not taken."))
+
+
+class StationPickForm(forms.Form):
+    day = forms.ModelChoiceField(label=_("Distribution day"), queryset=DistributionDay.objects.none(),
+                                 empty_label=None)
+    station = forms.CharField(label=_("Station (table)"), max_length=60,
+                              help_text=_("The name of your table, e.g. Τραπέζι 1."))
+
+    def __init__(self, *args, days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["day"].queryset = days if days is not None else DistributionDay.objects.none()
+        self.fields["day"].label_from_instance = lambda day: (
+            f"{day.date:%d/%m/%Y} {day.starts_at:%H:%M}–{day.ends_at:%H:%M} · {day.location.name} · "
+            f"{day.programme.name}")

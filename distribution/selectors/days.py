@@ -1,0 +1,375 @@
+"""Reads for distribution days: the day's plan, the card as the scan station needs it, expected
+households, the stock check, the live figures and the after-day lists."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from inventory.selectors import available_by_item
+
+from ..identifiers import hash_token, parse_code
+from ..models import (
+    BasketRule,
+    Card,
+    Collection,
+    DistributionDay,
+    Enrolment,
+    Household,
+    Person,
+    Scan,
+    SlotAssignment,
+)
+
+ZERO = Decimal("0")
+COLLECTION_DOCUMENT = "distribution.collection"  # document_type of its stock movements
+
+
+def years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# --- The day's plan ---------------------------------------------------------------------------
+
+
+def day_plan(day_id) -> tuple[DistributionDay | None, list[BasketRule]]:
+    """The day (with programme and location) and its basket rules (with items): one query when
+    the day has a basket, two when it has none."""
+    rules = list(BasketRule.objects.filter(day_id=day_id)
+                 .select_related("day__programme", "day__location", "item").order_by("id"))
+    if rules:
+        day = rules[0].day
+        for rule in rules:
+            rule.day = day
+        return day, rules
+    day = DistributionDay.objects.select_related("programme", "location").filter(pk=day_id).first()
+    return day, []
+
+
+@dataclass
+class BasketLine:
+    item: object
+    quantity: Decimal
+
+    def as_json(self):
+        return {"item": self.item.name, "quantity": _plain(self.quantity), "unit": self.item.get_unit_display()}
+
+    def text(self):
+        return f"{self.item.name} × {_plain(self.quantity)}"
+
+
+def _plain(quantity) -> str:
+    quantity = Decimal(quantity)
+    return str(quantity.quantize(Decimal(1)) if quantity == quantity.to_integral_value() else quantity.normalize())
+
+
+def member_rule_key(rule) -> str:
+    return f"members_for_rule_{rule.pk}"
+
+
+def basket_for(rules, size: int, member_counts: dict[int, int]) -> list[BasketLine]:
+    """The basket of a household of `size` people; `member_counts[rule.pk]` = members matching a
+    per-member rule. Lines of the same item are added up."""
+    totals: dict[int, BasketLine] = {}
+    for rule in rules:
+        if rule.basis == BasketRule.Basis.HOUSEHOLD:
+            quantity = rule.quantity if rule.applies_to_size(size) else ZERO
+        else:
+            quantity = rule.quantity * member_counts.get(rule.pk, 0) if rule.applies_to_size(size) else ZERO
+        if quantity > 0:
+            line = totals.setdefault(rule.item_id, BasketLine(rule.item, ZERO))
+            line.quantity += quantity
+    return list(totals.values())
+
+
+def _count(queryset):
+    return Coalesce(Subquery(queryset.order_by().values("household_id").annotate(n=Count("pk")).values("n")[:1],
+                             output_field=IntegerField()), Value(0))
+
+
+def _members_matching(rule, on: date):
+    members = Person.objects.filter(household=OuterRef("household_id"))
+    if rule.min_age is not None:
+        members = members.filter(birth_date__lte=years_before(on, rule.min_age))
+    if rule.max_age is not None:
+        members = members.filter(birth_date__gt=years_before(on, rule.max_age))
+    return members
+
+
+def _effective_end():
+    return Case(When(ended_early_on__isnull=False, ended_early_on__lt=F("end"), then=F("ended_early_on")),
+                default=F("end"), output_field=DateField())
+
+
+def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
+    """The card a scanner read or a person typed, with everything the scan needs in ONE query:
+    household, size, first name, eligibility in the day's programme on the day's date, the
+    collection of this day (if any), collections this month, members matching each per-member rule.
+
+    Parsing is the households part's (`distribution.identifiers.parse_code`): QR text, barcode or a
+    typed card number. `card.matched_by` is "token" or "number".
+    """
+    parsed = parse_code(code)
+    if parsed is None:
+        return None
+    kind, value = parsed
+    lookup = {"token_hash": hash_token(value)} if kind == "token" else {"number": value}
+    on = day.date
+    enrolments = Enrolment.objects.filter(household=OuterRef("household_id"), programme_id=day.programme_id)
+    current = enrolments.filter(start__lte=on, end__gte=on).filter(Q(ended_early_on__isnull=True) |
+                                                                    Q(ended_early_on__gte=on))
+    past_end = (enrolments.filter(start__lte=on).annotate(effective_end=_effective_end())
+                .order_by("-effective_end").values("effective_end")[:1])
+    annotations = {
+        "member_count": _count(Person.objects.filter(household=OuterRef("household_id"))),
+        "reference_first_name": Subquery(Person.objects.filter(household=OuterRef("household_id"), is_reference=True)
+                                         .values("first_name")[:1]),
+        "enrolled_now": Exists(current),
+        "eligible_until": Subquery(past_end, output_field=DateField()),
+        "collected_today_id": Subquery(Collection.objects.filter(household=OuterRef("household_id"), day_id=day.pk,
+                                                                 cancelled_at__isnull=True).values("pk")[:1]),
+    }
+    limit = day.programme.max_collections_per_month
+    if limit:
+        month_start = on.replace(day=1)
+        next_month = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        annotations["collections_this_month"] = _count(Collection.objects.filter(
+            household=OuterRef("household_id"), cancelled_at__isnull=True, day__programme_id=day.programme_id,
+            day__date__gte=month_start, day__date__lt=next_month).exclude(day_id=day.pk))
+    for rule in rules:
+        if rule.basis == BasketRule.Basis.MEMBER:
+            annotations[member_rule_key(rule)] = _count(_members_matching(rule, on))
+    card = Card.objects.filter(**lookup).select_related("household").annotate(**annotations).first()
+    if card is not None:
+        card.matched_by = kind
+    return card
+
+
+# --- Planning ---------------------------------------------------------------------------------
+
+
+def expected_households(day: DistributionDay):
+    """Active households enrolled in the day's programme with an enrolment current on that date."""
+    current = Enrolment.objects.filter(
+        household=OuterRef("pk"), programme_id=day.programme_id, start__lte=day.date, end__gte=day.date,
+    ).filter(Q(ended_early_on__isnull=True) | Q(ended_early_on__gte=day.date))
+    return Household.objects.filter(status=Household.Status.ACTIVE).filter(Exists(current)).order_by("pk")
+
+
+def expected_with_members(day: DistributionDay):
+    return expected_households(day).prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("-is_reference", "id")),
+        Prefetch("cards", queryset=Card.objects.filter(status__in=Card.ACTIVE_STATUSES)),
+    )
+
+
+def member_counts_for(household, rules, on: date) -> dict[int, int]:
+    """Per-member rule counts from prefetched members (planning; the scan counts in SQL)."""
+    counts = {}
+    members = list(household.members.all())
+    for rule in rules:
+        if rule.basis != BasketRule.Basis.MEMBER:
+            continue
+        n = 0
+        for person in members:
+            if rule.min_age is None and rule.max_age is None:
+                n += 1
+                continue
+            if person.birth_date is None:
+                continue
+            if rule.min_age is not None and person.birth_date > years_before(on, rule.min_age):
+                continue
+            if rule.max_age is not None and person.birth_date <= years_before(on, rule.max_age):
+                continue
+            n += 1
+        counts[rule.pk] = n
+    return counts
+
+
+@dataclass
+class StockNeed:
+    item: object
+    needed: Decimal = ZERO
+    available: Decimal = ZERO
+
+    @property
+    def short_by(self) -> Decimal:
+        return max(self.needed - self.available, ZERO)
+
+
+@dataclass
+class StockCheck:
+    expected: int = 0
+    people: int = 0
+    lines: list = field(default_factory=list)
+
+    @property
+    def shortages(self):
+        return [line for line in self.lines if line.short_by > 0]
+
+    @property
+    def is_enough(self):
+        return not self.shortages
+
+
+def stock_check(day: DistributionDay, *, remaining_only=True) -> StockCheck:
+    """What the baskets of the expected households still to come need, per item, against the stock at the
+    day's location (households that collected already took theirs out of stock)."""
+    _day, rules = day_plan(day.pk)
+    households = expected_with_members(day)
+    if remaining_only:
+        households = households.exclude(pk__in=Collection.objects.filter(day=day, cancelled_at__isnull=True)
+                                        .values("household_id"))
+    check = StockCheck()
+    needs: dict[int, StockNeed] = {}
+    for rule in rules:
+        needs.setdefault(rule.item_id, StockNeed(rule.item))
+    for household in households:
+        members = list(household.members.all())
+        check.expected += 1
+        check.people += len(members)
+        for line in basket_for(rules, len(members), member_counts_for(household, rules, day.date)):
+            needs[line.item.pk].needed += line.quantity
+    available = available_by_item(day.location_id, list(needs))
+    for item_id, need in needs.items():
+        need.available = available.get(item_id, ZERO)
+    check.lines = list(needs.values())
+    return check
+
+
+# --- Live figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    expected: int
+    collected: int
+    refused: int
+    remaining: int
+    people_served: int
+    stations: list
+    stock: list
+
+
+def progress(day: DistributionDay, *, with_stock=True) -> Progress:
+    expected_ids = set(expected_households(day).values_list("pk", flat=True))
+    collections = Collection.objects.filter(day=day, cancelled_at__isnull=True)
+    collected_ids = set(collections.values_list("household_id", flat=True))
+    people = sum(collections.values_list("household_size", flat=True))
+    refused = Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).count()
+    stations = list(Scan.objects.filter(day=day).values("station").annotate(
+        scans=Count("pk"), collected=Count("pk", filter=Q(outcome=Scan.Outcome.COLLECTED)),
+        refused=Count("pk", filter=~Q(outcome=Scan.Outcome.COLLECTED)),
+    ).order_by("station"))
+    stock = []
+    if with_stock:
+        rules = list(BasketRule.objects.filter(day=day).select_related("item"))
+        items = {rule.item_id: rule.item for rule in rules}
+        available = available_by_item(day.location_id, list(items))
+        stock = [{"item": items[pk], "available": available[pk]} for pk in items]
+    return Progress(expected=len(expected_ids), collected=len(collected_ids), refused=refused,
+                    remaining=len(expected_ids - collected_ids), people_served=people, stations=stations, stock=stock)
+
+
+# --- After the day ----------------------------------------------------------------------------
+
+
+def day_collections(day: DistributionDay, *, include_cancelled=False):
+    qs = Collection.objects.filter(day=day).select_related("household", "card", "by", "collector", "cancelled_by")
+    if not include_cancelled:
+        qs = qs.filter(cancelled_at__isnull=True)
+    return qs.prefetch_related(Prefetch("household__members", queryset=Person.objects.filter(is_reference=True),
+                                        to_attr="reference_people")).order_by("at", "id")
+
+
+def no_shows(day: DistributionDay):
+    """Expected households that did not collect, with the reference person (name, phone)."""
+    collected = Collection.objects.filter(day=day, cancelled_at__isnull=True).values("household_id")
+    return (expected_households(day).exclude(pk__in=collected)
+            .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("-is_reference", "id")),
+                              Prefetch("cards", queryset=Card.objects.filter(status__in=Card.ACTIVE_STATUSES))))
+
+
+def day_report(day: DistributionDay) -> dict:
+    """Households and people served; quantity, kg and € per item, from the ledger (net of corrections)."""
+    from inventory.models import StockMovement
+
+    collections = Collection.objects.filter(day=day, cancelled_at__isnull=True)
+    ids = [str(pk) for pk in Collection.objects.filter(day=day).values_list("pk", flat=True)]
+    per_item = defaultdict(lambda: {"quantity": ZERO, "kg": ZERO, "eur": ZERO})
+    names = {}
+    movements = (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id__in=ids)
+                 .select_related("item"))
+    for movement in movements:
+        row = per_item[movement.item_id]
+        names[movement.item_id] = movement.item
+        row["quantity"] -= movement.quantity
+        row["kg"] -= movement.quantity * movement.unit_weight_kg
+        row["eur"] -= movement.quantity * movement.unit_value_eur
+    rows = [{"item": names[pk], **figures} for pk, figures in per_item.items() if figures["quantity"]]
+    rows.sort(key=lambda r: r["item"].name)
+    return {
+        "households": collections.count(),
+        "people": sum(collections.values_list("household_size", flat=True)),
+        "cancelled": Collection.objects.filter(day=day, cancelled_at__isnull=False).count(),
+        "refused": Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).count(),
+        "rows": rows,
+        "kg": sum((r["kg"] for r in rows), ZERO),
+        "eur": sum((r["eur"] for r in rows), ZERO),
+    }
+
+
+
+def slot_assignments(day):
+    return (SlotAssignment.objects.filter(day=day).select_related("slot", "household")
+            .prefetch_related(Prefetch("household__members", queryset=Person.objects.order_by("-is_reference", "id")))
+            .order_by("slot__starts_at", "household_id"))
+
+
+def days_for_station(today=None):
+    today = today or timezone.localdate()
+    return DistributionDay.objects.filter(date=today, status=DistributionDay.Status.PLANNED).select_related(
+        "programme", "location")
+
+
+def households_for_station_search(query: str, limit=10):
+    """Fallback at the table: households by a member's name or by card number (active households)."""
+    from core.text import filter_by_search
+
+    from ..identifiers import parse_code as parse
+
+    query = (query or "").strip()
+    if len(query) < 2:
+        return []
+    parsed = parse(query)
+    ids = []
+    if parsed and parsed[0] == "number":
+        ids = list(Card.objects.filter(number=parsed[1]).values_list("household_id", flat=True))
+    if not ids:
+        people = filter_by_search(Person.objects.all(), query)
+        ids = list(people.values_list("household_id", flat=True).distinct()[:limit])
+    return list(Household.objects.filter(pk__in=ids, status=Household.Status.ACTIVE).prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("-is_reference", "id")),
+        Prefetch("cards", queryset=Card.objects.filter(status__in=Card.ACTIVE_STATUSES)),
+        "collectors",
+    )[:limit])

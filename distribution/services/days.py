@@ -1,0 +1,159 @@
+"""Planning distribution days, time slots and notices, corrections of collections, closing a day."""
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from core.audit import audit, model_changes, snapshot
+from core.messaging import SmsError, notify
+from core.models import AuditLog, Centre
+from inventory.models import StockMovement
+from inventory.services import reverse_movements
+
+from ..models import BasketRule, Collection, DistributionDay, SlotAssignment, TimeSlot
+from ..selectors.days import COLLECTION_DOCUMENT, expected_households
+from . import DistributionError
+
+DAY_FIELDS = ["date", "location_id", "programme_id", "starts_at", "ends_at", "stations", "status", "notes"]
+RULE_FIELDS = ["item_id", "basis", "quantity", "min_size", "max_size", "min_age", "max_age"]
+
+
+@transaction.atomic
+def save_day(day: DistributionDay, *, by) -> DistributionDay:
+    creating = day.pk is None
+    before = {} if creating else snapshot(DistributionDay.objects.get(pk=day.pk), DAY_FIELDS)
+    day.full_clean()
+    if creating:
+        day.created_by = by
+    day.save()
+    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, day, user=by,
+          changes=model_changes(before, snapshot(day, DAY_FIELDS)))
+    return day
+
+
+@transaction.atomic
+def set_basket(day: DistributionDay, rules: list[BasketRule], *, by) -> list[BasketRule]:
+    """Replace the day's basket with `rules` (unsaved BasketRule objects)."""
+    if Collection.objects.filter(day=day).exists():
+        raise DistributionError(_("Collections were already recorded on this day: the basket can no longer change."))
+    before = [snapshot(rule, RULE_FIELDS) for rule in day.basket_rules.all()]
+    day.basket_rules.all().delete()
+    for rule in rules:
+        rule.day = day
+        rule.full_clean()
+    created = BasketRule.objects.bulk_create(rules)
+    audit(AuditLog.Action.CHANGE, day, user=by,
+          changes={"basket": [_json(before), _json([snapshot(rule, RULE_FIELDS) for rule in created])]})
+    return created
+
+
+def _json(rows):
+    return [{key: str(value) if value is not None else None for key, value in row.items()} for row in rows]
+
+
+@transaction.atomic
+def set_status(day: DistributionDay, status: str, *, by) -> DistributionDay:
+    before = day.status
+    day.status = status
+    day.save(update_fields=["status", "updated_at"])
+    audit(AuditLog.Action.CHANGE, day, user=by, changes={"status": [before, status]})
+    return day
+
+
+# --- Time slots and notices -------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_slots(day: DistributionDay, *, minutes: int, by) -> list[TimeSlot]:
+    """Split the day's hours into slots of `minutes` and spread the expected households evenly
+    over them (in household order). Replaces an earlier plan; notices already sent stay sent."""
+    if minutes < 5:
+        raise DistributionError(_("A time slot must last at least 5 minutes."))
+    start = datetime.combine(day.date, day.starts_at)
+    end = datetime.combine(day.date, day.ends_at)
+    slots = []
+    moment = start
+    while moment + timedelta(minutes=minutes) <= end:
+        slots.append(TimeSlot(day=day, starts_at=moment.time(), ends_at=(moment + timedelta(minutes=minutes)).time()))
+        moment += timedelta(minutes=minutes)
+    if not slots:
+        raise DistributionError(_("The day is shorter than one time slot."))
+    SlotAssignment.objects.filter(day=day).delete()
+    day.slots.all().delete()
+    slots = TimeSlot.objects.bulk_create(slots)
+    households = list(expected_households(day).values_list("pk", flat=True))
+    per_slot = -(-len(households) // len(slots)) if households else 0
+    SlotAssignment.objects.bulk_create([
+        SlotAssignment(slot=slots[index // per_slot], day=day, household_id=household_id)
+        for index, household_id in enumerate(households)
+    ])
+    audit(AuditLog.Action.CHANGE, day, user=by,
+          changes={"slots": [None, len(slots)], "minutes": [None, minutes], "households": [None, len(households)]})
+    return slots
+
+
+def slot_notice_text(day: DistributionDay, slot: TimeSlot, language="el") -> tuple[str, str]:
+    centre = Centre.current()
+    with override(language):
+        subject = _("Distribution of goods on %(date)s") % {"date": formats.date_format(day.date, "SHORT_DATE_FORMAT")}
+        text = _("%(centre)s: distribution of goods on %(date)s at %(location)s. Please come between %(start)s "
+                 "and %(end)s with your card. Info: %(phones)s") % {
+            "centre": centre.name, "date": formats.date_format(day.date, "l d/m/Y"),
+            "location": day.location.address or day.location.name, "start": f"{slot.starts_at:%H:%M}",
+            "end": f"{slot.ends_at:%H:%M}", "phones": centre.phones}
+    return subject, text
+
+
+def notify_slots(day: DistributionDay, *, by) -> dict:
+    """Send each household its slot by SMS (and e-mail where one is known); households without a
+    phone are left for the printed list. Each sent notice is marked, so sending twice does not repeat."""
+    sent = failed = without = 0
+    assignments = (SlotAssignment.objects.filter(day=day, notified_at__isnull=True).select_related("slot")
+                   .prefetch_related("household__members"))
+    for assignment in assignments:
+        reference = next((p for p in assignment.household.members.all() if p.is_reference), None)
+        phone = getattr(reference, "phone", "") if reference else ""
+        email = getattr(reference, "email", "") if reference else ""
+        if not (phone or email):
+            without += 1
+            continue
+        subject, text = slot_notice_text(day, assignment.slot)
+        try:
+            channels = notify(email=email, phone=phone, subject=subject, text=text)
+        except (SmsError, OSError):
+            failed += 1
+            continue
+        SlotAssignment.objects.filter(pk=assignment.pk).update(notified_at=timezone.now(),
+                                                                notified_by="+".join(channels))
+        sent += 1
+    audit(AuditLog.Action.CHANGE, day, user=by, changes={"notices_sent": [None, sent], "failed": [None, failed],
+                                                         "without_contact": [None, without]})
+    return {"sent": sent, "failed": failed, "without_contact": without}
+
+
+# --- Corrections ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cancel_collection(collection: Collection, *, reason: str, by) -> Collection:
+    """Cancel a collection (wrong household, goods not taken, ...): its goods go back to stock with
+    reverse movements; the collection stays, marked cancelled, and the household may collect again."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DistributionError(_("Say why the collection is cancelled."))
+    collection = Collection.objects.select_for_update().get(pk=collection.pk)
+    if collection.cancelled_at is not None:
+        raise DistributionError(_("This collection was already cancelled."))
+    movements = list(StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id=str(collection.pk),
+                                                  reverses__isnull=True, reversed_by__isnull=True,
+                                                  reason=StockMovement.Reason.DISTRIBUTED))
+    reverse_movements(movements, by=by, reason_text=_("Collection %(id)s cancelled: %(reason)s") % {
+        "id": collection.pk, "reason": reason})
+    collection.cancelled_at, collection.cancelled_by, collection.cancel_reason = timezone.now(), by, reason[:300]
+    collection.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    audit(AuditLog.Action.CHANGE, collection, user=by,
+          changes={"cancelled": [None, True], "reason": [None, reason], "returned_movements": [None, len(movements)]})
+    return collection

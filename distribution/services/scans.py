@@ -1,0 +1,247 @@
+"""The scan: the right basket to the right household, once.
+
+`record_scan(...)` is the one entry point (API and station page). Exactly once rests on three things:
+
+* the collection and its stock movements are written in ONE transaction (take_out runs inside it);
+* the partial unique constraint (household, day) on collections not cancelled: when two tables
+  scan the same card at the same moment, the second INSERT waits for the first transaction and
+  then fails; the scan is then answered again from scratch and sees "already collected";
+* the unique `request_id` of every Scan: a retry of a request already answered fails on that
+  index (rolling back anything it did) and gets the stored answer back, recording nothing new.
+
+The happy path costs 7 SQL queries: the day's plan (1), the card with everything about its
+household (1), the collection INSERT (1), the Scan INSERT (1), take_out (3) last: the stock rows all
+tables share are locked only for the last moments of the transaction. An authorised collector
+adds one (their name). Refusals record a Scan too (who tried which card when, at which table).
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from inventory.services import InsufficientStock, take_out
+
+from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
+from ..selectors.days import COLLECTION_DOCUMENT, basket_for, card_for_scan, day_plan, member_rule_key
+
+Outcome = Scan.Outcome
+HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}
+REFUSAL_STATUS = 422
+
+
+class ScanRequestError(Exception):
+    """The request itself is wrong (no such day, not an authorised collector): HTTP 400, nothing recorded."""
+
+
+@dataclass
+class ScanAnswer:
+    status: int
+    body: dict
+    replay: bool = False
+
+    @property
+    def outcome(self):
+        return self.body["outcome"]
+
+
+class _OutOfStock(Exception):
+    def __init__(self, shortages):
+        self.shortages = shortages
+
+
+def _local_time(moment) -> str:
+    return formats.time_format(timezone.localtime(moment), "H:i")
+
+
+def _household_json(card: Card, collector=None) -> dict:
+    return {
+        "card_number": card.display_number,
+        "first_name": card.reference_first_name or "",
+        "size": card.member_count,
+        "collector": collector.name if collector else None,
+    }
+
+
+def _size_text(size) -> str:
+    return ngettext("household of %(n)s person", "household of %(n)s people", size) % {"n": size}
+
+
+def _body(outcome, message, *, card=None, collector=None, basket=(), collection=None, display) -> dict:
+    return {
+        "outcome": str(outcome),
+        "message": str(message),
+        "household": _household_json(card, collector) if card is not None else None,
+        "basket": [line.as_json() for line in basket],
+        "collection": ({"id": collection.pk, "at": collection.at.isoformat(), "station": collection.station}
+                       if collection is not None else None),
+        "display": display,
+    }
+
+
+def _refusal(outcome, message, *, card=None, collection=None, headline=None, lines=()) -> tuple[int, dict]:
+    display = {"level": "bad", "headline": str(headline or Outcome(outcome).label),
+               "lines": [str(message), *map(str, lines)]}
+    status = HTTP_STATUS.get(outcome, REFUSAL_STATUS)
+    return status, _body(outcome, message, card=card, collection=collection, display=display)
+
+
+def _mask(code: str) -> str:
+    code = (code or "").strip()
+    if len(code) <= 8:
+        return code[:40]
+    return f"{code[:4]}…{code[-2:]}"
+
+
+def _check(day: DistributionDay, card: Card | None, today) -> tuple[str, str, dict] | None:
+    """The refusal for this card on this day, or None when it may collect."""
+    if card is None:
+        return Outcome.UNKNOWN_CARD, _("Unknown card. Check the number, or search by name and check an ID."), {}
+    if day.status != DistributionDay.Status.PLANNED:
+        return Outcome.WRONG_DAY, _("This distribution day is %(status)s: no scanning.") % {
+            "status": day.get_status_display().lower()}, {}
+    if day.date != today:
+        return Outcome.WRONG_DAY, _("This distribution day is on %(date)s, not today.") % {
+            "date": formats.date_format(day.date, "SHORT_DATE_FORMAT")}, {}
+    household = card.household
+    if card.status == Card.Status.REVOKED or household.status != Household.Status.ACTIVE:
+        when = formats.date_format(timezone.localtime(card.revoked_at), "SHORT_DATE_FORMAT") if card.revoked_at else ""
+        reason = card.get_revoke_reason_display() if card.revoke_reason else _("household no longer active")
+        return Outcome.REVOKED_CARD, _("This card was revoked (%(reason)s) %(when)s. Do not hand over; "
+                                       "send the person to the staff desk.") % {"reason": reason, "when": when}, {}
+    if card.effective_status(today) == Card.Status.EXPIRED:
+        return Outcome.EXPIRED_ELIGIBILITY, _("The card expired on %(date)s. Send the person to the staff desk "
+                                              "for a new card.") % {
+            "date": formats.date_format(card.valid_until, "SHORT_DATE_FORMAT")}, {}
+    if card.collected_today_id:
+        return Outcome.ALREADY_COLLECTED, "", {"collection_id": card.collected_today_id}
+    if not card.enrolled_now:
+        if card.eligible_until:
+            return Outcome.EXPIRED_ELIGIBILITY, _("Eligibility for %(programme)s ended on %(date)s. Send the person "
+                                                  "to the staff desk for renewal.") % {
+                "programme": day.programme.name,
+                "date": formats.date_format(card.eligible_until, "SHORT_DATE_FORMAT")}, {}
+        return Outcome.NOT_ENROLLED, _("The household is not enrolled in %(programme)s.") % {
+            "programme": day.programme.name}, {}
+    limit = day.programme.max_collections_per_month
+    if limit and card.collections_this_month >= limit:
+        return Outcome.LIMIT_REACHED, _("Limit reached: %(count)s of %(limit)s collections this month.") % {
+            "count": card.collections_this_month, "limit": limit}, {}
+    return None
+
+
+def _already_collected(card, collection_id) -> tuple[int, dict]:
+    earlier = Collection.objects.select_related("by").get(pk=collection_id)
+    who = earlier.by.get_full_name() or earlier.by.get_username()
+    message = _("Already collected today at %(station)s, %(time)s, by %(user)s.") % {
+        "station": earlier.station, "time": _local_time(earlier.at), "user": who}
+    return _refusal(Outcome.ALREADY_COLLECTED, message, card=card, collection=earlier,
+                    headline=_("Already collected"), lines=[])
+
+
+def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tuple[int, dict, Collection]:
+    members = {rule.pk: getattr(card, member_rule_key(rule)) for rule in rules if hasattr(card, member_rule_key(rule))}
+    basket = basket_for(rules, card.member_count, members)
+    collection = Collection.objects.create(
+        day=day, household_id=card.household_id, card=card, collector=collector, station=station, at=now, by=by,
+        household_size=card.member_count, id_checked=id_checked,
+        basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
+                 "unit": line.item.unit} for line in basket],
+    )
+    collection.basket_lines = basket
+    name = card.reference_first_name or card.display_number
+    lines = [line.text() for line in basket] or [_("Nothing in the basket for this household.")]
+    if collector is not None:
+        message = _("Collected by %(collector)s for %(name)s (%(size)s). Check their ID, then hand over the "
+                    "basket.") % {"collector": collector.name, "name": name, "size": _size_text(card.member_count)}
+        display = {"level": "warn", "headline": _("%(collector)s collects for %(name)s") % {
+            "collector": collector.name, "name": name},
+            "lines": [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines]}
+    else:
+        message = _("Hand over the basket to %(name)s (%(size)s).") % {"name": name,
+                                                                      "size": _size_text(card.member_count)}
+        extra = [] if card.matched_by == "token" or id_checked else [_("Card number typed: check an ID")]
+        display = {"level": "ok", "headline": f"{name} · {_size_text(card.member_count)}", "lines": [*extra, *lines]}
+    return 201, _body(Outcome.COLLECTED, message, card=card, collector=collector, basket=basket,
+                      collection=collection, display=display), collection
+
+
+def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_checked) -> ScanAnswer:
+    now = timezone.now()
+    day, rules = day_plan(day_id)
+    if day is None:
+        raise ScanRequestError(_("There is no such distribution day."))
+    card = card_for_scan(code, day, rules)
+    refusal = _check(day, card, timezone.localdate())
+    collection = None
+    if refusal is None:
+        collector = None
+        if collector_id:
+            collector = AuthorisedCollector.objects.filter(pk=collector_id, household_id=card.household_id,
+                                                           is_active=True).first()
+            if collector is None:
+                raise ScanRequestError(_("This person is not an authorised collector of the household."))
+        status, body, collection = _collect(day, rules, card, station=station, by=by, collector=collector,
+                                            id_checked=id_checked, now=now)
+        outcome = Outcome.COLLECTED
+    else:
+        outcome, message, extra = refusal
+        if outcome == Outcome.ALREADY_COLLECTED:
+            status, body = _already_collected(card, extra["collection_id"])
+        else:
+            status, body = _refusal(outcome, message, card=card)
+    Scan.objects.create(request_id=request_id, day=day, station=station, at=now, by=by, outcome=outcome, card=card,
+                        code_hint="" if card is not None else _mask(code), collection=collection,
+                        http_status=status, answer=body)
+    if collection is not None:
+        # Last, so that the stock rows every table shares stay locked only until the commit.
+        try:
+            take_out(location=day.location, lines=[(line.item, line.quantity) for line in collection.basket_lines],
+                     by=by, document_type=COLLECTION_DOCUMENT, document_id=collection.pk)
+        except InsufficientStock as exc:
+            raise _OutOfStock(exc.shortages) from None
+    return ScanAnswer(status, body)
+
+
+def _out_of_stock(*, day_id, code, station, request_id, by, shortages) -> ScanAnswer:
+    day, rules = day_plan(day_id)
+    card = card_for_scan(code, day, rules)
+    details = "; ".join(f"{item.name}: {wanted.normalize()} / {available.normalize()}"
+                        for item, wanted, available in shortages)
+    message = _("Not enough stock for this basket (wanted / available): %(details)s. Call the coordinator.") % {
+        "details": details}
+    status, body = _refusal(Outcome.OUT_OF_STOCK, message, card=card)
+    Scan.objects.create(request_id=request_id, day=day, station=station, at=timezone.now(), by=by,
+                        outcome=Outcome.OUT_OF_STOCK, card=card, http_status=status, answer=body)
+    return ScanAnswer(status, body)
+
+
+def _stored(request_id) -> ScanAnswer | None:
+    stored = Scan.objects.filter(request_id=request_id).values("answer").first()
+    return ScanAnswer(200, stored["answer"], replay=True) if stored else None
+
+
+def record_scan(*, day_id, code, station, request_id, by, collector_id=None, id_checked=False) -> ScanAnswer:
+    """Answer a scan and record it (see the module docstring). Raises ScanRequestError (HTTP 400)."""
+    station = (station or "").strip()[:60]
+    arguments = {"day_id": day_id, "code": code, "station": station, "request_id": request_id, "by": by}
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _answer_once(**arguments, collector_id=collector_id, id_checked=id_checked)
+        except _OutOfStock as exc:
+            try:
+                with transaction.atomic():
+                    return _out_of_stock(**arguments, shortages=exc.shortages)
+            except IntegrityError:
+                pass
+        except IntegrityError:
+            pass
+        # A retry of a request already answered, or another table collected for this household
+        # a moment ago: the stored answer, or (next attempt) "already collected".
+        replay = _stored(request_id)
+        if replay is not None:
+            return replay
+    raise RuntimeError("scan could not be recorded after three attempts")

@@ -1,0 +1,234 @@
+"""Pages for distribution days: planning, slots and notices, the live view, collections and their
+corrections, and the documents after the day. Staff and the coordinator only."""
+
+import csv
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.audit import audit
+from core.models import AuditLog
+from core.roles import STAFF, role_required
+
+from ..day_documents import signature_list_pdf
+from ..forms_days import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
+from ..models import Collection, DistributionDay, Scan
+from ..selectors.days import (
+    day_collections,
+    day_report,
+    no_shows,
+    progress,
+    slot_assignments,
+    stock_check,
+)
+from ..services import DistributionError
+from ..services import days as services
+
+
+def _day(pk):
+    return get_object_or_404(DistributionDay.objects.select_related("programme", "location"), pk=pk)
+
+
+@role_required(STAFF)
+def day_list(request):
+    today = timezone.localdate()
+    days = DistributionDay.objects.select_related("programme", "location")
+    return render(request, "distribution/day_list.html", {
+        "title": _("Distribution days"),
+        "upcoming": days.filter(date__gte=today).order_by("date", "starts_at"),
+        "past": days.filter(date__lt=today).order_by("-date")[:30],
+    })
+
+
+@role_required(STAFF)
+def day_edit(request, pk=None):
+    day = _day(pk) if pk else DistributionDay()
+    form = DayForm(request.POST or None, instance=day)
+    formset = BasketFormSet(request.POST or None, instance=day, prefix="basket")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            with transaction.atomic():
+                day = services.save_day(form.save(commit=False), by=request.user)
+                rules = []
+                for rule_form in formset.forms:
+                    if not rule_form.cleaned_data or rule_form.cleaned_data.get("DELETE"):
+                        continue  # an empty extra row, or a line to remove
+                    rule = rule_form.save(commit=False)
+                    rule.pk, rule._state.adding = None, True  # set_basket replaces the basket as a whole
+                    rules.append(rule)
+                services.set_basket(day, rules, by=request.user)
+        except DistributionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The distribution day was saved."))
+            return redirect("distribution:day", day.pk)
+    return render(request, "distribution/day_form.html", {
+        "title": _("Edit distribution day") if pk else _("New distribution day"), "form": form, "formset": formset,
+        "day": day if pk else None})
+
+
+@role_required(STAFF)
+def day_detail(request, pk):
+    day = _day(pk)
+    check = stock_check(day)
+    return render(request, "distribution/day_detail.html", {
+        "title": str(day), "day": day, "check": check, "rules": day.basket_rules.select_related("item"),
+        "slots": day.slots.all(), "slots_form": SlotsForm(),
+        "assigned": day.slots.filter(assignments__isnull=False).count() and slot_assignments(day).count(),
+        "notified": slot_assignments(day).filter(notified_at__isnull=False).count(),
+        "statuses": DistributionDay.Status,
+    })
+
+
+@role_required(STAFF)
+@require_POST
+def day_status(request, pk):
+    day = _day(pk)
+    status = request.POST.get("status")
+    if status in DistributionDay.Status.values:
+        services.set_status(day, status, by=request.user)
+        messages.success(request, _("The day is now: %(status)s.") % {"status": day.get_status_display()})
+    return redirect("distribution:day", day.pk)
+
+
+@role_required(STAFF)
+@require_POST
+def day_slots(request, pk):
+    day = _day(pk)
+    form = SlotsForm(request.POST)
+    if form.is_valid():
+        try:
+            slots = services.plan_slots(day, minutes=form.cleaned_data["minutes"], by=request.user)
+        except DistributionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(n)s time slots planned.") % {"n": len(slots)})
+    else:
+        messages.error(request, _("Give the length of a time slot in minutes (5 to 480)."))
+    return redirect("distribution:day", day.pk)
+
+
+@role_required(STAFF)
+@require_POST
+def day_notify(request, pk):
+    day = _day(pk)
+    result = services.notify_slots(day, by=request.user)
+    messages.success(request, _("Notices sent: %(sent)s. Failed: %(failed)s. Without phone or e-mail (see the "
+                                "printable list): %(without_contact)s.") % result)
+    return redirect("distribution:day", day.pk)
+
+
+def _reference(household):
+    return next((p for p in household.members.all() if p.is_reference), None)
+
+
+@role_required(STAFF)
+def day_slots_print(request, pk):
+    """Printable list of the slots, for households without a phone (to call on or hand a note)."""
+    day = _day(pk)
+    only_without_phone = request.GET.get("all") != "1"
+    rows = []
+    for assignment in slot_assignments(day):
+        reference = _reference(assignment.household)
+        phone = reference.phone if reference else ""
+        if only_without_phone and phone:
+            continue
+        rows.append({"slot": assignment.slot, "reference": reference, "household": assignment.household,
+                     "address": assignment.household.address, "phone": phone})
+    audit(AuditLog.Action.VIEW, day, changes={"list": "slots", "rows": len(rows)})
+    return render(request, "distribution/day_slots_print.html", {
+        "title": _("Time slots: %(day)s") % {"day": day}, "day": day, "rows": rows,
+        "only_without_phone": only_without_phone})
+
+
+@role_required(STAFF)
+def day_live(request, pk):
+    day = _day(pk)
+    return render(request, "distribution/day_live.html", {"title": _("Live: %(day)s") % {"day": day}, "day": day,
+                                                           "figures": progress(day), "recent": _recent(day)})
+
+
+def _recent(day):
+    return Scan.objects.filter(day=day).select_related("by").order_by("-at")[:12]
+
+
+@role_required(STAFF)
+def day_live_panel(request, pk):
+    day = _day(pk)
+    return render(request, "distribution/_day_live_panel.html", {"day": day, "figures": progress(day),
+                                                                  "recent": _recent(day)})
+
+
+@role_required(STAFF)
+def day_collections_page(request, pk):
+    day = _day(pk)
+    collections = day_collections(day, include_cancelled=True)
+    refused = Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).select_related(
+        "by", "card").order_by("-at")[:200]
+    audit(AuditLog.Action.VIEW, day, changes={"list": "collections"})
+    return render(request, "distribution/day_collections.html", {
+        "title": _("Collections: %(day)s") % {"day": day}, "day": day, "collections": collections,
+        "refused": refused})
+
+
+@role_required(STAFF)
+def collection_cancel(request, pk):
+    collection = get_object_or_404(Collection.objects.select_related("day", "household"), pk=pk)
+    form = CancelCollectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_collection(collection, reason=form.cleaned_data["reason"], by=request.user)
+        except DistributionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The collection was cancelled and its goods returned to stock."))
+        return redirect("distribution:day_collections", collection.day_id)
+    return render(request, "distribution/collection_cancel.html", {
+        "title": _("Cancel a collection"), "form": form, "collection": collection})
+
+
+@role_required(STAFF)
+def day_signatures(request, pk):
+    day = _day(pk)
+    pdf = signature_list_pdf(day, list(day_collections(day)))
+    audit(AuditLog.Action.EXPORT, day, changes={"document": "signature list"})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="katastasi-paralavis-{day.date:%Y-%m-%d}.pdf"'
+    return response
+
+
+@role_required(STAFF)
+def day_no_shows(request, pk):
+    day = _day(pk)
+    rows = []
+    for household in no_shows(day):
+        reference = _reference(household)
+        card = next(iter(household.cards.all()), None)
+        rows.append({"household": household, "reference": reference, "phone": reference.phone if reference else "",
+                     "card": card, "size": len(household.members.all())})
+    audit(AuditLog.Action.VIEW if request.GET.get("format") != "csv" else AuditLog.Action.EXPORT, day,
+          changes={"list": "no-shows", "rows": len(rows)})
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="no-shows-{day.date:%Y-%m-%d}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("Card number"), _("Name"), _("Phone"), _("People")])
+        for row in rows:
+            writer.writerow([row["card"].display_number if row["card"] else "",
+                             row["reference"].full_name if row["reference"] else "", row["phone"], row["size"]])
+        return response
+    return render(request, "distribution/day_no_shows.html", {
+        "title": _("Did not come: %(day)s") % {"day": day}, "day": day, "rows": rows})
+
+
+@role_required(STAFF)
+def day_report_page(request, pk):
+    day = _day(pk)
+    return render(request, "distribution/day_report.html", {
+        "title": _("Day report: %(day)s") % {"day": day}, "day": day, "report": day_report(day)})

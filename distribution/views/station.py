@@ -1,0 +1,69 @@
+"""The scan station page (volunteers, staff, coordinator): pick the day and the table once, then
+scan. The scanning itself is POST /api/v1/scans (distribution/api_days.py) from core's widget; the
+fallback search shows only what a table needs: name, card number, household size, collectors."""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.models import AuditLog
+from core.roles import STAFF, VOLUNTEER, has_role, role_required
+
+from ..forms_days import StationPickForm
+from ..models import DistributionDay
+from ..selectors.days import days_for_station, households_for_station_search
+
+
+def _station_days(user):
+    days = days_for_station()
+    if has_role(user, STAFF):  # staff may also open a station for a day in the week ahead (training, tests)
+        today = timezone.localdate()
+        days = DistributionDay.objects.filter(date__gte=today, date__lte=today + timedelta(days=7),
+                                              status=DistributionDay.Status.PLANNED)
+    return days.select_related("programme", "location").order_by("date", "starts_at")
+
+
+@role_required(VOLUNTEER, STAFF)
+def station_pick(request):
+    days = _station_days(request.user)
+    form = StationPickForm(request.GET or None, days=days)
+    if request.GET and form.is_valid():
+        url = reverse("distribution:station", args=[form.cleaned_data["day"].pk])
+        return redirect(f"{url}?{urlencode({'station': form.cleaned_data['station'].strip()})}")
+    return render(request, "distribution/station_pick.html", {
+        "title": _("Scan station"), "form": form, "days": days})
+
+
+@role_required(VOLUNTEER, STAFF)
+def station(request, pk):
+    day = get_object_or_404(DistributionDay.objects.select_related("programme", "location"), pk=pk)
+    station_name = (request.GET.get("station") or "").strip()[:60]
+    if not station_name:
+        return redirect("distribution:station_pick")
+    return render(request, "distribution/station.html", {
+        "title": _("Scan station: %(station)s") % {"station": station_name}, "day": day, "station": station_name,
+        "endpoint": reverse("api:scan_card"), "extra": {"day": day.pk, "station": station_name},
+        "today": timezone.localdate()})
+
+
+@role_required(VOLUNTEER, STAFF)
+def station_search(request, pk):
+    day = get_object_or_404(DistributionDay, pk=pk)
+    query = request.GET.get("q", "")
+    households = households_for_station_search(query)
+    rows = []
+    for household in households:
+        members = list(household.members.all())
+        reference = next((p for p in members if p.is_reference), None)
+        card = next(iter(household.cards.all()), None)
+        rows.append({"name": reference.full_name if reference else "", "size": len(members), "card": card,
+                     "collectors": [c for c in household.collectors.all() if c.is_active]})
+    if rows:
+        audit(AuditLog.Action.VIEW, day, changes={"station_search": query[:60], "results": len(rows)})
+    return render(request, "distribution/_station_search.html", {"rows": rows, "query": query,
+                                                                  "searched": len(query.strip()) >= 2})

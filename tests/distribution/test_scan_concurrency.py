@@ -1,0 +1,79 @@
+"""Exactly once on PostgreSQL: the same card fired from many parallel connections at once."""
+
+import threading
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from distribution.models import Collection, Scan
+from distribution.services.scans import record_scan
+from inventory.selectors import available_by_item
+from tests.distribution.days_helpers import d, day_with_basket, household
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+PARALLEL = 12
+
+
+def fire(day, calls):
+    """Run each (code, user, station, request_id) in its own thread and connection, all released at once."""
+    barrier = threading.Barrier(len(calls))
+    answers, errors = [None] * len(calls), []
+
+    def worker(index, code, user, station, request_id):
+        try:
+            barrier.wait(timeout=10)
+            answers[index] = record_scan(day_id=day.pk, code=code, station=station, request_id=request_id, by=user)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, *call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return answers
+
+
+def test_same_card_at_many_tables_at_once_collects_once(on_postgres):
+    day, items = day_with_basket()
+    _hh, _card, code = household(day.programme, size=3)
+    users = [UserFactory(username=f"table{i}", role="volunteer") for i in range(PARALLEL)]
+    answers = fire(day, [(code, users[i], f"Τραπέζι {i}", str(uuid.uuid4())) for i in range(PARALLEL)])
+    statuses = sorted(a.status for a in answers)
+    assert statuses == [201] + [409] * (PARALLEL - 1)
+    assert Collection.objects.count() == 1
+    assert Scan.objects.count() == PARALLEL
+    assert Scan.objects.filter(outcome="already_collected").count() == PARALLEL - 1
+    level = available_by_item(day.location, list(items.values()))
+    assert level == {items["rice"].pk: d(98), items["soap"].pk: d(97), items["nappies"].pk: d(100)}
+    call_command("check_stock")
+
+
+def test_the_same_request_retried_in_parallel_records_once(on_postgres):
+    day, items = day_with_basket()
+    _hh, _card, code = household(day.programme, size=1)
+    user = UserFactory(username="flaky", role="volunteer")
+    request_id = str(uuid.uuid4())
+    answers = fire(day, [(code, user, "Τραπέζι 1", request_id) for _ in range(8)])
+    assert sorted(a.status for a in answers) == [200] * 7 + [201]
+    assert all(a.body == answers[0].body for a in answers)
+    assert Collection.objects.count() == 1 and Scan.objects.count() == 1
+    assert available_by_item(day.location, [items["rice"]])[items["rice"].pk] == d(98)
+
+
+def test_many_households_in_parallel_share_the_stock_exactly(on_postgres):
+    day, items = day_with_basket(stock_per_item=10)  # rice for 5 households of 2 (2 each)
+    codes = [household(day.programme, size=2)[2] for _ in range(8)]
+    user = UserFactory(username="busy", role="volunteer")
+    answers = fire(day, [(code, user, "Τραπέζι 1", str(uuid.uuid4())) for code in codes])
+    collected = [a for a in answers if a.status == 201]
+    assert len(collected) == 5
+    assert {a.outcome for a in answers if a.status != 201} == {"out_of_stock"}
+    assert available_by_item(day.location, [items["rice"]])[items["rice"].pk] == d(0)
+    call_command("check_stock")
