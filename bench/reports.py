@@ -6,6 +6,7 @@ PostgreSQL COPY. Each report is then timed (median of three runs; target < 2 s e
 """
 
 import json
+import os
 import random
 import statistics
 import time
@@ -175,6 +176,9 @@ def run(report):
 
     rng = random.Random(8)
     programme = load(report, rng)
+    load_1, load_5, _load_15 = os.getloadavg()
+    report(f"machine: {os.cpu_count()} CPUs, load average {load_1:.1f} (1 min), {load_5:.1f} (5 min) "
+           "— timings on a busy machine are slower than on an idle one")
     year = Period(date(YEAR, 1, 1), date(YEAR, 12, 31))
     result = timed(report, "ESF+ indicators, whole year", lambda: esf.esf_report(year))
     report(f"   end recipients of food support: {result.figure('people.food').value}, "

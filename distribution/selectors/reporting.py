@@ -26,19 +26,19 @@ Rules (docs/reports.md):
 * a category answer that is missing ("not declared") is counted as not declared, never guessed.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, F
 
 from core.models import Location
 from inventory.models import Item, StockMovement
 
 from ..models import Collection, DistributionDay, Household, Person, Programme
-
-COLLECTION_DOCUMENT = "distribution.collection"  # document_type of a collection's stock movements
+from .days import COLLECTION_DOCUMENT  # document_type of a collection's stock movements
 
 SUPPORTS = ("any", "food", "material")
 GROUPS = ("children", "young", "women", "senior", "disability", "third_country", "foreign_minority", "homeless")
@@ -54,6 +54,16 @@ class Period:
     end: date
     programme_id: int | None = None
     location_id: int | None = None
+
+
+@contextmanager
+def _reporting_cursor():
+    """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
+    aggregates (for this transaction only) so they do not spill to disk."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield cursor
 
 
 def _table(model) -> str:
@@ -238,7 +248,7 @@ def esf_figures(period: Period, *, nationality: Nationalities = Nationalities())
     LEFT JOIN (SELECT {homeless} AS homeless_answer, {sums}
                FROM coll JOIN {_table(Household)} h ON h.id = coll.household_id
                GROUP BY {homeless}) b ON 1 = 1"""  # noqa: S608 - see _collections_cte
-    with connection.cursor() as cursor:
+    with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     counts: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
@@ -290,7 +300,7 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
             f" WHERE {condition} ORDER BY household_id, person_id")
     if limit:
         sql += f" LIMIT {int(limit)}"
-    with connection.cursor() as cursor:
+    with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
@@ -348,7 +358,7 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
               ORDER BY d.date, c.id"""
     if limit:
         sql += f" LIMIT {int(limit)}"
-    with connection.cursor() as cursor:
+    with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"collection_id": r[0], "date": _as_date(r[1]), "household_id": r[2], "quantity": _dec(r[3]),
@@ -428,7 +438,7 @@ def goods_by_day_and_item(period: Period) -> list[dict]:
            f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
            f"JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
            f"WHERE {where} AND m.document_type = %s GROUP BY c.day_id, m.item_id")
-    with connection.cursor() as cursor:
+    with _reporting_cursor() as cursor:
         cursor.execute(sql, params + [COLLECTION_DOCUMENT])
         rows = cursor.fetchall()
     return [{"day_id": r[0], "item_id": r[1], "quantity": _dec(r[2]), "kg": _dec(r[3]), "eur": _dec(r[4])}
@@ -451,7 +461,7 @@ def collections_by(period: Period, by: str) -> list[dict]:
            f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
            f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id "
            f"WHERE {where} GROUP BY {group} ORDER BY {group}")
-    with connection.cursor() as cursor:
+    with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     result = []
