@@ -7,8 +7,8 @@ Contract (used by `reports`, which no app imports):
 * `recipient_counts(period, nationality=Nationalities(...))` — end recipients (people) counted once
   per period, by support kind (any / food / material) and target group, yes and not declared.
 * `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
-* `esf_figures(period, nationality=...)` — all of it in one statement: the people figures and the net
-  goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
+* `esf_figures(period, nationality=...)` — all of it in two statements: the people figures, and the
+  net goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
 * `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
 * `nationalities()` — the distinct nationality texts recorded (the reports app classifies them).
 
@@ -107,41 +107,31 @@ FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
 
 
 def _collections_cte(period: Period, params: list) -> str:
-    """CTE `coll`: the period's collections, each with its net food and non-food quantities, kg and €
-    (food also per food group; goods of the children's categories apart). The one pass over the ledger."""
-    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
-    params.extend([COLLECTION_DOCUMENT, period.start, period.end])
-    if period.programme_id:
-        where.append("d.programme_id = %s")
-        params.append(period.programme_id)
-    if period.location_id:
-        where.append("d.location_id = %s")
-        params.append(period.location_id)
-    children = ", ".join(f"'{c}'" for c in CHILDREN_ITEM_CATEGORIES)
-    groups = "".join(
-        f", SUM(CASE WHEN i.is_food AND i.food_group = '{code}' THEN -m.quantity * m.unit_weight_kg ELSE 0 END)"
-        f" AS fg_{code}_kg"
-        f", SUM(CASE WHEN i.is_food AND i.food_group = '{code}' THEN -m.quantity * m.unit_value_eur ELSE 0 END)"
-        f" AS fg_{code}_eur" for code in FOOD_GROUPS)
-    return f"""
-    coll AS (
-        SELECT c.id AS collection_id, c.household_id, d.date AS day_date,
-               COALESCE(SUM(CASE WHEN i.is_food THEN -m.quantity END), 0) AS food_qty,
-               COALESCE(SUM(CASE WHEN NOT i.is_food THEN -m.quantity END), 0) AS goods_qty,
-               SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END) AS food_kg,
-               SUM(CASE WHEN i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) AS food_eur,
-               SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_weight_kg ELSE 0 END) AS goods_kg,
-               SUM(CASE WHEN NOT i.is_food THEN -m.quantity * m.unit_value_eur ELSE 0 END) AS goods_eur,
-               SUM(CASE WHEN NOT i.is_food AND i.category IN ({children}) THEN -m.quantity * m.unit_value_eur
-                   ELSE 0 END) AS children_eur
-               {groups}
+    """CTEs `coll_any` (per household: first collection in the period and how many) and `coll_goods`
+    (per collection that moved goods: its net food and non-food quantities). The ledger is joined
+    with an inner join (collections are the smaller, hashed side) and aggregated to narrow rows."""
+    where = _period_where(period, params)
+    any_sql = f"""
+    coll_any AS (
+        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections
+        FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        WHERE {where}
+        GROUP BY c.household_id
+    ),"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
+    where = _period_where(period, params)
+    params.append(COLLECTION_DOCUMENT)
+    return any_sql + f"""
+    coll_goods AS (
+        SELECT c.household_id, d.date AS day_date,
+               SUM(CASE WHEN i.is_food THEN -m.quantity ELSE 0 END) AS food_qty,
+               SUM(CASE WHEN NOT i.is_food THEN -m.quantity ELSE 0 END) AS goods_qty
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
-        LEFT JOIN {_table(StockMovement)} m ON m.document_type = %s AND m.document_id = {_text_id('c.id')}
-        LEFT JOIN {_table(Item)} i ON i.id = m.item_id
-        WHERE {' AND '.join(where)}
+        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
+        JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {where} AND m.document_type = %s
         GROUP BY c.id, c.household_id, d.date
-    )"""  # noqa: S608 - only table names and our own constants are interpolated; values are parameters
+    )"""  # noqa: S608 - see above
 
 
 def _answer(expr: str) -> str:
@@ -154,12 +144,11 @@ def _people_cte(period: Period, nationality, params: list) -> str:
     household that collected, with their ages on those dates and their answers, computed once)."""
     sql = f"WITH {_collections_cte(period, params)}," + """
     hh AS (
-        SELECT household_id,
-               MIN(day_date) AS first_any,
-               MIN(CASE WHEN food_qty > 0 THEN day_date END) AS first_food,
-               MIN(CASE WHEN goods_qty > 0 THEN day_date END) AS first_material,
-               COUNT(*) AS collections
-        FROM coll GROUP BY household_id
+        SELECT a.household_id, a.first_any, a.collections,
+               MIN(CASE WHEN g.food_qty > 0 THEN g.day_date END) AS first_food,
+               MIN(CASE WHEN g.goods_qty > 0 THEN g.day_date END) AS first_material
+        FROM coll_any a LEFT JOIN coll_goods g ON g.household_id = a.household_id
+        GROUP BY a.household_id, a.first_any, a.collections
     ),"""  # noqa: S608 - our own fragments only
     # Parameters are appended in the order their fragments appear in the statement.
     third = _in_list("p.nationality", nationality.third_country, params)
@@ -216,12 +205,8 @@ class Nationalities:
     undeclared: tuple = ()
 
 
-VALUE_COLUMNS = ["food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur"] + [
-    f"fg_{code}_{unit}" for code in FOOD_GROUPS for unit in ("kg", "eur")]
-
-
 def esf_figures(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
-    """Every ESF+ figure of a period in ONE statement (one pass over collections and the ledger):
+    """Every ESF+ figure of a period, in two statements:
 
     "counts": {support: {"total": n, group: {"yes": n, "not_declared": n}}}, "households": n,
     "values": [{"homeless": "yes"/"no"/"", "food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur",
@@ -241,20 +226,14 @@ def esf_figures(period: Period, *, nationality: Nationalities = Nationalities())
                 keys.append((support, group, answer))
     columns.append("COUNT(DISTINCT household_id)")
     keys.append(("households", None, None))
-    homeless = _answer(_json_text("h.categories", "homeless"))
-    sums = ", ".join(f"SUM(coll.{column})" for column in VALUE_COLUMNS)
-    sql += f"""
-    SELECT a.*, b.* FROM (SELECT {', '.join(columns)} FROM people) a
-    LEFT JOIN (SELECT {homeless} AS homeless_answer, {sums}
-               FROM coll JOIN {_table(Household)} h ON h.id = coll.household_id
-               GROUP BY {homeless}) b ON 1 = 1"""  # noqa: S608 - see _collections_cte
+    sql += f" SELECT {', '.join(columns)} FROM people"  # noqa: S608 - our own fragments
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        row = cursor.fetchone()
     counts: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
                     for support in SUPPORTS}
     counts["households"] = 0
-    for (support, group, answer), value in zip(keys, rows[0][:len(keys)], strict=True):
+    for (support, group, answer), value in zip(keys, row, strict=True):
         value = int(value or 0)
         if support == "households":
             counts["households"] = value
@@ -262,17 +241,42 @@ def esf_figures(period: Period, *, nationality: Nationalities = Nationalities())
             counts[support]["total"] = value
         else:
             counts[support][group][answer] = value
-    values = []
-    for row in rows:
-        answer, figures = row[len(keys)], [_dec(v) for v in row[len(keys) + 1:]]
-        if answer is None and not any(figures):
-            continue  # no collections at all
-        entry = dict(zip(VALUE_COLUMNS[:5], figures[:5], strict=True))
-        entry["homeless"] = answer
-        entry["food_groups"] = {code: {"kg": figures[5 + 2 * n], "eur": figures[6 + 2 * n]}
-                                for n, code in enumerate(FOOD_GROUPS)}
-        values.append(entry)
-    return {"counts": counts, "values": values}
+    return {"counts": counts, "values": value_rows(period)}
+
+
+def value_rows(period: Period) -> list[dict]:
+    """Net goods handed out in the period's collections, per answer of the household about
+    homelessness ("yes", "no", "" not declared): kg and € of food (also per food group) and of other
+    goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
+    params: list = []
+    from_sql = _value_from(period, params)
+    homeless = _homeless_answer()
+    sql = f"""SELECT {homeless}, i.is_food, i.category, i.food_group,
+                     SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur)
+              {from_sql}
+              GROUP BY {homeless}, i.is_food, i.category, i.food_group"""  # noqa: S608 - see _collections_cte
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    zero = Decimal("0")
+    children = {str(c) for c in CHILDREN_ITEM_CATEGORIES}
+    result: dict = {}
+    for answer, is_food, category, food_group, kg, eur in rows:
+        kg, eur = _dec(kg), _dec(eur)
+        entry = result.setdefault(answer, {"homeless": answer, "food_kg": zero, "food_eur": zero, "goods_kg": zero,
+                                           "goods_eur": zero, "children_eur": zero, "food_groups": {}})
+        if is_food:
+            entry["food_kg"] += kg
+            entry["food_eur"] += eur
+            group = entry["food_groups"].setdefault(food_group, {"kg": zero, "eur": zero})
+            group["kg"] += kg
+            group["eur"] += eur
+        else:
+            entry["goods_kg"] += kg
+            entry["goods_eur"] += eur
+            if category in children:
+                entry["children_eur"] += eur
+    return [result[key] for key in sorted(result)]
 
 
 def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
