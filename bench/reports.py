@@ -17,8 +17,9 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-PEOPLE = 50_000
-COLLECTIONS = 500_000
+# The volume; smaller sizes from the environment for a quick check of the benchmark itself.
+PEOPLE = int(os.environ.get("BENCH_REPORTS_PEOPLE", 50_000))
+COLLECTIONS = int(os.environ.get("BENCH_REPORTS_COLLECTIONS", 500_000))
 YEAR = 2025
 
 
@@ -134,8 +135,8 @@ def load(report, rng: random.Random):
     _copy(Scan._meta.db_table, ["request_id", "day_id", "station", "at", "by_id", "outcome", "http_status", "answer",
                                 "code_hint"],
           ((f"bench-{n}", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
-            rng.choice(outcomes), 409, json.dumps({}), "") for n in range(20_000)))
-    report(f"{len(collections)} collections, {len(movement_rows)} ledger rows, 20000 refused scans "
+            rng.choice(outcomes), 409, json.dumps({}), "") for n in range(COLLECTIONS // 25)))
+    report(f"{len(collections)} collections, {len(movement_rows)} ledger rows, {COLLECTIONS // 25} refused scans "
            f"({time.perf_counter() - started:.1f} s)")
 
     started = time.perf_counter()
