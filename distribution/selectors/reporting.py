@@ -28,11 +28,12 @@ Rules (docs/reports.md):
 
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, F
+from django.utils import timezone
 
 from core.models import Location
 from inventory.models import Item, StockMovement
@@ -64,6 +65,10 @@ def _reporting_cursor():
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
         yield cursor
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _table(model) -> str:
@@ -120,7 +125,10 @@ def _collections_cte(period: Period, params: list) -> str:
         GROUP BY c.household_id
     ),"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
     where = _period_where(period, params)
-    params.extend([COLLECTION_DOCUMENT, StockMovement.Reason.DISTRIBUTED])
+    # "distributed" rows are written when the collection is recorded, on its day (a day's margin for
+    # time zones): a short period reads only its part of the ledger (index on `at`).
+    params.extend([COLLECTION_DOCUMENT, StockMovement.Reason.DISTRIBUTED, _day_start(period.start - timedelta(days=1)),
+                   _day_start(period.end + timedelta(days=2))])
     return any_sql + f"""
     coll_goods AS (
         SELECT c.household_id,
@@ -130,7 +138,7 @@ def _collections_cte(period: Period, params: list) -> str:
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
         JOIN {_table(Item)} i ON i.id = m.item_id
-        WHERE {where} AND m.document_type = %s AND m.reason = %s
+        WHERE {where} AND m.document_type = %s AND m.reason = %s AND m.at >= %s AND m.at < %s
         GROUP BY c.household_id
     )"""  # noqa: S608 - see above
 
@@ -329,6 +337,10 @@ def _value_from(period: Period, params: list) -> str:
     if period.location_id:
         where.append("d.location_id = %s")
         params.append(period.location_id)
+    # A collection's ledger rows are written when it is recorded (on its day) or later (corrections):
+    # bounding them below lets a short period read only its part of the ledger (index on `at`).
+    where.append("m.at >= %s")
+    params.append(_day_start(period.start - timedelta(days=1)))
     return f"""
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
@@ -446,9 +458,9 @@ def goods_by_day_and_item(period: Period) -> list[dict]:
            f"SUM(-m.quantity * m.unit_value_eur) "
            f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
            f"JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
-           f"WHERE {where} AND m.document_type = %s GROUP BY c.day_id, m.item_id")
-    with _reporting_cursor() as cursor:
-        cursor.execute(sql, params + [COLLECTION_DOCUMENT])
+           f"WHERE {where} AND m.document_type = %s AND m.at >= %s GROUP BY c.day_id, m.item_id")
+    with _reporting_cursor() as cursor:  # rows are written on the collection's day or later (see _value_from)
+        cursor.execute(sql, params + [COLLECTION_DOCUMENT, _day_start(period.start - timedelta(days=1))])
         rows = cursor.fetchall()
     return [{"day_id": r[0], "item_id": r[1], "quantity": _dec(r[2]), "kg": _dec(r[3]), "eur": _dec(r[4])}
             for r in rows]
