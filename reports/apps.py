@@ -5,4 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
-    navigation: list = []
+    role_permissions: dict = {}
+    navigation = [
+        ("reports:dashboard", _("Dashboard"), ("coordinator",)),
+        ("reports:index", _("Reports"), ("staff",)),
+    ]

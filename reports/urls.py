@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("esf/", views.esf_indicators, name="esf"),
+    path("esf/drill/", views.esf_drill, name="esf_drill"),
+    path("distribution/", views.distribution, name="distribution"),
+    path("stock/", views.stock, name="stock"),
+    path("volunteers-events/", views.activities_report, name="activities"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+]

@@ -1,0 +1,557 @@
+"""Set-based read queries for the reports app (ESF+ indicators, distribution reports).
+
+Contract (used by `reports`, which no app imports):
+
+* `Period(start, end, programme_id=None, location_id=None)` selects the collections that were not
+  cancelled, of distribution days dated start..end (inclusive), optionally of one programme/location.
+* `recipient_counts(period, nationality=Nationalities(...))` — end recipients (people) counted once
+  per period, by support kind (any / food / material) and target group, yes and not declared.
+* `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
+* `esf_figures(period, nationality=...)` — all of it in two statements: the people figures, and the
+  net goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
+* `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
+* `nationalities()` — the distinct nationality texts recorded (the reports app classifies them).
+
+Everything is aggregated in the database (one statement per figure set), so the cost does not grow
+with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
+except for three small vendor-specific fragments (JSON key, age, text cast), kept in the helpers below.
+
+Rules (docs/reports.md):
+* a person is a member of a household that had at least one collection in the period; they are
+  counted once however often the household collected;
+* a person received food (material) support when at least one of those collections handed out food
+  (non-food) items, according to the stock ledger (a "distributed" row of such an item);
+* the person's age is taken on the date of their household's first collection in the period (of that
+  support kind); a person with neither birth date nor birth year has an undeclared age;
+* a category answer that is missing ("not declared") is counted as not declared, never guessed.
+"""
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from core.models import Location
+from inventory.models import Item, StockMovement
+
+from ..models import Collection, DistributionDay, Household, Person, Programme
+from .days import COLLECTION_DOCUMENT  # document_type of a collection's stock movements
+
+SUPPORTS = ("any", "food", "material")
+GROUPS = ("children", "young", "women", "senior", "disability", "third_country", "foreign_minority", "homeless")
+# Person categories that make someone "of foreign background or a minority (e.g. Roma)".
+FOREIGN_MINORITY_CATEGORIES = ("roma", "migrant", "repatriate", "protection", "asylum")
+# Item categories whose value counts as goods for children (see the allocation rule in reports).
+CHILDREN_ITEM_CATEGORIES = (Item.Category.BABY, Item.Category.SCHOOL)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    programme_id: int | None = None
+    location_id: int | None = None
+
+
+@contextmanager
+def _reporting_cursor():
+    """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
+    aggregates (for this transaction only) so they do not spill to disk."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+        yield cursor
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json_text(column: str, key: str) -> str:
+    """The text of `column[key]` (NULL when missing). `key` is one of our constants, never input."""
+    assert key.isidentifier()
+    if connection.vendor == "postgresql":
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+def _ymd(expr: str) -> str:
+    """A date as the integer YYYYMMDD: (ymd(day) - ymd(birth)) / 10000 is the age in whole years."""
+    if connection.vendor == "postgresql":
+        return f"CAST(to_char({expr}, 'YYYYMMDD') AS INTEGER)"
+    return f"CAST(strftime('%%Y%%m%%d', {expr}) AS INTEGER)"
+
+
+def _age(at: str) -> str:
+    """Age in whole years on the date `at` (as Person.age_on: birth date, else birth year, else NULL)."""
+    return (f"(CASE WHEN p.birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.birth_date')}) / 10000"
+            f" WHEN p.birth_year IS NOT NULL THEN {_ymd(at)} / 10000 - p.birth_year END)")
+
+
+def _text_id(expr: str) -> str:
+    return f"CAST({expr} AS VARCHAR(64))"
+
+
+def _in_list(column: str, values, params: list) -> str:
+    values = list(values)
+    if not values:
+        return "1 = 0"
+    params.extend(values)
+    return f"{column} IN ({', '.join(['%s'] * len(values))})"
+
+
+FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
+
+
+def _collections_cte(period: Period, params: list) -> str:
+    """CTEs `coll_any` (per household: first collection in the period and how many) and `coll_goods`
+    (per household: first collection that handed out food, and other goods — a "distributed" ledger
+    row of such an item; a cancelled collection is left out, its rows being reversed). Both are
+    aggregated straight to one narrow row per household."""
+    where = _period_where(period, params)
+    any_sql = f"""
+    coll_any AS (
+        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections
+        FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        WHERE {where}
+        GROUP BY c.household_id
+    ),"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
+    where = _period_where(period, params)
+    # "distributed" rows are written when the collection is recorded, on its day (a day's margin for
+    # time zones): a short period reads only its part of the ledger (index on `at`).
+    params.extend([COLLECTION_DOCUMENT, StockMovement.Reason.DISTRIBUTED, _day_start(period.start - timedelta(days=1)),
+                   _day_start(period.end + timedelta(days=2))])
+    return any_sql + f"""
+    coll_goods AS (
+        SELECT c.household_id,
+               MIN(CASE WHEN i.is_food THEN d.date END) AS first_food,
+               MIN(CASE WHEN NOT i.is_food THEN d.date END) AS first_material
+        FROM {_table(Collection)} c
+        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
+        JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {where} AND m.document_type = %s AND m.reason = %s AND m.at >= %s AND m.at < %s
+        GROUP BY c.household_id
+    )"""  # noqa: S608 - see above
+
+
+def _answer(expr: str) -> str:
+    """A category answer as 'yes', 'no' or '' (not declared)."""
+    return f"(CASE WHEN {expr} IN ('yes', 'no') THEN {expr} ELSE '' END)"
+
+
+def _people_cte(period: Period, nationality, params: list) -> str:
+    """CTEs `coll`, `hh` (per household: first collection dates) and `people` (one row per member of a
+    household that collected, with their ages on those dates and their answers, computed once)."""
+    sql = f"WITH {_collections_cte(period, params)}," + """
+    hh AS (
+        SELECT a.household_id, a.first_any, a.collections, g.first_food, g.first_material
+        FROM coll_any a LEFT JOIN coll_goods g ON g.household_id = a.household_id
+    ),"""  # noqa: S608 - our own fragments only
+    # Parameters are appended in the order their fragments appear in the statement.
+    third = _in_list("p.nationality", nationality.third_country, params)
+    undeclared_nationality = _in_list("p.nationality", nationality.undeclared, params)
+    answers = [_json_text("p.categories", key) for key in FOREIGN_MINORITY_CATEGORIES]
+    any_yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
+                          + [_in_list("p.nationality", nationality.foreign, params)])
+    any_undeclared = " OR ".join(f"COALESCE({a}, '') NOT IN ('yes', 'no')" for a in answers)
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    sql += f"""
+    people AS {materialized}(
+        SELECT p.id AS person_id, hh.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections,
+               {_age('hh.first_any')} AS age_any, {_age('hh.first_food')} AS age_food,
+               {_age('hh.first_material')} AS age_material,
+               p.sex AS sex,
+               {_answer(_json_text('p.categories', 'disability'))} AS disability,
+               {_answer(_json_text('h.categories', 'homeless'))} AS homeless,
+               (CASE WHEN {third} THEN 'yes' WHEN p.nationality = '' OR {undeclared_nationality} THEN ''
+                ELSE 'no' END) AS third_country,
+               (CASE WHEN {any_yes} THEN 'yes' WHEN {any_undeclared} THEN '' ELSE 'no' END) AS foreign_minority
+        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        JOIN {_table(Household)} h ON h.id = hh.household_id
+    )"""  # noqa: S608 - see _collections_cte
+    return sql
+
+
+def _group_conditions(group: str, support: str) -> dict:
+    """{"yes": sql, "not_declared": sql}: a target group's conditions on a row of `people`."""
+    age = f"age_{support}"
+    if group == "children":
+        return {"yes": f"{age} < 18", "not_declared": f"{age} IS NULL"}
+    if group == "young":
+        return {"yes": f"{age} BETWEEN 18 AND 29", "not_declared": f"{age} IS NULL"}
+    if group == "senior":
+        return {"yes": f"{age} >= 65", "not_declared": f"{age} IS NULL"}
+    if group == "women":
+        return {"yes": "sex = 'F'", "not_declared": "sex = ''"}
+    if group in ("disability", "homeless", "third_country", "foreign_minority"):
+        return {"yes": f"{group} = 'yes'", "not_declared": f"{group} = ''"}
+    raise ValueError(group)
+
+
+def _first(support: str) -> str:
+    return {"any": "first_any", "food": "first_food", "material": "first_material"}[support]
+
+
+@dataclass(frozen=True)
+class Nationalities:
+    """Recorded nationality texts, classified by the caller: `third_country` (outside the EU),
+    `foreign` (every nationality other than Greek, EU or not), `undeclared` ("unknown", "-")."""
+
+    third_country: tuple = ()
+    foreign: tuple = ()
+    undeclared: tuple = ()
+
+
+def esf_figures(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+    """Every ESF+ figure of a period, in two statements:
+
+    "counts": {support: {"total": n, group: {"yes": n, "not_declared": n}}}, "households": n,
+    "values": [{"homeless": "yes"/"no"/"", "food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur",
+                "food_groups": {code: {"kg", "eur"}}}] — net goods handed out, per the households' answer
+    about homelessness, valued at the unit value and weight recorded on each movement.
+    """
+    params: list = []
+    sql = _people_cte(period, nationality, params)
+    columns, keys = [], []
+    for support in SUPPORTS:
+        first = _first(support)
+        columns.append(f"SUM(CASE WHEN {first} IS NOT NULL THEN 1 ELSE 0 END)")
+        keys.append((support, "total", None))
+        for group in GROUPS:
+            for answer, condition in _group_conditions(group, support).items():
+                columns.append(f"SUM(CASE WHEN {first} IS NOT NULL AND ({condition}) THEN 1 ELSE 0 END)")
+                keys.append((support, group, answer))
+    columns.append("COUNT(DISTINCT household_id)")
+    keys.append(("households", None, None))
+    sql += f" SELECT {', '.join(columns)} FROM people"  # noqa: S608 - our own fragments
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    counts: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
+                    for support in SUPPORTS}
+    counts["households"] = 0
+    for (support, group, answer), value in zip(keys, row, strict=True):
+        value = int(value or 0)
+        if support == "households":
+            counts["households"] = value
+        elif answer is None:
+            counts[support]["total"] = value
+        else:
+            counts[support][group][answer] = value
+    return {"counts": counts, "values": value_rows(period)}
+
+
+def value_rows(period: Period) -> list[dict]:
+    """Net goods handed out in the period's collections, per answer of the household about
+    homelessness ("yes", "no", "" not declared): kg and € of food (also per food group) and of other
+    goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
+    params: list = []
+    from_sql = _value_from(period, params).replace(f"JOIN {_table(Household)} h ON h.id = c.household_id",
+                                                   "JOIN hl ON hl.id = c.household_id")
+    # The answer is read from the JSON once per household, not once per ledger row.
+    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    sql = f"""WITH hl AS {materialized}(SELECT h.id, {_homeless_answer()} AS homeless FROM {_table(Household)} h)
+              SELECT hl.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur,
+                     SUM(-m.quantity)
+              {from_sql}
+              GROUP BY hl.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur
+              """  # noqa: S608 - see _collections_cte
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    zero = Decimal("0")
+    children = {str(c) for c in CHILDREN_ITEM_CATEGORIES}
+    result: dict = {}
+    # Σ quantity × unit value = Σ over the recorded unit values of (value × Σ quantity): one sum per row
+    # in the database instead of two products and two sums, exactly the same result.
+    for answer, is_food, category, food_group, unit_kg, unit_eur, quantity in rows:
+        quantity = _dec(quantity)
+        kg, eur = quantity * _dec(unit_kg), quantity * _dec(unit_eur)
+        entry = result.setdefault(answer, {"homeless": answer, "food_kg": zero, "food_eur": zero, "goods_kg": zero,
+                                           "goods_eur": zero, "children_eur": zero, "food_groups": {}})
+        if is_food:
+            entry["food_kg"] += kg
+            entry["food_eur"] += eur
+            group = entry["food_groups"].setdefault(food_group, {"kg": zero, "eur": zero})
+            group["kg"] += kg
+            group["eur"] += eur
+        else:
+            entry["goods_kg"] += kg
+            entry["goods_eur"] += eur
+            if category in children:
+                entry["children_eur"] += eur
+    return [result[key] for key in sorted(result)]
+
+
+def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+    """The people figures of `esf_figures` alone."""
+    return esf_figures(period, nationality=nationality)["counts"]
+
+
+def recipient_rows(period: Period, *, support: str, group: str | None = None, answer: str = "yes",
+                   nationality: Nationalities = Nationalities(), limit: int | None = None) -> list[dict]:
+    """The people behind one figure of `recipient_counts` (group None: all recipients of `support`).
+
+    Rows: person_id, household_id, first (date of the first collection counted), age on that date,
+    collections (the household's collections in the period). Ordered by household and person.
+    """
+    if support not in SUPPORTS or (group is not None and group not in GROUPS) or answer not in ("yes",
+                                                                                                "not_declared"):
+        raise ValueError("unknown figure")
+    params: list = []
+    sql = _people_cte(period, nationality, params)
+    first = _first(support)
+    condition = f"{first} IS NOT NULL"
+    if group is not None:
+        condition += f" AND ({_group_conditions(group, support)[answer]})"
+    sql += (f" SELECT person_id, household_id, {first}, age_{support}, collections FROM people"  # noqa: S608
+            f" WHERE {condition} ORDER BY household_id, person_id")
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
+            for r in rows]
+
+
+def _as_date(value):
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _value_from(period: Period, params: list) -> str:
+    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
+    params.extend([period.start, period.end, COLLECTION_DOCUMENT])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    # A collection's ledger rows are written when it is recorded (on its day) or later (corrections):
+    # bounding them below lets a short period read only its part of the ledger (index on `at`).
+    where.append("m.at >= %s")
+    params.append(_day_start(period.start - timedelta(days=1)))
+    return f"""
+        FROM {_table(Collection)} c
+        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+        JOIN {_table(Household)} h ON h.id = c.household_id
+        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
+        JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {' AND '.join(where)}"""
+
+
+def _homeless_answer() -> str:
+    answer = _json_text("h.categories", "homeless")
+    return f"(CASE WHEN {answer} IN ('yes', 'no') THEN {answer} ELSE '' END)"
+
+
+def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,
+                      homeless: bool | None = None, limit: int | None = None) -> list[dict]:
+    """The collections behind a value figure: id, date, household, net quantity, kg and € of the goods
+    that match (food or not; item categories in / not in; household declared homeless or not)."""
+    params: list = []
+    from_sql = _value_from(period, params)
+    conditions = ["1 = 1"]
+    if is_food is not None:
+        conditions.append("i.is_food = %s")
+        params.append(is_food)
+    if categories:
+        conditions.append(_in_list("i.category", categories, params))
+    if exclude_categories:
+        conditions.append("NOT " + _in_list("i.category", exclude_categories, params))
+    if homeless is not None:
+        conditions.append(f"{_homeless_answer()} {'=' if homeless else '<>'} 'yes'")
+    sql = f"""SELECT c.id, d.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
+                     SUM(-m.quantity * m.unit_value_eur)
+              {from_sql} AND {' AND '.join(conditions)}
+              GROUP BY c.id, d.date, c.household_id
+              HAVING SUM(-m.quantity) <> 0
+              ORDER BY d.date, c.id"""
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"collection_id": r[0], "date": _as_date(r[1]), "household_id": r[2], "quantity": _dec(r[3]),
+             "kg": _dec(r[4]), "eur": _dec(r[5])} for r in rows]
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal("0")
+    if isinstance(value, float):  # SQLite sums decimals as floats
+        return Decimal(repr(value)).quantize(Decimal("0.001"))
+    return Decimal(value)
+
+
+def nationalities() -> list[str]:
+    """Every distinct non-empty nationality text recorded for a person."""
+    return sorted(Person.objects.exclude(nationality="").values_list("nationality", flat=True).distinct().order_by())
+
+
+def programmes():
+    """Programmes to choose from in report filters."""
+    return Programme.objects.order_by("name")
+
+
+def households_by_id(ids) -> dict:
+    """Households with their members, for a drill-down page (ids from the rows above)."""
+    return Household.objects.prefetch_related("members").in_bulk(list(ids))
+
+
+def people_by_id(ids) -> dict:
+    return Person.objects.in_bulk(list(ids))
+
+
+def period_collections(period: Period):
+    """The period's collections (not cancelled) as a queryset, for lists and per-day/month reports."""
+    qs = Collection.objects.filter(cancelled_at__isnull=True, day__date__gte=period.start, day__date__lte=period.end)
+    if period.programme_id:
+        qs = qs.filter(day__programme_id=period.programme_id)
+    if period.location_id:
+        qs = qs.filter(day__location_id=period.location_id)
+    return qs
+
+
+def collections_of(period: Period, household_ids, limit: int = 2000) -> list[dict]:
+    """The period's collections of some households (drill-down), oldest first."""
+    return list(period_collections(period).filter(household_id__in=list(household_ids))
+                .order_by("day__date", "at", "id")
+                .values("id", "household_id", "station", "at", "household_size", day_date=F("day__date"),
+                        location=F("day__location__name"))[:limit])
+
+
+def _month(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"to_char({expr}, 'YYYY-MM')"
+    return f"strftime('%%Y-%%m', {expr})"
+
+
+def _period_where(period: Period, params: list) -> str:
+    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
+    params.extend([period.start, period.end])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    return " AND ".join(where)
+
+
+def goods_by_day_and_item(period: Period) -> list[dict]:
+    """The one pass over the ledger of the distribution report: net quantity, kg and € handed out per
+    distribution day and item (a few thousand rows for a year)."""
+    params: list = []
+    where = _period_where(period, params)
+    sql = (f"SELECT c.day_id, m.item_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), "  # noqa: S608
+           f"SUM(-m.quantity * m.unit_value_eur) "
+           f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
+           f"JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
+           f"WHERE {where} AND m.document_type = %s AND m.at >= %s GROUP BY c.day_id, m.item_id")
+    with _reporting_cursor() as cursor:  # rows are written on the collection's day or later (see _value_from)
+        cursor.execute(sql, params + [COLLECTION_DOCUMENT, _day_start(period.start - timedelta(days=1))])
+        rows = cursor.fetchall()
+    return [{"day_id": r[0], "item_id": r[1], "quantity": _dec(r[2]), "kg": _dec(r[3]), "eur": _dec(r[4])}
+            for r in rows]
+
+
+def collections_by(period: Period, by: str) -> list[dict]:
+    """Distribution days, collections, distinct households and people (members when they collected) per
+    "month", "day" or "location". No ledger involved."""
+    expressions, names = {
+        "month": ([_month("d.date")], ["month"]),
+        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
+        "location": (["loc.name", "loc.id"], ["location", "location_id"]),
+    }[by]
+    group = ", ".join(expressions)
+    params: list = []
+    where = _period_where(period, params)
+    sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), COUNT(DISTINCT c.household_id), "  # noqa: S608
+           f"SUM(c.household_size) FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
+           f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
+           f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id "
+           f"WHERE {where} GROUP BY {group} ORDER BY {group}")
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        entry = dict(zip(names, row[:len(names)], strict=True))
+        if "date" in entry:
+            entry["date"] = _as_date(entry["date"])
+        entry.update(days=row[len(names)], collections=row[len(names) + 1], households=row[len(names) + 2],
+                     people=int(row[len(names) + 3] or 0))
+        result.append(entry)
+    return result
+
+
+def distribution_overview(period: Period) -> dict:
+    """Everything the distribution report shows, with one pass over the ledger: {"month", "day",
+    "location": rows of `collections_by` with food_kg, food_eur, goods_kg, goods_eur; "items": per item}."""
+    goods = goods_by_day_and_item(period)
+    days = {d["id"]: d for d in DistributionDay.objects.filter(id__in={g["day_id"] for g in goods})
+            .values("id", "date", "location_id")}
+    items = {i["id"]: i for i in Item.objects.filter(id__in={g["item_id"] for g in goods})
+             .values("id", "name_el", "unit", "is_food", "food_group")}
+    zero = Decimal("0")
+    per: dict = {"month": {}, "day": {}, "location": {}}
+    per_item: dict = {}
+    for line in goods:
+        day, item = days[line["day_id"]], items[line["item_id"]]
+        kind = "food" if item["is_food"] else "goods"
+        for by, key in (("month", day["date"].strftime("%Y-%m")), ("day", day["id"]),
+                        ("location", day["location_id"])):
+            figures = per[by].setdefault(key, {"food_kg": zero, "food_eur": zero, "goods_kg": zero,
+                                               "goods_eur": zero})
+            figures[f"{kind}_kg"] += line["kg"]
+            figures[f"{kind}_eur"] += line["eur"]
+        entry = per_item.setdefault(item["id"], {"item_id": item["id"], "name": item["name_el"], "unit": item["unit"],
+                                                 "is_food": item["is_food"], "food_group": item["food_group"],
+                                                 "quantity": zero, "kg": zero, "eur": zero})
+        for key in ("quantity", "kg", "eur"):
+            entry[key] += line[key]
+    empty = {"food_kg": zero, "food_eur": zero, "goods_kg": zero, "goods_eur": zero}
+    result = {}
+    for by, key_name in (("month", "month"), ("day", "day_id"), ("location", "location_id")):
+        rows = collections_by(period, by)
+        for row in rows:
+            row.update(per[by].get(row[key_name], empty))
+        result[by] = rows
+    result["items"] = sorted(per_item.values(), key=lambda r: r["name"])
+    return result
+
+
+def distribution_by(period: Period, by: str) -> list[dict]:
+    """Rows of `distribution_overview` for one breakdown ("month", "day" or "location")."""
+    return distribution_overview(period)[by]
+
+
+def distributed_by_item(period: Period) -> list[dict]:
+    """Net quantity, kg and € per item handed out in the period's collections."""
+    return distribution_overview(period)["items"]
+
+
+def refusals_by_reason(period: Period) -> list[dict]:
+    """Scans refused at the tables in the period, per outcome (reason), most frequent first."""
+    from ..models import Scan
+
+    qs = Scan.objects.exclude(outcome=Scan.Outcome.COLLECTED).filter(day__date__gte=period.start,
+                                                                      day__date__lte=period.end)
+    if period.programme_id:
+        qs = qs.filter(day__programme_id=period.programme_id)
+    if period.location_id:
+        qs = qs.filter(day__location_id=period.location_id)
+    labels = dict(Scan.Outcome.choices)
+    return [{"outcome": row["outcome"], "label": labels.get(row["outcome"], row["outcome"]), "scans": row["n"]}
+            for row in qs.values("outcome").annotate(n=Count("id")).order_by("-n", "outcome")]

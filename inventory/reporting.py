@@ -1,0 +1,120 @@
+"""Set-based read queries of the stock ledger for the reports app (which no app imports).
+
+Every figure comes from the append-only ledger, valued at the unit value and weight recorded on each
+movement (the item's when the goods moved). Corrections count under the reason of the movement they
+reverse (as in inventory.selectors.movement_totals).
+"""
+
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+
+from .models import Donation, Donor, Item, StockLevel, StockMovement
+from .selectors import EFFECTIVE_REASON, WRITE_OFF_REASONS
+
+MONEY = DecimalField(max_digits=16, decimal_places=3)
+KG = ExpressionWrapper(F("quantity") * F("unit_weight_kg"), output_field=MONEY)
+EUR = ExpressionWrapper(F("quantity") * F("unit_value_eur"), output_field=MONEY)
+DONATION_DOCUMENT = "inventory.donation"
+
+
+def _dec(value) -> Decimal:
+    if value is None:
+        return Decimal("0")
+    if isinstance(value, float):
+        return Decimal(repr(value)).quantize(Decimal("0.001"))
+    return Decimal(value)
+
+
+def _period(qs, start, end, location_id=None):
+    qs = qs.filter(at__date__gte=start, at__date__lte=end)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    return qs
+
+
+def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
+    """Goods received from donations in the period, per kind of donor: donations, quantity, kg, €."""
+    quote = connection.ops.quote_name
+    params: list = [DONATION_DOCUMENT, start, end]
+    where = "m.document_type = %s AND don.date >= %s AND don.date <= %s"
+    if location_id:
+        where += " AND m.location_id = %s"
+        params.append(location_id)
+    # Only table names are interpolated; every value is a parameter.
+    sql = (f"SELECT dr.kind, COUNT(DISTINCT don.id), SUM(m.quantity), SUM(m.quantity * m.unit_weight_kg), "  # noqa: S608
+           f"SUM(m.quantity * m.unit_value_eur) "
+           f"FROM {quote(StockMovement._meta.db_table)} m "
+           f"JOIN {quote(Donation._meta.db_table)} don ON m.document_id = CAST(don.id AS VARCHAR(64)) "
+           f"JOIN {quote(Donor._meta.db_table)} dr ON dr.id = don.donor_id "
+           f"WHERE {where} GROUP BY dr.kind ORDER BY dr.kind")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    labels = dict(Donor.Kind.choices)
+    return [{"kind": r[0], "label": labels.get(r[0], r[0]), "donations": r[1], "quantity": _dec(r[2]),
+             "kg": _dec(r[3]), "eur": _dec(r[4])} for r in rows]
+
+
+def written_off(start, end, location_id=None) -> list[dict]:
+    """Goods written off in the period (expired, damaged, other), per reason and item, as positive figures."""
+    rows = (_period(StockMovement.objects.all(), start, end, location_id).annotate(effective=EFFECTIVE_REASON)
+            .filter(effective__in=WRITE_OFF_REASONS)
+            .values("effective", "item_id", "item__name_el", "item__unit")
+            .annotate(q=Sum("quantity"), kg=Sum(KG), eur=Sum(EUR)).order_by("effective", "item__name_el"))
+    labels = dict(StockMovement.Reason.choices)
+    return [{"reason": r["effective"], "label": labels.get(r["effective"], r["effective"]),
+             "item": r["item__name_el"], "unit": r["item__unit"], "quantity": -_dec(r["q"]), "kg": -_dec(r["kg"]),
+             "eur": -_dec(r["eur"])} for r in rows if r["q"]]
+
+
+def stock_value_on_hand(location_id=None) -> list[dict]:
+    """Stock on hand per item (all lots and, unless given, all locations), with kg and € at today's item values."""
+    qs = StockLevel.objects.filter(quantity__gt=0)
+    if location_id:
+        qs = qs.filter(location_id=location_id)
+    rows = (qs.values("item_id", "item__name_el", "item__unit", "item__is_food")
+            .annotate(q=Sum("quantity"), kg=Sum(F("quantity") * F("item__weight_kg"), output_field=MONEY),
+                      eur=Sum(F("quantity") * F("item__unit_value_eur"), output_field=MONEY),
+                      locations=Count("location_id", distinct=True))
+            .order_by("item__name_el"))
+    return [{"item_id": r["item_id"], "item": r["item__name_el"], "unit": r["item__unit"],
+             "is_food": r["item__is_food"], "quantity": _dec(r["q"]), "kg": _dec(r["kg"]), "eur": _dec(r["eur"]),
+             "locations": r["locations"]} for r in rows]
+
+
+def stock_over_time(item_ids, start, end, location_id=None) -> dict:
+    """Month-end stock of some items: {item_id: [(month, quantity at the end of it)]} for the months
+    start..end, from the ledger (opening balance + monthly net movements). Two statements."""
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    base = StockMovement.objects.filter(item_id__in=list(item_ids))
+    if location_id:
+        base = base.filter(location_id=location_id)
+    opening = dict(base.filter(at__date__lt=start).values("item_id").annotate(q=Sum("quantity"))
+                   .values_list("item_id", "q"))
+    monthly = (base.filter(at__date__gte=start, at__date__lte=end).annotate(month=TruncMonth("at"))
+               .values("item_id", "month").annotate(q=Coalesce(Sum("quantity"), Decimal("0"), output_field=MONEY)))
+    changes = {(r["item_id"], r["month"].year, r["month"].month): _dec(r["q"]) for r in monthly}
+    result = {}
+    for item_id in item_ids:
+        level = _dec(opening.get(item_id))
+        series = []
+        for year, month in months:
+            level += changes.get((item_id, year, month), Decimal("0"))
+            series.append(((year, month), level))
+        result[item_id] = series
+    return result
+
+
+def key_items(limit: int = 4) -> list[Item]:
+    """The items handed out most (by number of movements over the last year), for the dashboard."""
+    ids = (StockMovement.objects.filter(reason=StockMovement.Reason.DISTRIBUTED).values("item_id")
+           .annotate(n=Count("id")).order_by("-n").values_list("item_id", flat=True)[:limit])
+    items = Item.objects.in_bulk(list(ids))
+    return [items[i] for i in ids if i in items]

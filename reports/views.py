@@ -1,0 +1,201 @@
+"""Report pages (staff). Each report builds a `documents.Document`; the page, the XLSX and the PDF
+are three renderings of that one object. Exports and drill-downs (personal data) are audited."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.audit import audit
+from core.models import AuditLog
+from core.roles import COORDINATOR, STAFF, role_required
+from distribution.selectors import reporting as distribution_reporting
+
+from . import activities, dashboard, documents, esf, operations
+from .forms import PeriodForm
+
+VALUE_LABELS = {
+    "all": gettext_lazy("food and basic material goods"), "food": gettext_lazy("food"),
+    "food_homeless": gettext_lazy("food for homeless people"),
+    "food_other": gettext_lazy("food for other target groups"),
+    "goods": gettext_lazy("basic material goods"),
+    "goods_children": gettext_lazy("basic material goods for children"),
+    "goods_homeless": gettext_lazy("basic material goods for homeless people"),
+    "goods_other": gettext_lazy("basic material goods for other target groups"),
+}
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def export_response(document: documents.Document, export_format: str, *, period_text: str = "") -> HttpResponse:
+    body = documents.to_xlsx(document) if export_format == "xlsx" else documents.to_pdf(document)
+    audit(AuditLog.Action.EXPORT, None, object_repr=f"{document.filename}.{export_format}",
+          changes={"report": document.title, "period": period_text})
+    response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
+    stamp = document.generated_at.strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}-{stamp}.{export_format}"'
+    return response
+
+
+def render_report(request, form, build, *, template="reports/report.html", extra=None):
+    """Validate the period form, build the document, and answer with the page or an export."""
+    context = {"form": form, "document": None, **(extra or {})}
+    if form.is_valid():
+        document = build(form)
+        export_format = request.GET.get("format")
+        if export_format in CONTENT_TYPES:
+            return export_response(document, export_format, period_text=form.describe())
+        context.update(document=document, query=form.query())
+    return render(request, template, context)
+
+
+REPORTS = [
+    ("reports:esf", gettext_lazy("ESF+ indicators: material deprivation"),
+     gettext_lazy("What was distributed and to whom, for the funder (Annex III), with drill-down.")),
+    ("reports:distribution", gettext_lazy("Distribution"),
+     gettext_lazy("Households and people served, kg and € by item and food group, refusals; per day, month and "
+                  "location.")),
+    ("reports:stock", gettext_lazy("Stock"),
+     gettext_lazy("Goods received by donor type, written off, on hand and expiring.")),
+    ("reports:activities", gettext_lazy("Volunteers and events"),
+     gettext_lazy("Volunteer hours, fill rate of shifts, no-shows; events, registrations, attendance and waiting "
+                  "lists by category.")),
+    ("reports:dashboard", gettext_lazy("Dashboard"),
+     gettext_lazy("Charts of collections, stock, volunteer hours and event attendance (coordinator).")),
+]
+
+
+@role_required(STAFF)
+def index(request):
+    return render(request, "reports/index.html", {"title": _("Reports"), "reports": REPORTS})
+
+
+@role_required(STAFF)
+def esf_indicators(request):
+    def build(form):
+        report = esf.esf_report(form.period())
+        query = form.query()
+        drill = reverse("reports:esf_drill")
+
+        def link(figure):
+            if not figure.drill:
+                return None
+            params = "&".join(f"{k}={v}" for k, v in figure.drill.items())
+            return f"{drill}?{query}&{params}"
+
+        return esf.as_document(report, subtitle=form.describe(), link=link)
+
+    return render_report(request, PeriodForm(request.GET or None), build, template="reports/esf.html",
+                         extra={"title": _("ESF+ indicators: material deprivation")})
+
+
+def _household_url(household_id):
+    try:
+        return reverse("distribution:household", args=[household_id])
+    except NoReverseMatch:
+        return None
+
+
+@role_required(STAFF)
+def esf_drill(request):
+    """The people or collections behind one ESF+ figure (personal data: staff only, audited)."""
+    form = PeriodForm(request.GET or None)
+    context = {"form": form, "title": _("Behind the figure"), "people": None, "collections": None}
+    if not form.is_valid():
+        return render(request, "reports/esf_drill.html", context)
+    period = form.period()
+    value = request.GET.get("value")
+    support = request.GET.get("support")
+    group = request.GET.get("group") or None
+    answer = request.GET.get("answer") or "yes"
+    limit = 2000
+    try:
+        if value:
+            rows = esf.drill_values(period, value, limit=limit + 1)
+            figure_label = _("Value: %(what)s") % {"what": VALUE_LABELS[value]}
+        else:
+            rows = esf.drill_people(period, support=support, group=group, answer=answer, limit=limit + 1)
+            figure_label = _describe_people(support, group, answer)
+    except (KeyError, ValueError):
+        context["error"] = _("This figure does not exist. Open it again from the report.")
+        return render(request, "reports/esf_drill.html", context, status=400)
+    truncated = len(rows) > limit
+    rows = rows[:limit]
+    if value:
+        for row in rows:
+            row["household_url"] = _household_url(row["household_id"])
+        context["collections"] = rows
+        households = {row["household_id"] for row in rows}
+    else:
+        people = distribution_reporting.people_by_id(r["person_id"] for r in rows)
+        households = {row["household_id"] for row in rows}
+        collections = distribution_reporting.collections_of(period, households)
+        by_household: dict = {}
+        for collection in collections:
+            by_household.setdefault(collection["household_id"], []).append(collection)
+        for row in rows:
+            person = people.get(row["person_id"])
+            row["name"] = person.full_name if person else ""
+            row["household_url"] = _household_url(row["household_id"])
+            row["household_collections"] = by_household.get(row["household_id"], [])
+        context["people"] = rows
+    audit(AuditLog.Action.VIEW, None, object_repr=str(_("ESF+ drill-down")),
+          changes={"figure": str(figure_label), "period": form.describe(), "households": len(households)})
+    context.update(figure_label=figure_label, truncated=truncated, limit=limit, query=form.query(),
+                   subtitle=form.describe())
+    return render(request, "reports/esf_drill.html", context)
+
+
+def _describe_people(support, group, answer):
+    supports = {"food": _("end recipients of food support"), "material": _("end recipients of material support"),
+                "any": _("people in the households that collected")}
+    if support not in supports:
+        raise ValueError(support)
+    text = str(supports[support])
+    if group:
+        if group not in esf.GROUP_LABELS:
+            raise ValueError(group)
+        text += " · " + str(esf.GROUP_LABELS[group])
+        if answer == "not_declared":
+            text += " · " + _("not declared")
+    return text
+
+
+@role_required(STAFF)
+def distribution(request):
+    return render_report(
+        request, PeriodForm(request.GET or None),
+        lambda form: operations.distribution_document(form.period(), form.describe()),
+        extra={"title": _("Distribution")})
+
+
+@role_required(STAFF)
+def stock(request):
+    def build(form):
+        period = form.period()
+        return operations.stock_document(period.start, period.end, period.location_id, form.describe())
+
+    return render_report(request, PeriodForm(request.GET or None, with_programme=False), build,
+                         extra={"title": _("Stock")})
+
+
+@role_required(STAFF)
+def activities_report(request):
+    def build(form):
+        period = form.period()
+        return activities.activities_document(period.start, period.end, period.location_id, form.describe())
+
+    return render_report(request, PeriodForm(request.GET or None, with_programme=False), build,
+                         extra={"title": _("Volunteers and events")})
+
+
+@role_required(COORDINATOR)
+def dashboard_page(request):
+    form = PeriodForm(request.GET or None)
+    context = {"form": form, "title": _("Dashboard"), "charts": None}
+    if form.is_valid():
+        context.update(charts=dashboard.dashboard_charts(form.period()), subtitle=form.describe())
+    return render(request, "reports/dashboard.html", context)
