@@ -7,6 +7,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # In a checkout, manage.py is a developer's tool: development settings unless DEBUG=0 is set.
+    # The web server's entry point (config/wsgi.py) has no such default: it is production-safe.
+    os.environ.setdefault("DEBUG", "1")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)
