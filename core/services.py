@@ -24,16 +24,30 @@ def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str
 
 
 def user_for_token(key: str):
-    """The active user a bearer token belongs to, or None. Touches last_used at most once a minute."""
+    """The active user a bearer token belongs to, or None. Touches last_used at most once a minute.
+
+    One query finds the token, its user and the user's role (a scanning device calls the API for every
+    card, so the role is not fetched again by core.roles.role_of).
+    """
+    from django.contrib.auth.models import Group
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+
+    from .roles import COORDINATOR, ROLES
+
     if not key:
         return None
+    rank = Case(*[When(name=role, then=Value(i)) for i, role in enumerate(ROLES)], output_field=IntegerField())
+    best_role = (Group.objects.filter(user=OuterRef("user_id"), name__in=ROLES)
+                 .annotate(rank=rank).order_by("rank").values("name")[:1])
     token = (
         ApiToken.objects.select_related("user")
+        .annotate(user_role=Subquery(best_role))
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
     if token is None:
         return None
+    token.user._kypseli_role = token.user_role or (COORDINATOR if token.user.is_superuser else "")
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

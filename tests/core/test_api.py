@@ -64,3 +64,11 @@ def test_locations_endpoint_lists_active_ones(client, staff_user):
     Location.objects.create(name="Κλειστός", is_active=False)
     client.force_login(staff_user)
     assert [row["name"] for row in client.get("/api/v1/locations").json()] == ["Ενεργός"]
+
+
+def test_a_token_request_finds_token_user_and_role_in_one_query(client, coordinator, django_assert_num_queries):
+    _token, key = create_api_token(coordinator, "tablet")
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")  # touches last_used once
+    with django_assert_num_queries(1):
+        response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.json()["role"] == "coordinator"
