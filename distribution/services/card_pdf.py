@@ -8,7 +8,6 @@ number, the validity and the centre's details are printed: nothing else personal
 import io
 from contextlib import contextmanager
 
-import qrcode
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab import rl_config
@@ -16,7 +15,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from core.codes import code128_bars, register_pdf_fonts
+from core.codes import draw_code128, draw_qr, register_pdf_fonts
 from core.models import Centre
 
 from ..identifiers import barcode_payload, format_card_number, qr_payload
@@ -53,47 +52,6 @@ def _cut_marks(canvas):
             canvas.line(right + offset, edge, right + offset + MARK, edge)
 
 
-def _fill_runs(canvas, rows, x, y, module_w, module_h):
-    """Fill the dark runs of a module grid as raw PDF rectangles in module units.
-
-    ReportLab formats every coordinate of `path.rect` in pure Python, which dominated the time for
-    a thousand cards; here a scaling matrix lets each rectangle be written with small integers.
-    `rows` are lists of booleans, top row first; (x, y) is the grid's bottom-left corner.
-    """
-    height = len(rows)
-    ops = [f"q 0 g {module_w:.5f} 0 0 {module_h:.5f} {x:.3f} {y:.3f} cm"]
-    for index, cells in enumerate(rows):
-        row_y = height - 1 - index
-        start = None
-        for col, dark in enumerate([*cells, False]):
-            if dark and start is None:
-                start = col
-            elif not dark and start is not None:
-                ops.append(f"{start} {row_y} {col - start} 1 re")
-                start = None
-    ops.append("f Q")
-    canvas.addLiteral("\n".join(ops))
-
-
-def draw_qr_fast(canvas, text, x, y, size):
-    """Like core.codes.draw_qr, several times faster, for batches of a thousand cards.
-
-    Two differences, both within the QR standard: the mask pattern is fixed (qrcode otherwise builds
-    the symbol eight times to score each mask), and dark modules are drawn as runs in module units.
-    """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=0)
-    code.add_data(text)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    _fill_runs(canvas, matrix, x, y, size / len(matrix), size / len(matrix))
-
-
-def draw_code128_fast(canvas, text, x, y, width, height):
-    """Like core.codes.draw_code128 (the same bars from core.codes.code128_bars), written as raw runs."""
-    bars = code128_bars(text)
-    _fill_runs(canvas, [[bit == "1" for bit in bars]], x, y, width / len(bars), height)
-
-
 def _fit(canvas, text, font, size, width):
     """Shrink the font until the text fits the width (long names, long centre names)."""
     while size > 5 and canvas.stringWidth(text, font, size) > width:
@@ -111,7 +69,7 @@ def _draw_card(canvas, x, y, card, token, centre, labels, fonts):
     canvas.drawString(x + 4 * mm, y + CARD_H - 6 * mm, centre.name)
     # QR code on the left (its quiet zone is the white space around it).
     qr_size = 25 * mm
-    draw_qr_fast(canvas, qr_payload(token), x + 4 * mm, y + 16 * mm, qr_size)
+    draw_qr(canvas, qr_payload(token), x + 4 * mm, y + 16 * mm, qr_size, fixed_mask=True)
     # Text on the right.
     tx = x + 33 * mm
     width = CARD_W - 33 * mm - 3 * mm
@@ -133,7 +91,7 @@ def _draw_card(canvas, x, y, card, token, centre, labels, fonts):
     canvas.setFont(regular, _fit(canvas, phones, regular, 5.5, width))
     canvas.drawString(tx, y + CARD_H - 38.6 * mm, phones)
     # Code128 along the bottom, with quiet zones of at least 10 modules on both sides.
-    draw_code128_fast(canvas, barcode_payload(token), x + 9 * mm, y + 4 * mm, CARD_W - 18 * mm, 9 * mm)
+    draw_code128(canvas, barcode_payload(token), x + 9 * mm, y + 4 * mm, CARD_W - 18 * mm, 9 * mm)
 
 
 @contextmanager
