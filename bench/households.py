@@ -8,17 +8,12 @@ figures are for people to read (the unit tests check behaviour, not speed).
 """
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("DEBUG", "1")
+from bench.util import throwaway_database
 
 
 def main():
@@ -28,19 +23,8 @@ def main():
     parser.add_argument("--explain", action="store_true", help="print each search's query plan")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database():
         run(args.people, args.repeat, args.explain)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 def run(total_people, repeat, explain=False):

@@ -7,27 +7,11 @@ Measures take_out (a distribution scan's stock part: its query count and time fo
 receiving a 60-line donation, the stock list query and check_stock over ~100 000 ledger rows.
 """
 
-import os
 import statistics
 import time
 from decimal import Decimal
 
-
-def _setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_test_environment
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    setup_test_environment()
-    from django.db import connection
-
-    name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    return connection, name
+from bench.util import throwaway_database
 
 
 def _timed(fn, repeat):
@@ -40,8 +24,7 @@ def _timed(fn, repeat):
 
 
 def main():
-    connection, name = _setup()
-    try:
+    with throwaway_database() as connection:
         from django.db import transaction
         from django.test.utils import CaptureQueriesContext
 
@@ -89,8 +72,6 @@ def main():
         median, worst = _timed(selectors.stock_differences, 3)
         print(f"check_stock over {rows} ledger rows: median {median:.0f} ms, "
               f"differences {len(selectors.stock_differences())}")
-    finally:
-        connection.creation.destroy_test_db(name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -6,26 +6,11 @@ and times the coordinator's board, the candidate list, a volunteer's page data, 
 `send_reminders` run over 600 due reminders.
 """
 
-import os
 import time
 from datetime import time as clock
 from datetime import timedelta
 
-
-def _setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test.utils import setup_test_environment
-
-    settings.SMS_BACKEND = "locmem"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    setup_test_environment()
-    return connection.creation.create_test_db(verbosity=0, keepdb=False), connection
+from bench.util import throwaway_database
 
 
 def _timed(label, func, repeat=3):
@@ -81,8 +66,11 @@ def _populate(rng):
 def main():
     import random
 
-    old_name, connection = _setup()
-    try:
+    with throwaway_database() as connection:
+        from django.conf import settings
+
+        settings.SMS_BACKEND = "locmem"
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         from django.utils import timezone
 
         from volunteers import selectors
@@ -115,8 +103,6 @@ def main():
             now=timezone.now(), lead=timedelta(days=15)), repeat=1)
         print(f"  reminders sent: {sent}")  # noqa: T201
         _timed("send_reminders again (nothing due)", lambda: notices.send_reminders(lead=timedelta(days=15)))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
