@@ -1,9 +1,11 @@
 """Staff pages, roles, the door (check-in) and the API."""
 
 import uuid
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditLog
 from events import services
@@ -139,10 +141,11 @@ def test_attendance_figures(staff_client, staff_user, sign_up):
     confirmed = sign_up(event, places=3, household_ref="H1")
     sign_up(event, places=2)
     services.set_checked_in(confirmed, True, by=staff_user)
-    Event.objects.filter(pk=event.pk).update(starts_at=event.starts_at.replace(year=event.starts_at.year - 1),
-                                             ends_at=event.ends_at.replace(year=event.ends_at.year - 1))
-    event.refresh_from_db()
-    start = event.starts_at.date().isoformat()
+    # A past evening, late enough that its UTC date differs from its Athens date: the report
+    # must count the event on its local date.
+    held_at = timezone.make_aware(datetime(2025, 3, 14, 23, 30))
+    Event.objects.filter(pk=event.pk).update(starts_at=held_at, ends_at=held_at + timedelta(hours=1))
+    start = "2025-03-14"
     response = staff_client.get(reverse("events:attendance"), {"start": start, "end": start})
     rows = response.context["by_category"]
     assert rows == [{"category": "children", "label": rows[0]["label"], "events": 1, "cancelled": 0,
