@@ -201,6 +201,52 @@ def _peak_memory_mb(pid):
     return 0.0
 
 
+def _cpu_seconds(pids) -> float:
+    """User + system CPU seconds so far of the given processes (0 for those gone)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+class CpuMeter:
+    """CPU time spent by the app server, PostgreSQL and this load generator during a round."""
+
+    def __init__(self, server_pid):
+        self.server_pid = server_pid
+
+    def _sample(self):
+        return (_cpu_seconds(_process_tree(self.server_pid)), _cpu_seconds(_postgres_pids()),
+                sum(os.times()[:2]))
+
+    def __enter__(self):
+        self.before = self._sample()
+        return self
+
+    def __exit__(self, *exc):
+        self.spent = [after - before for after, before in zip(self._sample(), self.before, strict=True)]
+
+    def per_scan_text(self, scans) -> str:
+        app, database, client = (1000 * seconds / scans for seconds in self.spent)
+        return f"CPU per scan: app {app:.1f} ms, PostgreSQL {database:.1f} ms, load generator {client:.1f} ms"
+
+
 def _fire(port, bodies, tokens, clients):
     """Send the bodies from `clients` threads; returns (elapsed seconds, latencies in ms, statuses)."""
     latencies, statuses, errors = [], {}, []
@@ -328,13 +374,15 @@ def run(report):
             day = _new_day(data, clients)
             connection.close()
             bodies = _workload(data, day.pk, data["rng"])
-            elapsed, latencies, statuses, errors = _fire(port, bodies, data["tokens"], clients)
+            with CpuMeter(server.pid) as cpu:
+                elapsed, latencies, statuses, errors = _fire(port, bodies, data["tokens"], clients)
             latencies.sort()
             pct = statistics.quantiles(latencies, n=100)
             report(f"{clients:>2} clients: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
                    f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
                    f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
                    f"; load average {os.getloadavg()[0]:.1f}")
+            report(f"            {cpu.per_scan_text(len(latencies))}")
             days.append((f"{clients} clients", day))
         memory = [f"{pid}: {_peak_memory_mb(pid):.0f} MB" for pid in _process_tree(server.pid)]
         report(f"peak memory (VmHWM) per server process (master first): {', '.join(memory)}")

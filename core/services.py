@@ -1,8 +1,9 @@
 """Every write that core owns: one function per action, in a transaction, audited."""
 
 import secrets
+from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .audit import audit, model_changes, snapshot
@@ -26,32 +27,39 @@ def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str
 def user_for_token(key: str):
     """The active user a bearer token belongs to, or None. Touches last_used at most once a minute.
 
-    One query finds the token, its user and the user's role (a scanning device calls the API for every
-    card, so the role is not fetched again by core.roles.role_of).
+    One plain SQL query finds the token, its user and the user's role (a scanning device calls the
+    API for every card, so the role is not fetched again by core.roles.role_of).
     """
-    from django.contrib.auth.models import Group
-    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
+    from django.contrib.auth import get_user_model
 
+    from . import rows
     from .roles import COORDINATOR, ROLES
 
     if not key:
         return None
-    rank = Case(*[When(name=role, then=Value(i)) for i, role in enumerate(ROLES)], output_field=IntegerField())
-    best_role = (Group.objects.filter(user=OuterRef("user_id"), name__in=ROLES)
-                 .annotate(rank=rank).order_by("rank").values("name")[:1])
-    token = (
-        ApiToken.objects.select_related("user")
-        .annotate(user_role=Subquery(best_role))
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
-        return None
-    token.user._kypseli_role = token.user_role or (COORDINATOR if token.user.is_superuser else "")
+    user_model = get_user_model()
+    quote = connection.ops.quote_name
+    membership = user_model.groups.through._meta.db_table
+    group_table = user_model.groups.field.related_model._meta.db_table
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    roles = ", ".join(["%s"] * len(ROLES))
+    rank = " ".join(f"WHEN %s THEN {i}" for i in range(len(ROLES)))
+    sql = (f"SELECT {rows.select_list(user_model, 'u')}, t.id, "  # noqa: S608 - names from _meta only
+           f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, "
+           f"(SELECT g.name FROM {quote(membership)} ug JOIN {quote(group_table)} g ON g.id = ug.group_id "
+           f"WHERE ug.user_id = u.id AND g.name IN ({roles}) ORDER BY CASE g.name {rank} END LIMIT 1) "
+           f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u ON u.id = t.user_id "
+           f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s")
+    stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
+    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, ApiToken.hash_key(key), True],
+                       extra=("_token_id", "_token_stale", "_token_role"))
+    if not found:
+        return None
+    user = found[0]
+    user._kypseli_role = user._token_role or (COORDINATOR if user.is_superuser else "")
+    if user._token_stale:
+        ApiToken.objects.filter(pk=user._token_id).update(last_used_at=now)
+    return user
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import rows
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
@@ -143,12 +144,13 @@ def _already_collected(card, collection_id) -> tuple[int, dict]:
 def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tuple[int, dict, Collection]:
     members = {rule.pk: getattr(card, member_rule_key(rule)) for rule in rules if hasattr(card, member_rule_key(rule))}
     basket = basket_for(rules, card.member_count, members)
-    collection = Collection.objects.create(
+    collection = Collection(
         day=day, household_id=card.household_id, card=card, collector=collector, station=station, at=now, by=by,
         household_size=card.member_count, id_checked=id_checked,
         basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
                  "unit": line.item.unit} for line in basket],
     )
+    rows.insert(collection)
     collection.basket_lines = basket
     name = card.reference_first_name or card.display_number
     lines = [line.text() for line in basket] or [_("Nothing in the basket for this household.")]
@@ -191,9 +193,9 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
             status, body = _already_collected(card, extra["collection_id"])
         else:
             status, body = _refusal(outcome, message, card=card)
-    Scan.objects.create(request_id=request_id, day=day, station=station, at=now, by=by, outcome=outcome, card=card,
-                        code_hint="" if card is not None else _mask(code), collection=collection,
-                        http_status=status, answer=body)
+    rows.insert(Scan(request_id=request_id, day=day, station=station, at=now, by=by, outcome=outcome, card=card,
+                     code_hint="" if card is not None else _mask(code), collection=collection,
+                     http_status=status, answer=body))
     if collection is not None:
         # Last, so that the stock rows every table shares stay locked only until the commit.
         try:

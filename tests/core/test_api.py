@@ -72,3 +72,34 @@ def test_a_token_request_finds_token_user_and_role_in_one_query(client, coordina
     with django_assert_num_queries(1):
         response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.json()["role"] == "coordinator"
+
+
+def test_a_token_records_its_last_use_at_most_once_a_minute(client, volunteer_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    token, key = create_api_token(volunteer_user, "table 3")
+    assert token.last_used_at is None
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None and timezone.now() - first < timedelta(seconds=5)
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(seconds=1)
+
+
+def test_a_token_of_a_deactivated_user_is_refused_and_the_highest_role_wins(client, volunteer_user):
+    from django.contrib.auth.models import Group
+
+    _token, key = create_api_token(volunteer_user, "table 4")
+    volunteer_user.groups.add(Group.objects.get(name="staff"))
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["role"] == "staff"
+    volunteer_user.is_active = False
+    volunteer_user.save()
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401

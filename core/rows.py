@@ -1,0 +1,140 @@
+"""Row writes and reads for hot paths (a distribution table scans a card every few seconds, and
+several tables share two CPU cores): plain SQL instead of the ORM's query building.
+
+Compiling an INSERT, a CASE-per-row UPDATE or a select_related query through the ORM costs more CPU
+than running it. These helpers build each statement once per shape and cache it; values still go
+through each field's own conversion (`get_db_prep_save` on the way in, the field converters on the
+way out), so dates, decimals and JSON behave exactly as with the ORM on SQLite and PostgreSQL.
+No model signals are sent: the project connects none to the models written here.
+"""
+
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Model
+
+# Rows per INSERT: well inside SQLite's and PostgreSQL's limits on parameters per statement.
+INSERT_BATCH = 500
+
+
+def _fields(model):
+    return [field for field in model._meta.concrete_fields if not field.primary_key]
+
+
+@lru_cache(maxsize=256)
+def _insert_sql(model, vendor: str, rows: int) -> str:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _fields(model))
+    one = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
+    return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * rows)} "  # noqa: S608
+            f"RETURNING {quote(meta.pk.column)}")
+
+
+def insert(*instances: Model) -> None:
+    """INSERT unsaved instances of one model in one statement and set their primary keys.
+
+    Like `save()` for a new row (auto_now/auto_now_add and defaults apply), without signals.
+    """
+    if not instances:
+        return
+    model = type(instances[0])
+    fields = _fields(model)
+    for start in range(0, len(instances), INSERT_BATCH):
+        batch = instances[start:start + INSERT_BATCH]
+        params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+                  for obj in batch for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(_insert_sql(model, connection.vendor, len(batch)), params)
+            keys = [row[0] for row in cursor.fetchall()]
+        for obj, key in zip(batch, keys, strict=True):
+            obj.pk = key
+            obj._state.adding = False
+            obj._state.db = connection.alias
+
+
+def update_by_pk(instances, field_names: tuple[str, ...]) -> None:
+    """UPDATE the given fields of saved instances of one model: one statement for all of them."""
+    instances = list(instances)
+    if not instances:
+        return
+    model = type(instances[0])
+    meta = model._meta
+    quote = connection.ops.quote_name
+    pk_column = quote(meta.pk.column)
+    assignments, params = [], []
+    for name in field_names:
+        field = meta.get_field(name)
+        # PostgreSQL types the CASE from its branches: untyped parameters need a cast.
+        value = (f"CAST(%s AS {field.cast_db_type(connection)})"
+                 if connection.features.requires_casted_case_in_updates else "%s")
+        cases = []
+        for obj in instances:
+            cases.append(f"WHEN %s THEN {value}")
+            params += [obj.pk, field.get_db_prep_save(field.pre_save(obj, add=False), connection)]
+        assignments.append(f"{quote(field.column)} = CASE {pk_column} {' '.join(cases)} END")
+    params += [obj.pk for obj in instances]
+    sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+           f"WHERE {pk_column} IN ({', '.join(['%s'] * len(instances))})")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch(model, sql: str, params=(), *, extra=()) -> list[Model]:
+    """Instances of `model` from SQL that selects all its concrete columns, in field order
+    (`select_list(model, alias)`), followed by the `extra` columns, which become attributes."""
+    return [objects[0] for objects in fetch_joined((model,), sql, params, extra=extra)]
+
+
+def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
+    """Rows of joined models: the SQL selects `select_list(model, alias)` of each model in turn, then
+    the `extra` columns (set as attributes on the first model's instance). A model whose primary
+    key is NULL (an outer join that found nothing) comes back as None."""
+    layouts = []
+    offset = 0
+    for model in models:
+        fields = model._meta.concrete_fields
+        pk_index = next(i for i, field in enumerate(fields) if field.primary_key)
+        layouts.append((model, offset, len(fields), pk_index, [field.attname for field in fields],
+                        _converters(model)))
+        offset += len(fields)
+    result = []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            objects = []
+            for model, start, count, pk_index, names, converters in layouts:
+                values = list(row[start:start + count])
+                if values[pk_index] is None:
+                    objects.append(None)
+                    continue
+                for index, column, functions in converters:
+                    for function in functions:
+                        values[index] = function(values[index], column, connection)
+                objects.append(model.from_db(connection.alias, names, values))
+            for name, value in zip(extra, row[offset:], strict=True):
+                setattr(objects[0], name, value)
+            result.append(tuple(objects))
+    return result
+
+
+@lru_cache(maxsize=128)
+def _converters_for(model, vendor: str):
+    result = []
+    for index, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            result.append((index, column, tuple(functions)))
+    return tuple(result)
+
+
+def _converters(model):
+    return _converters_for(model, connection.vendor)
+
+
+@lru_cache(maxsize=128)
+def select_list(model, alias: str) -> str:
+    """`alias.col1, alias.col2, …` for every concrete column of the model, in field order."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
