@@ -158,10 +158,14 @@ def _workload(data, day_id, rng):
 def _start_server(port, database_url):
     env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SECRET_KEY=secrets.token_hex(32),
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="600", LOG_LEVEL="ERROR")
+    overrides = []
     if COMMIT_MODE == "async":
+        overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'")
+    if os.environ.get("BENCH_SCAN_SERVER_BINDING") == "1":
+        overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['server_side_binding'] = True")
+    if overrides:
         (ROOT / "var" / "bench_scan_settings.py").write_text(
-            "from config.settings import *  # noqa: F403\n"
-            "DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'  # noqa: F405\n")
+            "from config.settings import *  # noqa: F403\n" + "".join(f"{line}  # noqa: F405\n" for line in overrides))
         env.update(DJANGO_SETTINGS_MODULE="bench_scan_settings",
                    PYTHONPATH=os.pathsep.join([str(ROOT / "var"), str(ROOT), env.get("PYTHONPATH", "")]))
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed by the caller

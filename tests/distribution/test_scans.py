@@ -282,3 +282,24 @@ def test_wrong_location_day_of_other_location_is_fine_but_stock_is_the_days(volu
     _hh, _card, code = household(day.programme, size=1)
     scan(day, code, volunteer_user)
     assert stock_of(day, items)[items["rice"].pk] == d(98)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_scan_statements_are_prepared_once_per_connection(on_postgres, volunteer_user):
+    """The hot path (core.rows) runs as prepared statements; the ORM elsewhere does not."""
+    from django.db import connection
+
+    day, _items = day_with_basket()
+    codes = [household(day.programme, size=2)[2] for _ in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")  # psycopg notices and forgets what it had prepared
+    for code in codes:
+        assert scan(day, code, volunteer_user).status == 201
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    inserts = [sql for sql in prepared if sql.startswith('INSERT INTO "distribution_collection"')]
+    assert len(inserts) == 1, prepared  # one shape, prepared once, used three times
+    assert any(sql.startswith('INSERT INTO "distribution_scan"') for sql in prepared)
+    assert any("FOR UPDATE" in sql for sql in prepared)
