@@ -205,46 +205,48 @@ def _peak_memory_mb(pid):
     return 0.0
 
 
-def _cpu_seconds(pids) -> float:
-    """User + system CPU seconds so far of the given processes (0 for those gone)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
+def _cpu_seconds(pid) -> float:
+    """User + system CPU seconds so far of a process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
 
 def _postgres_pids() -> list[int]:
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    pids.append(int(entry.name))
-            except OSError:
-                continue
+    """The server's own processes (WAL writer, checkpointer, …) and the backends connected to the
+    benchmark's database: not other databases' sessions on a shared machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE (datname = current_database() "
+                       "OR backend_type <> 'client backend') AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
     return pids
 
 
 class CpuMeter:
-    """CPU time spent by the app server, PostgreSQL and this load generator during a round."""
+    """CPU time spent by the app server, PostgreSQL and this load generator during a round
+    (per process: a process that ends during the round is left out)."""
 
     def __init__(self, server_pid):
         self.server_pid = server_pid
 
     def _sample(self):
-        return (_cpu_seconds(_process_tree(self.server_pid)), _cpu_seconds(_postgres_pids()),
-                sum(os.times()[:2]))
+        app = {pid: _cpu_seconds(pid) for pid in _process_tree(self.server_pid)}
+        database = {pid: _cpu_seconds(pid) for pid in _postgres_pids()}
+        return app, database, sum(os.times()[:2])
 
     def __enter__(self):
         self.before = self._sample()
         return self
 
     def __exit__(self, *exc):
-        self.spent = [after - before for after, before in zip(self._sample(), self.before, strict=True)]
+        after = self._sample()
+        self.spent = [sum(seconds - self.before[i].get(pid, 0.0) for pid, seconds in after[i].items())
+                      for i in (0, 1)] + [after[2] - self.before[2]]
 
     def per_scan_text(self, scans) -> str:
         app, database, client = (1000 * seconds / scans for seconds in self.spent)

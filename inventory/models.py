@@ -302,8 +302,11 @@ class StockMovement(models.Model):
         CORRECTION = "correction", _("Correction")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices, db_index=True)
-    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="movements")
+    # Every distribution scan writes ledger rows: only the indexes queries use (item via the
+    # (item, location, at) index, document_type via (document_type, document_id), reasons by period).
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="movements",
+                             db_index=False)
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     lot = models.CharField(_("lot"), max_length=60, blank=True, default="")
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
@@ -317,7 +320,7 @@ class StockMovement(models.Model):
     reason_text = models.CharField(_("note"), max_length=300, blank=True)
     # The source document as two plain strings ("inventory.donation", "42"), so that inventory
     # never imports the apps that call it (distribution, for one).
-    document_type = models.CharField(_("document type"), max_length=60, blank=True, db_index=True)
+    document_type = models.CharField(_("document type"), max_length=60, blank=True)
     document_id = models.CharField(_("document"), max_length=64, blank=True)
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reversed_by")

@@ -155,14 +155,17 @@ class SlotAssignment(models.Model):
 class Collection(models.Model):
     """A household collected its basket on a day. At most one not-cancelled per household and day."""
 
+    # Indexes on a collection are paid at every scan: only those a query uses. The day's lookups
+    # use collection_day_at and the (household, day) constraint; collectors and cancellers are
+    # looked up from the collection, never the other way round.
     day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
-                            related_name="collections")
+                            related_name="collections", db_index=False)
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
                                   related_name="collections")
     card = models.ForeignKey(Card, verbose_name=_("card"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     collector = models.ForeignKey(AuthorisedCollector, verbose_name=_("authorised collector"), null=True,
-                                  blank=True, on_delete=models.PROTECT, related_name="+")
+                                  blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     station = models.CharField(_("station"), max_length=60)
     at = models.DateTimeField(_("when"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
@@ -174,7 +177,7 @@ class Collection(models.Model):
     id_checked = models.BooleanField(_("ID checked"), default=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name="+")
+                                     blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
@@ -214,14 +217,16 @@ class Scan(models.Model):
         WRONG_DAY = "wrong_day", _("Wrong day or location")
         OUT_OF_STOCK = "out_of_stock", _("Not enough stock")
 
-    request_id = models.CharField(_("request id"), max_length=64, unique=True)
+    # Unique by a constraint (Meta), not unique=True: no second LIKE index on PostgreSQL. Every
+    # scan writes a row, so only indexes a query uses: the day's by (day, outcome).
+    request_id = models.CharField(_("request id"), max_length=64)
     day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
-                            related_name="scans")
+                            related_name="scans", db_index=False)
     station = models.CharField(_("station"), max_length=60)
     at = models.DateTimeField(_("when"), db_index=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT,
                            related_name="+")
-    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, db_index=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     card = models.ForeignKey(Card, verbose_name=_("card"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+")
     # What was read when no card matched, with the middle masked (a mistyped token stays secret).
@@ -236,6 +241,7 @@ class Scan(models.Model):
         verbose_name_plural = _("scans")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
+        constraints = [models.UniqueConstraint(fields=["request_id"], name="scan_request_id_unique")]
 
     def __str__(self):
         return f"{self.station} {self.at:%H:%M:%S} {self.outcome}"
