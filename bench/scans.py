@@ -36,8 +36,10 @@ HOUSEHOLDS = int(os.environ.get("BENCH_SCAN_HOUSEHOLDS", "5000"))
 SCANS = int(os.environ.get("BENCH_SCAN_COUNT", "6000"))
 CLIENT_COUNTS = tuple(int(n) for n in os.environ.get("BENCH_SCAN_CLIENTS", "1,4,8,16").split(","))
 REVOKED_EVERY = 33
-WORKERS = int(os.environ.get("BENCH_SCAN_WORKERS", "4"))
-THREADS = int(os.environ.get("BENCH_SCAN_THREADS", "4"))
+# The server runs with the project's gunicorn.conf.py (workers and threads as in production)
+# unless these say otherwise.
+WORKERS = os.environ.get("BENCH_SCAN_WORKERS")
+THREADS = os.environ.get("BENCH_SCAN_THREADS")
 START_STOCK = Decimal(200_000)
 # "sync" (PostgreSQL's default) or "async": the server's connections use synchronous_commit=off, a
 # deployment choice (DATABASES OPTIONS) that stops the shared stock rows staying locked while the
@@ -161,8 +163,6 @@ def _start_server(port, database_url):
     overrides = []
     if COMMIT_MODE == "async":
         overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'")
-    if os.environ.get("BENCH_SCAN_SERVER_BINDING") == "1":
-        overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['server_side_binding'] = True")
     if overrides:
         (ROOT / "var" / "bench_scan_settings.py").write_text(
             "from config.settings import *  # noqa: F403\n" + "".join(f"{line}  # noqa: F405\n" for line in overrides))
@@ -170,8 +170,8 @@ def _start_server(port, database_url):
                    PYTHONPATH=os.pathsep.join([str(ROOT / "var"), str(ROOT), env.get("PYTHONPATH", "")]))
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed by the caller
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--worker-class", "gthread", "--threads", str(THREADS), "--keep-alive", "30", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         *(["--workers", WORKERS] if WORKERS else []), *(["--threads", THREADS] if THREADS else [])],
         cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -372,8 +372,11 @@ def run(report):
     connection.close()  # the server's workers get their own connections
     port = _free_port()
     server, log = _start_server(port, _database_url())
-    report(f"gunicorn: {WORKERS} workers × {THREADS} threads (gthread), DEBUG off, persistent DB connections, "
-           f"{COMMIT_MODE} commit")
+    workers = len(_process_tree(server.pid)) - 1
+    report(f"gunicorn (gunicorn.conf.py{', overridden' if WORKERS or THREADS else ''}): {workers} workers × "
+           f"{THREADS or os.environ.get('GUNICORN_THREADS', '1')} threads (gthread), DEBUG off, persistent DB "
+           f"connections, {COMMIT_MODE} commit, prepared statements "
+           f"{'off' if os.environ.get('DATABASE_PREPARED_STATEMENTS') == '0' else 'on'}")
     days = [("queries", query_day)]
     try:
         for clients in CLIENT_COUNTS:
