@@ -35,7 +35,6 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from core.models import Location
 from inventory.models import Item, StockMovement
 
 from ..models import Collection, DistributionDay, Household, Person, Programme
@@ -58,10 +57,12 @@ class Period:
 @contextmanager
 def _reporting_cursor():
     """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
-    aggregates (for this transaction only) so they do not spill to disk."""
+    aggregates (for this transaction only) so they do not spill to disk, and no JIT compilation (it
+    costs ~0.2 s per statement and saves nothing on these few-column aggregates)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
         yield cursor
 
 
@@ -222,14 +223,18 @@ def value_rows(period: Period) -> list[dict]:
     homelessness ("yes", "no", "" not declared): kg and € of food (also per food group) and of other
     goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
     params: list = []
-    sql = f"""SELECT h.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur,
-                     SUM(-m.quantity)
-              {_value_from(period, params)}
-              GROUP BY h.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur
+    # Items are looked up after the aggregation: the ledger side of the join stays narrow.
+    sql = f"""SELECT h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity)
+              {_value_from(period, params, item=False)}
+              GROUP BY h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur
               """  # noqa: S608 - see _collections_cte
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
+             .values("id", "is_food", "category", "food_group")}
+    rows = [(answer, items[item_id]["is_food"], items[item_id]["category"], items[item_id]["food_group"], unit_kg,
+             unit_eur, quantity) for answer, item_id, unit_kg, unit_eur, quantity in rows]
     zero = Decimal("0")
     children = {str(c) for c in CHILDREN_ITEM_CATEGORIES}
     result: dict = {}
@@ -290,7 +295,7 @@ def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _value_from(period: Period, params: list) -> str:
+def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> str:
     where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
     params.extend([period.start, period.end, COLLECTION_DOCUMENT])
     if period.programme_id:
@@ -306,9 +311,9 @@ def _value_from(period: Period, params: list) -> str:
     return f"""
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
-        JOIN {_table(Household)} h ON h.id = c.household_id
+        {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
         JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
-        JOIN {_table(Item)} i ON i.id = m.item_id
+        {f"JOIN {_table(Item)} i ON i.id = m.item_id" if item else ""}
         WHERE {' AND '.join(where)}"""
 
 
@@ -411,7 +416,8 @@ def goods_by_item(period: Period) -> list[dict]:
     in the period's collections. The database sums quantities per item and recorded unit weight/value
     (a few dozen groups); kg and € are multiplied out here, exactly."""
     params: list = []
-    sql = (f"SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, SUM(-m.quantity) {_value_from(period, params)} "  # noqa: S608
+    from_sql = _value_from(period, params, household=False, item=False)
+    sql = (f"SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity) {from_sql} "  # noqa: S608
            f"GROUP BY m.item_id, m.unit_weight_kg, m.unit_value_eur")
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
@@ -427,40 +433,115 @@ def goods_by_item(period: Period) -> list[dict]:
     return list(per_item.values())
 
 
-def collections_by(period: Period, by: str, *, with_goods: bool = False) -> list[dict]:
-    """Distribution days, collections, distinct households and people (members when they collected) per
-    "month", "day" or "location"; `with_goods`: also food and other goods kg and € (the collections'
-    own totals). No ledger involved."""
-    expressions, names = {
-        "month": ([_month("d.date")], ["month"]),
-        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
-        "location": (["loc.name", "loc.id"], ["location", "location_id"]),
-    }[by]
-    group = ", ".join(expressions)
-    goods = ["food_kg", "food_eur", "goods_kg", "goods_eur"] if with_goods else []
-    sums = "".join(f", SUM(c.{column})" for column in
-                   ["food_kg", "food_value_eur", "goods_kg", "goods_value_eur"][:len(goods)])
-    # One household collects at most once a day: per day, households = collections (no DISTINCT).
-    households = "COUNT(*)" if by == "day" else "COUNT(DISTINCT c.household_id)"
+def _days_where(period: Period, params: list) -> str:
+    where = ["d.date >= %s", "d.date <= %s"]
+    params.extend([period.start, period.end])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    return " AND ".join(where)
+
+
+def _per_day(period: Period) -> list[dict]:
+    """Per distribution day of the period with collections: collections (= households, one collection per
+    household and day), people (household sizes summed) and the collections' food/goods kg and €. One
+    hash aggregate over the collections, a row per day."""
     params: list = []
-    where = _period_where(period, params)
-    sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), {households}, "  # noqa: S608
-           f"SUM(c.household_size){sums} FROM {_table(Collection)} c "
-           f"JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
-           f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
-           f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id "
-           f"WHERE {where} GROUP BY {group} ORDER BY {group}")
+    days = _days_where(period, params)
+    sql = (f"SELECT c.day_id, COUNT(*), SUM(c.household_size), SUM(c.food_kg), SUM(c.food_value_eur), "  # noqa: S608
+           f"SUM(c.goods_kg), SUM(c.goods_value_eur) FROM {_table(Collection)} c "
+           f"WHERE c.cancelled_at IS NULL AND c.day_id IN (SELECT d.id FROM {_table(DistributionDay)} d "
+           f"WHERE {days}) GROUP BY c.day_id")
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    return [{"day_id": r[0], "collections": r[1], "people": int(r[2] or 0), "food_kg": _dec(r[3]),
+             "food_eur": _dec(r[4]), "goods_kg": _dec(r[5]), "goods_eur": _dec(r[6])} for r in rows]
+
+
+def _distinct_households(period: Period) -> tuple[dict, dict]:
+    """Households that collected per month ({"YYYY-MM": n}) and per location ({location id: n}), each
+    household counted once per month / location, in one pass over the collections: per household, the
+    set of months and the set of locations where it collected, as bit masks (a bit per month / location
+    of the period, numbered by DENSE_RANK over the days), counted here. On PostgreSQL the masks are
+    BIT_OR aggregates (hashed, in parallel; COUNT(DISTINCT ...) would sort half a million rows); SQLite has
+    no BIT_OR, and SUM(DISTINCT power of two) is the same number."""
+    params: list = []
+    days = _days_where(period, params)
+    month = _month("d.date")
+    bits = "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
+    sql = (f"SELECT {bits.format('CAST(1 AS BIGINT) << dd.month_bit')}, "  # noqa: S608
+           f"{bits.format('CAST(1 AS BIGINT) << dd.location_bit')} FROM {_table(Collection)} c "
+           f"JOIN (SELECT d.id, CAST(DENSE_RANK() OVER (ORDER BY {month}) - 1 AS INTEGER) AS month_bit, "
+           f"CAST(DENSE_RANK() OVER (ORDER BY d.location_id) - 1 AS INTEGER) AS location_bit "
+           f"FROM {_table(DistributionDay)} d "
+           f"WHERE {days}) dd ON dd.id = c.day_id WHERE c.cancelled_at IS NULL GROUP BY c.household_id")
+    days_qs = DistributionDay.objects.filter(date__gte=period.start, date__lte=period.end)
+    if period.programme_id:
+        days_qs = days_qs.filter(programme_id=period.programme_id)
+    if period.location_id:
+        days_qs = days_qs.filter(location_id=period.location_id)
+    dates_and_locations = list(days_qs.values_list("date", "location_id"))
+    months = sorted({day.strftime("%Y-%m") for day, _location in dates_and_locations})
+    locations = sorted({location for _day, location in dates_and_locations})
+    if max(len(months), len(locations)) > 62:  # more than a BIGINT holds (over five years of months)
+        raise ValueError("period too long for the household counts")
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        masks = cursor.fetchall()
+    per_month, per_location = [0] * len(months), [0] * len(locations)
+    for month_mask, location_mask in masks:
+        for counts, mask in ((per_month, int(month_mask)), (per_location, int(location_mask))):
+            while mask:
+                low = mask & -mask
+                counts[low.bit_length() - 1] += 1
+                mask ^= low
+    return dict(zip(months, per_month, strict=True)), dict(zip(locations, per_location, strict=True))
+
+
+def collections_by(period: Period, by: str, *, with_goods: bool = False, per_day=None,
+                   households=None) -> list[dict]:
+    """Distribution days, collections, distinct households and people (members when they collected) per
+    "month", "day" or "location", in that order; `with_goods`: also food and other goods kg and € (the
+    collections' own totals). No ledger involved: one aggregate per day (`per_day`, computed unless given),
+    rolled up here, and one count of distinct households per month and location (`households`: the
+    result of _distinct_households, computed unless given)."""
+    per_day = {row["day_id"]: row for row in (per_day if per_day is not None else _per_day(period))}
+    days = (DistributionDay.objects.filter(pk__in=list(per_day))
+            .values("id", "date", "location_id", "location__name", "programme__name"))
+    if by == "day":
+        households = {}
+    else:
+        households = (households or _distinct_households(period))[0 if by == "month" else 1]
+    figures = ["collections", "people", "food_kg", "food_eur", "goods_kg", "goods_eur"]
+    zero = Decimal("0")
+    groups: dict = {}
+    for day in days:
+        if by == "day":
+            key = (day["date"], day["location__name"], day["programme__name"], day["id"])
+            head = {"date": day["date"], "location": day["location__name"], "programme": day["programme__name"],
+                    "day_id": day["id"]}
+        elif by == "month":
+            key = (day["date"].strftime("%Y-%m"),)
+            head = {"month": key[0]}
+        else:
+            key = (day["location__name"], day["location_id"])
+            head = {"location": key[0], "location_id": key[1]}
+        entry = groups.setdefault(key, {**head, "days": 0, **{f: zero if "_" in f else 0 for f in figures}})
+        entry["days"] += 1
+        for figure in figures:
+            entry[figure] += per_day[day["id"]][figure]
     result = []
-    n = len(names)
-    for row in rows:
-        entry = dict(zip(names, row[:n], strict=True))
-        if "date" in entry:
-            entry["date"] = _as_date(entry["date"])
-        entry.update(days=row[n], collections=row[n + 1], households=row[n + 2], people=int(row[n + 3] or 0))
-        entry.update({key: _dec(value) for key, value in zip(goods, row[n + 4:], strict=True)})
+    for key in sorted(groups):
+        entry = groups[key]
+        entry["households"] = (entry["collections"] if by == "day" else
+                               households.get(entry["month"] if by == "month" else entry["location_id"], 0))
+        if not with_goods:
+            for figure in figures[2:]:
+                del entry[figure]
         result.append(entry)
     return result
 
@@ -468,7 +549,9 @@ def collections_by(period: Period, by: str, *, with_goods: bool = False) -> list
 def distribution_overview(period: Period) -> dict:
     """Everything the distribution report shows: {"month", "day", "location": rows of `collections_by` with
     food_kg, food_eur, goods_kg, goods_eur; "items": per item (one pass over the ledger)}."""
-    result = {by: collections_by(period, by, with_goods=True) for by in ("month", "day", "location")}
+    per_day, households = _per_day(period), _distinct_households(period)
+    result = {by: collections_by(period, by, with_goods=True, per_day=per_day, households=households)
+              for by in ("month", "day", "location")}
     goods = goods_by_item(period)
     items = {i["id"]: i for i in Item.objects.filter(id__in={g["item_id"] for g in goods})
              .values("id", "name_el", "unit", "is_food", "food_group")}
