@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, ValidationError
 import distribution.api
 import events.api
 import inventory.api
+import reports.api
 import volunteers.api
 from core.api import api_auth
 from core.api import router as core_router
@@ -14,7 +15,7 @@ from core.api import router as core_router
 api = NinjaAPI(
     title="Kypseli API",
     version="1",
-    description="Distribution, inventory, volunteers and events of the Community Centre. "
+    description="Distribution, inventory, volunteers, events and reports of the Community Centre. "
     "Devices authenticate with `Authorization: Bearer <token>`.",
     auth=api_auth,
     urls_namespace="api",
@@ -41,3 +42,4 @@ api.add_router("/", inventory.api.router)
 api.add_router("/", distribution.api.router)
 api.add_router("/", volunteers.api.router)
 api.add_router("/", events.api.router)
+api.add_router("/", reports.api.router)

@@ -5,11 +5,13 @@ movement (the item's when the goods moved). Corrections count under the reason o
 reverse (as in inventory.selectors.movement_totals).
 """
 
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from .models import Donation, Donor, Item, StockLevel, StockMovement
 from .selectors import EFFECTIVE_REASON, WRITE_OFF_REASONS
@@ -28,8 +30,14 @@ def _dec(value) -> Decimal:
     return Decimal(value)
 
 
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def _period(qs, start, end, location_id=None):
-    qs = qs.filter(at__date__gte=start, at__date__lte=end)
+    """Movements of the local days start..end, as a range of `at` (the index can serve it; `at__date`
+    would convert every row's time zone)."""
+    qs = qs.filter(at__gte=_day_start(start), at__lt=_day_start(end + timedelta(days=1)))
     if location_id:
         qs = qs.filter(location_id=location_id)
     return qs
@@ -60,8 +68,12 @@ def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
 
 def written_off(start, end, location_id=None) -> list[dict]:
     """Goods written off in the period (expired, damaged, other), per reason and item, as positive figures."""
-    rows = (_period(StockMovement.objects.all(), start, end, location_id).annotate(effective=EFFECTIVE_REASON)
-            .filter(effective__in=WRITE_OFF_REASONS)
+    # Write-offs and the corrections that reverse one: found through the reason index, not by the
+    # effective reason of every row of the period.
+    candidates = Q(reason__in=WRITE_OFF_REASONS) | Q(reason=StockMovement.Reason.CORRECTION,
+                                                     reverses__reason__in=WRITE_OFF_REASONS)
+    rows = (_period(StockMovement.objects.filter(candidates), start, end, location_id)
+            .annotate(effective=EFFECTIVE_REASON).filter(effective__in=WRITE_OFF_REASONS)
             .values("effective", "item_id", "item__name_el", "item__unit")
             .annotate(q=Sum("quantity"), kg=Sum(KG), eur=Sum(EUR)).order_by("effective", "item__name_el"))
     labels = dict(StockMovement.Reason.choices)
@@ -96,9 +108,9 @@ def stock_over_time(item_ids, start, end, location_id=None) -> dict:
     base = StockMovement.objects.filter(item_id__in=list(item_ids))
     if location_id:
         base = base.filter(location_id=location_id)
-    opening = dict(base.filter(at__date__lt=start).values("item_id").annotate(q=Sum("quantity"))
+    opening = dict(base.filter(at__lt=_day_start(start)).values("item_id").annotate(q=Sum("quantity"))
                    .values_list("item_id", "q"))
-    monthly = (base.filter(at__date__gte=start, at__date__lte=end).annotate(month=TruncMonth("at"))
+    monthly = (_period(base, start, end).annotate(month=TruncMonth("at"))
                .values("item_id", "month").annotate(q=Coalesce(Sum("quantity"), Decimal("0"), output_field=MONEY)))
     changes = {(r["item_id"], r["month"].year, r["month"].month): _dec(r["q"]) for r in monthly}
     result = {}

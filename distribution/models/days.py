@@ -20,7 +20,11 @@ from .cards import Card
 from .households import AuthorisedCollector, Household
 from .programmes import Programme
 
+ZERO = Decimal("0")
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
+# Sums of quantity (3 decimals) × weight per unit (3) or value per unit (2), kept exact.
+KG_TOTAL = {"max_digits": 18, "decimal_places": 6}
+EUR_TOTAL = {"max_digits": 17, "decimal_places": 5}
 
 
 class DistributionDay(models.Model):
@@ -175,6 +179,16 @@ class Collection(models.Model):
     # changes of the plan do not rewrite what was given.
     basket = models.JSONField(_("basket"), default=list)
     id_checked = models.BooleanField(_("ID checked"), default=False)
+    # What the basket held, food and other goods apart (the items' food flag): whether any was handed
+    # over, and its kg and € (quantity × the item's weight and value per unit when it left the stock;
+    # goods brought back deducted). Written with the collection (selectors.days.basket_totals) so that
+    # reports never have to join the stock ledger; a cancelled collection keeps them but is left out.
+    has_food = models.BooleanField(_("food handed over"), default=False)
+    has_goods = models.BooleanField(_("other goods handed over"), default=False)
+    food_kg = models.DecimalField(_("food (kg)"), **KG_TOTAL, default=ZERO)
+    food_value_eur = models.DecimalField(_("food (€)"), **EUR_TOTAL, default=ZERO)
+    goods_kg = models.DecimalField(_("other goods (kg)"), **KG_TOTAL, default=ZERO)
+    goods_value_eur = models.DecimalField(_("other goods (€)"), **EUR_TOTAL, default=ZERO)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
@@ -190,6 +204,10 @@ class Collection(models.Model):
             models.CheckConstraint(
                 condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
                 name="cancelled_collection_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(food_kg__gte=0, food_value_eur__gte=0, goods_kg__gte=0, goods_value_eur__gte=0),
+                name="collection_totals_not_negative",
             ),
         ]
         indexes = [models.Index(fields=["day", "at"], name="collection_day_at")]

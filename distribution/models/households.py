@@ -70,6 +70,43 @@ def categories_with_yes(value: dict) -> list[str]:
     return [key for key, answer in (value or {}).items() if answer == Declared.YES]
 
 
+def declared(value: dict, code: str) -> str:
+    """The answer for one category as "yes", "no" or "" (not declared)."""
+    answer = (value or {}).get(str(code), "")
+    return answer if answer in (Declared.YES, Declared.NO) else Declared.NOT_DECLARED
+
+
+# Categories that make a person "of foreign background or a minority (e.g. Roma)" in the ESF+ indicators.
+MINORITY_CATEGORIES = [Category.ROMA, Category.MIGRANT, Category.REPATRIATE, Category.INTERNATIONAL_PROTECTION,
+                       Category.ASYLUM_SEEKER]
+
+
+def minority_answer(value: dict) -> str:
+    """"yes" if any of MINORITY_CATEGORIES is yes; "" (not declared) if none is yes and any is unanswered;
+    else "no". (The ESF+ indicator adds a nationality other than Greek, decided when reporting.)"""
+    answers = [declared(value, code) for code in MINORITY_CATEGORIES]
+    if Declared.YES in answers:
+        return Declared.YES
+    return Declared.NOT_DECLARED if Declared.NOT_DECLARED in answers else Declared.NO
+
+
+def _answer_field(verbose_name):
+    """A category answer kept as a plain column beside the JSON (for reports): yes / no / "" not declared."""
+    return models.CharField(verbose_name, max_length=3, choices=Declared.choices, blank=True, default="",
+                            editable=False)
+
+
+def _answer_check(field: str, name: str):
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": ["yes", "no", ""]}), name=name)
+
+
+def _with_derived(update_fields, source: str, derived: list[str]):
+    """save(update_fields=...) that writes `source` also writes the columns derived from it."""
+    if update_fields is None or source not in update_fields:
+        return update_fields
+    return list(dict.fromkeys([*update_fields, *derived]))
+
+
 class Household(models.Model):
     """The unit that receives goods and holds one card."""
 
@@ -90,6 +127,8 @@ class Household(models.Model):
     area = models.CharField(_("area or settlement"), max_length=100, blank=True)
     categories = models.JSONField(_("household categories"), default=dict, blank=True,
                                   validators=[validate_household_categories])
+    # categories["homeless"] as a column, filled by save() (fill_derived_fields), for the ESF+ reports.
+    homeless = _answer_field(_("homeless (as declared)"))
     notes = models.TextField(_("notes (staff only)"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
                                    default=LegalBasis.PUBLIC_TASK)
@@ -125,11 +164,21 @@ class Household(models.Model):
                 condition=~Q(legal_basis="consent") | Q(consent_date__isnull=False),
                 name="consent_basis_has_consent_date",
             ),
+            _answer_check("homeless", "household_homeless_answer"),
         ]
 
     def __str__(self):
         # Deliberately without names: this text lands in the audit log, which outlives retention.
         return str(_("Household %(id)s")) % {"id": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        kwargs["update_fields"] = _with_derived(kwargs.get("update_fields"), "categories", ["homeless"])
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        """The answer columns read from `categories` (call before bulk_create, which skips save)."""
+        self.homeless = declared(self.categories, Category.HOMELESS)
 
     def clean(self):
         if self.legal_basis == self.LegalBasis.CONSENT and not self.consent_date:
@@ -188,6 +237,9 @@ class Person(models.Model):
     address = models.CharField(_("address (if not the household's)"), max_length=200, blank=True)
     categories = models.JSONField(_("categories"), default=dict, blank=True,
                                   validators=[validate_person_categories])
+    # Answers read from `categories` as columns, filled by save() (fill_derived_fields), for the ESF+ reports.
+    disability = _answer_field(_("disability (as declared)"))
+    minority = _answer_field(_("foreign background or minority (as declared)"))
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
     # Name and birth date after Greek/Latin normalisation: the duplicate check compares these.
     identity_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
@@ -201,6 +253,8 @@ class Person(models.Model):
             models.UniqueConstraint(fields=["household"], condition=Q(is_reference=True),
                                     name="one_reference_person_per_household"),
             models.CheckConstraint(condition=Q(amka="") | Q(amka__regex=r"^[0-9]{11}$"), name="amka_is_11_digits"),
+            _answer_check("disability", "person_disability_answer"),
+            _answer_check("minority", "person_minority_answer"),
         ]
 
     def __str__(self):
@@ -208,10 +262,15 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
+        kwargs["update_fields"] = _with_derived(kwargs.get("update_fields"), "categories",
+                                                ["disability", "minority"])
         super().save(*args, **kwargs)
 
     def fill_derived_fields(self):
-        """The indexed search, duplicate and phone columns (call before bulk_create, which skips save)."""
+        """The indexed search, duplicate and phone columns and the category answers as columns (call
+        before bulk_create, which skips save)."""
+        self.disability = declared(self.categories, Category.DISABILITY)
+        self.minority = minority_answer(self.categories)
         self.search_text = search_key(" ".join([self.first_name, self.last_name, self.father_name]))
         self.identity_key = identity_key(self.first_name, self.last_name, self.birth_date)
         self.phone_digits = phone_digits(self.phone)

@@ -117,6 +117,20 @@ def basket_for(rules, size: int, member_counts: dict[int, int]) -> list[BasketLi
     return list(totals.values())
 
 
+def basket_totals(lines) -> dict:
+    """The Collection's totals of a basket (lines with `.item` and `.quantity`): whether food / other
+    goods were handed over and their kg and €, at the items' weight and value per unit now (what the
+    stock ledger records for them). Pass them to Collection.objects.create(**basket_totals(lines))."""
+    totals = {"has_food": False, "has_goods": False, "food_kg": ZERO, "food_value_eur": ZERO, "goods_kg": ZERO,
+              "goods_value_eur": ZERO}
+    for line in lines:
+        kind = "food" if line.item.is_food else "goods"
+        totals[f"has_{kind}"] = True
+        totals[f"{kind}_kg"] += line.quantity * line.item.weight_kg
+        totals[f"{kind}_value_eur"] += line.quantity * line.item.unit_value_eur
+    return totals
+
+
 def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
     """The card a scanner read or a person typed, with everything the scan needs in ONE query:
     the household's status and size, the first name, eligibility in the day's programme on the day's

@@ -35,7 +35,6 @@ from django.db import connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
-from core.models import Location
 from inventory.models import Item, StockMovement
 
 from ..models import Collection, DistributionDay, Household, Person, Programme
@@ -43,8 +42,6 @@ from .days import COLLECTION_DOCUMENT  # document_type of a collection's stock m
 
 SUPPORTS = ("any", "food", "material")
 GROUPS = ("children", "young", "women", "senior", "disability", "third_country", "foreign_minority", "homeless")
-# Person categories that make someone "of foreign background or a minority (e.g. Roma)".
-FOREIGN_MINORITY_CATEGORIES = ("roma", "migrant", "repatriate", "protection", "asylum")
 # Item categories whose value counts as goods for children (see the allocation rule in reports).
 CHILDREN_ITEM_CATEGORIES = (Item.Category.BABY, Item.Category.SCHOOL)
 
@@ -60,10 +57,12 @@ class Period:
 @contextmanager
 def _reporting_cursor():
     """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
-    aggregates (for this transaction only) so they do not spill to disk."""
+    aggregates (for this transaction only) so they do not spill to disk, and no JIT compilation (it
+    costs ~0.2 s per statement and saves nothing on these few-column aggregates)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
         yield cursor
 
 
@@ -73,14 +72,6 @@ def _day_start(day: date) -> datetime:
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
-
-
-def _json_text(column: str, key: str) -> str:
-    """The text of `column[key]` (NULL when missing). `key` is one of our constants, never input."""
-    assert key.isidentifier()
-    if connection.vendor == "postgresql":
-        return f"({column} ->> '{key}')"
-    return f"json_extract({column}, '$.{key}')"
 
 
 def _ymd(expr: str) -> str:
@@ -112,35 +103,19 @@ FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
 
 
 def _collections_cte(period: Period, params: list) -> str:
-    """CTEs `coll_any` (per household: first collection in the period and how many) and `coll_goods`
-    (per household: first collection that handed out food, and other goods — a "distributed" ledger
-    row of such an item; a cancelled collection is left out, its rows being reversed). Both are
-    aggregated straight to one narrow row per household."""
+    """CTE `hh`: per household that collected in the period, its first collection, its first collection
+    that handed out food and other goods (the collection's has_food / has_goods, written with it), and
+    how many collections. One narrow row per household, from the collections alone."""
     where = _period_where(period, params)
-    any_sql = f"""
-    coll_any AS (
-        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections
+    return f"""
+    hh AS (
+        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections,
+               MIN(CASE WHEN c.has_food THEN d.date END) AS first_food,
+               MIN(CASE WHEN c.has_goods THEN d.date END) AS first_material
         FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         WHERE {where}
         GROUP BY c.household_id
-    ),"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
-    where = _period_where(period, params)
-    # "distributed" rows are written when the collection is recorded, on its day (a day's margin for
-    # time zones): a short period reads only its part of the ledger (index on `at`).
-    params.extend([COLLECTION_DOCUMENT, StockMovement.Reason.DISTRIBUTED, _day_start(period.start - timedelta(days=1)),
-                   _day_start(period.end + timedelta(days=2))])
-    return any_sql + f"""
-    coll_goods AS (
-        SELECT c.household_id,
-               MIN(CASE WHEN i.is_food THEN d.date END) AS first_food,
-               MIN(CASE WHEN NOT i.is_food THEN d.date END) AS first_material
-        FROM {_table(Collection)} c
-        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
-        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
-        JOIN {_table(Item)} i ON i.id = m.item_id
-        WHERE {where} AND m.document_type = %s AND m.reason = %s AND m.at >= %s AND m.at < %s
-        GROUP BY c.household_id
-    )"""  # noqa: S608 - see above
+    )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
 
 
 def _answer(expr: str) -> str:
@@ -149,32 +124,25 @@ def _answer(expr: str) -> str:
 
 
 def _people_cte(period: Period, nationality, params: list) -> str:
-    """CTEs `coll`, `hh` (per household: first collection dates) and `people` (one row per member of a
-    household that collected, with their ages on those dates and their answers, computed once)."""
-    sql = f"WITH {_collections_cte(period, params)}," + """
-    hh AS (
-        SELECT a.household_id, a.first_any, a.collections, g.first_food, g.first_material
-        FROM coll_any a LEFT JOIN coll_goods g ON g.household_id = a.household_id
-    ),"""  # noqa: S608 - our own fragments only
+    """CTEs `hh` (per household: first collection dates) and `people` (one row per member of a household
+    that collected, with their ages on those dates and their answers, computed once). The answers are the
+    columns kept beside the category JSON (Person.disability, Person.minority, Household.homeless)."""
+    sql = f"WITH {_collections_cte(period, params)},"
     # Parameters are appended in the order their fragments appear in the statement.
     third = _in_list("p.nationality", nationality.third_country, params)
     undeclared_nationality = _in_list("p.nationality", nationality.undeclared, params)
-    answers = [_json_text("p.categories", key) for key in FOREIGN_MINORITY_CATEGORIES]
-    any_yes = " OR ".join([f"COALESCE({a}, '') = 'yes'" for a in answers]
-                          + [_in_list("p.nationality", nationality.foreign, params)])
-    any_undeclared = " OR ".join(f"COALESCE({a}, '') NOT IN ('yes', 'no')" for a in answers)
+    foreign = _in_list("p.nationality", nationality.foreign, params)
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql += f"""
     people AS {materialized}(
         SELECT p.id AS person_id, hh.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections,
                {_age('hh.first_any')} AS age_any, {_age('hh.first_food')} AS age_food,
                {_age('hh.first_material')} AS age_material,
-               p.sex AS sex,
-               {_answer(_json_text('p.categories', 'disability'))} AS disability,
-               {_answer(_json_text('h.categories', 'homeless'))} AS homeless,
+               p.sex AS sex, p.disability AS disability, h.homeless AS homeless,
                (CASE WHEN {third} THEN 'yes' WHEN p.nationality = '' OR {undeclared_nationality} THEN ''
                 ELSE 'no' END) AS third_country,
-               (CASE WHEN {any_yes} THEN 'yes' WHEN {any_undeclared} THEN '' ELSE 'no' END) AS foreign_minority
+               (CASE WHEN p.minority = 'yes' OR {foreign} THEN 'yes' WHEN p.minority = '' THEN '' ELSE 'no' END)
+                   AS foreign_minority
         FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
         JOIN {_table(Household)} h ON h.id = hh.household_id
     )"""  # noqa: S608 - see _collections_cte
@@ -255,19 +223,18 @@ def value_rows(period: Period) -> list[dict]:
     homelessness ("yes", "no", "" not declared): kg and € of food (also per food group) and of other
     goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
     params: list = []
-    from_sql = _value_from(period, params).replace(f"JOIN {_table(Household)} h ON h.id = c.household_id",
-                                                   "JOIN hl ON hl.id = c.household_id")
-    # The answer is read from the JSON once per household, not once per ledger row.
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
-    sql = f"""WITH hl AS {materialized}(SELECT h.id, {_homeless_answer()} AS homeless FROM {_table(Household)} h)
-              SELECT hl.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur,
-                     SUM(-m.quantity)
-              {from_sql}
-              GROUP BY hl.homeless, i.is_food, i.category, i.food_group, m.unit_weight_kg, m.unit_value_eur
+    # Items are looked up after the aggregation: the ledger side of the join stays narrow.
+    sql = f"""SELECT h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity)
+              {_value_from(period, params, item=False)}
+              GROUP BY h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur
               """  # noqa: S608 - see _collections_cte
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
+             .values("id", "is_food", "category", "food_group")}
+    rows = [(answer, items[item_id]["is_food"], items[item_id]["category"], items[item_id]["food_group"], unit_kg,
+             unit_eur, quantity) for answer, item_id, unit_kg, unit_eur, quantity in rows]
     zero = Decimal("0")
     children = {str(c) for c in CHILDREN_ITEM_CATEGORIES}
     result: dict = {}
@@ -328,7 +295,7 @@ def _as_date(value):
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _value_from(period: Period, params: list) -> str:
+def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> str:
     where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
     params.extend([period.start, period.end, COLLECTION_DOCUMENT])
     if period.programme_id:
@@ -344,15 +311,10 @@ def _value_from(period: Period, params: list) -> str:
     return f"""
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
-        JOIN {_table(Household)} h ON h.id = c.household_id
+        {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
         JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
-        JOIN {_table(Item)} i ON i.id = m.item_id
+        {f"JOIN {_table(Item)} i ON i.id = m.item_id" if item else ""}
         WHERE {' AND '.join(where)}"""
-
-
-def _homeless_answer() -> str:
-    answer = _json_text("h.categories", "homeless")
-    return f"(CASE WHEN {answer} IN ('yes', 'no') THEN {answer} ELSE '' END)"
 
 
 def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,
@@ -370,7 +332,7 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
     if exclude_categories:
         conditions.append("NOT " + _in_list("i.category", exclude_categories, params))
     if homeless is not None:
-        conditions.append(f"{_homeless_answer()} {'=' if homeless else '<>'} 'yes'")
+        conditions.append(f"h.homeless {'=' if homeless else '<>'} 'yes'")
     sql = f"""SELECT c.id, d.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
                      SUM(-m.quantity * m.unit_value_eur)
               {from_sql} AND {' AND '.join(conditions)}
@@ -390,7 +352,7 @@ def _dec(value) -> Decimal:
     if value is None:
         return Decimal("0")
     if isinstance(value, float):  # SQLite sums decimals as floats
-        return Decimal(repr(value)).quantize(Decimal("0.001"))
+        return Decimal(repr(value)).quantize(Decimal("0.000001"))
     return Decimal(value)
 
 
@@ -449,86 +411,153 @@ def _period_where(period: Period, params: list) -> str:
     return " AND ".join(where)
 
 
-def goods_by_day_and_item(period: Period) -> list[dict]:
-    """The one pass over the ledger of the distribution report: net quantity, kg and € handed out per
-    distribution day and item (a few thousand rows for a year)."""
+def goods_by_item(period: Period) -> list[dict]:
+    """The one pass over the ledger of the distribution report: net quantity, kg and € handed out per item
+    in the period's collections. The database sums quantities per item and recorded unit weight/value
+    (a few dozen groups); kg and € are multiplied out here, exactly."""
     params: list = []
-    where = _period_where(period, params)
-    sql = (f"SELECT c.day_id, m.item_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), "  # noqa: S608
-           f"SUM(-m.quantity * m.unit_value_eur) "
-           f"FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
-           f"JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')} "
-           f"WHERE {where} AND m.document_type = %s AND m.at >= %s GROUP BY c.day_id, m.item_id")
-    with _reporting_cursor() as cursor:  # rows are written on the collection's day or later (see _value_from)
-        cursor.execute(sql, params + [COLLECTION_DOCUMENT, _day_start(period.start - timedelta(days=1))])
-        rows = cursor.fetchall()
-    return [{"day_id": r[0], "item_id": r[1], "quantity": _dec(r[2]), "kg": _dec(r[3]), "eur": _dec(r[4])}
-            for r in rows]
-
-
-def collections_by(period: Period, by: str) -> list[dict]:
-    """Distribution days, collections, distinct households and people (members when they collected) per
-    "month", "day" or "location". No ledger involved."""
-    expressions, names = {
-        "month": ([_month("d.date")], ["month"]),
-        "day": (["d.date", "loc.name", "pr.name", "d.id"], ["date", "location", "programme", "day_id"]),
-        "location": (["loc.name", "loc.id"], ["location", "location_id"]),
-    }[by]
-    group = ", ".join(expressions)
-    params: list = []
-    where = _period_where(period, params)
-    sql = (f"SELECT {group}, COUNT(DISTINCT d.id), COUNT(*), COUNT(DISTINCT c.household_id), "  # noqa: S608
-           f"SUM(c.household_size) FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id "
-           f"JOIN {_table(Location)} loc ON loc.id = d.location_id "
-           f"JOIN {_table(Programme)} pr ON pr.id = d.programme_id "
-           f"WHERE {where} GROUP BY {group} ORDER BY {group}")
+    from_sql = _value_from(period, params, household=False, item=False)
+    sql = (f"SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity) {from_sql} "  # noqa: S608
+           f"GROUP BY m.item_id, m.unit_weight_kg, m.unit_value_eur")
     with _reporting_cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+    zero = Decimal("0")
+    per_item: dict = {}
+    for item_id, unit_kg, unit_eur, quantity in rows:
+        quantity = _dec(quantity)
+        entry = per_item.setdefault(item_id, {"item_id": item_id, "quantity": zero, "kg": zero, "eur": zero})
+        entry["quantity"] += quantity
+        entry["kg"] += quantity * _dec(unit_kg)
+        entry["eur"] += quantity * _dec(unit_eur)
+    return list(per_item.values())
+
+
+def _days_where(period: Period, params: list) -> str:
+    where = ["d.date >= %s", "d.date <= %s"]
+    params.extend([period.start, period.end])
+    if period.programme_id:
+        where.append("d.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append("d.location_id = %s")
+        params.append(period.location_id)
+    return " AND ".join(where)
+
+
+def _per_day(period: Period) -> list[dict]:
+    """Per distribution day of the period with collections: collections (= households, one collection per
+    household and day), people (household sizes summed) and the collections' food/goods kg and €. One
+    hash aggregate over the collections, a row per day."""
+    params: list = []
+    days = _days_where(period, params)
+    sql = (f"SELECT c.day_id, COUNT(*), SUM(c.household_size), SUM(c.food_kg), SUM(c.food_value_eur), "  # noqa: S608
+           f"SUM(c.goods_kg), SUM(c.goods_value_eur) FROM {_table(Collection)} c "
+           f"WHERE c.cancelled_at IS NULL AND c.day_id IN (SELECT d.id FROM {_table(DistributionDay)} d "
+           f"WHERE {days}) GROUP BY c.day_id")
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [{"day_id": r[0], "collections": r[1], "people": int(r[2] or 0), "food_kg": _dec(r[3]),
+             "food_eur": _dec(r[4]), "goods_kg": _dec(r[5]), "goods_eur": _dec(r[6])} for r in rows]
+
+
+def _distinct_households(period: Period) -> tuple[dict, dict]:
+    """Households that collected per month ({"YYYY-MM": n}) and per location ({location id: n}), each
+    household counted once per month / location, in one pass over the collections: per household, the
+    set of months and the set of locations where it collected, as bit masks (a bit per month / location
+    of the period, numbered by DENSE_RANK over the days), counted here. On PostgreSQL the masks are
+    BIT_OR aggregates (hashed, in parallel; COUNT(DISTINCT ...) would sort half a million rows); SQLite has
+    no BIT_OR, and SUM(DISTINCT power of two) is the same number."""
+    params: list = []
+    days = _days_where(period, params)
+    month = _month("d.date")
+    bits = "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
+    sql = (f"SELECT {bits.format('CAST(1 AS BIGINT) << dd.month_bit')}, "  # noqa: S608
+           f"{bits.format('CAST(1 AS BIGINT) << dd.location_bit')} FROM {_table(Collection)} c "
+           f"JOIN (SELECT d.id, CAST(DENSE_RANK() OVER (ORDER BY {month}) - 1 AS INTEGER) AS month_bit, "
+           f"CAST(DENSE_RANK() OVER (ORDER BY d.location_id) - 1 AS INTEGER) AS location_bit "
+           f"FROM {_table(DistributionDay)} d "
+           f"WHERE {days}) dd ON dd.id = c.day_id WHERE c.cancelled_at IS NULL GROUP BY c.household_id")
+    days_qs = DistributionDay.objects.filter(date__gte=period.start, date__lte=period.end)
+    if period.programme_id:
+        days_qs = days_qs.filter(programme_id=period.programme_id)
+    if period.location_id:
+        days_qs = days_qs.filter(location_id=period.location_id)
+    dates_and_locations = list(days_qs.values_list("date", "location_id"))
+    months = sorted({day.strftime("%Y-%m") for day, _location in dates_and_locations})
+    locations = sorted({location for _day, location in dates_and_locations})
+    if max(len(months), len(locations)) > 62:  # more than a BIGINT holds (over five years of months)
+        raise ValueError("period too long for the household counts")
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        masks = cursor.fetchall()
+    per_month, per_location = [0] * len(months), [0] * len(locations)
+    for month_mask, location_mask in masks:
+        for counts, mask in ((per_month, int(month_mask)), (per_location, int(location_mask))):
+            while mask:
+                low = mask & -mask
+                counts[low.bit_length() - 1] += 1
+                mask ^= low
+    return dict(zip(months, per_month, strict=True)), dict(zip(locations, per_location, strict=True))
+
+
+def collections_by(period: Period, by: str, *, with_goods: bool = False, per_day=None,
+                   households=None) -> list[dict]:
+    """Distribution days, collections, distinct households and people (members when they collected) per
+    "month", "day" or "location", in that order; `with_goods`: also food and other goods kg and € (the
+    collections' own totals). No ledger involved: one aggregate per day (`per_day`, computed unless given),
+    rolled up here, and one count of distinct households per month and location (`households`: the
+    result of _distinct_households, computed unless given)."""
+    per_day = {row["day_id"]: row for row in (per_day if per_day is not None else _per_day(period))}
+    days = (DistributionDay.objects.filter(pk__in=list(per_day))
+            .values("id", "date", "location_id", "location__name", "programme__name"))
+    if by == "day":
+        households = {}
+    else:
+        households = (households or _distinct_households(period))[0 if by == "month" else 1]
+    figures = ["collections", "people", "food_kg", "food_eur", "goods_kg", "goods_eur"]
+    zero = Decimal("0")
+    groups: dict = {}
+    for day in days:
+        if by == "day":
+            key = (day["date"], day["location__name"], day["programme__name"], day["id"])
+            head = {"date": day["date"], "location": day["location__name"], "programme": day["programme__name"],
+                    "day_id": day["id"]}
+        elif by == "month":
+            key = (day["date"].strftime("%Y-%m"),)
+            head = {"month": key[0]}
+        else:
+            key = (day["location__name"], day["location_id"])
+            head = {"location": key[0], "location_id": key[1]}
+        entry = groups.setdefault(key, {**head, "days": 0, **{f: zero if "_" in f else 0 for f in figures}})
+        entry["days"] += 1
+        for figure in figures:
+            entry[figure] += per_day[day["id"]][figure]
     result = []
-    for row in rows:
-        entry = dict(zip(names, row[:len(names)], strict=True))
-        if "date" in entry:
-            entry["date"] = _as_date(entry["date"])
-        entry.update(days=row[len(names)], collections=row[len(names) + 1], households=row[len(names) + 2],
-                     people=int(row[len(names) + 3] or 0))
+    for key in sorted(groups):
+        entry = groups[key]
+        entry["households"] = (entry["collections"] if by == "day" else
+                               households.get(entry["month"] if by == "month" else entry["location_id"], 0))
+        if not with_goods:
+            for figure in figures[2:]:
+                del entry[figure]
         result.append(entry)
     return result
 
 
 def distribution_overview(period: Period) -> dict:
-    """Everything the distribution report shows, with one pass over the ledger: {"month", "day",
-    "location": rows of `collections_by` with food_kg, food_eur, goods_kg, goods_eur; "items": per item}."""
-    goods = goods_by_day_and_item(period)
-    days = {d["id"]: d for d in DistributionDay.objects.filter(id__in={g["day_id"] for g in goods})
-            .values("id", "date", "location_id")}
+    """Everything the distribution report shows: {"month", "day", "location": rows of `collections_by` with
+    food_kg, food_eur, goods_kg, goods_eur; "items": per item (one pass over the ledger)}."""
+    per_day, households = _per_day(period), _distinct_households(period)
+    result = {by: collections_by(period, by, with_goods=True, per_day=per_day, households=households)
+              for by in ("month", "day", "location")}
+    goods = goods_by_item(period)
     items = {i["id"]: i for i in Item.objects.filter(id__in={g["item_id"] for g in goods})
              .values("id", "name_el", "unit", "is_food", "food_group")}
-    zero = Decimal("0")
-    per: dict = {"month": {}, "day": {}, "location": {}}
-    per_item: dict = {}
-    for line in goods:
-        day, item = days[line["day_id"]], items[line["item_id"]]
-        kind = "food" if item["is_food"] else "goods"
-        for by, key in (("month", day["date"].strftime("%Y-%m")), ("day", day["id"]),
-                        ("location", day["location_id"])):
-            figures = per[by].setdefault(key, {"food_kg": zero, "food_eur": zero, "goods_kg": zero,
-                                               "goods_eur": zero})
-            figures[f"{kind}_kg"] += line["kg"]
-            figures[f"{kind}_eur"] += line["eur"]
-        entry = per_item.setdefault(item["id"], {"item_id": item["id"], "name": item["name_el"], "unit": item["unit"],
-                                                 "is_food": item["is_food"], "food_group": item["food_group"],
-                                                 "quantity": zero, "kg": zero, "eur": zero})
-        for key in ("quantity", "kg", "eur"):
-            entry[key] += line[key]
-    empty = {"food_kg": zero, "food_eur": zero, "goods_kg": zero, "goods_eur": zero}
-    result = {}
-    for by, key_name in (("month", "month"), ("day", "day_id"), ("location", "location_id")):
-        rows = collections_by(period, by)
-        for row in rows:
-            row.update(per[by].get(row[key_name], empty))
-        result[by] = rows
-    result["items"] = sorted(per_item.values(), key=lambda r: r["name"])
+    result["items"] = sorted(({**line, "name": items[line["item_id"]]["name_el"],
+                               **{k: items[line["item_id"]][k] for k in ("unit", "is_food", "food_group")}}
+                              for line in goods), key=lambda r: r["name"])
     return result
 
 

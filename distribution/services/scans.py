@@ -26,7 +26,7 @@ from core import rows
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
-from ..selectors.days import COLLECTION_DOCUMENT, basket_for, card_for_scan, day_plan, member_rule_key
+from ..selectors.days import COLLECTION_DOCUMENT, basket_for, basket_totals, card_for_scan, day_plan, member_rule_key
 
 Outcome = Scan.Outcome
 HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}
@@ -149,6 +149,7 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
         household_size=card.member_count, id_checked=id_checked,
         basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
                  "unit": line.item.unit} for line in basket],
+        **basket_totals(basket),
     )
     rows.insert(collection)
     collection.basket_lines = basket

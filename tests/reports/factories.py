@@ -10,6 +10,7 @@ Period: March 2026, programme "kea-basic" at the centre. Collections (day, house
     H6                 02/03 nothing handed over (empty basket)
 """
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from core.models import Location
 from distribution.models import Collection, DistributionDay, Household, Person, Programme
+from distribution.selectors.days import BasketLine, basket_totals
 from distribution.selectors.reporting import COLLECTION_DOCUMENT
 from inventory.models import Item, StockMovement
 from tests.factories import UserFactory
@@ -48,13 +50,27 @@ def make_person(household, key, data: KnownData, **fields):
     return person
 
 
+def _valued(item, value):
+    """The item as it was when its unit value was `value` (None: as it is)."""
+    if value is None:
+        return item
+    item = copy.copy(item)
+    item.unit_value_eur = D(value)
+    return item
+
+
 def collect(data: KnownData, household_key: str, day_key: str, lines, *, user, cancelled=False, returned=()):
     """A collection with its ledger rows: lines are (item key, quantity, unit value or None)."""
     day = data.days[day_key]
     household = data.households[household_key]
+    # The totals the scan service records (at the unit value of the day), less what was brought back.
+    totals = basket_totals([BasketLine(_valued(data.items[key], value), D(quantity)) for key, quantity, value in lines])
+    back = basket_totals([BasketLine(data.items[key], D(quantity)) for key, quantity in returned])
+    for key in ("food_kg", "food_value_eur", "goods_kg", "goods_value_eur"):
+        totals[key] -= back[key]
     collection = Collection.objects.create(
         day=day, household=household, station="Τραπέζι 1", at=aware(day.date), by=user,
-        household_size=household.members.count(),
+        household_size=household.members.count(), **totals,
     )
     moves = []
     for item_key, quantity, value in lines:
