@@ -303,7 +303,8 @@ class StockMovement(models.Model):
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Every distribution scan writes ledger rows: only the indexes queries use (item via the
-    # (item, location, at) index, document_type via (document_type, document_id), reasons by period).
+    # (item, location, at) index, document_type via (document_type, document_id), the rare reasons
+    # through a partial index).
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="movements",
                              db_index=False)
@@ -346,6 +347,10 @@ class StockMovement(models.Model):
         indexes = [
             models.Index(fields=["item", "location", "at"]),
             models.Index(fields=["document_type", "document_id"]),
+            # The rare reasons (write-offs, corrections, counts) by period, for the stock report;
+            # partial, so that the many rows of distributions and donations never enter it.
+            models.Index(fields=["reason", "at"], name="movement_rare_reason_at",
+                         condition=Q(reason__in=["expired", "damaged", "written_off", "correction", "counted"])),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0002_days'),
+        ('distribution', '0003_reporting_columns'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
