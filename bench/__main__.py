@@ -26,10 +26,17 @@ def main(argv):
     for name in names:
         print(f"\n== {name} ==", flush=True)
         started = time.perf_counter()
-        result = subprocess.run(  # noqa: S603 - our own modules
-            [sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, env=env, check=False)
+        process = subprocess.Popen(  # noqa: S603 - our own modules
+            [sys.executable, "-m", f"bench.{name}"], cwd=HERE.parent, env=env, stdout=subprocess.PIPE, text=True)
+        figures = 0
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            figures += 1
+        returncode = process.wait()
         print(f"({name}: {time.perf_counter() - started:.1f} s)", flush=True)
-        if result.returncode:
+        if returncode or not figures:
+            # A module that printed nothing measured nothing (e.g. no `__main__` block): a failure.
+            print(f"{name}: {'exit code ' + str(returncode) if returncode else 'printed no figures'}", flush=True)
             failed.append(name)
     if failed:
         print(f"\nFailed: {', '.join(failed)}")

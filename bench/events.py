@@ -11,17 +11,15 @@ import time
 import uuid
 from datetime import timedelta
 
-from django.db import connections
-from django.test.utils import override_settings
-from django.utils import timezone
-
-from core.models import Location, User
-from events import services
-from events.models import Event, Registration
-from events.services import RegistrationRequest
+from bench.util import throwaway_database
 
 
 def _event(capacity):
+    from django.utils import timezone
+
+    from core.models import Location
+    from events.models import Event
+
     location, _created = Location.objects.get_or_create(name="Bench site")
     start = timezone.now() + timedelta(days=3)
     return Event.objects.create(
@@ -31,8 +29,21 @@ def _event(capacity):
         published_at=timezone.now() - timedelta(hours=1))
 
 
-@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SMS_BACKEND="locmem")
 def run(report, threads=20, per_thread=25):
+    from django.test.utils import override_settings
+
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", SMS_BACKEND="locmem"):
+        _run(report, threads, per_thread)
+
+
+def _run(report, threads, per_thread):
+    from django.db import connections
+
+    from core.models import User
+    from events import services
+    from events.models import Registration
+    from events.services import RegistrationRequest
+
     event = _event(capacity=300)
     barrier = threading.Barrier(threads)
     errors = []
@@ -72,3 +83,8 @@ def run(report, threads=20, per_thread=25):
     timings.sort()
     report(f"{len(timings)} scans at the door: median {statistics.median(timings):.1f} ms, "
            f"95th percentile {timings[int(len(timings) * 0.95) - 1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    with throwaway_database():
+        run(print)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from core.roles import STAFF, VOLUNTEER, has_role
 from core.text import filter_by_search
@@ -67,7 +67,7 @@ MAX_PAGE = 500
 
 
 def _forbidden():
-    return 403, {"message": _("Your role may not read the inventory.")}
+    return Status(403, {"message": _("Your role may not read the inventory.")})
 
 
 def _page(rows, limit, offset):
@@ -125,5 +125,5 @@ def item_by_code(request, code: str):
         return _forbidden()
     item = selectors.find_item_by_code(code)
     if item is None:
-        return 404, {"message": _("No item has this code.")}
+        return Status(404, {"message": _("No item has this code.")})
     return item
