@@ -374,7 +374,7 @@ def run(report):
     server, log = _start_server(port, _database_url())
     workers = len(_process_tree(server.pid)) - 1
     report(f"gunicorn (gunicorn.conf.py{', overridden' if WORKERS or THREADS else ''}): {workers} workers × "
-           f"{THREADS or os.environ.get('GUNICORN_THREADS', '1')} threads (gthread), DEBUG off, persistent DB "
+           f"{THREADS or os.environ.get('GUNICORN_THREADS', '2')} threads (gthread), DEBUG off, persistent DB "
            f"connections, {COMMIT_MODE} commit, prepared statements "
            f"{'off' if os.environ.get('DATABASE_PREPARED_STATEMENTS') == '0' else 'on'}")
     days = [("queries", query_day)]

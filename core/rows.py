@@ -15,7 +15,7 @@ connection pooler in transaction mode, use PgBouncer >= 1.21 with `max_prepared_
 
 from functools import lru_cache
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
@@ -23,9 +23,15 @@ from django.db.models import Model
 INSERT_BATCH = 500
 
 
+def _db():
+    """This thread's default connection (the `connection` proxy looks it up on every attribute)."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def cursor():
     """A cursor on Django's connection (same transaction, same query logging and error wrapping)
     whose statements are prepared on PostgreSQL."""
+    connection = _db()
     if connection.vendor != "postgresql":
         return connection.cursor()
     connection.close_if_health_check_failed()
@@ -76,6 +82,7 @@ def _fields(model):
 
 @lru_cache(maxsize=256)
 def _insert_sql(model, vendor: str, rows: int) -> str:
+    connection = _db()
     meta = model._meta
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in _fields(model))
@@ -89,6 +96,7 @@ def insert(*instances: Model) -> None:
 
     Like `save()` for a new row (auto_now/auto_now_add and defaults apply), without signals.
     """
+    connection = _db()
     if not instances:
         return
     model = type(instances[0])
@@ -108,6 +116,7 @@ def insert(*instances: Model) -> None:
 
 def update_by_pk(instances, field_names: tuple[str, ...]) -> None:
     """UPDATE the given fields of saved instances of one model: one statement for all of them."""
+    connection = _db()
     instances = list(instances)
     if not instances:
         return
@@ -143,6 +152,7 @@ def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
     """Rows of joined models: the SQL selects `select_list(model, alias)` of each model in turn, then
     the `extra` columns (set as attributes on the first model's instance). A model whose primary
     key is NULL (an outer join that found nothing) comes back as None."""
+    connection = _db()
     layouts = []
     offset = 0
     for model in models:
@@ -173,6 +183,7 @@ def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
 
 @lru_cache(maxsize=128)
 def _converters_for(model, vendor: str):
+    connection = _db()
     result = []
     for index, field in enumerate(model._meta.concrete_fields):
         column = field.get_col(model._meta.db_table)
@@ -183,11 +194,12 @@ def _converters_for(model, vendor: str):
 
 
 def _converters(model):
-    return _converters_for(model, connection.vendor)
+    return _converters_for(model, _db().vendor)
 
 
 @lru_cache(maxsize=128)
 def select_list(model, alias: str) -> str:
     """`alias.col1, alias.col2, …` for every concrete column of the model, in field order."""
+    connection = _db()
     quote = connection.ops.quote_name
     return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
