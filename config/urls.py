@@ -6,10 +6,11 @@ from django.urls import include, path
 from .api import api
 
 urlpatterns = [
+    # The API first: scan stations call it for every card, and URLs are matched in order.
+    path("api/v1/", api.urls),
     path("", include("core.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/v1/", api.urls),
     path("inventory/", include("inventory.urls")),
     path("distribution/", include("distribution.urls")),
     path("volunteers/", include("volunteers.urls")),

@@ -91,35 +91,37 @@ def _insert_sql(model, vendor: str, rows: int) -> str:
             f"RETURNING {quote(meta.pk.column)}")
 
 
+def _insert_statement(connection, instances) -> tuple[str, list]:
+    model = type(instances[0])
+    fields = _fields(model)
+    params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+              for obj in instances for field in fields]
+    return _insert_sql(model, connection.vendor, len(instances)), params
+
+
+def _saved(connection, instances, keys) -> None:
+    for obj, key in zip(instances, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+
+
 def insert(*instances: Model) -> None:
     """INSERT unsaved instances of one model in one statement and set their primary keys.
 
     Like `save()` for a new row (auto_now/auto_now_add and defaults apply), without signals.
     """
     connection = _db()
-    if not instances:
-        return
-    model = type(instances[0])
-    fields = _fields(model)
     for start in range(0, len(instances), INSERT_BATCH):
         batch = instances[start:start + INSERT_BATCH]
-        params = [field.get_db_prep_save(field.pre_save(obj, add=True), connection)
-                  for obj in batch for field in fields]
+        sql, params = _insert_statement(connection, batch)
         with cursor() as statement:
-            statement.execute(_insert_sql(model, connection.vendor, len(batch)), params)
+            statement.execute(sql, params)
             keys = [row[0] for row in statement.fetchall()]
-        for obj, key in zip(batch, keys, strict=True):
-            obj.pk = key
-            obj._state.adding = False
-            obj._state.db = connection.alias
+        _saved(connection, batch, keys)
 
 
-def update_by_pk(instances, field_names: tuple[str, ...]) -> None:
-    """UPDATE the given fields of saved instances of one model: one statement for all of them."""
-    connection = _db()
-    instances = list(instances)
-    if not instances:
-        return
+def _update_statement(connection, instances, field_names) -> tuple[str, list]:
     model = type(instances[0])
     meta = model._meta
     quote = connection.ops.quote_name
@@ -138,8 +140,34 @@ def update_by_pk(instances, field_names: tuple[str, ...]) -> None:
     params += [obj.pk for obj in instances]
     sql = (f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
            f"WHERE {pk_column} IN ({', '.join(['%s'] * len(instances))})")
+    return sql, params
+
+
+def update_by_pk(instances, field_names: tuple[str, ...]) -> None:
+    """UPDATE the given fields of saved instances of one model: one statement for all of them."""
+    connection = _db()
+    instances = list(instances)
+    if instances:
+        sql, params = _update_statement(connection, instances, field_names)
+        with cursor() as statement:
+            statement.execute(sql, params)
+
+
+def update_then_insert(updated, field_names: tuple[str, ...], inserted) -> None:
+    """`update_by_pk(updated, field_names)` then `insert(*inserted)`; on PostgreSQL as ONE statement
+    (the UPDATE in a WITH clause of the INSERT), which saves a round trip while rows are locked."""
+    connection = _db()
+    updated, inserted = list(updated), list(inserted)
+    if connection.vendor != "postgresql" or not updated or not inserted or len(inserted) > INSERT_BATCH:
+        update_by_pk(updated, field_names)
+        insert(*inserted)
+        return
+    update_sql, update_params = _update_statement(connection, updated, field_names)
+    insert_sql, insert_params = _insert_statement(connection, inserted)
     with cursor() as statement:
-        statement.execute(sql, params)
+        statement.execute(f"WITH updated AS ({update_sql}) {insert_sql}", update_params + insert_params)
+        keys = [row[0] for row in statement.fetchall()]
+    _saved(connection, inserted, keys)
 
 
 def fetch(model, sql: str, params=(), *, extra=()) -> list[Model]:

@@ -9,10 +9,12 @@
 * the unique `request_id` of every Scan: a retry of a request already answered fails on that
   index (rolling back anything it did) and gets the stored answer back, recording nothing new.
 
-The happy path costs 7 SQL queries: the day's plan (1), the card with everything about its
-household (1), the collection INSERT (1), the Scan INSERT (1), take_out (3) last: the stock rows all
-tables share are locked only for the last moments of the transaction. An authorised collector
-adds one (their name). Refusals record a Scan too (who tried which card when, at which table).
+The happy path costs 6 SQL statements on PostgreSQL (7 on SQLite), written as plain, prepared SQL
+(core.rows): the day's plan (1), the card with everything about its household (1), the collection
+INSERT (1), the Scan INSERT (1), take_out last (2: lock the levels; update them and insert the
+ledger rows): the stock rows all tables share are locked only for the last moments of the
+transaction. An authorised collector adds one (their name). Refusals record a Scan too (who tried
+which card when, at which table).
 """
 
 from dataclasses import dataclass

@@ -150,8 +150,7 @@ def _movement(delta: Delta, *, by, at) -> StockMovement:
 
 def _save(changed_levels, movements) -> list[StockMovement]:
     unique = list({level.pk: level for level in changed_levels}.values())
-    rows.update_by_pk(unique, ("quantity", "updated_at"))
-    rows.insert(*movements)
+    rows.update_then_insert(unique, ("quantity", "updated_at"), movements)
     return movements
 
 
@@ -226,8 +225,8 @@ def take_out(*, location, lines, by, reason=StockMovement.Reason.DISTRIBUTED, do
     """Take goods out of a location, earliest expiry first; all lines or none.
 
     `lines` is an iterable of (item, quantity). Raises InsufficientStock (nothing written) when any
-    line is short. Three SQL queries whatever the number of lines: lock the levels, one bulk
-    UPDATE, one bulk INSERT of the movements. The ledger rows are the record (who, when, what,
+    line is short. Whatever the number of lines: lock the levels, then one bulk UPDATE and one bulk
+    INSERT of the movements (a single statement on PostgreSQL). The ledger rows are the record (who, when, what,
     which document); the caller audits its own document.
     """
     if reason not in OUTGOING_REASONS:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from core.models import AuditLog
@@ -265,15 +266,19 @@ def test_a_scan_costs_at_most_8_queries(volunteer_user, django_assert_max_num_qu
     scan(day, codes[0], volunteer_user)  # warm caches (content types etc.)
     cases = [
         (codes[1], {}, 201, 7),
-        (codes[1], {}, 409, 5),
+        (codes[1], {}, 409, 4),
         ("KC1-AAAAAAAAAAAAAAAA", {}, 422, 3),
     ]
     other_hh, _c, code = household(day.programme)
     cases.append((code, {"collector_id": collector(other_hh).pk}, 201, 8))
+    # On PostgreSQL take_out updates the levels and inserts the ledger rows in one statement.
+    merged = 1 if connection.vendor == "postgresql" else 0
     for code, extra, status, expected in cases:
+        if status == 201:
+            expected -= merged
         with django_assert_max_num_queries(8 + 2) as context:  # + BEGIN/COMMIT on SQLite
             assert scan(day, code, volunteer_user, **extra).status == status
-        assert len(statements(context)) <= expected <= 8, statements(context)
+        assert len(statements(context)) == expected, statements(context)
 
 
 def test_wrong_location_day_of_other_location_is_fine_but_stock_is_the_days(volunteer_user):
