@@ -40,6 +40,7 @@ REVOKED_EVERY = 33
 # unless these say otherwise.
 WORKERS = os.environ.get("BENCH_SCAN_WORKERS")
 THREADS = os.environ.get("BENCH_SCAN_THREADS")
+WORKER_CLASS = os.environ.get("BENCH_SCAN_WORKER_CLASS")
 START_STOCK = Decimal(200_000)
 # "sync" (PostgreSQL's default) or "async": the server's connections use synchronous_commit=off, a
 # deployment choice (DATABASES OPTIONS) that stops the shared stock rows staying locked while the
@@ -171,7 +172,8 @@ def _start_server(port, database_url):
     log = open(ROOT / "var" / "bench-gunicorn.log", "w")  # noqa: SIM115 - closed by the caller
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         *(["--workers", WORKERS] if WORKERS else []), *(["--threads", THREADS] if THREADS else [])],
+         *(["--workers", WORKERS] if WORKERS else []), *(["--threads", THREADS] if THREADS else []),
+         *(["--worker-class", WORKER_CLASS] if WORKER_CLASS else [])],
         cwd=ROOT, env=env, stdout=log, stderr=log)
     deadline = time.time() + 60
     while time.time() < deadline:
