@@ -43,6 +43,12 @@ def test_statuses_and_body_shape(volunteer_client):
     unknown = post(volunteer_client, payload(day, "KC1-ZZZZZZZZZZZZZZZZ"))
     assert unknown.status_code == 422 and unknown.json()["outcome"] == "unknown_card"
     assert unknown.json()["household"] is None and unknown.json()["collection"] is None
+    # The endpoint renders the service's body without re-validating it: every kind of answer must
+    # match the documented schema exactly (no missing, extra or mistyped fields).
+    from distribution.api_days import ScanOut
+
+    for answer in (body, again.json(), unknown.json()):
+        assert ScanOut.model_validate(answer).model_dump(mode="json") == answer
 
 
 def test_messages_follow_the_request_language(volunteer_client):
