@@ -400,15 +400,8 @@ def _month(expr: str) -> str:
 
 
 def _period_where(period: Period, params: list) -> str:
-    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s"]
-    params.extend([period.start, period.end])
-    if period.programme_id:
-        where.append("d.programme_id = %s")
-        params.append(period.programme_id)
-    if period.location_id:
-        where.append("d.location_id = %s")
-        params.append(period.location_id)
-    return " AND ".join(where)
+    """The period's distribution days (alias d) and their collections not cancelled (alias c)."""
+    return "c.cancelled_at IS NULL AND " + _days_where(period, params)
 
 
 def goods_by_item(period: Period) -> list[dict]:
