@@ -7,16 +7,16 @@ through each field's own conversion (`get_db_prep_save` on the way in, the field
 way out), so dates, decimals and JSON behave exactly as with the ORM on SQLite and PostgreSQL.
 No model signals are sent: the project connects none to the models written here.
 
-On PostgreSQL these statements run as prepared statements (server-side parameter binding): the
-server parses and plans each shape once per connection instead of once per scan, which halves
-PostgreSQL's CPU per scan. The rest of the ORM keeps Django's default client-side binding. Behind a
-connection pooler in transaction mode, use PgBouncer >= 1.21 with `max_prepared_statements` set.
+On PostgreSQL these statements run as prepared statements (core.postgresql: server-side parameter
+binding): the server parses and plans each shape once per connection instead of once per scan,
+which halves PostgreSQL's CPU per scan. The rest of the ORM keeps Django's default client-side
+binding. Behind a connection pooler in transaction mode, use PgBouncer >= 1.21 with
+`max_prepared_statements` set, or DATABASE_PREPARED_STATEMENTS=0.
 """
 
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Model
 
 # Rows per INSERT: well inside SQLite's and PostgreSQL's limits on parameters per statement.
@@ -29,51 +29,11 @@ def _db():
 
 
 def cursor():
-    """A cursor on Django's connection (same transaction, same query logging and error wrapping)
-    whose statements are prepared on PostgreSQL."""
+    """A cursor on Django's connection; its statements are prepared on PostgreSQL
+    (core.postgresql's `prepared_cursor`), plain elsewhere."""
     connection = _db()
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        raw = _PreparedCursor(connection.connection)
-        # As Django's own create_cursor(): date-times read in the connection's time zone.
-        from django.db.backends.postgresql import base
-
-        loader = connection.connection.adapters.get_loader(base.TIMESTAMPTZ_OID, base.Format.TEXT)
-        if connection.timezone != loader.timezone:
-            base.register_tzloader(connection.timezone, raw)
-        connection.validate_thread_sharing()
-        if connection.queries_logged:
-            return _LoggedStatements(raw, connection)
-        return connection.make_cursor(raw)
-
-
-class _LoggedStatements(CursorDebugWrapper):
-    """Logs (DEBUG, assertNumQueries) the statement as written: a prepared statement has no text
-    with the values filled in for Django's usual last_executed_query."""
-
-    def execute(self, sql, params=None):
-        with self.debug_sql(sql, params):
-            return self._execute_with_wrappers(sql, params, many=False, executor=self._execute)
-
-
-class _PreparedCursor:
-    """Created on first use: psycopg is only importable where PostgreSQL is configured."""
-
-    _class = None
-
-    def __new__(cls, psycopg_connection):
-        if cls._class is None:
-            from django.db.backends.postgresql.base import ServerBindingCursor
-
-            class PreparedCursor(ServerBindingCursor):
-                def execute(self, query, params=None, *, prepare=None, binary=None):
-                    return super().execute(query, params, prepare=True, binary=binary)
-
-            cls._class = PreparedCursor
-        return cls._class(psycopg_connection)
+    prepared = getattr(connection, "prepared_cursor", None)
+    return prepared() if prepared is not None else connection.cursor()
 
 
 def _fields(model):

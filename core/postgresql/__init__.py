@@ -1,1 +1,1 @@
-"""Django's PostgreSQL backend with a cheaper connection health check (see base.py)."""
+"""Django's PostgreSQL backend with a cheaper health check and prepared statements (see base.py)."""
