@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import search_key
@@ -296,7 +297,7 @@ class Person(models.Model):
                 validate_amka(self.amka, self.birth_date)
             except ValidationError as exc:
                 errors["amka"] = exc.messages
-        if self.birth_date and self.birth_date > date.today():
+        if self.birth_date and self.birth_date > timezone.localdate():
             errors["birth_date"] = [_("The date of birth cannot be in the future.")]
         if self.birth_date and self.birth_date.year < 1900:
             errors["birth_date"] = [_("Please check the date of birth (before 1900).")]

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditLog
 from distribution.identifiers import make_amka
@@ -115,7 +116,7 @@ def test_card_actions_from_the_household_page(staff_client, household):
 
 def test_enrolment_collectors_and_expiring_list(staff_client, household):
     programme = ProgrammeFactory()
-    today = date.today()
+    today = timezone.localdate()
     staff_client.post(reverse("distribution:enrolment_add", args=[household.pk]), {
         "programme": programme.pk, "start": today.replace(day=1).isoformat(),
         "end": date.fromordinal(today.toordinal() + 10).isoformat(), "decision_reference": "55/2026"})

@@ -1,6 +1,6 @@
 """Capacity, overlap, sign-up modes and series edits, through the services."""
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -202,7 +202,7 @@ def test_cancel_following_and_template_staffs_a_day():
                                      max_people=4, languages_needed=["rom"])
     ShiftTemplateLine.objects.create(template=template, start_time=time(11), end_time=time(14), role="store",
                                      max_people=2)
-    day = date.today() + timedelta(days=3)
+    day = timezone.localdate() + timedelta(days=3)
     made = shift_services.apply_template(template, location=location, day=day, by=coordinator)
     assert [(timezone.localtime(s.starts_at).time(), s.role, s.languages_needed) for s in made] == [
         (time(7, 30), "distribution", ["rom"]), (time(11), "store", [])]
