@@ -130,17 +130,16 @@ def update_then_insert(updated, field_names: tuple[str, ...], inserted) -> None:
     _saved(connection, inserted, keys)
 
 
-def fetch(model, sql: str, params=()) -> list[Model]:
+def fetch(model, sql: str, params=(), *, extra=()) -> list[Model]:
     """Instances of `model` from SQL that selects all its concrete columns, in field order
-    (`select_list(model, alias)`), followed by extra columns, which become attributes named as in
-    the SQL (`… AS name`)."""
-    return [objects[0] for objects in fetch_joined((model,), sql, params)]
+    (`select_list(model, alias)`), followed by the `extra` columns, which become attributes."""
+    return [objects[0] for objects in fetch_joined((model,), sql, params, extra=extra)]
 
 
-def fetch_joined(models, sql: str, params=()) -> list[tuple]:
+def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
     """Rows of joined models: the SQL selects `select_list(model, alias)` of each model in turn, then
-    extra columns (set as attributes of the first model's instance, named as in the SQL). A model
-    whose primary key is NULL (an outer join that found nothing) comes back as None."""
+    the `extra` columns (set as attributes on the first model's instance). A model whose primary
+    key is NULL (an outer join that found nothing) comes back as None."""
     connection = _db()
     layouts = []
     offset = 0
@@ -153,7 +152,6 @@ def fetch_joined(models, sql: str, params=()) -> list[tuple]:
     result = []
     with cursor() as statement:
         statement.execute(sql, params)
-        extra = [column[0] for column in statement.description[offset:]]
         for row in statement.fetchall():
             objects = []
             for model, start, count, pk_index, names, converters in layouts:

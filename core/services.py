@@ -44,20 +44,21 @@ def user_for_token(key: str):
     now = timezone.now()
     roles = ", ".join(["%s"] * len(ROLES))
     rank = " ".join(f"WHEN %s THEN {i}" for i in range(len(ROLES)))
-    sql = (f"SELECT {rows.select_list(user_model, 'u')}, t.id AS api_token_id, "  # noqa: S608 - names from _meta
-           f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END AS api_token_stale, "
+    sql = (f"SELECT {rows.select_list(user_model, 'u')}, t.id, "  # noqa: S608 - names from _meta only
+           f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, "
            f"(SELECT g.name FROM {quote(membership)} ug JOIN {quote(group_table)} g ON g.id = ug.group_id "
-           f"WHERE ug.user_id = u.id AND g.name IN ({roles}) ORDER BY CASE g.name {rank} END LIMIT 1) AS api_role "
+           f"WHERE ug.user_id = u.id AND g.name IN ({roles}) ORDER BY CASE g.name {rank} END LIMIT 1) "
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u ON u.id = t.user_id "
            f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s")
     stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
-    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, ApiToken.hash_key(key), True])
+    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, ApiToken.hash_key(key), True],
+                       extra=("_token_id", "_token_stale", "_token_role"))
     if not found:
         return None
     user = found[0]
-    user._kypseli_role = user.api_role or (COORDINATOR if user.is_superuser else "")
-    if user.api_token_stale:
-        ApiToken.objects.filter(pk=user.api_token_id).update(last_used_at=now)
+    user._kypseli_role = user._token_role or (COORDINATOR if user.is_superuser else "")
+    if user._token_stale:
+        ApiToken.objects.filter(pk=user._token_id).update(last_used_at=now)
     return user
 
 

@@ -189,7 +189,8 @@ def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
     params.append(hash_token(value) if kind == "token" else value)
     sql = (f"SELECT {rows.select_list(Card, 'c')}, h.status AS household_status, {', '.join(columns)} "
            f"FROM {card_t} c INNER JOIN {household_t} h ON h.id = c.household_id WHERE {lookup}")
-    found = rows.fetch(Card, sql, params)
+    extra = ["household_status"] + [column.rsplit(" AS ", 1)[1] for column in columns]
+    found = rows.fetch(Card, sql, params, extra=extra)
     if not found:
         return None
     card = found[0]
