@@ -68,9 +68,8 @@ def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
 
 def written_off(start, end, location_id=None) -> list[dict]:
     """Goods written off in the period (expired, damaged, other), per reason and item, as positive figures."""
-    # Write-offs and the corrections that reverse one: found through the partial index of the rare reasons
-    # (movement_rare_reason_at), not by the
-    # effective reason of every row of the period.
+    # Write-offs and the corrections that reverse one: found through the partial index of the rare
+    # reasons (movement_rare_reason_at), not by the effective reason of every row of the period.
     candidates = Q(reason__in=WRITE_OFF_REASONS) | Q(reason=StockMovement.Reason.CORRECTION,
                                                      reverses__reason__in=WRITE_OFF_REASONS)
     rows = (_period(StockMovement.objects.filter(candidates), start, end, location_id)
