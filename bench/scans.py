@@ -257,7 +257,7 @@ class CpuMeter:
 
 def _fire(port, bodies, tokens, clients):
     """Send the bodies from `clients` threads; returns (elapsed seconds, latencies in ms, statuses)."""
-    latencies, statuses, errors = [], {}, []
+    latencies, statuses, errors, by_status = [], {}, [], {}
     lock = threading.Lock()
     chunks = [bodies[i::clients] for i in range(clients)]
     barrier = threading.Barrier(clients)
@@ -266,7 +266,7 @@ def _fire(port, bodies, tokens, clients):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Content-Type": "application/json", "Authorization": f"Bearer {tokens[n]}",
                    "Accept-Language": "el"}
-        mine, seen = [], {}
+        mine, seen, mine_by_status = [], {}, {}
         barrier.wait()
         for body in chunks[n]:
             started = time.perf_counter()
@@ -281,10 +281,13 @@ def _fire(port, bodies, tokens, clients):
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
             mine.append((time.perf_counter() - started) * 1000)
+            mine_by_status.setdefault(status, []).append(mine[-1])
             seen[status] = seen.get(status, 0) + 1
         conn.close()
         with lock:
             latencies.extend(mine)
+            for status, values in mine_by_status.items():
+                by_status.setdefault(status, []).extend(values)
             for status, count in seen.items():
                 statuses[status] = statuses.get(status, 0) + count
 
@@ -294,7 +297,7 @@ def _fire(port, bodies, tokens, clients):
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - started, latencies, statuses, errors
+    return time.perf_counter() - started, latencies, statuses, errors, by_status
 
 
 def _queries_per_scan(data, report):
@@ -386,14 +389,16 @@ def run(report):
             connection.close()
             bodies = _workload(data, day.pk, data["rng"])
             with CpuMeter(server.pid) as cpu:
-                elapsed, latencies, statuses, errors = _fire(port, bodies, data["tokens"], clients)
+                elapsed, latencies, statuses, errors, by_status = _fire(port, bodies, data["tokens"], clients)
             latencies.sort()
             pct = statistics.quantiles(latencies, n=100)
             report(f"{clients:>2} clients: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
                    f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
                    f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
                    f"; load average {os.getloadavg()[0]:.1f}")
-            report(f"            {cpu.per_scan_text(len(latencies))}")
+            report(f"            {cpu.per_scan_text(len(latencies))}; p95 by answer: " + ", ".join(
+                f"{status} {statistics.quantiles(values, n=100)[94]:.1f} ms"
+                for status, values in sorted(by_status.items()) if len(values) > 1))
             days.append((f"{clients} clients", day))
         memory = [f"{pid}: {_peak_memory_mb(pid):.0f} MB" for pid in _process_tree(server.pid)]
         report(f"peak memory (VmHWM) per server process (master first): {', '.join(memory)}")

@@ -19,7 +19,8 @@ which card when, at which table).
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -134,8 +135,20 @@ def _check(day: DistributionDay, card: Card | None, today) -> tuple[str, str, di
     return None
 
 
+def _earlier_collection(collection_id) -> Collection:
+    """The collection with the user who recorded it (plain SQL: "already collected" is a common answer)."""
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    sql = (f"SELECT {rows.select_list(Collection, 'c')}, {rows.select_list(user_model, 'u')} "  # noqa: S608
+           f"FROM {quote(Collection._meta.db_table)} c JOIN {quote(user_model._meta.db_table)} u ON u.id = c.by_id "
+           f"WHERE c.id = %s")
+    ((earlier, by),) = rows.fetch_joined((Collection, user_model), sql, [collection_id])
+    earlier.by = by
+    return earlier
+
+
 def _already_collected(card, collection_id) -> tuple[int, dict]:
-    earlier = Collection.objects.select_related("by").get(pk=collection_id)
+    earlier = _earlier_collection(collection_id)
     who = earlier.by.get_full_name() or earlier.by.get_username()
     message = _("Already collected today at %(station)s, %(time)s, by %(user)s.") % {
         "station": earlier.station, "time": _local_time(earlier.at), "user": who}
