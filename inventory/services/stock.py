@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.db.transaction import TransactionManagementError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,8 +29,6 @@ OUTGOING_REASONS = {
     StockMovement.Reason.WRITTEN_OFF, StockMovement.Reason.TRANSFERRED_OUT,
 }
 WRITE_OFF_REASONS = {StockMovement.Reason.EXPIRED, StockMovement.Reason.DAMAGED, StockMovement.Reason.WRITTEN_OFF}
-# The one order in which levels are locked (lock_levels): location, item, expiry (undated last), lot, id.
-LEVEL_LOCK_ORDER = ("location_id", "item_id", F("expiry_date").asc(nulls_last=True), "lot", "id")
 
 
 def format_quantity(value) -> str:
@@ -110,8 +107,8 @@ def _run_in_transaction(body):
 
 def lock_levels(location_ids, item_ids, *, positive_only=False) -> list[StockLevel]:
     """The levels of these items at these locations, locked (SELECT … FOR UPDATE) in the one
-    global order (LEVEL_LOCK_ORDER) so that concurrent writers never deadlock. Plain SQL: every scan
-    at a distribution table runs it."""
+    global order (location, item, expiry with undated last, lot, id) so that concurrent writers
+    never deadlock. Plain SQL: every scan at a distribution table runs it."""
     location_ids, item_ids = sorted(set(location_ids)), sorted(set(item_ids))
     if not location_ids or not item_ids:
         return []
@@ -210,7 +207,7 @@ def _pick_earliest_expiry_first(levels, wanted, *, location_id, reason, **moveme
             shortages.append((item, quantity, have))
             continue
         remaining = quantity
-        for level in lots:  # already in FEFO order (LEVEL_LOCK_ORDER)
+        for level in lots:  # already in FEFO order (lock_levels' order)
             if remaining <= 0:
                 break
             take = min(level.quantity, remaining)
