@@ -61,3 +61,26 @@ def test_load_demo_is_idempotent_and_prints_random_passwords(capsys):
     password = line.split()[-1]
     assert User.objects.get(username="syntonistria").check_password(password)
     assert password not in (ROOT / "core" / "demo.py").read_text()
+
+
+def test_wsgi_module_loads_urls_and_catalogues_without_touching_the_database():
+    """gunicorn preloads config.wsgi in its master process (gunicorn.conf.py): the workers it forks
+    must start with the URLconf imported and no database connection to share."""
+    script = (
+        "import sys, config.wsgi\n"
+        "from django.db import connection\n"
+        "from django.utils.translation import trans_real\n"
+        "assert 'config.urls' in sys.modules and 'distribution.api_days' in sys.modules\n"
+        "assert {'el', 'en'} <= set(trans_real._translations)\n"
+        "assert connection.connection is None\n"
+        "print('warm')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    # An unreachable database: the module must not try to connect.
+    env.update(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org",
+               DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0 and "warm" in result.stdout, result.stderr
+    config = (ROOT / "gunicorn.conf.py").read_text()
+    assert "preload_app = True" in config
