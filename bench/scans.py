@@ -182,11 +182,19 @@ def _start_server(port, database_url):
             conn.request("GET", "/api/v1/openapi.json")
             if conn.getresponse().status == 200:
                 conn.close()
+                _wait_for_workers(process.pid, deadline)
                 return process, log
         except OSError:
             time.sleep(0.3)
     process.terminate()
     raise RuntimeError("gunicorn did not start: see var/bench-gunicorn.log")
+
+
+def _wait_for_workers(pid, deadline):
+    """gunicorn forks its workers one after the other: the first may answer before the last exists."""
+    expected = int(WORKERS or os.environ.get("WEB_CONCURRENCY") or 3 * (os.cpu_count() or 1))
+    while len(_process_tree(pid)) - 1 < expected and time.time() < deadline:
+        time.sleep(0.1)
 
 
 def _process_tree(pid):
