@@ -140,10 +140,10 @@ def fetch(model, sql: str, params=(), *, extra=()) -> list[Model]:
     return [objects[0] for objects in fetch_joined((model,), sql, params, extra=extra)]
 
 
-def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
+def fetch_joined(models, sql: str, params=(), *, extra=(), extra_on: int = 0) -> list[tuple]:
     """Rows of joined models: the SQL selects `select_list(model, alias)` of each model in turn, then
-    the `extra` columns (set as attributes on the first model's instance). A model whose primary
-    key is NULL (an outer join that found nothing) comes back as None."""
+    the `extra` columns (set as attributes on the instance of `models[extra_on]`, when there is one).
+    A model whose primary key is NULL (an outer join that found nothing) comes back as None."""
     connection = _db()
     layouts = []
     offset = 0
@@ -168,8 +168,9 @@ def fetch_joined(models, sql: str, params=(), *, extra=()) -> list[tuple]:
                     for function in functions:
                         values[index] = function(values[index], column, connection)
                 objects.append(build(model, names, values, connection.alias))
-            for name, value in zip(extra, row[offset:], strict=True):
-                setattr(objects[0], name, value)
+            if objects[extra_on] is not None:
+                for name, value in zip(extra, row[offset:], strict=True):
+                    setattr(objects[extra_on], name, value)
             result.append(tuple(objects))
     return result
 

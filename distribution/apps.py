@@ -21,6 +21,22 @@ class DistributionConfig(AppConfig):
         ("distribution:station_pick", _("Scan station"), ("volunteer", "staff")),
     ]
 
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from core.models import Location
+        from inventory.models import Item
+
+        from .models import BasketRule, DistributionDay, Programme
+        from .selectors.days import forget_scan_plans
+
+        # A scan keeps the day's plan a few seconds (selectors.days.read_for_scan): an edit made in
+        # this process is seen by its next scan.
+        for model in (DistributionDay, BasketRule, Programme, Location, Item):
+            post_save.connect(forget_scan_plans, sender=model, dispatch_uid=f"forget_scan_plans_save_{model.__name__}")
+            post_delete.connect(forget_scan_plans, sender=model,
+                                dispatch_uid=f"forget_scan_plans_delete_{model.__name__}")
+
     def home_panels(self, request, role):
         from core.roles import has_role
 

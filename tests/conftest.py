@@ -87,3 +87,14 @@ def volunteer_client(client, volunteer_user):
 def on_postgres():
     """For tests marked `postgres`: assert the database really is PostgreSQL."""
     assert connection.vendor == "postgresql", "this test needs DATABASE_URL=postgres://…"
+
+
+@pytest.fixture(autouse=True)
+def _no_scan_plan_from_another_test():
+    """Scans keep a day's plan per process (distribution.selectors.days); a rolled-back test's day id
+    can come back in the next test on SQLite."""
+    from distribution.selectors.days import forget_scan_plans
+
+    forget_scan_plans()
+    yield
+    forget_scan_plans()

@@ -5,6 +5,7 @@ households, the stock check, the live figures and the after-day lists."""
 # value goes in as a query parameter.
 # ruff: noqa: S608
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -131,10 +132,66 @@ def basket_totals(lines) -> dict:
     return totals
 
 
-def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
-    """The card a scanner read or a person typed, with everything the scan needs in ONE query:
-    the household's status and size, the first name, eligibility in the day's programme on the day's
-    date, the collection of this day (if any), collections this month, members per per-member rule.
+# --- The scan's reads: the day's plan (kept a few seconds) and the card (every scan) ----------------
+
+# Every scan needs the day's plan: its programme, location, basket rules and their items. A process
+# keeps it for PLAN_SECONDS instead of reading it for every card (it was one statement and ten model
+# instances per scan). What must be exact is read fresh with the card in the same statement: the
+# day's row (status, date, programme, location, updated_at): a closed or moved day is refused at the
+# very next scan, and a plan whose day row changed (set_basket touches it) is read again at once.
+# Edits of an item, the programme or the location reach the process that made them at once (the
+# signals below) and the other processes within PLAN_SECONDS.
+PLAN_SECONDS = 5.0
+_plans: dict[int, tuple[float, DistributionDay, list[BasketRule]]] = {}
+
+
+def forget_scan_plans(**_signal) -> None:
+    _plans.clear()
+
+
+@dataclass
+class ScanRead:
+    """What one scan read: the day (fresh row, with the plan's programme and location), the basket
+    rules, and the card (None when no card matches the code)."""
+
+    day: DistributionDay
+    rules: list[BasketRule]
+    card: Card | None
+
+
+def read_for_scan(day_id, code: str) -> ScanRead | None:
+    """The day's plan and the card that `code` names; None when there is no such day."""
+    try:
+        day_id = int(day_id)
+    except (TypeError, ValueError):
+        return None
+    for _attempt in range(2):
+        cached = _plans.get(day_id)
+        if cached is None or time.monotonic() - cached[0] > PLAN_SECONDS:
+            day, rules = day_plan(day_id)
+            if day is None:
+                _plans.pop(day_id, None)
+                return None
+            cached = _plans[day_id] = (time.monotonic(), day, rules)
+        _at, planned, rules = cached
+        fresh, card = _card_and_day(code, planned, rules)
+        if fresh is None:  # the day was deleted
+            _plans.pop(day_id, None)
+            return None
+        if (fresh.updated_at, fresh.date, fresh.programme_id, fresh.location_id) == (
+                planned.updated_at, planned.date, planned.programme_id, planned.location_id):
+            fresh.programme, fresh.location = planned.programme, planned.location
+            return ScanRead(fresh, rules, card)
+        _plans.pop(day_id, None)  # the plan changed since it was read: read it again
+    fresh.programme, fresh.location = planned.programme, planned.location  # changing as we read: rare
+    return ScanRead(fresh, rules, card)
+
+
+def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionDay | None, Card | None]:
+    """The day's row, fresh, and the card a scanner read or a person typed, with everything the scan
+    needs, in ONE query: the household's status and size, the first name, eligibility in the day's
+    programme on the day's date, the collection of this day (if any), collections this month,
+    members per per-member rule (the rules and the date as planned: `read_for_scan` compares them).
 
     Written as one plain SQL statement (standard SQL: PostgreSQL and SQLite): building the same
     query with the ORM's Subquery/Exists expressions cost more CPU than running it.
@@ -142,9 +199,6 @@ def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
     typed card number. `card.matched_by` is "token" or "number".
     """
     parsed = parse_code(code)
-    if parsed is None:
-        return None
-    kind, value = parsed
     quote = connection.ops.quote_name
     card_t, household_t, person_t = Card._meta.db_table, Household._meta.db_table, Person._meta.db_table
     enrolment_t, collection_t = Enrolment._meta.db_table, Collection._meta.db_table
@@ -185,20 +239,28 @@ def card_for_scan(code: str, day: DistributionDay, rules) -> Card | None:
             params.append(years_before(on, rule.max_age))
         columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id{conditions}) "
                        f"AS {member_rule_key(rule)}")
-    lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
-    params.append(hash_token(value) if kind == "token" else value)
-    sql = (f"SELECT {rows.select_list(Card, 'c')}, h.status AS household_status, {', '.join(columns)} "
-           f"FROM {card_t} c INNER JOIN {household_t} h ON h.id = c.household_id WHERE {lookup}")
+    if parsed is None:
+        lookup = "c.id IS NULL"  # not a card code: the day's row only
+    else:
+        kind, value = parsed
+        lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
+        params.append(hash_token(value) if kind == "token" else value)
+    params.append(day.pk)
+    sql = (f"SELECT {rows.select_list(DistributionDay, 'dd')}, {rows.select_list(Card, 'c')}, "
+           f"h.status AS household_status, {', '.join(columns)} "
+           f"FROM {quote(day_t)} dd LEFT JOIN {card_t} c ON {lookup} "
+           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s")
     extra = ["household_status"] + [column.rsplit(" AS ", 1)[1] for column in columns]
-    found = rows.fetch(Card, sql, params, extra=extra)
+    found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=extra, extra_on=1)
     if not found:
-        return None
-    card = found[0]
-    card.matched_by = kind
-    card.enrolled_now = bool(card.enrolled_now)
-    if isinstance(card.eligible_until, str):  # SQLite returns dates of an expression as text
-        card.eligible_until = date.fromisoformat(card.eligible_until[:10])
-    return card
+        return None, None
+    fresh, card = found[0]
+    if card is not None:
+        card.matched_by = parsed[0]
+        card.enrolled_now = bool(card.enrolled_now)
+        if isinstance(card.eligible_until, str):  # SQLite returns dates of an expression as text
+            card.eligible_until = date.fromisoformat(card.eligible_until[:10])
+    return fresh, card
 
 
 # --- Planning ---------------------------------------------------------------------------------

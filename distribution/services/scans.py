@@ -9,11 +9,12 @@
 * the unique `request_id` of every Scan: a retry of a request already answered fails on that
   index (rolling back anything it did) and gets the stored answer back, recording nothing new.
 
-The happy path costs 6 SQL statements on PostgreSQL (7 on SQLite), written as plain, prepared SQL
-(core.rows): the day's plan (1), the card with everything about its household (1), the collection
-INSERT (1), the Scan INSERT (1), take_out last (2: lock the levels; update them and insert the
-ledger rows): the stock rows all tables share are locked only for the last moments of the
-transaction. An authorised collector adds one (their name). Refusals record a Scan too (who tried
+The happy path costs 5 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
+(core.rows): the card with everything about its household and the day's row (1; the day's plan is
+kept a few seconds per process, selectors.days.read_for_scan, and read again when it changed: one
+more), the collection INSERT (1), the Scan INSERT (1), take_out last (2: lock the levels; update them
+and insert the ledger rows): the stock rows all tables share are locked only for the last moments
+of the transaction. An authorised collector adds one (their name). Refusals record a Scan too (who tried
 which card when, at which table).
 """
 
@@ -29,7 +30,7 @@ from core import rows
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
-from ..selectors.days import COLLECTION_DOCUMENT, basket_for, basket_totals, card_for_scan, day_plan, member_rule_key
+from ..selectors.days import COLLECTION_DOCUMENT, basket_for, basket_totals, member_rule_key, read_for_scan
 
 Outcome = Scan.Outcome
 HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}
@@ -187,10 +188,10 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
 
 def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_checked) -> ScanAnswer:
     now = timezone.now()
-    day, rules = day_plan(day_id)
-    if day is None:
+    read = read_for_scan(day_id, code)
+    if read is None:
         raise ScanRequestError(_("There is no such distribution day."))
-    card = card_for_scan(code, day, rules)
+    day, rules, card = read.day, read.rules, read.card
     refusal = _check(day, card, timezone.localdate())
     collection = None
     if refusal is None:
@@ -223,8 +224,8 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
 
 
 def _out_of_stock(*, day_id, code, station, request_id, by, shortages) -> ScanAnswer:
-    day, rules = day_plan(day_id)
-    card = card_for_scan(code, day, rules)
+    read = read_for_scan(day_id, code)
+    day, card = read.day, read.card
     details = "; ".join(f"{item.name}: {wanted.normalize()} / {available.normalize()}"
                         for item, wanted, available in shortages)
     message = _("Not enough stock for this basket (wanted / available): %(details)s. Call the coordinator.") % {

@@ -9,8 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from core.models import AuditLog
-from distribution.models import Card, Collection, DistributionDay, Scan
-from distribution.services.days import cancel_collection
+from distribution.models import BasketRule, Card, Collection, DistributionDay, Scan
+from distribution.selectors import days as day_selectors
+from distribution.selectors.days import forget_scan_plans
+from distribution.services.days import cancel_collection, set_basket
 from distribution.services.scans import ScanRequestError, record_scan
 from inventory.models import StockMovement
 from inventory.selectors import available_by_item
@@ -263,19 +265,23 @@ def statements(context):
 def test_a_scan_costs_at_most_8_queries(volunteer_user, django_assert_max_num_queries):
     day, _items = day_with_basket()
     codes = [household(day.programme, size=3, children_under_3=1)[2] for _ in range(3)]
-    scan(day, codes[0], volunteer_user)  # warm caches (content types etc.)
+    scan(day, codes[0], volunteer_user)  # warm caches (content types, the day's plan)
     cases = [
-        (codes[1], {}, 201, 7),
-        (codes[1], {}, 409, 4),
-        ("KC1-AAAAAAAAAAAAAAAA", {}, 422, 3),
+        (codes[1], {}, 201, 6),
+        (codes[1], {}, 409, 3),
+        ("KC1-AAAAAAAAAAAAAAAA", {}, 422, 2),
+        ("not a card at all", {}, 422, 2),
     ]
     other_hh, _c, code = household(day.programme)
-    cases.append((code, {"collector_id": collector(other_hh).pk}, 201, 8))
+    cases.append((code, {"collector_id": collector(other_hh).pk}, 201, 7))
+    cases.append((codes[2], {"forget_plan": True}, 201, 7))  # the plan read again: one statement more
     # On PostgreSQL take_out updates the levels and inserts the ledger rows in one statement.
     merged = 1 if connection.vendor == "postgresql" else 0
     for code, extra, status, expected in cases:
         if status == 201:
             expected -= merged
+        if extra.pop("forget_plan", False):
+            forget_scan_plans()
         with django_assert_max_num_queries(8 + 2) as context:  # + BEGIN/COMMIT on SQLite
             assert scan(day, code, volunteer_user, **extra).status == status
         assert len(statements(context)) == expected, statements(context)
@@ -308,3 +314,70 @@ def test_on_postgresql_the_scan_statements_are_prepared_once_per_connection(on_p
     assert len(inserts) == 1, prepared  # one shape, prepared once, used three times
     assert any(sql.startswith('INSERT INTO "distribution_scan"') for sql in prepared)
     assert any("FOR UPDATE" in sql for sql in prepared)
+
+
+# --- The day's plan kept by the process (selectors.days.read_for_scan) -------------------------
+
+
+def _basket_names(answer):
+    return sorted(line["item"] for line in answer.body["basket"])
+
+
+def test_a_day_closed_or_moved_behind_the_cache_is_refused_at_the_next_scan(volunteer_user):
+    """The day's row is read with every card: no signal is needed for status and date."""
+    day, _items = day_with_basket()
+    codes = [household(day.programme)[2] for _ in range(3)]
+    assert scan(day, codes[0], volunteer_user).status == 201  # the plan is now kept
+    DistributionDay.objects.filter(pk=day.pk).update(status=DistributionDay.Status.CLOSED)
+    assert scan(day, codes[1], volunteer_user).outcome == "wrong_day"
+    DistributionDay.objects.filter(pk=day.pk).update(status=DistributionDay.Status.PLANNED,
+                                                     date=timezone.localdate() + timedelta(days=1))
+    assert scan(day, codes[2], volunteer_user).outcome == "wrong_day"
+
+
+def test_a_new_basket_is_used_at_once_even_by_a_process_that_kept_the_old_plan(volunteer_user, staff_user):
+    day, items = day_with_basket()
+    code = household(day.programme)[2]
+    scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)  # keeps this day's plan (no collection yet)
+    kept = day_selectors._plans[day.pk]
+    set_basket(day, [BasketRule(item=items["rice"], basis="household", quantity=3)], by=staff_user)
+    day_selectors._plans[day.pk] = kept  # as in another worker process, which saw no signal
+    answer = scan(day, code, volunteer_user)
+    assert answer.status == 201
+    assert [(line["item"], line["quantity"]) for line in answer.body["basket"]] == [(items["rice"].name, "3")]
+
+
+def test_an_item_renamed_elsewhere_shows_within_plan_seconds(volunteer_user, monkeypatch):
+    day, items = day_with_basket()
+    codes = [household(day.programme)[2] for _ in range(3)]
+    first = scan(day, codes[0], volunteer_user)
+    rice = items["rice"]
+    type(rice).objects.filter(pk=rice.pk).update(name_el="Ρύζι νέο", name_en="New rice")  # no signal
+    assert rice.name in _basket_names(scan(day, codes[1], volunteer_user))  # the kept plan
+    now = day_selectors.time.monotonic()
+    monkeypatch.setattr(day_selectors.time, "monotonic", lambda: now + day_selectors.PLAN_SECONDS + 1)
+    renamed = _basket_names(scan(day, codes[2], volunteer_user))
+    assert rice.name not in renamed and any(name in renamed for name in ("Ρύζι νέο", "New rice"))
+    assert _basket_names(first) != renamed
+
+
+def test_an_edit_saved_in_this_process_is_seen_by_its_next_scan(volunteer_user):
+    day, items = day_with_basket()
+    codes = [household(day.programme)[2] for _ in range(2)]
+    scan(day, codes[0], volunteer_user)
+    rice = items["rice"]
+    rice.name_el, rice.name_en = "Ρύζι καστανό", "Brown rice"
+    rice.save()
+    assert any(name in _basket_names(scan(day, codes[1], volunteer_user)) for name in ("Ρύζι καστανό", "Brown rice"))
+
+
+def test_a_deleted_day_is_a_bad_request_not_a_crash(volunteer_user):
+    day, _items = day_with_basket()
+    scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)
+    Scan.objects.filter(day=day).delete()
+    kept = day_selectors._plans[day.pk]
+    DistributionDay.objects.filter(pk=day.pk).delete()
+    day_selectors._plans[day.pk] = kept
+    with pytest.raises(ScanRequestError):
+        scan(day, "not a card", volunteer_user)
+    assert day.pk not in day_selectors._plans
