@@ -189,6 +189,15 @@ def _loaded(model, names, values, alias):
     return obj
 
 
+def copy_loaded(instance: Model) -> Model:
+    """A new instance with the same column values as a loaded one (no query; nothing shared but the
+    values themselves)."""
+    model = type(instance)
+    names = [field.attname for field in model._meta.concrete_fields]
+    build = _loaded if _plain_model(model) else _from_db
+    return build(model, names, [getattr(instance, name) for name in names], instance._state.db)
+
+
 @lru_cache(maxsize=128)
 def _plain_model(model) -> bool:
     """Whether an instance is fully described by its column values: no custom `from_db`, no

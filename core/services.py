@@ -1,6 +1,7 @@
 """Every write that core owns: one function per action, in a transaction, audited."""
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -24,19 +25,55 @@ def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str
     return token, key
 
 
+# A scanning device calls the API for every card: each process keeps what a token resolved to for
+# TOKEN_SECONDS (one statement less per scan under load). A token revoked, or its user deactivated or
+# given another role, is refused at once by the process that made the change (the receivers in
+# core.signals) and by the others within TOKEN_SECONDS.
+TOKEN_SECONDS = 5.0
+_tokens: dict[str, tuple[float, object]] = {}
+
+
+def forget_tokens(**_signal) -> None:
+    _tokens.clear()
+
+
 def user_for_token(key: str):
     """The active user a bearer token belongs to, or None. Touches last_used at most once a minute.
 
     One plain SQL query finds the token, its user and the user's role (a scanning device calls the
-    API for every card, so the role is not fetched again by core.roles.role_of).
+    API for every card, so the role is not fetched again by core.roles.role_of); its answer is kept
+    for TOKEN_SECONDS (above). Every call gets its own User instance.
     """
+    from . import rows
+
+    if not key:
+        return None
+    key_hash = ApiToken.hash_key(key)
+    kept = _tokens.get(key_hash)
+    if kept is not None and time.monotonic() - kept[0] <= TOKEN_SECONDS:
+        return _copy_of(rows, kept[1])
+    user = _user_for_token_hash(key_hash)
+    if user is None:
+        _tokens.pop(key_hash, None)
+        return None
+    if len(_tokens) > 1000:  # tokens not seen for a while
+        _tokens.clear()
+    _tokens[key_hash] = (time.monotonic(), user)
+    return _copy_of(rows, user)
+
+
+def _copy_of(rows, user):
+    copy = rows.copy_loaded(user)
+    copy._kypseli_role, copy._token_id = user._kypseli_role, user._token_id
+    return copy
+
+
+def _user_for_token_hash(key_hash: str):
     from django.contrib.auth import get_user_model
 
     from . import rows
     from .roles import COORDINATOR, ROLES
 
-    if not key:
-        return None
     user_model = get_user_model()
     quote = connection.ops.quote_name
     membership = user_model.groups.through._meta.db_table
@@ -51,7 +88,7 @@ def user_for_token(key: str):
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u ON u.id = t.user_id "
            f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s")
     stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
-    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, ApiToken.hash_key(key), True],
+    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, key_hash, True],
                        extra=("_token_id", "_token_stale", "_token_role"))
     if not found:
         return None

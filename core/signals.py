@@ -1,8 +1,11 @@
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .audit import audit
-from .models import AuditLog
+from .models import ApiToken, AuditLog
 
 
 @receiver(user_logged_in, dispatch_uid="core.audit_login")
@@ -20,3 +23,21 @@ def _audit_logout(sender, request, user, **kwargs):
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     audit(AuditLog.Action.LOGIN_FAILED, None, request=request,
           object_repr=str(credentials.get("username", "")))
+
+
+def _forget_tokens_after_commit(**_signal):
+    """A device token's answer is kept a few seconds per process (core.services.user_for_token):
+    a token revoked or a user deactivated or given another role here is refused at this process's
+    next request once the change is committed."""
+    from .services import forget_tokens
+
+    forget_tokens()
+    transaction.on_commit(forget_tokens)  # again: another thread may have read the row before the commit
+
+
+for _model in (get_user_model(), ApiToken):
+    post_save.connect(_forget_tokens_after_commit, sender=_model, dispatch_uid=f"core.forget_tokens_{_model.__name__}")
+    post_delete.connect(_forget_tokens_after_commit, sender=_model,
+                        dispatch_uid=f"core.forget_tokens_deleted_{_model.__name__}")
+m2m_changed.connect(_forget_tokens_after_commit, sender=get_user_model().groups.through,
+                    dispatch_uid="core.forget_tokens_groups")

@@ -90,11 +90,14 @@ def on_postgres():
 
 
 @pytest.fixture(autouse=True)
-def _no_scan_plan_from_another_test():
-    """Scans keep a day's plan per process (distribution.selectors.days); a rolled-back test's day id
-    can come back in the next test on SQLite."""
+def _no_scan_plan_or_token_from_another_test():
+    """Scans keep a day's plan and device tokens their user per process (distribution.selectors.days,
+    core.services); a rolled-back test's ids can come back in the next test on SQLite."""
+    from core.services import forget_tokens
     from distribution.selectors.days import forget_scan_plans
 
     forget_scan_plans()
+    forget_tokens()
     yield
     forget_scan_plans()
+    forget_tokens()

@@ -172,6 +172,8 @@ def read_for_scan(day_id, code: str) -> ScanRead | None:
             if day is None:
                 _plans.pop(day_id, None)
                 return None
+            if len(_plans) > 100:  # days scanned long ago
+                _plans.clear()
             cached = _plans[day_id] = (time.monotonic(), day, rules)
         _at, planned, rules = cached
         fresh, card = _card_and_day(code, planned, rules)

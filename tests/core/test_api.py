@@ -1,8 +1,9 @@
 import pytest
 from django.core.management import call_command
 
+from core import services
 from core.models import ApiToken, AuditLog
-from core.services import create_api_token, revoke_api_token
+from core.services import create_api_token, forget_tokens, revoke_api_token
 
 
 def test_openapi_document_and_docs_are_served(client, db):
@@ -69,9 +70,37 @@ def test_locations_endpoint_lists_active_ones(client, staff_user):
 def test_a_token_request_finds_token_user_and_role_in_one_query(client, coordinator, django_assert_num_queries):
     _token, key = create_api_token(coordinator, "tablet")
     client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")  # touches last_used once
+    forget_tokens()
     with django_assert_num_queries(1):
         response = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert response.json()["role"] == "coordinator"
+    with django_assert_num_queries(0):  # kept by this process for TOKEN_SECONDS
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").json()["role"] == "coordinator"
+
+
+def _later(monkeypatch, seconds):
+    now = services.time.monotonic()
+    monkeypatch.setattr(services.time, "monotonic", lambda: now + seconds)
+
+
+def test_a_token_revoked_in_another_process_is_refused_within_token_seconds(client, volunteer_user, monkeypatch):
+    token, key = create_api_token(volunteer_user, "table 5")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    kept = dict(services._tokens)
+    revoke_api_token(token, by=None)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401  # this process
+    services._tokens.update(kept)  # as in another worker process, which saw no signal
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
+    _later(monkeypatch, services.TOKEN_SECONDS + 1)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401
+
+
+def test_each_request_gets_its_own_user_instance(volunteer_user):
+    _token, key = create_api_token(volunteer_user, "table 6")
+    first, second = services.user_for_token(key), services.user_for_token(key)
+    assert first is not second and first.pk == second.pk == volunteer_user.pk
+    first.first_name = "Αλλαγμένο"
+    assert second.first_name == volunteer_user.first_name and second._kypseli_role == "volunteer"
 
 
 def test_a_token_records_its_last_use_at_most_once_a_minute(client, volunteer_user):
@@ -89,6 +118,7 @@ def test_a_token_records_its_last_use_at_most_once_a_minute(client, volunteer_us
     token.refresh_from_db()
     assert token.last_used_at == first
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
+    forget_tokens()  # the token's answer is kept TOKEN_SECONDS; the last use is checked when it is read again
     client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
     token.refresh_from_db()
     assert token.last_used_at > first - timedelta(seconds=1)
