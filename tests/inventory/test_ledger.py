@@ -315,3 +315,46 @@ def test_one_level_row_per_lot_and_services_are_audited(store, staff_user):
     logged = set(AuditLog.objects.filter(user=staff_user).values_list("content_type__model", "object_id"))
     assert ("transfer", str(transfer.pk)) in logged
     assert any(model == "stockmovement" for model, _id in logged)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_one_statement_take_out_allocates_like_the_locking_one(on_postgres, store, staff_user):
+    """take_out runs as one statement on PostgreSQL (inventory.services.stock); on random lots it
+    must take exactly what the three-step way takes, and refuse exactly when it refuses."""
+    import random
+
+    from inventory.services import stock as stock_service
+
+    rng = random.Random(20261129)  # noqa: S311 - test data
+    items = [ItemFactory() for _ in range(3)]
+    expiries = [None, day("2027-01-31"), day("2027-03-31"), day("2027-03-31"), day("2028-12-31")]
+    for item in items:
+        for n in range(rng.randint(1, 5)):
+            stock(item, store, rng.choice([1, 2, 3, Decimal("2.5"), 10]), lot=f"L{n}", expiry=rng.choice(expiries))
+
+    def outcome(take):
+        sid = transaction.savepoint()
+        try:
+            moved = take()
+            result = ("taken", [(m.item_id, m.lot, m.expiry_date, m.quantity) for m in moved],
+                      sorted(StockLevel.objects.values_list("item_id", "lot", "quantity")))
+        except InsufficientStock as refused:
+            result = ("short", [(item.pk, wanted, have) for item, wanted, have in refused.shortages], [])
+        transaction.savepoint_rollback(sid)
+        return result
+
+    kinds = set()
+    for _case in range(60):
+        lines = {item.pk: (item, d(rng.choice([1, 2, 3, Decimal("0.5"), 7, 12, 30]))) for item in
+                 rng.sample(items, rng.randint(1, 3))}
+        one = outcome(lambda lines=lines: stock_service._take_out_in_one_statement(
+            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
+            reason_text="") or stock_service._take_out_locking(
+            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
+            reason_text=""))
+        locking = outcome(lambda lines=lines: stock_service._take_out_locking(
+            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
+            reason_text=""))
+        assert one == locking, lines
+        kinds.add(one[0])
+    assert kinds == {"taken", "short"}  # the cases covered both
