@@ -336,8 +336,9 @@ def _queries_per_scan(data, report):
                 record_scan(day_id=day.pk, code=code, station="Q", request_id=str(uuid.uuid4()), by=user)
         count = len([q for q in context.captured_queries if not q["sql"].startswith(control)])
         (request_counts if n % 2 else service_counts).append(count)
-    report(f"SQL per scan (new collection): scan service {max(service_counts)} (max of {len(service_counts)}), "
-           f"whole API request with token auth {max(request_counts)} (max of {len(request_counts)})")
+    report(f"SQL statements per scan (new collection; the most of {len(service_counts)} is the first, which reads "
+           f"the day's plan and the token): scan service {min(service_counts)}-{max(service_counts)}, whole API "
+           f"request with token auth {min(request_counts)}-{max(request_counts)}")
     return day
 
 
