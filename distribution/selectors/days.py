@@ -1,7 +1,7 @@
 """Reads for distribution days: the day's plan, the card as the scan station needs it, expected
 households, the stock check, the live figures and the after-day lists."""
 
-# card_for_scan builds SQL text from table names (Model._meta) and fixed fragments only; every
+# _card_and_day builds SQL text from table names (Model._meta) and fixed fragments only; every
 # value goes in as a query parameter.
 # ruff: noqa: S608
 
