@@ -1,13 +1,13 @@
 """Every write that core owns: one function per action, in a transaction, audited."""
 
 import secrets
-import time
 from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from .audit import audit, model_changes, snapshot
+from .kept import KeptForSeconds
 from .models import ApiToken, AuditLog, Centre, Location
 
 TOKEN_BYTES = 32
@@ -30,11 +30,8 @@ def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str
 # given another role, is refused at once by the process that made the change (the receivers in
 # core.signals) and by the others within TOKEN_SECONDS.
 TOKEN_SECONDS = 5.0
-_tokens: dict[str, tuple[float, object]] = {}
-
-
-def forget_tokens(**_signal) -> None:
-    _tokens.clear()
+_tokens = KeptForSeconds(TOKEN_SECONDS, most=1000)
+forget_tokens = _tokens.forget
 
 
 def user_for_token(key: str):
@@ -49,16 +46,13 @@ def user_for_token(key: str):
     if not key:
         return None
     key_hash = ApiToken.hash_key(key)
-    kept = _tokens.get(key_hash)
-    if kept is not None and time.monotonic() - kept[0] <= TOKEN_SECONDS:
-        return _copy_of(rows, kept[1])
-    user = _user_for_token_hash(key_hash)
+    user = _tokens.get(key_hash)
     if user is None:
-        _tokens.pop(key_hash, None)
-        return None
-    if len(_tokens) > 1000:  # tokens not seen for a while
-        _tokens.clear()
-    _tokens[key_hash] = (time.monotonic(), user)
+        user = _user_for_token_hash(key_hash)
+        if user is None:
+            _tokens.drop(key_hash)
+            return None
+        _tokens.keep(key_hash, user)
     return _copy_of(rows, user)
 
 

@@ -5,7 +5,6 @@ households, the stock check, the live figures and the after-day lists."""
 # value goes in as a query parameter.
 # ruff: noqa: S608
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from core import rows
+from core.kept import KeptForSeconds
 from core.models import Location
 from inventory.models import Item
 from inventory.selectors import available_by_item
@@ -142,11 +142,8 @@ def basket_totals(lines) -> dict:
 # Edits of an item, the programme or the location reach the process that made them at once (the
 # signals below) and the other processes within PLAN_SECONDS.
 PLAN_SECONDS = 5.0
-_plans: dict[int, tuple[float, DistributionDay, list[BasketRule]]] = {}
-
-
-def forget_scan_plans(**_signal) -> None:
-    _plans.clear()
+_plans = KeptForSeconds(PLAN_SECONDS, most=100)  # day id -> (day, rules)
+forget_scan_plans = _plans.forget
 
 
 @dataclass
@@ -166,25 +163,22 @@ def read_for_scan(day_id, code: str) -> ScanRead | None:
     except (TypeError, ValueError):
         return None
     for _attempt in range(2):
-        cached = _plans.get(day_id)
-        if cached is None or time.monotonic() - cached[0] > PLAN_SECONDS:
-            day, rules = day_plan(day_id)
-            if day is None:
-                _plans.pop(day_id, None)
+        plan = _plans.get(day_id)
+        if plan is None:
+            plan = day_plan(day_id)
+            if plan[0] is None:
                 return None
-            if len(_plans) > 100:  # days scanned long ago
-                _plans.clear()
-            cached = _plans[day_id] = (time.monotonic(), day, rules)
-        _at, planned, rules = cached
+            _plans.keep(day_id, plan)
+        planned, rules = plan
         fresh, card = _card_and_day(code, planned, rules)
         if fresh is None:  # the day was deleted
-            _plans.pop(day_id, None)
+            _plans.drop(day_id)
             return None
         if (fresh.updated_at, fresh.date, fresh.programme_id, fresh.location_id) == (
                 planned.updated_at, planned.date, planned.programme_id, planned.location_id):
             fresh.programme, fresh.location = planned.programme, planned.location
             return ScanRead(fresh, rules, card)
-        _plans.pop(day_id, None)  # the plan changed since it was read: read it again
+        _plans.drop(day_id)  # the plan changed since it was read: read it again
     fresh.programme, fresh.location = planned.programme, planned.location  # changing as we read: rare
     return ScanRead(fresh, rules, card)
 

@@ -9,13 +9,13 @@
 * the unique `request_id` of every Scan: a retry of a request already answered fails on that
   index (rolling back anything it did) and gets the stored answer back, recording nothing new.
 
-The happy path costs 5 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
+The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
 (core.rows): the card with everything about its household and the day's row (1; the day's plan is
 kept a few seconds per process, selectors.days.read_for_scan, and read again when it changed: one
-more), the collection INSERT (1), the Scan INSERT (1), take_out last (2: lock the levels; update them
-and insert the ledger rows): the stock rows all tables share are locked only for the last moments
-of the transaction. An authorised collector adds one (their name). Refusals record a Scan too (who tried
-which card when, at which table).
+more), the collection INSERT (1), the Scan INSERT (1), take_out last (1 on PostgreSQL: lock, allocate,
+update the levels and insert the ledger rows; 3 on SQLite): the stock rows all tables share are
+locked only for the last moments of the transaction. An authorised collector adds one (their
+name). Refusals record a Scan too (who tried which card when, at which table).
 """
 
 from dataclasses import dataclass

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from core import services
+from core import kept, services
 from core.models import ApiToken, AuditLog
 from core.services import create_api_token, forget_tokens, revoke_api_token
 
@@ -79,17 +79,17 @@ def test_a_token_request_finds_token_user_and_role_in_one_query(client, coordina
 
 
 def _later(monkeypatch, seconds):
-    now = services.time.monotonic()
-    monkeypatch.setattr(services.time, "monotonic", lambda: now + seconds)
+    now = kept.time.monotonic()
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now + seconds)
 
 
 def test_a_token_revoked_in_another_process_is_refused_within_token_seconds(client, volunteer_user, monkeypatch):
     token, key = create_api_token(volunteer_user, "table 5")
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
-    kept = dict(services._tokens)
+    entries = dict(services._tokens.entries)
     revoke_api_token(token, by=None)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401  # this process
-    services._tokens.update(kept)  # as in another worker process, which saw no signal
+    services._tokens.entries.update(entries)  # as in another worker process, which saw no signal
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     _later(monkeypatch, services.TOKEN_SECONDS + 1)
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 401

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from core import kept as kept_module
 from core.models import AuditLog
 from distribution.models import BasketRule, Card, Collection, DistributionDay, Scan
 from distribution.selectors import days as day_selectors
@@ -339,9 +340,9 @@ def test_a_new_basket_is_used_at_once_even_by_a_process_that_kept_the_old_plan(v
     day, items = day_with_basket()
     code = household(day.programme)[2]
     scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)  # keeps this day's plan (no collection yet)
-    kept = day_selectors._plans[day.pk]
+    kept = day_selectors._plans.entries[day.pk]
     set_basket(day, [BasketRule(item=items["rice"], basis="household", quantity=3)], by=staff_user)
-    day_selectors._plans[day.pk] = kept  # as in another worker process, which saw no signal
+    day_selectors._plans.entries[day.pk] = kept  # as in another worker process, which saw no signal
     answer = scan(day, code, volunteer_user)
     assert answer.status == 201
     assert [(line["item"], line["quantity"]) for line in answer.body["basket"]] == [(items["rice"].name, "3")]
@@ -354,8 +355,8 @@ def test_an_item_renamed_elsewhere_shows_within_plan_seconds(volunteer_user, mon
     rice = items["rice"]
     type(rice).objects.filter(pk=rice.pk).update(name_el="Ρύζι νέο", name_en="New rice")  # no signal
     assert rice.name in _basket_names(scan(day, codes[1], volunteer_user))  # the kept plan
-    now = day_selectors.time.monotonic()
-    monkeypatch.setattr(day_selectors.time, "monotonic", lambda: now + day_selectors.PLAN_SECONDS + 1)
+    now = kept_module.time.monotonic()
+    monkeypatch.setattr(kept_module.time, "monotonic", lambda: now + day_selectors.PLAN_SECONDS + 1)
     renamed = _basket_names(scan(day, codes[2], volunteer_user))
     assert rice.name not in renamed and any(name in renamed for name in ("Ρύζι νέο", "New rice"))
     assert _basket_names(first) != renamed
@@ -375,9 +376,9 @@ def test_a_deleted_day_is_a_bad_request_not_a_crash(volunteer_user):
     day, _items = day_with_basket()
     scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)
     Scan.objects.filter(day=day).delete()
-    kept = day_selectors._plans[day.pk]
+    kept = day_selectors._plans.entries[day.pk]
     DistributionDay.objects.filter(pk=day.pk).delete()
-    day_selectors._plans[day.pk] = kept
+    day_selectors._plans.entries[day.pk] = kept
     with pytest.raises(ScanRequestError):
         scan(day, "not a card", volunteer_user)
-    assert day.pk not in day_selectors._plans
+    assert day.pk not in day_selectors._plans.entries
