@@ -197,6 +197,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 VOLUNTEER_REMINDER_HOURS = env.float("VOLUNTEER_REMINDER_HOURS", default=24)
 # Public event sign-ups accepted per client address per hour (spam protection, shared cache).
 EVENTS_REGISTRATIONS_PER_HOUR = env.int("EVENTS_REGISTRATIONS_PER_HOUR", default=10)
+# Days after an event's end before `purge_event_registrations` removes the people from its registrations.
+EVENT_REGISTRATION_RETENTION_DAYS = env.int("EVENT_REGISTRATION_RETENTION_DAYS", default=180)
 
 # --- Security ----------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

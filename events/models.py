@@ -235,6 +235,7 @@ class Registration(models.Model):
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True, editable=False)
     promoted_at = models.DateTimeField(_("promoted from the waiting list"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
@@ -246,7 +247,9 @@ class Registration(models.Model):
         ordering = ["queued_at", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(places__gte=1), name="registration_places_positive"),
-            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="registration_has_contact"),
+            # Anonymised after the event (services.anonymise_past_registrations): no contact is left.
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email="") | Q(anonymised_at__isnull=False),
+                                   name="registration_has_contact"),
         ]
         indexes = [
             models.Index(fields=["event", "status", "queued_at"]),

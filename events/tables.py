@@ -15,7 +15,8 @@ class EventTable(tables.Table):
 
 
 class RegistrationTable(tables.Table):
-    name = tables.LinkColumn("events:staff_registration", args=[tables.A("pk")])
+    name = tables.LinkColumn("events:staff_registration", args=[tables.A("pk")],
+                             text=lambda registration: registration.name or _("anonymised"), empty_values=())
     queued_at = tables.DateTimeColumn(verbose_name=_("Registered"), format="d/m/Y H:i")
     checked_in = tables.Column(verbose_name=_("Checked in"), accessor="checkin__at", default="",
                                order_by=("checkin__at",))

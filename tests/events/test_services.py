@@ -360,3 +360,69 @@ def test_scanner_noise_and_a_greek_keyboard_layout_still_find_the_ticket(volunte
     scanned = typed.format(code=code, lower=code.lower(), greek=code.translate(latin_to_greek))
     result = services.check_in_ticket(event, scanned, request_id=uuid.uuid4(), by=volunteer_user)
     assert result.outcome == "checked_in", scanned
+
+
+# --- After the event: anonymising registrations ---------------------------------------------------
+
+def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures(sign_up, staff_user):
+    import io
+
+    from django.core.management import call_command
+
+    old, recent = EventFactory(capacity=10), EventFactory(capacity=10)
+    came = sign_up(old, "Ελένη Σαλή", places=3, phone="6911111111", household_ref="KC-000123")
+    sign_up(old, "Νίκος Αθανασίου", places=2)
+    services.set_checked_in(came, True, by=staff_user)
+    Registration.objects.filter(pk=came.pk).update(staff_note="ήρθε με τη γιαγιά")
+    kept = sign_up(recent, "Ζωή Παπά")
+    now = timezone.now()
+    for event, days in ((old, 200), (recent, 10)):
+        Event.objects.filter(pk=event.pk).update(starts_at=now - timedelta(days=days, hours=2),
+                                                 ends_at=now - timedelta(days=days))
+    day = timezone.localdate(now - timedelta(days=200, hours=2))
+    before = list(selectors.attendance_by_event(day, day).values(
+        "confirmed_places", "attended_places", "registrations_count", "households_reached"))
+    assert before and (before[0]["attended_places"], before[0]["households_reached"]) == (3, 1)
+    old_link = came.manage_token
+
+    assert services.anonymise_past_registrations(older_than_days=180, by=staff_user) == 2
+    for registration in Registration.objects.filter(event=old):
+        assert (registration.name, registration.phone, registration.email, registration.answers,
+                registration.staff_note) == ("", "", "", {}, "")
+        assert registration.anonymised_at is not None
+        assert "σαλη" not in registration.search_text and "6911111111" not in registration.search_text
+    came.refresh_from_db()
+    assert (came.places, came.status, came.household_ref, hasattr(came, "checkin")) == (
+        3, Registration.Status.CONFIRMED, "KC-000123", True)
+    assert selectors.registration_by_link(old_link) is None  # the private link no longer opens it
+    assert list(selectors.attendance_by_event(day, day).values(
+        "confirmed_places", "attended_places", "registrations_count", "households_reached")) == before
+    kept.refresh_from_db()
+    assert kept.name == "Ζωή Παπά" and kept.anonymised_at is None
+    assert AuditLog.objects.filter(object_id=str(old.pk), changes__has_key="registrations anonymised").count() == 1
+
+    assert services.anonymise_past_registrations(older_than_days=180) == 0  # idempotent
+    out = io.StringIO()
+    call_command("purge_event_registrations", "--older-than", "5", stdout=out)
+    assert out.getvalue().startswith("1 registrations anonymised")
+    kept.refresh_from_db()
+    assert kept.name == "" and kept.anonymised_at is not None
+
+
+def test_only_an_anonymised_registration_may_lack_a_contact(sign_up):
+    registration = sign_up(EventFactory())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Registration.objects.filter(pk=registration.pk).update(email="", phone="")
+    Registration.objects.filter(pk=registration.pk).update(email="", phone="", anonymised_at=timezone.now())
+
+
+def test_staff_see_an_anonymised_registration_as_such(staff_client, sign_up):
+    from django.urls import reverse
+
+    event = EventFactory()
+    registration = sign_up(event, "Ελένη Σαλή")
+    Registration.objects.filter(pk=registration.pk).update(name="", email="", anonymised_at=timezone.now())
+    listing = staff_client.get(reverse("events:registrations", args=[event.pk])).content.decode()
+    detail = staff_client.get(reverse("events:staff_registration", args=[registration.pk])).content.decode()
+    assert "Σαλή" not in listing and "ανωνυμοποιήθηκε" in listing
+    assert "ανωνυμοποιήθηκε" in detail
