@@ -48,6 +48,17 @@ class VolunteerForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
 
+class MyDetailsForm(forms.ModelForm):
+    """What a volunteer may change about themselves (name, status and the coordinator's notes stay
+    the coordinator's)."""
+
+    class Meta:
+        model = Volunteer
+        fields = ["email", "phone", "language", "address", "emergency_name", "emergency_phone",
+                  "availability_notes"]
+        labels = {"availability_notes": _("When can you usually help?")}
+
+
 LanguageFormSet = inlineformset_factory(Volunteer, VolunteerLanguage, fields=["language", "level"], extra=2,
                                         can_delete=True)
 CertificateFormSet = inlineformset_factory(Volunteer, Certificate, fields=["skill", "expires_on"], extra=1,

@@ -29,6 +29,7 @@ urlpatterns = [
     path("hours/", manage.HoursView.as_view(), name="hours"),
     # a volunteer's own pages
     path("me/", mine.me, name="me"),
+    path("me/details/", mine.my_details, name="my_details"),
     path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
     path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
     path("checkin/<str:token>/", mine.checkin, name="checkin"),

@@ -252,3 +252,41 @@ def test_api_coordinator_sees_all_shifts_with_filters(client, coordinator):
     _t, key = create_api_token(coordinator, "desk")
     listed = client.get(f"/api/v1/shifts?location={shift.location_id}", HTTP_AUTHORIZATION=f"Bearer {key}").json()
     assert [s["id"] for s in listed] == [shift.pk] and listed[0]["signup_mode"] == "assigned"
+
+
+def test_a_volunteer_changes_their_own_details_and_nothing_else(client):
+    from core.models import AuditLog
+    from volunteers.models import Volunteer
+
+    volunteer = VolunteerFactory(notes="αξιόπιστη", availability_notes="")
+    client.force_login(volunteer.user)
+    page = client.get(reverse("volunteers:me")).content.decode()
+    assert reverse("volunteers:my_details") in page
+    assert client.get(reverse("volunteers:my_details")).status_code == 200
+    response = client.post(reverse("volunteers:my_details"), {
+        "email": "nea@example.org", "phone": "6977777777", "language": "en", "address": "Δράμα",
+        "emergency_name": "Μαρία", "emergency_phone": "6900000000", "availability_notes": "Σάββατα",
+        # not theirs to change: ignored
+        "first_name": "Άλλο", "status": "left", "notes": "τίποτα",
+    })
+    assert response.status_code == 302 and response["Location"] == reverse("volunteers:me")
+    volunteer = Volunteer.objects.get(pk=volunteer.pk)
+    assert (volunteer.email, volunteer.phone, volunteer.language, volunteer.availability_notes) == (
+        "nea@example.org", "6977777777", "en", "Σάββατα")
+    assert (volunteer.first_name, volunteer.status, volunteer.notes) != ("Άλλο", "left", "τίποτα")
+    assert volunteer.notes == "αξιόπιστη" and volunteer.status == Volunteer.Status.ACTIVE
+    volunteer.user.refresh_from_db()
+    assert (volunteer.user.email, volunteer.user.phone, volunteer.user.language) == (
+        "nea@example.org", "6977777777", "en")
+    entry = AuditLog.objects.filter(object_id=str(volunteer.pk), user=volunteer.user).latest("at")
+    assert entry.changes["phone"][1] == "6977777777"
+    # bad input: a clear message, nothing saved
+    bad = client.post(reverse("volunteers:my_details"), {"email": "όχι-email", "phone": "", "language": "el"})
+    assert bad.status_code == 200 and "email" in bad.context["form"].errors
+    assert Volunteer.objects.get(pk=volunteer.pk).email == "nea@example.org"
+
+
+def test_my_details_needs_a_volunteer_profile(client):
+    assert client.get(reverse("volunteers:my_details")).status_code == 302  # signed out
+    client.force_login(UserFactory(role="volunteer", username="noprofile2"))
+    assert "δεν συνδέεται με προφίλ" in client.get(reverse("volunteers:my_details")).content.decode()

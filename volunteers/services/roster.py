@@ -149,15 +149,36 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.save()
     if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
         _cancel_future(volunteer, by=by)
+    _sync_account(volunteer)
+    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, volunteer, user=by,
+          changes=model_changes(before, snapshot(volunteer, PROFILE_FIELDS)))
+    return volunteer
+
+
+# What a volunteer may change about themselves (forms.MyDetailsForm).
+OWN_FIELDS = ["email", "phone", "language", "address", "emergency_name", "emergency_phone", "availability_notes"]
+
+
+@transaction.atomic
+def save_own_details(volunteer: Volunteer, *, by) -> Volunteer:
+    """A volunteer's own edits of their contact details (form data already on the instance): only
+    OWN_FIELDS are written, whatever else the instance carries. Audited like the coordinator's."""
+    before = snapshot(Volunteer.objects.select_for_update().get(pk=volunteer.pk), OWN_FIELDS)
+    volunteer.full_clean(exclude=[f.name for f in Volunteer._meta.fields if f.name not in OWN_FIELDS])
+    volunteer.save(update_fields=[*OWN_FIELDS, "search_text"])
+    _sync_account(volunteer)
+    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes=model_changes(before, snapshot(volunteer, OWN_FIELDS)))
+    return volunteer
+
+
+def _sync_account(volunteer: Volunteer) -> None:
+    """The user account follows the volunteer: active or not, name, e-mail, phone and language."""
     if volunteer.user is not None:
         user = volunteer.user
         user.is_active = volunteer.status in (Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED)
         user.first_name, user.last_name = volunteer.first_name, volunteer.last_name
         user.email, user.phone, user.language = volunteer.email, volunteer.phone, volunteer.language
         user.save()
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, volunteer, user=by,
-          changes=model_changes(before, snapshot(volunteer, PROFILE_FIELDS)))
-    return volunteer
 
 
 @transaction.atomic

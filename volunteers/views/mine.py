@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import selectors
+from ..forms import MyDetailsForm
 from ..models import Assignment, Shift
-from ..services import attendance, notices, signups
+from ..services import attendance, notices, roster, signups
 from . import refused
 
 # Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
@@ -35,6 +36,20 @@ def me(request):
         "hours": selectors.hours_total(volunteer),
         "feed_url": notices.absolute(reverse("volunteers:volunteer_feed", args=[volunteer.calendar_token])),
     })
+
+
+@login_required
+def my_details(request):
+    """The volunteer changes their own contact details, language and availability notes."""
+    volunteer = _me(request)
+    if volunteer is None:
+        return render(request, "volunteers/me_missing.html", {"title": _("My details")})
+    form = MyDetailsForm(request.POST or None, instance=volunteer)
+    if request.method == "POST" and form.is_valid():
+        roster.save_own_details(form.save(commit=False), by=request.user)
+        messages.success(request, _("Your details were saved."))
+        return redirect("volunteers:me")
+    return render(request, "volunteers/my_details.html", {"title": _("My details"), "form": form})
 
 
 @require_POST
