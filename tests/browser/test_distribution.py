@@ -1,9 +1,11 @@
 """Staff register a household in the browser, meet the duplicate warning, import a list with its
 progress, and the pages pass axe-core; a volunteer cannot open them."""
 
+import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from distribution.identifiers import make_amka
 from distribution.models import Card, Household
@@ -70,3 +72,20 @@ def test_volunteer_cannot_open_household_pages(page, login_as):
     login_as(UserFactory(username="vol", role="volunteer"))
     for url in ["/distribution/households/", f"/distribution/households/{household.pk}/", "/distribution/cards/"]:
         assert page.goto(url).status == 403
+
+
+def test_the_household_list_follows_the_search_as_it_is_typed(page, login_as, axe_check):
+    household_with_reference(first_name="Αϊσέ", last_name="Σαλή", birth_date=date(1980, 5, 17))
+    household_with_reference(first_name="Γιώργος", last_name="Παπαδόπουλος", birth_date=date(1975, 1, 2))
+    login_as(UserFactory(username="eleni", role="staff"))
+    page.goto("/distribution/households/")
+    rows = page.locator("#list-results tbody tr")
+    assert rows.count() == 2
+    page.get_by_label("Όνομα, αριθμός κάρτας, ΑΜΚΑ ή τηλέφωνο").press_sequentially("Σαλή", delay=40)
+    # No button pressed: the list and the address follow the typing.
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("Σαλή")
+    expect(page).to_have_url(re.compile(r"q=%CE%A3%CE%B1%CE%BB%CE%AE"))
+    axe_check(page)
+    page.go_back()
+    expect(rows).to_have_count(2)
