@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit, model_changes, snapshot
 from core.models import AuditLog
+from core.text import search_key
 
 from .models import CheckIn, Event, Question, Registration, ScanRequest, new_manage_token
 
@@ -529,7 +530,7 @@ def anonymise_past_registrations(*, older_than_days: int, now=None, by=None) -> 
         per_event: dict[int, int] = {}
         for registration in due:
             registration.name = registration.phone = registration.email = registration.staff_note = ""
-            registration.search_text = registration.household_ref
+            registration.search_text = search_key(registration.household_ref)
             registration.answers = {}
             registration.manage_token = new_manage_token()
             registration.anonymised_at = now
