@@ -15,6 +15,7 @@ from .models import (
     Volunteer,
     VolunteerLanguage,
 )
+from .services.roster import OWN_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -54,8 +55,7 @@ class MyDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Volunteer
-        fields = ["email", "phone", "language", "address", "emergency_name", "emergency_phone",
-                  "availability_notes"]
+        fields = OWN_FIELDS  # the service writes these and nothing else
         labels = {"availability_notes": _("When can you usually help?")}
 
 
