@@ -44,7 +44,9 @@ class Centre(models.Model):
     class Meta:
         verbose_name = _("centre")
         verbose_name_plural = _("centre")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="centre_single_row")]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(pk=1), name="centre_single_row",
+            violation_error_message=_("There is only one record of the centre's details."))]
 
     def __str__(self):
         return self.name

@@ -105,14 +105,19 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(places_taken__lte=F("capacity")), name="event_never_overbooked"),
-            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive"),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(places_taken__lte=F("capacity")), name="event_never_overbooked",
+                                   violation_error_message=_("More places are taken than the event has.")),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="event_capacity_positive",
+                                   violation_error_message=_("The event needs at least one place.")),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
             models.CheckConstraint(condition=Q(max_places_per_registration__gte=1),
-                                   name="event_max_places_positive"),
+                                   name="event_max_places_positive",
+                                   violation_error_message=_("Allow at least one place per registration.")),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(min_age__lte=F("max_age")),
-                name="event_age_range_ordered"),
+                name="event_age_range_ordered",
+                violation_error_message=_("The minimum age cannot be above the maximum age.")),
         ]
 
     def __str__(self):
@@ -246,10 +251,12 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["queued_at", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(places__gte=1), name="registration_places_positive"),
+            models.CheckConstraint(condition=Q(places__gte=1), name="registration_places_positive",
+                                   violation_error_message=_("Ask for at least one place.")),
             # Anonymised after the event (services.anonymise_past_registrations): no contact is left.
             models.CheckConstraint(condition=~Q(phone="") | ~Q(email="") | Q(anonymised_at__isnull=False),
-                                   name="registration_has_contact"),
+                                   name="registration_has_contact",
+                                   violation_error_message=_("Give a phone number or an e-mail address.")),
         ]
         indexes = [
             models.Index(fields=["event", "status", "queued_at"]),

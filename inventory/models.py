@@ -75,12 +75,15 @@ class Item(models.Model):
         verbose_name_plural = _("items")
         ordering = ["name_el"]
         constraints = [
-            models.CheckConstraint(condition=Q(weight_kg__gte=0), name="item_weight_not_negative"),
-            models.CheckConstraint(condition=Q(unit_value_eur__gte=0), name="item_value_not_negative"),
+            models.CheckConstraint(condition=Q(weight_kg__gte=0), name="item_weight_not_negative",
+                                   violation_error_message=_("The weight cannot be negative.")),
+            models.CheckConstraint(condition=Q(unit_value_eur__gte=0), name="item_value_not_negative",
+                                   violation_error_message=_("The value cannot be negative.")),
             # Food has a food group; other goods have none.
             models.CheckConstraint(
                 condition=(Q(is_food=True) & ~Q(food_group="")) | (Q(is_food=False) & Q(food_group="")),
                 name="item_food_group_iff_food",
+                violation_error_message=_("Food needs a food group; other goods have none."),
             ),
         ]
 
@@ -125,7 +128,8 @@ class Barcode(models.Model):
         verbose_name = _("barcode")
         verbose_name_plural = _("barcodes")
         ordering = ["kind", "code"]
-        constraints = [models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty")]
+        constraints = [models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty",
+                                              violation_error_message=_("The barcode cannot be empty."))]
 
     def __str__(self):
         return self.code
@@ -146,8 +150,11 @@ class LowStockThreshold(models.Model):
         verbose_name = _("low-stock threshold")
         verbose_name_plural = _("low-stock thresholds")
         constraints = [
-            models.UniqueConstraint(fields=["item", "location"], name="threshold_one_per_item_location"),
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="threshold_not_negative"),
+            models.UniqueConstraint(
+                fields=["item", "location"], name="threshold_one_per_item_location",
+                violation_error_message=_("This item already has a low-stock threshold at this location.")),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="threshold_not_negative",
+                                   violation_error_message=_("The threshold cannot be negative.")),
         ]
 
     def __str__(self):
@@ -211,6 +218,7 @@ class Donation(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft", received_at__isnull=True) | Q(status="received", received_at__isnull=False),
                 name="donation_received_has_time",
+                violation_error_message=_("A received donation needs the time it was received; a draft has none."),
             ),
         ]
 
@@ -238,7 +246,8 @@ class DonationLine(models.Model):
         verbose_name = _("donation line")
         verbose_name_plural = _("donation lines")
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity_positive")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity_positive",
+                                              violation_error_message=_("The quantity must be greater than zero."))]
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
@@ -262,12 +271,15 @@ class StockLevel(models.Model):
         verbose_name_plural = _("stock levels")
         ordering = ["item_id", F("expiry_date").asc(nulls_last=True), "lot"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_level_never_negative"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="stock_level_never_negative",
+                                   violation_error_message=_("There is not enough stock for this.")),
             # One row per lot; NULL expiry dates would not collide in a plain unique constraint.
             models.UniqueConstraint(fields=["item", "location", "lot", "expiry_date"],
-                                    condition=Q(expiry_date__isnull=False), name="stock_level_one_per_dated_lot"),
+                                    condition=Q(expiry_date__isnull=False), name="stock_level_one_per_dated_lot",
+                                    violation_error_message=_("This lot is already in stock at this location.")),
             models.UniqueConstraint(fields=["item", "location", "lot"],
-                                    condition=Q(expiry_date__isnull=True), name="stock_level_one_per_undated_lot"),
+                                    condition=Q(expiry_date__isnull=True), name="stock_level_one_per_undated_lot",
+                                    violation_error_message=_("This lot is already in stock at this location.")),
         ]
         indexes = [models.Index(fields=["location", "item"])]
 
@@ -333,16 +345,19 @@ class StockMovement(models.Model):
         verbose_name_plural = _("stock movements")
         ordering = ["-at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_not_zero"),
+            models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_not_zero",
+                                   violation_error_message=_("A stock movement cannot have a quantity of zero.")),
             models.CheckConstraint(
                 condition=Q(reason__in=["received", "transferred_in"], quantity__gt=0)
                 | Q(reason__in=["distributed", "transferred_out", "expired", "damaged", "written_off"],
                     quantity__lt=0)
                 | Q(reason__in=["counted", "correction"]),
                 name="movement_sign_matches_reason",
+                violation_error_message=_("The sign of the quantity does not match the reason (in or out)."),
             ),
             models.CheckConstraint(condition=Q(reverses__isnull=True) | Q(reason="correction"),
-                                   name="movement_only_corrections_reverse"),
+                                   name="movement_only_corrections_reverse",
+                                   violation_error_message=_("Only a correction can reverse another movement.")),
         ]
         indexes = [
             models.Index(fields=["item", "location", "at"]),
@@ -388,7 +403,8 @@ class Transfer(models.Model):
         verbose_name_plural = _("transfers")
         ordering = ["-at", "-id"]
         constraints = [models.CheckConstraint(condition=~Q(from_location=F("to_location")),
-                                              name="transfer_between_two_locations")]
+                                              name="transfer_between_two_locations",
+                                              violation_error_message=_("A transfer needs two different locations."))]
 
     def __str__(self):
         return f"{self.number}: {self.from_location} → {self.to_location}"
@@ -423,7 +439,8 @@ class StockTake(models.Model):
         constraints = [
             # At most one open count per location: two would post conflicting adjustments.
             models.UniqueConstraint(fields=["location"], condition=Q(status="open"),
-                                    name="stocktake_one_open_per_location"),
+                                    name="stocktake_one_open_per_location",
+                                    violation_error_message=_("A stock-take is already open at this location.")),
         ]
 
     def __str__(self):
@@ -456,7 +473,8 @@ class StockTakeCount(models.Model):
         verbose_name = _("count")
         verbose_name_plural = _("counts")
         ordering = ["-counted_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="count_not_negative")]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="count_not_negative",
+                                              violation_error_message=_("A count cannot be negative."))]
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"

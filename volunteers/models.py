@@ -28,6 +28,10 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# The message of the three "at most as many as at least" checks (series, shift, template line).
+MAX_AT_LEAST_MIN = _("The maximum number of people must be at least 1 and not below the minimum.")
+
+
 class Language(models.TextChoices):
     """Languages the centre's visitors speak, most needed first."""
 
@@ -130,7 +134,8 @@ class VolunteerLanguage(models.Model):
     class Meta:
         verbose_name = _("language spoken")
         verbose_name_plural = _("languages spoken")
-        constraints = [models.UniqueConstraint(fields=["volunteer", "language"], name="volunteer_language_once")]
+        constraints = [models.UniqueConstraint(fields=["volunteer", "language"], name="volunteer_language_once",
+                                               violation_error_message=_("This language is already on the list."))]
 
     def __str__(self):
         return f"{self.get_language_display()} ({self.get_level_display()})"
@@ -146,7 +151,9 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
-        constraints = [models.UniqueConstraint(fields=["volunteer", "skill"], name="volunteer_skill_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["volunteer", "skill"], name="volunteer_skill_once",
+            violation_error_message=_("The volunteer already has a certificate for this skill."))]
 
     def __str__(self):
         return str(self.skill)
@@ -177,7 +184,8 @@ class Availability(models.Model):
         verbose_name_plural = _("weekly availability")
         ordering = ["weekday", "start_time"]
         constraints = [models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
-                                              name="availability_ends_after_start")]
+                                              name="availability_ends_after_start",
+                                              violation_error_message=_("The end must be after the start."))]
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
@@ -230,9 +238,11 @@ class ShiftSeries(ShiftFields):
         verbose_name = _("shift series")
         verbose_name_plural = _("shift series")
         constraints = [
-            models.CheckConstraint(condition=Q(until__gte=models.F("starts_on")), name="series_until_after_start"),
+            models.CheckConstraint(condition=Q(until__gte=models.F("starts_on")), name="series_until_after_start",
+                                   violation_error_message=_("The last day cannot be before the first.")),
             models.CheckConstraint(condition=Q(max_people__gte=models.F("min_people")) & Q(max_people__gte=1),
-                                   name="series_max_at_least_min"),
+                                   name="series_max_at_least_min",
+                                   violation_error_message=MAX_AT_LEAST_MIN),
         ]
 
     def __str__(self):
@@ -259,10 +269,13 @@ class Shift(ShiftFields):
         verbose_name_plural = _("shifts")
         ordering = ["starts_at", "location__name"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
             models.CheckConstraint(condition=Q(max_people__gte=models.F("min_people")) & Q(max_people__gte=1),
-                                   name="shift_max_at_least_min"),
-            models.CheckConstraint(condition=Q(booked__lte=models.F("max_people")), name="shift_never_overbooked"),
+                                   name="shift_max_at_least_min",
+                                   violation_error_message=MAX_AT_LEAST_MIN),
+            models.CheckConstraint(condition=Q(booked__lte=models.F("max_people")), name="shift_never_overbooked",
+                                   violation_error_message=_("More people are booked than the shift has places.")),
         ]
         indexes = [models.Index(fields=["location", "starts_at"])]
 
@@ -317,9 +330,11 @@ class ShiftTemplateLine(ShiftFields):
         verbose_name_plural = _("template shifts")
         ordering = ["start_time", "role"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="tline_ends_after_start"),
+            models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")), name="tline_ends_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
             models.CheckConstraint(condition=Q(max_people__gte=models.F("min_people")) & Q(max_people__gte=1),
-                                   name="tline_max_at_least_min"),
+                                   name="tline_max_at_least_min",
+                                   violation_error_message=MAX_AT_LEAST_MIN),
         ]
 
     def __str__(self):
@@ -365,10 +380,13 @@ class Assignment(models.Model):
         verbose_name_plural = _("assignments")
         ordering = ["starts_at"]
         constraints = [
-            models.UniqueConstraint(fields=["shift", "volunteer"], name="assignment_once_per_shift"),
-            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="assignment_ends_after_start"),
+            models.UniqueConstraint(fields=["shift", "volunteer"], name="assignment_once_per_shift",
+                                    violation_error_message=_("The volunteer is already on this shift.")),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="assignment_ends_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
             models.CheckConstraint(condition=Q(hours__isnull=True) | (Q(hours__gte=0) & Q(hours__lte=24)),
-                                   name="assignment_hours_in_range"),
+                                   name="assignment_hours_in_range",
+                                   violation_error_message=_("The hours must be between 0 and 24.")),
         ]
         indexes = [models.Index(fields=["volunteer", "starts_at"])]
 
@@ -391,7 +409,8 @@ class ReminderSent(models.Model):
     class Meta:
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
-        constraints = [models.UniqueConstraint(fields=["assignment", "shift_starts_at"], name="reminder_once")]
+        constraints = [models.UniqueConstraint(fields=["assignment", "shift_starts_at"], name="reminder_once",
+                                               violation_error_message=_("This reminder has already been sent."))]
 
     def __str__(self):
         return f"{self.assignment_id} @ {self.shift_starts_at:%Y-%m-%d %H:%M}"

@@ -60,18 +60,22 @@ class Card(models.Model):
             models.UniqueConstraint(
                 fields=["household"], condition=Q(status__in=["requested", "printed", "handed_over"]),
                 name="one_active_card_per_household",
+                violation_error_message=_("The household already has an active card; revoke it first."),
             ),
             models.CheckConstraint(
                 condition=Q(status="requested") | Q(status="revoked") | Q(token_hash__isnull=False),
                 name="printed_card_has_token",
+                violation_error_message=_("A printed card needs its code."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="revoked") | (Q(revoked_at__isnull=False) & ~Q(revoke_reason="")),
                 name="revoked_card_has_reason",
+                violation_error_message=_("A revoked card needs the reason and the time of revocation."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="handed_over") | Q(handed_over_at__isnull=False),
                 name="handed_over_card_has_date",
+                violation_error_message=_("A card handed over needs the date it was handed over."),
             ),
         ]
 

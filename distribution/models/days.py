@@ -55,7 +55,8 @@ class DistributionDay(models.Model):
         verbose_name_plural = _("distribution days")
         ordering = ["-date", "-starts_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="distribution_day_ends_after_start"),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="distribution_day_ends_after_start",
+                                   violation_error_message=_("The end must be after the start.")),
         ]
 
     def __str__(self):
@@ -96,14 +97,17 @@ class BasketRule(models.Model):
         verbose_name_plural = _("basket lines")
         ordering = ["id"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="basket_rule_quantity_positive"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="basket_rule_quantity_positive",
+                                   violation_error_message=_("The quantity must be greater than zero.")),
             models.CheckConstraint(
                 condition=Q(min_size__isnull=True) | Q(max_size__isnull=True) | Q(max_size__gte=F("min_size")),
                 name="basket_rule_size_range",
+                violation_error_message=_("The largest household size cannot be smaller than the smallest."),
             ),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gt=F("min_age")),
                 name="basket_rule_age_range",
+                violation_error_message=_("The maximum age must be greater than the minimum age."),
             ),
         ]
 
@@ -150,7 +154,9 @@ class SlotAssignment(models.Model):
     class Meta:
         verbose_name = _("slot of a household")
         verbose_name_plural = _("slots of households")
-        constraints = [models.UniqueConstraint(fields=["day", "household"], name="one_slot_per_household_per_day")]
+        constraints = [models.UniqueConstraint(
+            fields=["day", "household"], name="one_slot_per_household_per_day",
+            violation_error_message=_("The household already has a time slot on this day."))]
 
     def __str__(self):
         return f"{self.slot} · {self.household}"
@@ -200,14 +206,17 @@ class Collection(models.Model):
         ordering = ["at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["household", "day"], condition=Q(cancelled_at__isnull=True),
-                                    name="one_collection_per_household_per_day"),
+                                    name="one_collection_per_household_per_day",
+                                    violation_error_message=_("The household has already collected on this day.")),
             models.CheckConstraint(
                 condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""),
                 name="cancelled_collection_has_reason",
+                violation_error_message=_("A cancelled collection needs a reason."),
             ),
             models.CheckConstraint(
                 condition=Q(food_kg__gte=0, food_value_eur__gte=0, goods_kg__gte=0, goods_value_eur__gte=0),
                 name="collection_totals_not_negative",
+                violation_error_message=_("The totals of a collection cannot be negative."),
             ),
         ]
         indexes = [models.Index(fields=["day", "at"], name="collection_day_at")]
@@ -259,7 +268,8 @@ class Scan(models.Model):
         verbose_name_plural = _("scans")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
-        constraints = [models.UniqueConstraint(fields=["request_id"], name="scan_request_id_unique")]
+        constraints = [models.UniqueConstraint(fields=["request_id"], name="scan_request_id_unique",
+                                               violation_error_message=_("This scan has already been recorded."))]
 
     def __str__(self):
         return f"{self.station} {self.at:%H:%M:%S} {self.outcome}"

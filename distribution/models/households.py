@@ -98,7 +98,8 @@ def _answer_field(verbose_name):
 
 
 def _answer_check(field: str, name: str):
-    return models.CheckConstraint(condition=Q(**{f"{field}__in": ["yes", "no", ""]}), name=name)
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": ["yes", "no", ""]}), name=name,
+                                  violation_error_message=_("The answer must be yes, no or not declared."))
 
 
 def _with_derived(update_fields, source: str, derived: list[str]):
@@ -158,12 +159,15 @@ class Household(models.Model):
         ordering = ["-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_household_has_target"
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_household_has_target",
+                violation_error_message=_("A merged household needs the household it was merged into.")
             ),
-            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="household_not_merged_into_itself"),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="household_not_merged_into_itself",
+                                   violation_error_message=_("A household cannot be merged into itself.")),
             models.CheckConstraint(
                 condition=~Q(legal_basis="consent") | Q(consent_date__isnull=False),
                 name="consent_basis_has_consent_date",
+                violation_error_message=_("When the legal basis is consent, give the date of the consent."),
             ),
             _answer_check("homeless", "household_homeless_answer"),
         ]
@@ -252,8 +256,10 @@ class Person(models.Model):
         ordering = ["-is_reference", "birth_date", "id"]
         constraints = [
             models.UniqueConstraint(fields=["household"], condition=Q(is_reference=True),
-                                    name="one_reference_person_per_household"),
-            models.CheckConstraint(condition=Q(amka="") | Q(amka__regex=r"^[0-9]{11}$"), name="amka_is_11_digits"),
+                                    name="one_reference_person_per_household",
+                                    violation_error_message=_("The household already has a reference person.")),
+            models.CheckConstraint(condition=Q(amka="") | Q(amka__regex=r"^[0-9]{11}$"), name="amka_is_11_digits",
+                                   violation_error_message=_("The AMKA has 11 digits.")),
             _answer_check("disability", "person_disability_answer"),
             _answer_check("minority", "person_minority_answer"),
         ]

@@ -30,6 +30,7 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(max_collections_per_month__isnull=True) | Q(max_collections_per_month__gte=1),
                 name="programme_monthly_limit_positive",
+                violation_error_message=_("The monthly limit must be at least 1, or empty for no limit."),
             ),
         ]
 
@@ -58,8 +59,11 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         ordering = ["-end", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gte=F("start")), name="enrolment_ends_after_start"),
-            models.UniqueConstraint(fields=["household", "programme", "start"], name="one_enrolment_per_start"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="enrolment_ends_after_start",
+                                   violation_error_message=_("The end cannot be before the start.")),
+            models.UniqueConstraint(
+                fields=["household", "programme", "start"], name="one_enrolment_per_start",
+                violation_error_message=_("The household is already enrolled in this programme from this date.")),
         ]
 
     def __str__(self):
