@@ -23,7 +23,7 @@ from django.utils import timezone
 from core import rows
 from core.kept import KeptForSeconds
 from core.models import Location
-from inventory.models import Item
+from inventory.models import Item, StockMovement
 from inventory.selectors import available_by_item
 
 from ..identifiers import hash_token, parse_code
@@ -394,6 +394,13 @@ def day_collections(day: DistributionDay, *, include_cancelled=False):
         qs = qs.filter(cancelled_at__isnull=True)
     return qs.prefetch_related(Prefetch("household__members", queryset=Person.objects.filter(is_reference=True),
                                         to_attr="reference_people")).order_by("at", "id")
+
+
+def collection_goods(collection: Collection):
+    """The goods a collection took out of stock (its ledger rows not reversed yet), with their items."""
+    return (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id=str(collection.pk),
+                                         reverses__isnull=True, reversed_by__isnull=True)
+            .select_related("item").order_by("item__name_el", "id"))
 
 
 def no_shows(day: DistributionDay):

@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import ask, is_confirmed, step_form
 from core.roles import STAFF, role_required
 from core.views_base import FilteredTableView
 
@@ -100,15 +102,29 @@ def card_hand_over(request, card_pk):
     return redirect("distribution:household", pk=card.household_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(STAFF)
 def card_revoke(request, card_pk):
-    card = get_object_or_404(Card, pk=card_pk)
-    form = RevokeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose why the card is revoked."))
-        return redirect("distribution:household", pk=card.household_id)
-    reissue = bool(request.POST.get("reissue"))
+    """Revoking asks first (core.confirm): the card is refused at every table from then on, for good."""
+    card = get_object_or_404(Card.objects.select_related("household"), pk=card_pk)
+    back = reverse("distribution:household", args=[card.household_id])
+    if not card.is_active:
+        messages.error(request, _("This card is not valid any more; there is nothing to revoke."))
+        return redirect(back)
+    form = step_form(RevokeForm, request)
+    reissue = bool(request.POST.get("reissue") or request.GET.get("reissue"))
+    if not is_confirmed(request) or not form.is_valid():
+        reference = card.household.reference_person
+        return ask(request, title=_("Revoke card %(number)s?") % {"number": card.display_number},
+                   warning=_("A revoked card cannot be made valid again."),
+                   consequences=[
+                       _("Reference person: %(name)s") % {"name": reference.full_name} if reference else "",
+                       _("The card will be refused at every table from now on, also at stations already open."),
+                       _("A new card will be requested at once; print it and hand it over.") if reissue
+                       else _("The household will have no valid card until a new one is requested."),
+                   ],
+                   action=_("Revoke and reissue") if reissue else _("Revoke the card"), back=back, form=form,
+                   carry={"reissue": "1" if reissue else ""})
     try:
         if reissue:
             new = services.reissue_card(card, reason=form.cleaned_data["reason"], by=request.user)
@@ -119,4 +135,4 @@ def card_revoke(request, card_pk):
             messages.success(request, _("The card was revoked: it will be refused at every table."))
     except services.CardError as exc:
         messages.error(request, str(exc))
-    return redirect("distribution:household", pk=card.household_id)
+    return redirect(back)

@@ -7,18 +7,23 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import audit
+from core.confirm import ask, is_confirmed, step_form
 from core.models import AuditLog
 from core.roles import STAFF, role_required
+from inventory.units import with_unit
 
 from ..day_documents import signature_list_pdf
 from ..forms_days import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
 from ..models import Collection, DistributionDay, Scan
 from ..selectors.days import (
+    collection_goods,
     day_collections,
     day_report,
     no_shows,
@@ -88,12 +93,62 @@ def day_detail(request, pk):
 @role_required(STAFF)
 @require_POST
 def day_status(request, pk):
+    """Open a closed or cancelled day again (closing and cancelling ask first: day_close, day_cancel)."""
     day = _day(pk)
-    status = request.POST.get("status")
-    if status in DistributionDay.Status.values:
-        services.set_status(day, status, by=request.user)
+    if request.POST.get("status") == DistributionDay.Status.PLANNED and day.status != DistributionDay.Status.PLANNED:
+        services.set_status(day, DistributionDay.Status.PLANNED, by=request.user)
         messages.success(request, _("The day is now: %(status)s.") % {"status": day.get_status_display()})
     return redirect("distribution:day", day.pk)
+
+
+def _end_day(request, pk, status):
+    day = _day(pk)
+    back = reverse("distribution:day", args=[day.pk])
+    if day.status != DistributionDay.Status.PLANNED:
+        messages.error(request, _("The day is already %(status)s.") % {"status": day.get_status_display().lower()})
+        return redirect(back)
+    if not is_confirmed(request):
+        figures = progress(day, with_stock=False)
+        still = ngettext("%(n)s household is still expected and has not collected.",
+                         "%(n)s households are still expected and have not collected.",
+                         figures.remaining) % {"n": figures.remaining}
+        collected = ngettext("%(n)s household collected so far.", "%(n)s households collected so far.",
+                             figures.collected) % {"n": figures.collected}
+        if status == DistributionDay.Status.CLOSED:
+            return ask(request, title=_("Close the day %(day)s?") % {"day": day}, back=back,
+                       warning=still if figures.remaining else "", action=_("Close the day"), danger=False,
+                       consequences=[collected, _("Every table stops scanning for this day: cards are refused."),
+                                     _("The day report and the list of households that did not come stay "
+                                       "available; the day can be opened again.")])
+        notified = slot_assignments(day).filter(notified_at__isnull=False).count()
+        return ask(request, title=_("Cancel the day %(day)s?") % {"day": day}, back=back,
+                   warning=still if figures.remaining else "", action=_("Cancel the day"),
+                   consequences=[
+                       collected,
+                       _("Every table stops scanning for this day: cards are refused."),
+                       ngettext("%(n)s household was sent its time to come; nobody is told of the cancellation "
+                                "automatically: call or message them.",
+                                "%(n)s households were sent their time to come; nobody is told of the "
+                                "cancellation automatically: call or message them.", notified) % {"n": notified}
+                       if notified else "",
+                   ])
+    services.set_status(day, status, by=request.user)
+    messages.success(request, _("The day is now: %(status)s.") % {"status": day.get_status_display()})
+    return redirect(back)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(STAFF)
+def day_close(request, pk):
+    """Close the day: asks first and says how many households are still expected."""
+    return _end_day(request, pk, DistributionDay.Status.CLOSED)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(STAFF)
+def day_cancel(request, pk):
+    """Cancel the day: asks first, says who was already told to come."""
+    return _end_day(request, pk, DistributionDay.Status.CANCELLED)
 
 
 @role_required(STAFF)
@@ -176,20 +231,36 @@ def day_collections_page(request, pk):
         "refused": refused})
 
 
+@require_http_methods(["GET", "POST"])
 @role_required(STAFF)
 def collection_cancel(request, pk):
-    collection = get_object_or_404(Collection.objects.select_related("day", "household"), pk=pk)
-    form = CancelCollectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_collection(collection, reason=form.cleaned_data["reason"], by=request.user)
-        except DistributionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("The collection was cancelled and its goods returned to stock."))
-        return redirect("distribution:day_collections", collection.day_id)
-    return render(request, "distribution/collection_cancel.html", {
-        "title": _("Cancel a collection"), "form": form, "collection": collection})
+    """Cancelling a collection asks first (core.confirm) and says which goods go back to stock."""
+    collection = get_object_or_404(Collection.objects.select_related("day", "household", "card"), pk=pk)
+    back = reverse("distribution:day_collections", args=[collection.day_id])
+    if collection.is_cancelled:
+        messages.error(request, _("This collection was already cancelled."))
+        return redirect(back)
+    form = step_form(CancelCollectionForm, request)
+    if not is_confirmed(request) or not form.is_valid():
+        goods = ", ".join(f"{line.item.name}: {with_unit(-line.quantity, line.item.unit)}"
+                          for line in collection_goods(collection))
+        return ask(request, title=_("Cancel this collection?"), form=form, back=back,
+                   warning=_("Collection at %(station)s, %(at)s, card %(card)s.") % {
+                       "station": collection.station, "at": timezone.localtime(collection.at).strftime("%H:%M"),
+                       "card": collection.card.display_number if collection.card_id else "—"},
+                   consequences=[
+                       _("Back to stock: %(goods)s.") % {"goods": goods} if goods else "",
+                       _("The goods go back to stock with a correcting movement; the collection stays on the "
+                         "list, marked cancelled."),
+                       _("The household may then collect again on this day."),
+                   ], action=_("Cancel the collection"))
+    try:
+        services.cancel_collection(collection, reason=form.cleaned_data["reason"], by=request.user)
+    except DistributionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The collection was cancelled and its goods returned to stock."))
+    return redirect(back)
 
 
 @role_required(STAFF)

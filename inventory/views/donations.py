@@ -5,9 +5,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import audit
+from core.confirm import ask, is_confirmed
 from core.models import AuditLog
 from core.roles import STAFF, role_required
 from core.views_base import FilteredTableView
@@ -17,6 +19,7 @@ from ..filters import DonationFilter, DonorFilter
 from ..forms import DonationForm, DonationLineForm, DonorForm
 from ..models import Donation, DonationLine, Donor, StockMovement
 from ..tables import DonationTable, DonorTable
+from ..units import with_unit
 from .common import error_text, safe_next, scan_context, with_query
 
 
@@ -127,10 +130,32 @@ def donation_line_remove(request, pk, line_pk):
     return redirect("inventory:donation", pk=pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(STAFF)
 def donation_receive(request, pk):
-    donation = get_object_or_404(Donation, pk=pk)
+    """Receiving asks first (core.confirm): which goods go into stock where; the draft is then final."""
+    donation = get_object_or_404(Donation.objects.select_related("donor", "location"), pk=pk)
+    back = reverse("inventory:donation", args=[pk])
+    if not donation.is_draft:
+        messages.error(request, _("This donation was already received."))
+        return redirect(back)
+    if not is_confirmed(request):
+        lines = list(donation.lines.select_related("item"))
+        if not lines:
+            messages.error(request, _("Add at least one line before receiving the donation."))
+            return redirect(back)
+        return ask(request, title=_("Receive donation %(number)s into stock?") % {"number": donation.number},
+                   back=back, action=_("Receive into stock"), danger=False,
+                   warning=ngettext("%(n)s line goes into stock at %(location)s.",
+                                    "%(n)s lines go into stock at %(location)s.", len(lines))
+                   % {"n": len(lines), "location": donation.location},
+                   consequences=[*(f"{line.item.name}: {with_unit(line.quantity, line.item.unit)}"
+                                   + (f" · {line.lot}" if line.lot else "")
+                                   + (f" · {line.expiry_date:%d/%m/%Y}" if line.expiry_date else "")
+                                   for line in lines),
+                                 _("Afterwards the donation can no longer be edited or deleted; a mistake is "
+                                   "corrected with a reversing movement."),
+                                 _("The donor's receipt can then be issued.")])
     try:
         movements = services.receive_donation(donation, by=request.user)
     except ValidationError as exc:
@@ -138,7 +163,7 @@ def donation_receive(request, pk):
     else:
         messages.success(request, _("The donation was received: %(count)s lines are now in stock.")
                          % {"count": len(movements)})
-    return redirect("inventory:donation", pk=pk)
+    return redirect(back)
 
 
 @require_POST

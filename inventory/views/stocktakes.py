@@ -4,8 +4,10 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import ask, is_confirmed
 from core.roles import STAFF, VOLUNTEER, has_role, role_required
 from core.views_base import FilteredTableView
 
@@ -14,6 +16,7 @@ from ..filters import StockTakeFilter
 from ..forms import CountForm, StockTakeForm
 from ..models import StockTake, StockTakeCount
 from ..tables import StockTakeTable
+from ..units import with_unit
 from .common import error_text, scan_context, with_query
 
 
@@ -121,18 +124,40 @@ def stocktake_review(request, pk):
     })
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(STAFF)
 def stocktake_post(request, pk):
+    """Posting asks first (core.confirm): how many items change, and by how much."""
     stocktake = get_object_or_404(StockTake.objects.select_related("location"), pk=pk)
+    back = reverse("inventory:stocktake_review", args=[pk])
+    if not stocktake.is_open:
+        messages.error(request, _("This stock-take is not open any more."))
+        return redirect("inventory:stocktake", pk=pk)
+    if not is_confirmed(request):
+        review = selectors.stocktake_review(stocktake)
+        changed = [row for row in review["rows"] if row.difference != 0]
+        lines = [_("%(item)s: %(recorded)s → %(counted)s") % {
+            "item": row.item.name, "recorded": with_unit(row.expected, row.item.unit),
+            "counted": with_unit(row.counted, row.item.unit)} for row in changed]
+        return ask(request, title=_("Post stock-take %(number)s?") % {"number": stocktake.number}, back=back,
+                   warning=ngettext("Stock at %(location)s will be set to the count for %(n)s item.",
+                                    "Stock at %(location)s will be set to the count for %(n)s items.",
+                                    len(changed)) % {"location": stocktake.location, "n": len(changed)},
+                   consequences=[*lines,
+                                 ngettext("%(n)s item in stock was not counted and stays as it is.",
+                                          "%(n)s items in stock were not counted and stay as they are.",
+                                          len(review["uncounted"])) % {"n": len(review["uncounted"])}
+                                 if review["uncounted"] else "",
+                                 _("A posted stock-take cannot be changed; a later count corrects it.")],
+                   action=_("Post the stock-take"))
     try:
         movements = services.post_stocktake(stocktake, by=request.user)
     except ValidationError as exc:
         messages.error(request, error_text(exc))
-        return redirect("inventory:stocktake_review", pk=pk)
+        return redirect(back)
     except services.InsufficientStock as exc:  # cannot happen for counts >= 0, but never a 500
         messages.error(request, str(exc))
-        return redirect("inventory:stocktake_review", pk=pk)
+        return redirect(back)
     messages.success(request, _("The stock-take was posted: %(count)s adjustments.") % {"count": len(movements)})
     return redirect("inventory:stocktake", pk=pk)
 

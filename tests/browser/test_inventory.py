@@ -67,6 +67,11 @@ def test_receive_a_donation_by_scanning(page, login_as, axe_check):
 
     expect(page.get_by_test_id("donation-lines").locator("tbody tr")).to_have_count(2)
     page.get_by_role("button", name="Παραλαβή στο απόθεμα").click()
+    # The confirmation step lists the goods before anything changes.
+    expect(page.get_by_test_id("confirmation")).to_contain_text("Γάλα εβαπορέ 410 γρ.: 24 συσκευασίες")
+    axe_check(page)
+    assert Donation.objects.get().status == Donation.Status.DRAFT
+    page.get_by_test_id("confirm").click()
     expect(page.get_by_role("status")).to_contain_text("Η δωρεά παραλήφθηκε")
     axe_check(page)
     expect(page.get_by_role("link", name="Βεβαίωση για τον δωρητή (PDF)")).to_be_visible()
@@ -141,6 +146,21 @@ def test_count_and_post_a_stocktake(page, login_as, axe_check, browser, live_ser
     expect(review).to_contain_text("-3")
     axe_check(page)
     page.get_by_role("button", name="Καταχώριση απογραφής").click()
+    # The confirmation step, with the keyboard alone: it says what changes, and the first Tab after
+    # the form's start reaches the button; Enter posts.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Καταχώριση της απογραφής")
+    expect(page.get_by_test_id("confirm-warning")).to_contain_text("για 1 είδος")
+    expect(page.get_by_test_id("confirmation")).to_contain_text("Αλεύρι 1 κιλό: 40 συσκευασίες → 37 συσκευασίες")
+    axe_check(page)
+    assert selectors.available_by_item(site, [flour]) == {flour.pk: d(40)}, "nothing changes before confirming"
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.dataset.testid") == "confirm":
+            break
+    confirm = page.get_by_test_id("confirm")
+    expect(confirm).to_be_focused()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", "focus is visible"
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status")).to_contain_text("Η απογραφή καταχωρίστηκε")
     assert selectors.available_by_item(site, [flour]) == {flour.pk: d(37)}
     assert selectors.stock_differences() == []

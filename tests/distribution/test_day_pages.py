@@ -125,8 +125,9 @@ def test_cancel_a_collection_from_the_page(staff_client, volunteer_user):
     collect(day, code, volunteer_user)
     collection = Collection.objects.get()
     url = reverse("distribution:collection_cancel", args=[collection.pk])
-    assert staff_client.post(url, {"reason": ""}).status_code == 200  # a reason is required
-    response = staff_client.post(url, {"reason": "Λάθος κάρτα"})
+    assert staff_client.post(url, {"reason": "", "confirmed": "yes"}).status_code == 200  # a reason is required
+    assert not Collection.objects.get().is_cancelled
+    response = staff_client.post(url, {"reason": "Λάθος κάρτα", "confirmed": "yes"})
     assert response.status_code == 302
     collection.refresh_from_db()
     assert collection.is_cancelled

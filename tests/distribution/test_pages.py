@@ -53,7 +53,8 @@ def test_volunteers_and_the_public_see_no_household_data(client, volunteer_user,
     card = card_services.request_card(household, by=None)
     for name, args in [("card_print", [card.pk]), ("card_revoke", [card.pk]), ("card_request", [household.pk]),
                        ("household_anonymise", [household.pk])]:
-        assert volunteer_client.post(reverse(f"distribution:{name}", args=args), {"reason": "lost"}).status_code == 403
+        assert volunteer_client.post(reverse(f"distribution:{name}", args=args),
+                                     {"reason": "lost", "confirmed": "yes"}).status_code == 403
     assert Card.objects.get(pk=card.pk).status == Card.Status.REQUESTED
     client.logout()
     for url in staff_pages(household):
@@ -104,7 +105,8 @@ def test_card_actions_from_the_household_page(staff_client, household):
     card = Card.objects.get(household=household)
     assert card.status == Card.Status.PRINTED
     staff_client.post(reverse("distribution:card_hand_over", args=[card.pk]), {"to": "Αϊσέ"})
-    staff_client.post(reverse("distribution:card_revoke", args=[card.pk]), {"reason": "lost", "reissue": "1"})
+    staff_client.post(reverse("distribution:card_revoke", args=[card.pk]),
+                      {"reason": "lost", "reissue": "1", "confirmed": "yes"})
     card.refresh_from_db()
     assert card.status == Card.Status.REVOKED and card.replaced_by.status == Card.Status.REQUESTED
     page = staff_client.get(reverse("distribution:cards_print_new"))

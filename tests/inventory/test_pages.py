@@ -131,11 +131,13 @@ def test_receive_then_receipt_then_no_more_changes(staff_client, store, staff_us
     donation = Donation.objects.create(donor=DonorFactory(name="Αρτοποιείο Παπαδόπουλος"), location=store)
     line_url = reverse("inventory:donation_line_add", args=[donation.pk])
     staff_client.post(line_url, {"item": oil.pk, "quantity": "10", "expiry_date": "2027-09-30"})
-    response = staff_client.post(reverse("inventory:donation_receive", args=[donation.pk]), follow=True)
+    response = staff_client.post(reverse("inventory:donation_receive", args=[donation.pk]), {"confirmed": "yes"},
+                                 follow=True)
     assert "Η δωρεά παραλήφθηκε" in response.content.decode()
     assert StockLevel.objects.get(item=oil, location=store).quantity == d(10)
     assert StockMovement.objects.get(item=oil).document_type == "inventory.donation"
-    again = staff_client.post(reverse("inventory:donation_receive", args=[donation.pk]), follow=True)
+    again = staff_client.post(reverse("inventory:donation_receive", args=[donation.pk]), {"confirmed": "yes"},
+                              follow=True)
     assert "έχει ήδη παραληφθεί" in again.content.decode()
     assert StockLevel.objects.get(item=oil, location=store).quantity == d(10)
     late = staff_client.post(line_url, {"item": oil.pk, "quantity": "1", "expiry_date": "2027-09-30"})

@@ -113,7 +113,7 @@ def test_stocktake_pages_volunteer_counts_staff_reviews_and_posts(client, site, 
     client.force_login(staff_user)
     review = client.get(reverse("inventory:stocktake_review", args=[stocktake.pk]))
     assert "Ρύζι Καρολίνα" in review.content.decode() and review.context["changes"] == 1
-    response = client.post(reverse("inventory:stocktake_post", args=[stocktake.pk]), follow=True)
+    response = client.post(reverse("inventory:stocktake_post", args=[stocktake.pk]), {"confirmed": "yes"}, follow=True)
     assert "Η απογραφή καταχωρίστηκε: 1 διορθώσεις" in response.content.decode()
     assert levels(rice, site) == {("", None): d(9)}
 

@@ -128,7 +128,7 @@ def test_volunteer_pages_take_leave_confirm(client):
     assert Assignment.objects.get(shift=open_shift).status == "confirmed"
     client.post(reverse("volunteers:my_assignment_answer", args=[given.pk, "confirm"]))
     assert Assignment.objects.get(pk=given.pk).status == "confirmed"
-    client.post(reverse("volunteers:my_shift_action", args=[open_shift.pk, "leave"]))
+    client.post(reverse("volunteers:my_shift_action", args=[open_shift.pk, "leave"]), {"confirmed": "yes"})
     assert Assignment.objects.get(shift=open_shift).status == "cancelled"
     # someone else's assignment is not reachable
     other = VolunteerFactory()

@@ -5,8 +5,11 @@ from django.contrib.auth.decorators import login_required as django_login_requir
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
+
+from core.confirm import ask, is_confirmed
 
 from .. import selectors
 from ..forms import MyDetailsForm
@@ -52,13 +55,32 @@ def my_details(request):
     return render(request, "volunteers/my_details.html", {"title": _("My details"), "form": form})
 
 
-@require_POST
+def _ask_to_leave(request, shift, *, action):
+    """The confirmation step (core.confirm) before a volunteer gives a place back."""
+    local = timezone.localtime(shift.starts_at)
+    hours_left = (shift.starts_at - timezone.now()).total_seconds() / 3600
+    return ask(request, title=_("Leave this shift?"), back=reverse("volunteers:me"), action=action,
+               warning=_("Shift: %(shift)s") % {"shift": shift},
+               consequences=[
+                   _("Date and time: %(date)s, %(start)s–%(end)s") % {
+                       "date": local.strftime("%d/%m/%Y"), "start": local.strftime("%H:%M"),
+                       "end": timezone.localtime(shift.ends_at).strftime("%H:%M")},
+                   _("The place becomes free for someone else."),
+                   _("It starts in less than a day: please also call the coordinator.") if hours_left < 24 else "",
+               ])
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def shift_action(request, pk, action):
     volunteer = _me(request)
     if volunteer is None:
         return redirect("volunteers:me")
-    shift = get_object_or_404(Shift, pk=pk)
+    shift = get_object_or_404(Shift.objects.select_related("location"), pk=pk)
+    if action == "leave" and not is_confirmed(request):
+        return _ask_to_leave(request, shift, action=_("Leave this shift"))
+    if request.method != "POST":
+        return redirect("volunteers:me")
     try:
         if action == "take":
             assignment = signups.take_shift(volunteer, shift, by=request.user)
@@ -74,12 +96,19 @@ def shift_action(request, pk, action):
     return redirect("volunteers:me")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def assignment_answer(request, pk, action):
     volunteer = _me(request)
-    assignment = get_object_or_404(Assignment, pk=pk, volunteer=volunteer) if volunteer else None
+    assignment = get_object_or_404(Assignment.objects.select_related("shift__location"), pk=pk,
+                                   volunteer=volunteer) if volunteer else None
     if assignment is None:
+        return redirect("volunteers:me")
+    # "I cannot come" on a shift already confirmed is leaving it: ask first, as for leaving.
+    if (action == "decline" and assignment.status == Assignment.Status.CONFIRMED
+            and not is_confirmed(request)):
+        return _ask_to_leave(request, assignment.shift, action=_("I cannot come"))
+    if request.method != "POST":
         return redirect("volunteers:me")
     try:
         if action == "confirm":
