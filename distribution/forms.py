@@ -68,8 +68,8 @@ class PersonForm(CategoryFieldsMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = ["first_name", "last_name", "father_name", "birth_date", "sex", "nationality", "amka",
-                  "other_id_kind", "other_id", "phone", "address", "relation", "is_reference"]
-        widgets = {"birth_date": DATE}
+                  "other_id_kind", "other_id", "phone", "address", "relation", "is_reference", "joined_on"]
+        widgets = {"birth_date": DATE, "joined_on": DATE}
 
     def __init__(self, *args, reference_form=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +126,11 @@ class RevokeForm(forms.Form):
 
 class HandOverForm(forms.Form):
     to = forms.CharField(label=_("received by"), max_length=160)
+
+
+class MemberLeftForm(forms.Form):
+    left_on = forms.DateField(label=_("left the household on"), required=False, widget=DATE,
+                              help_text=_("Empty: today."))
 
 
 class MergeForm(forms.Form):

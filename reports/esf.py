@@ -201,10 +201,14 @@ def esf_report(period: source.Period) -> EsfReport:
         ]),
     ]
     footnotes = [
-        _("Period: collections of distribution days dated within the period, not cancelled. A person is counted "
-          "once in the period however often the household collected."),
-        _("Ages are taken on the date of the household's first collection of that kind of support in the "
-          "period. People with no recorded date or year of birth are counted under “not declared”."),
+        _("Period: collections of distribution days dated within the period, not cancelled. A person counts "
+          "for a collection only if they were a member of the collecting household on its day (born, joined, "
+          "not yet left), and is counted once in the period however often the household collected. Two "
+          "registrations of one household that were merged count as one household, a person registered in "
+          "both as one person."),
+        _("Ages are taken on the day of the first collection of that kind of support in the period for which "
+          "the person was counted. People with no recorded date or year of birth are counted under “not "
+          "declared”."),
         _("“Not declared”: the person (or household) did not answer; they are never counted as belonging to the "
           "group. Homelessness is declared for the household; the other categories for each person."),
         _("Third-country nationals: the recorded nationality names no EU member state. Foreign background and "

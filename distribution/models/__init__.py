@@ -9,6 +9,7 @@ from .households import (
     Category,
     Declared,
     Household,
+    MembershipHistory,
     Person,
     categories_with_yes,
     identity_key,
@@ -20,6 +21,6 @@ from .programmes import Enrolment, Programme
 __all__ = [
     "BasketRule", "Collection", "DistributionDay", "Scan", "SlotAssignment", "TimeSlot",
     "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES", "AuthorisedCollector", "Card", "Category", "Declared",
-    "Enrolment", "Household", "ImportJob", "Person", "Programme", "categories_with_yes", "identity_key",
-    "phone_digits",
+    "Enrolment", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
+    "identity_key", "phone_digits",
 ]

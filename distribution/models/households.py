@@ -194,8 +194,24 @@ class Household(models.Model):
         return next((p for p in self.members.all() if p.is_reference), None)
 
 
+class CurrentMemberManager(models.Manager):
+    """People who are members of their household today (not left it, not merged into another person).
+    The default manager, so `household.members` lists today's members; `Person.everyone` lists all."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(left_on__isnull=True)
+
+
 class Person(models.Model):
-    """A member of a household; exactly one member is the reference person."""
+    """A member of a household; exactly one member is the reference person.
+
+    Membership in time: a person is a member of `household` from `joined_on` (empty: since the
+    household's registration, or since birth) until `left_on` (empty: still a member). A person who
+    leaves keeps their row, so the reports count them for the collections made while they were a
+    member. A person registered twice whose rows were merged points at the row kept (`merged_into`)
+    and is counted as that one person. Memberships of households merged away are kept in
+    `MembershipHistory`.
+    """
 
     class Sex(models.TextChoices):
         NOT_DECLARED = "", _("Not declared")
@@ -248,16 +264,42 @@ class Person(models.Model):
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
     # Name and birth date after Greek/Latin normalisation: the duplicate check compares these.
     identity_key = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    # After anonymisation only: a date standing in for the birth date, as coarse as the household's
+    # recorded collections allow while giving the same age group on each (services.households).
+    reporting_birth_date = models.DateField(null=True, blank=True, editable=False)
+    joined_on = models.DateField(
+        _("member since"), null=True, blank=True,
+        help_text=_("Leave empty for a member since the household was registered (or since birth)."))
+    left_on = models.DateField(_("left the household on"), null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey("self", verbose_name=_("same person as"), null=True, blank=True,
+                                    editable=False, on_delete=models.PROTECT, related_name="merged_from")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    objects = CurrentMemberManager()
+    everyone = models.Manager()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["-is_reference", "birth_date", "id"]
+        base_manager_name = "everyone"
         constraints = [
             models.UniqueConstraint(fields=["household"], condition=Q(is_reference=True),
                                     name="one_reference_person_per_household",
                                     violation_error_message=_("The household already has a reference person.")),
+            models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(joined_on__isnull=True)
+                                   | Q(left_on__gte=models.F("joined_on")), name="person_leaves_after_joining",
+                                   violation_error_message=_("A member cannot leave before joining.")),
+            models.CheckConstraint(condition=Q(left_on__isnull=True) | Q(is_reference=False),
+                                   name="reference_person_has_not_left",
+                                   violation_error_message=_("The reference person cannot have left the "
+                                                             "household.")),
+            models.CheckConstraint(condition=Q(merged_into__isnull=True) | Q(left_on__isnull=False),
+                                   name="merged_person_has_left",
+                                   violation_error_message=_("A person merged into another is no longer a "
+                                                             "member.")),
+            models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="person_not_merged_into_itself",
+                                   violation_error_message=_("A person cannot be merged into themselves.")),
             models.CheckConstraint(condition=Q(amka="") | Q(amka__regex=r"^[0-9]{11}$"), name="amka_is_11_digits",
                                    violation_error_message=_("The AMKA has 11 digits.")),
             _answer_check("disability", "person_disability_answer"),
@@ -296,6 +338,11 @@ class Person(models.Model):
             return day.year - self.birth_year
         return None
 
+    def member_on(self, day: date) -> bool:
+        """Whether the person was a member of `household` on `day` (born, joined, not yet left)."""
+        start = max(d for d in (self.joined_on, self.birth_date, date.min) if d)
+        return start <= day and (self.left_on is None or self.left_on >= day)
+
     def clean(self):
         errors = {}
         if self.amka:
@@ -312,6 +359,31 @@ class Person(models.Model):
         if errors:
             raise ValidationError(errors)
 
+
+
+class MembershipHistory(models.Model):
+    """A membership that ended when its household was merged into another: the person was a member
+    of `household` from `joined_on` (empty: from its start) until `left_on`. The reports count the
+    person for that household's collections of those days."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="past_memberships")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="past_memberships")
+    joined_on = models.DateField(_("member since"), null=True, blank=True)
+    left_on = models.DateField(_("member until"))
+
+    class Meta:
+        verbose_name = _("past membership")
+        verbose_name_plural = _("past memberships")
+        constraints = [
+            models.CheckConstraint(condition=Q(joined_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                                   name="past_membership_ends_after_it_starts",
+                                   violation_error_message=_("A past membership cannot end before it starts.")),
+        ]
+
+    def __str__(self):
+        return str(_("Past membership %(id)s")) % {"id": self.pk}
 
 
 def identity_key(first_name: str, last_name: str, birth_date: date | None) -> str:

@@ -35,7 +35,8 @@ def card_for_code(code: str) -> Card | None:
         Card.objects.filter(**lookup)
         .select_related("household")
         .annotate(
-            member_count=Count("household__members", distinct=True),
+            member_count=Count("household__members", filter=Q(household__members__left_on__isnull=True),
+                               distinct=True),
             active_collector_count=Count("household__collectors", filter=Q(household__collectors__is_active=True),
                                          distinct=True),
             reference_first_name=Subquery(reference.values("first_name")[:1]),

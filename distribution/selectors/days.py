@@ -201,7 +201,8 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     day_t = DistributionDay._meta.db_table
     on, end = day.date, quote("end")
     columns = [
-        f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id) AS member_count",
+        f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id AND p.left_on IS NULL) "
+        f"AS member_count",
         f"(SELECT p.first_name FROM {person_t} p WHERE p.household_id = c.household_id AND p.is_reference = %s "
         f"ORDER BY p.id LIMIT 1) AS reference_first_name",
         f"(SELECT COUNT(*) FROM {enrolment_t} e WHERE e.household_id = c.household_id AND e.programme_id = %s "
@@ -233,7 +234,8 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
         if rule.max_age is not None:
             conditions += " AND p.birth_date > %s"
             params.append(years_before(on, rule.max_age))
-        columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id{conditions}) "
+        columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id "
+                       f"AND p.left_on IS NULL{conditions}) "
                        f"AS {member_rule_key(rule)}")
     if parsed is None:
         lookup = "c.id IS NULL"  # not a card code: the day's row only

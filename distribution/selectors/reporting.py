@@ -32,12 +32,12 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Prefetch
 from django.utils import timezone
 
 from inventory.models import Item, StockMovement
 
-from ..models import Collection, DistributionDay, Household, Person, Programme
+from ..models import Collection, DistributionDay, Household, MembershipHistory, Person, Programme
 from .days import COLLECTION_DOCUMENT  # document_type of a collection's stock movements
 
 SUPPORTS = ("any", "food", "material")
@@ -82,8 +82,10 @@ def _ymd(expr: str) -> str:
 
 
 def _age(at: str) -> str:
-    """Age in whole years on the date `at` (as Person.age_on: birth date, else birth year, else NULL)."""
+    """Age in whole years on the date `at` (as Person.age_on: birth date, else the stand-in kept after
+    anonymisation, else birth year, else NULL)."""
     return (f"(CASE WHEN p.birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.birth_date')}) / 10000"
+            f" WHEN p.reporting_birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.reporting_birth_date')}) / 10000"
             f" WHEN p.birth_year IS NOT NULL THEN {_ymd(at)} / 10000 - p.birth_year END)")
 
 
@@ -103,18 +105,21 @@ FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
 
 
 def _collections_cte(period: Period, params: list) -> str:
-    """CTE `hh`: per household that collected in the period, its first collection, its first collection
-    that handed out food and other goods (the collection's has_food / has_goods, written with it), and
-    how many collections. One narrow row per household, from the collections alone."""
+    """CTEs `pc` (the period's collections: household, day, whether food / other goods were handed out)
+    and `hh` (per household that collected: its first collection, first with food, first with other
+    goods, and how many collections). From the collections alone."""
     where = _period_where(period, params)
     return f"""
-    hh AS (
-        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections,
-               MIN(CASE WHEN c.has_food THEN d.date END) AS first_food,
-               MIN(CASE WHEN c.has_goods THEN d.date END) AS first_material
+    pc AS (
+        SELECT c.household_id, d.date AS day, c.has_food, c.has_goods
         FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         WHERE {where}
-        GROUP BY c.household_id
+    ),
+    hh AS (
+        SELECT household_id, MIN(day) AS first_any, COUNT(*) AS collections,
+               MIN(CASE WHEN has_food THEN day END) AS first_food,
+               MIN(CASE WHEN has_goods THEN day END) AS first_material
+        FROM pc GROUP BY household_id
     )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
 
 
@@ -123,11 +128,60 @@ def _answer(expr: str) -> str:
     return f"(CASE WHEN {expr} IN ('yes', 'no') THEN {expr} ELSE '' END)"
 
 
+def _member_since(joined: str) -> str:
+    """The first day of a membership: the later of the joining date and the birth date (alias p)."""
+    return (f"(CASE WHEN {joined} IS NULL THEN p.birth_date WHEN p.birth_date IS NULL OR {joined} >= p.birth_date "
+            f"THEN {joined} ELSE p.birth_date END)")
+
+
+def _root(alias: str) -> str:
+    """The row a merged household or person lives on as (itself when not merged)."""
+    return f"COALESCE({alias}.merged_into_id, {alias}.id)"
+
+
 def _people_cte(period: Period, nationality, params: list) -> str:
-    """CTEs `hh` (per household: first collection dates) and `people` (one row per member of a household
-    that collected, with their ages on those dates and their answers, computed once). The answers are the
-    columns kept beside the category JSON (Person.disability, Person.minority, Household.homeless)."""
+    """CTEs up to `people`: one row per person counted in the period, with the first collection day of
+    each kind of support they were counted for, their ages on those days and their answers.
+
+    Membership in time: a person is counted for a collection only if they were a member of the
+    collecting household on its day (`ms`: their row in the household, born and joined on or before the
+    day, not left before it; and their memberships of households merged away, MembershipHistory). A
+    membership that covers the whole period takes the household's first days (`hh`); the others are
+    matched collection by collection. A person merged into another (registered twice) counts as that
+    one; a household merged into another counts as that one (its `homeless` answer)."""
     sql = f"WITH {_collections_cte(period, params)},"
+    history = _table(MembershipHistory)
+    sql += f"""
+    ms AS (
+        SELECT p.id AS person_id, p.household_id, {_member_since('p.joined_on')} AS since, p.left_on AS until
+        FROM {_table(Person)} p
+        UNION ALL
+        SELECT p.id, mh.household_id, {_member_since('mh.joined_on')}, mh.left_on
+        FROM {history} mh JOIN {_table(Person)} p ON p.id = mh.person_id
+    ),
+    spans AS (
+        SELECT ms.person_id, ms.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections
+        FROM ms JOIN hh ON hh.household_id = ms.household_id
+        WHERE (ms.since IS NULL OR ms.since <= %s) AND (ms.until IS NULL OR ms.until >= %s)
+        UNION ALL
+        SELECT ms.person_id, ms.household_id, MIN(pc.day), MIN(CASE WHEN pc.has_food THEN pc.day END),
+               MIN(CASE WHEN pc.has_goods THEN pc.day END), COUNT(*)
+        FROM ms JOIN pc ON pc.household_id = ms.household_id
+        WHERE NOT ((ms.since IS NULL OR ms.since <= %s) AND (ms.until IS NULL OR ms.until >= %s))
+          AND (ms.since IS NULL OR ms.since <= pc.day) AND (ms.until IS NULL OR ms.until >= pc.day)
+        GROUP BY ms.person_id, ms.household_id
+    ),
+    agg AS (
+        SELECT {_root('p')} AS person_id, MIN({_root('h')}) AS household_id, MIN(s.first_any) AS first_any,
+               MIN(s.first_food) AS first_food, MIN(s.first_material) AS first_material,
+               SUM(s.collections) AS collections,
+               MAX(CASE WHEN hr.homeless = 'yes' THEN 2 WHEN hr.homeless = '' THEN 1 ELSE 0 END) AS homeless_rank
+        FROM spans s JOIN {_table(Person)} p ON p.id = s.person_id
+        JOIN {_table(Household)} h ON h.id = s.household_id
+        JOIN {_table(Household)} hr ON hr.id = {_root('h')}
+        GROUP BY {_root('p')}
+    ),"""  # noqa: S608 - see _collections_cte
+    params.extend([period.start, period.end, period.start, period.end])
     # Parameters are appended in the order their fragments appear in the statement.
     third = _in_list("p.nationality", nationality.third_country, params)
     undeclared_nationality = _in_list("p.nationality", nationality.undeclared, params)
@@ -135,18 +189,25 @@ def _people_cte(period: Period, nationality, params: list) -> str:
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql += f"""
     people AS {materialized}(
-        SELECT p.id AS person_id, hh.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections,
-               {_age('hh.first_any')} AS age_any, {_age('hh.first_food')} AS age_food,
-               {_age('hh.first_material')} AS age_material,
-               p.sex AS sex, p.disability AS disability, h.homeless AS homeless,
+        SELECT a.person_id, a.household_id, a.first_any, a.first_food, a.first_material, a.collections,
+               {_age('a.first_any')} AS age_any, {_age('a.first_food')} AS age_food,
+               {_age('a.first_material')} AS age_material,
+               p.sex AS sex, p.disability AS disability,
+               (CASE a.homeless_rank WHEN 2 THEN 'yes' WHEN 1 THEN '' ELSE 'no' END) AS homeless,
                (CASE WHEN {third} THEN 'yes' WHEN p.nationality = '' OR {undeclared_nationality} THEN ''
                 ELSE 'no' END) AS third_country,
                (CASE WHEN p.minority = 'yes' OR {foreign} THEN 'yes' WHEN p.minority = '' THEN '' ELSE 'no' END)
                    AS foreign_minority
-        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
-        JOIN {_table(Household)} h ON h.id = hh.household_id
+        FROM agg a JOIN {_table(Person)} p ON p.id = a.person_id
     )"""  # noqa: S608 - see _collections_cte
     return sql
+
+
+def _households_counted() -> str:
+    """Households that collected in the period (CTE `hh`), a household merged into another counted as
+    that one."""
+    return (f"(SELECT COUNT(DISTINCT {_root('h')}) FROM hh "  # noqa: S608 - our own fragments
+            f"JOIN {_table(Household)} h ON h.id = hh.household_id)")
 
 
 def _group_conditions(group: str, support: str) -> dict:
@@ -198,7 +259,7 @@ def esf_figures(period: Period, *, nationality: Nationalities = Nationalities())
             for answer, condition in _group_conditions(group, support).items():
                 columns.append(f"SUM(CASE WHEN {first} IS NOT NULL AND ({condition}) THEN 1 ELSE 0 END)")
                 keys.append((support, group, answer))
-    columns.append("COUNT(DISTINCT household_id)")
+    columns.append(_households_counted())
     keys.append(("households", None, None))
     sql += f" SELECT {', '.join(columns)} FROM people"  # noqa: S608 - our own fragments
     with _reporting_cursor() as cursor:
@@ -368,11 +429,11 @@ def programmes():
 
 def households_by_id(ids) -> dict:
     """Households with their members, for a drill-down page (ids from the rows above)."""
-    return Household.objects.prefetch_related("members").in_bulk(list(ids))
+    return Household.objects.prefetch_related(Prefetch("members", queryset=Person.everyone.all())).in_bulk(list(ids))
 
 
 def people_by_id(ids) -> dict:
-    return Person.objects.in_bulk(list(ids))
+    return Person.everyone.in_bulk(list(ids))
 
 
 def period_collections(period: Period):

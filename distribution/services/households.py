@@ -1,6 +1,7 @@
 """Registering households and members, duplicate warnings, merge, retention and right of access."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.models import AuditLog
 
-from ..models import AuthorisedCollector, Card, Enrolment, Household, Person
+from ..models import AuthorisedCollector, Card, Collection, Enrolment, Household, MembershipHistory, Person
 from . import DistributionError
 
 # Sent inside the merge transaction; issue 5 (collections) moves its own rows on it:
@@ -21,7 +22,7 @@ household_merged = Signal()
 HOUSEHOLD_FIELDS = ["address", "area", "categories", "notes", "legal_basis", "consent_date",
                     "consent_recorded_by_id", "consent_text_version", "retention_until", "import_reference"]
 PERSON_FIELDS = ["is_reference", "relation", "first_name", "last_name", "father_name", "birth_date", "sex",
-                 "nationality", "amka", "other_id_kind", "other_id", "phone", "address", "categories"]
+                 "nationality", "amka", "other_id_kind", "other_id", "phone", "address", "categories", "joined_on"]
 
 
 def _changed_fields(before: dict, obj, fields) -> dict:
@@ -124,6 +125,8 @@ def save_member(person: Person, *, by, allow_duplicates=False) -> Person:
     if household.status != Household.Status.ACTIVE:
         raise DistributionError(_("This household is no longer active."))
     person.full_clean(validate_constraints=False)  # the reference-person constraint is handled below
+    if person.joined_on and person.joined_on > timezone.localdate():
+        raise DistributionError(_("The date the member joined cannot be in the future."))
     if not allow_duplicates:
         duplicates = find_duplicates([person], exclude_household_id=household.pk)
         if duplicates:
@@ -143,12 +146,24 @@ def save_member(person: Person, *, by, allow_duplicates=False) -> Person:
 
 
 @transaction.atomic
-def remove_member(person: Person, *, by) -> None:
-    """A member who left the household. The reference person cannot be removed (name another first)."""
+def remove_member(person: Person, *, by, left_on=None) -> Person:
+    """A member who left the household on `left_on` (default today). The person is kept, with the date,
+    so that the reports still count them for the collections made while they were a member; they no
+    longer appear among the members. The reference person cannot be removed (name another first)."""
+    person = Person.everyone.select_for_update().get(pk=person.pk)
+    left_on = left_on or timezone.localdate()
+    if person.left_on is not None:
+        raise DistributionError(_("This person has already left the household."))
     if person.is_reference:
         raise DistributionError(_("Name another reference person before removing this one."))
-    audit(AuditLog.Action.DELETE, person, user=by, changes={"household": person.household_id})
-    person.delete()
+    if left_on > timezone.localdate():
+        raise DistributionError(_("The date of leaving cannot be in the future."))
+    if person.joined_on and left_on < person.joined_on:
+        raise DistributionError(_("The date of leaving cannot be before the date the member joined."))
+    person.left_on = left_on
+    person.save(update_fields=["left_on"])
+    audit(AuditLog.Action.CHANGE, person, user=by, changes={"household": person.household_id, "left": True})
+    return person
 
 
 @transaction.atomic
@@ -167,12 +182,58 @@ def deactivate_collector(collector: AuthorisedCollector, *, by) -> None:
     audit(AuditLog.Action.CHANGE, collector, user=by, changes={"fields": ["is_active"]})
 
 
+@dataclass
+class SamePerson:
+    """A person registered in both households of a merge (`kept` in the one kept, `merged` in the other)."""
+
+    kept: Person
+    merged: Person
+    reason: str  # "amka", "other_id" or "name_birth_date"
+
+    @property
+    def value(self) -> str:
+        return f"{self.kept.pk}-{self.merged.pk}"
+
+
+def same_people(keep: Household, other: Household) -> list[SamePerson]:
+    """Pairs of today's members, one of each household, who look like the same person: the same AMKA,
+    the same other identifier, or the same name in any spelling with the same birth date. Staff
+    confirm the pairs on the merge screen; each merged person is then counted once."""
+    pairs, used = [], set()
+    others = list(other.members.all())
+    for kept in keep.members.all():
+        for merged in others:
+            if merged.pk in used:
+                continue
+            if kept.amka and kept.amka == merged.amka:
+                reason = "amka"
+            elif kept.other_id and kept.other_id_kind == merged.other_id_kind and kept.other_id == merged.other_id:
+                reason = "other_id"
+            elif kept.identity_key and kept.identity_key == merged.identity_key:
+                reason = "name_birth_date"
+            else:
+                continue
+            pairs.append(SamePerson(kept, merged, reason))
+            used.add(merged.pk)
+            break
+    return pairs
+
+
+# What a merged person's row gives to the row kept, where the kept one has nothing recorded.
+FILLED_FROM_MERGED = ["father_name", "birth_date", "sex", "nationality", "amka", "other_id_kind", "other_id",
+                      "phone", "address"]
+
+
 @transaction.atomic
-def merge_households(keep: Household, other: Household, *, by) -> Household:
+def merge_households(keep: Household, other: Household, *, by, same=()) -> Household:
     """Move everything of `other` into `keep`; `other` stays as a record pointing to `keep`.
 
-    Members, collectors, enrolments and cards move (the history moves with them); `other`'s active
-    card is revoked, its reference person becomes an ordinary member.
+    Members, collectors, enrolments and cards move; `other`'s active card is revoked, its reference
+    person becomes an ordinary member. History stays whole: the members' time in `other` is kept
+    (MembershipHistory), so `other`'s collections still count for them, and the two households count
+    as one in the reports (`merged_into` always names the household they live on in). `same` lists
+    (kept person, merged person) pairs that staff confirmed are one person (see `same_people`): the
+    merged row keeps its own history, points at the kept one and is counted as that one person.
     """
     if keep.pk == other.pk:
         raise DistributionError(_("Choose two different households."))
@@ -182,6 +243,7 @@ def merge_households(keep: Household, other: Household, *, by) -> Household:
     if keep.status != Household.Status.ACTIVE or other.status != Household.Status.ACTIVE:
         raise DistributionError(_("Only active households can be merged."))
     now = timezone.now()
+    today = timezone.localdate()
     moved = {}
     for card in Card.objects.filter(household=other, status__in=Card.ACTIVE_STATUSES):
         card.status, card.revoked_at, card.revoked_by = Card.Status.REVOKED, now, by
@@ -189,8 +251,12 @@ def merge_households(keep: Household, other: Household, *, by) -> Household:
         card.save()
         audit(AuditLog.Action.CHANGE, card, user=by, changes={"status": ["active", "revoked"], "reason": "merged"})
     moved["cards"] = Card.objects.filter(household=other).update(household=keep)
+    moved["same_people"] = _merge_people(keep, other, same, today=today, by=by)
     other.members.filter(is_reference=True).update(is_reference=False, relation=Person.Relation.OTHER)
-    moved["members"] = other.members.update(household=keep)
+    MembershipHistory.objects.bulk_create(
+        MembershipHistory(person_id=pk, household=other, joined_on=joined_on, left_on=today)
+        for pk, joined_on in other.members.values_list("pk", "joined_on"))
+    moved["members"] = other.members.update(household=keep, joined_on=today)
     moved["collectors"] = other.collectors.update(household=keep)
     moved["enrolments"] = 0
     for enrolment in list(other.enrolments.all()):
@@ -211,36 +277,132 @@ def merge_households(keep: Household, other: Household, *, by) -> Household:
     keep.save()
     other.status, other.merged_into = Household.Status.MERGED, keep
     other.save(update_fields=["status", "merged_into", "updated_at"])
+    # Households merged into `other` before now live on in `keep`.
+    Household.objects.filter(merged_into=other).update(merged_into=keep)
     household_merged.send(sender=Household, keep=keep, merged=other, by=by)
     audit(AuditLog.Action.CHANGE, keep, user=by, changes={"merged_from": other.pk, **moved})
     audit(AuditLog.Action.CHANGE, other, user=by, changes={"merged_into": keep.pk})
     return keep
 
 
+def _merge_people(keep: Household, other: Household, same, *, today, by) -> int:
+    """Merge each confirmed (kept, merged) pair: the merged row leaves `other` today, points at the kept
+    row, and gives it what the kept row lacks. Returns how many pairs."""
+    count = 0
+    for kept, merged in same:
+        kept = Person.objects.select_for_update().filter(pk=kept.pk, household=keep).first()
+        merged = Person.objects.select_for_update().filter(pk=merged.pk, household=other).first()
+        if kept is None or merged is None:
+            raise DistributionError(_("A pair of people to merge is no longer in the two households."))
+        filled = [f for f in FILLED_FROM_MERGED if not getattr(kept, f) and getattr(merged, f)]
+        for field in filled:
+            setattr(kept, field, getattr(merged, field))
+        for code, answer in (merged.categories or {}).items():
+            if code not in kept.categories:
+                kept.categories[code] = answer
+                filled.append("categories")
+        kept.save()
+        merged.left_on, merged.merged_into, merged.is_reference = today, kept, False
+        if merged.joined_on and merged.joined_on > today:
+            merged.joined_on = today
+        merged.save(update_fields=["left_on", "merged_into", "is_reference", "joined_on"])
+        # Rows merged into `merged` before now stand for `kept` too.
+        Person.everyone.filter(merged_into=merged).update(merged_into=kept)
+        audit(AuditLog.Action.CHANGE, kept, user=by, changes={"same_as": merged.pk,
+                                                             "fields": sorted(set(filled))})
+        count += 1
+    return count
+
+
 @transaction.atomic
 def anonymise_household(household: Household, *, by=None) -> Household:
-    """Remove the people, keep the statistics: birth year, sex, categories, enrolments, cards, and
-    (issue 5) collections stay; names, identifiers, contacts, addresses and notes go."""
+    """Remove the people, keep the statistics: names, identifiers, contacts, addresses and notes go;
+    sex, birth year, categories, enrolments, cards and collections stay, and what the reports need for
+    the past collections stays in a form that identifies nobody (see `_keep_for_reports`), so that no
+    figure of a past period changes. People who left the household, and households merged into it
+    (with their people), are anonymised with it."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     if household.status == Household.Status.ANONYMISED:
         return household
     now = timezone.now()
-    for person in household.members.all():
-        for field in ["first_name", "last_name", "father_name", "nationality", "amka", "other_id_kind",
-                      "other_id", "phone", "address"]:
-            setattr(person, field, "")
-        person.birth_date = None  # birth_year stays, for age bands
-        person.save()
+    households = [household, *Household.objects.select_for_update().filter(merged_into=household)]
+    people = list(Person.everyone.select_for_update().filter(household__in=households))
+    # People merged into these (registered twice, elsewhere) and people who lived here before a merge.
+    people += list(Person.everyone.select_for_update().filter(merged_into__in=people).exclude(
+        pk__in=[p.pk for p in people]))
+    for person in people:
+        _keep_for_reports(person)
     household.collectors.update(name="—", id_number="", relation="", is_active=False)
     for card in household.cards.filter(status__in=Card.ACTIVE_STATUSES):
         card.status, card.revoked_at, card.revoke_reason = Card.Status.REVOKED, now, Card.RevokeReason.RETENTION
         card.save()
+    for other in households[1:]:
+        Household.objects.filter(pk=other.pk).update(address="", area="", notes="", import_reference=None,
+                                                     anonymised_at=now)
     household.address = household.area = household.notes = ""
     household.import_reference = None
     household.status, household.anonymised_at = Household.Status.ANONYMISED, now
     household.save()
     audit(AuditLog.Action.CHANGE, household, user=by, changes={"anonymised": True})
     return household
+
+
+AGE_GROUP_LIMITS = (18, 30, 65)  # the ESF+ age groups: below 18, 18-29, 30-64, 65 and over
+
+
+def _age_group(born, day) -> int:
+    age = day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    return sum(age >= limit for limit in AGE_GROUP_LIMITS)
+
+
+def stand_in_birth_date(born, days):
+    """A date to stand for the birth date `born` after anonymisation, in the same year, that gives the
+    same age group on each of `days` (the collection days the person may have been counted for): 1 July
+    if it does, else the first of the month nearest the birth month that does, else a day of the birth
+    month; the birth date itself only if nothing coarser does."""
+    groups = [_age_group(born, day) for day in days]
+    months = sorted(range(1, 13), key=lambda m: (abs(m - born.month), m))
+    month_end = (born.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    candidates = [born.replace(month=7, day=1), *(born.replace(month=m, day=1) for m in months),
+                  *(born.replace(day=d) for d in range(1, month_end.day + 1))]
+    for candidate in candidates:
+        if all(_age_group(candidate, day) == group for day, group in zip(days, groups, strict=True)):
+            return candidate
+    return born
+
+
+def _membership_start_stand_in(start, days, end):
+    """The first collection day on or after `start` (the person was counted from then): the same
+    figures without keeping a date of birth or of joining."""
+    later = [day for day in days if day >= start and (end is None or day <= end)]
+    if later:
+        return min(later)
+    return end or timezone.localdate()
+
+
+def _keep_for_reports(person: Person) -> None:
+    """Blank what identifies `person`; keep for the reports: the nationality group (Greek, other EU,
+    third country, not declared), sex, birth year, categories, the dates of the membership, with a
+    birth date replaced by a stand-in that gives the same age group on each collection day of the
+    person's households (`stand_in_birth_date`), and a membership start that is a birth or joining
+    date moved to the household's first collection day after it."""
+    household_ids = {person.household_id, *person.past_memberships.values_list("household_id", flat=True)}
+    days = sorted(set(Collection.objects.filter(household_id__in=household_ids)
+                      .values_list("day__date", flat=True)))
+    fields = {f: "" for f in ["first_name", "last_name", "father_name", "nationality", "amka", "other_id_kind",
+                              "other_id", "phone", "address", "search_text", "identity_key", "phone_digits"]}
+    fields["birth_date"] = None
+    joined_on = person.joined_on
+    if person.birth_date:
+        fields["reporting_birth_date"] = stand_in_birth_date(person.birth_date, days)
+        start = max(d for d in (person.joined_on, person.birth_date) if d)
+        if start != person.joined_on:
+            joined_on = _membership_start_stand_in(start, days, person.left_on)
+    elif joined_on:
+        joined_on = _membership_start_stand_in(joined_on, days, person.left_on)
+    fields["joined_on"] = joined_on
+    # An update, not save(): save() would derive the report columns again from the blanked fields.
+    Person.everyone.filter(pk=person.pk).update(**fields)
 
 
 def apply_retention(today=None, *, by=None) -> int:
@@ -282,6 +444,7 @@ def person_access_export(person: Person, *, by) -> dict:
             "consent_text_version": household.consent_text_version,
             "retention_until": household.retention_until.isoformat() if household.retention_until else None,
             "other_members": [person_data(p) for p in household.members.exclude(pk=person.pk)],
+            "left_the_household_on": person.left_on.isoformat() if person.left_on else None,
         },
         "authorised_collectors": [
             {"name": c.name, "id_number": c.id_number, "relation": c.relation, "active": c.is_active}
@@ -304,5 +467,5 @@ def person_access_export(person: Person, *, by) -> dict:
 
 # Re-exported for the views' convenience.
 __all__ = ["Duplicate", "DuplicatesFound", "Enrolment", "add_collector", "anonymise_household", "apply_retention",
-           "deactivate_collector", "find_duplicates", "household_merged", "merge_households",
+           "deactivate_collector", "find_duplicates", "household_merged", "merge_households", "same_people",
            "person_access_export", "register_household", "remove_member", "save_member", "update_household"]

@@ -20,6 +20,7 @@ from ..forms import (
     EnrolmentForm,
     HandOverForm,
     HouseholdForm,
+    MemberLeftForm,
     MergeForm,
     PersonForm,
     RevokeForm,
@@ -94,6 +95,7 @@ def household_detail(request, pk):
         "household": household,
         "household_categories": [(labels[c], a) for c, a in household.categories.items()],
         "members": [(p, [(labels[c], a) for c, a in p.categories.items()]) for p in household.members.all()],
+        "former_members": Person.everyone.filter(household=household, left_on__isnull=False).order_by("left_on"),
         "enrolment_form": EnrolmentForm(), "collector_form": CollectorForm(), "revoke_form": RevokeForm(),
         "hand_over_form": HandOverForm(), "merge_form": MergeForm(),
         "active_card": next((c for c in household.cards.all() if c.is_active), None),
@@ -142,9 +144,13 @@ def member_edit(request, pk, person_pk=None):
 @role_required(STAFF)
 def member_remove(request, pk, person_pk):
     person = get_object_or_404(Person, pk=person_pk, household_id=pk)
+    form = MemberLeftForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("distribution:household", pk=pk)
     try:
-        services.remove_member(person, by=request.user)
-        messages.success(request, _("The member was removed."))
+        services.remove_member(person, by=request.user, left_on=form.cleaned_data["left_on"])
+        messages.success(request, _("The member was recorded as having left the household."))
     except DistributionError as exc:
         messages.error(request, str(exc))
     return redirect("distribution:household", pk=pk)
@@ -191,22 +197,31 @@ def enrolment_add(request, pk):
 
 @role_required(STAFF)
 def household_merge(request, pk):
+    """Merge another household into this one. When the two share people (same AMKA or identifier, or
+    same name and birth date), a second step lists the pairs for staff to confirm before merging."""
     keep = get_object_or_404(Household, pk=pk)
     form = MergeForm(request.POST or None)
+    pairs = []
     if request.method == "POST" and form.is_valid():
         other = Household.objects.filter(pk=form.cleaned_data["other"]).first()
         if other is None:
             form.add_error("other", _("There is no household with that number."))
         else:
-            try:
-                services.merge_households(keep, other, by=request.user)
-            except DistributionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("Household %(other)s was merged into this one.") % {"other": other.pk})
-                return redirect("distribution:household", pk=pk)
-    return render(request, "distribution/simple_form.html", {
-        "form": form, "title": _("Merge another household into household %(id)s") % {"id": pk}, "back": keep})
+            pairs = services.same_people(keep, other) if other.pk != keep.pk else []
+            if not pairs or request.POST.get("pairs_seen"):
+                chosen = set(request.POST.getlist("same"))
+                try:
+                    services.merge_households(keep, other, by=request.user,
+                                              same=[(p.kept, p.merged) for p in pairs if p.value in chosen])
+                except DistributionError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("Household %(other)s was merged into this one.")
+                                     % {"other": other.pk})
+                    return redirect("distribution:household", pk=pk)
+    return render(request, "distribution/household_merge.html", {
+        "form": form, "pairs": pairs, "back": keep,
+        "title": _("Merge another household into household %(id)s") % {"id": pk}})
 
 
 @role_required(STAFF)
