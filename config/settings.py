@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "ninja",
+    "django_countries",  # country names in Greek and English (nationality)
     # Our apps, in dependency order (an app may import only those above it).
     "core",
     "inventory",

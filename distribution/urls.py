@@ -7,6 +7,7 @@ app_name = "distribution"
 urlpatterns = [
     path("households/", households.HouseholdListView.as_view(), name="households"),
     path("households/new/", households.household_new, name="household_new"),
+    path("households/nationalities/", households.nationalities_to_resolve, name="nationalities"),
     path("households/<int:pk>/", households.household_detail, name="household"),
     path("households/<int:pk>/edit/", households.household_edit, name="household_edit"),
     path("households/<int:pk>/members/new/", households.member_edit, name="member_new"),

@@ -21,9 +21,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from distribution.nationality import name_of
 from distribution.selectors import reporting as source
-
-from . import nationality
 
 CENT = Decimal("0.01")
 GRAM_OF_TONNE = Decimal("0.000001")
@@ -125,12 +124,6 @@ def food_groups(rows) -> list[dict]:
             for code, v in groups.items() if v["kg"] or v["eur"]]
 
 
-def classified_nationalities() -> tuple[source.Nationalities, nationality.Classified]:
-    classified = nationality.classify(source.nationalities())
-    return source.Nationalities(third_country=classified.third_country, foreign=classified.foreign,
-                                undeclared=classified.undeclared), classified
-
-
 def _value_figures(values: dict) -> list[Figure]:
     def fig(key, number, label, amount, drill, level=1):
         return Figure(key, number, label, money(amount), "eur", drill=drill, level=level)
@@ -180,8 +173,7 @@ VALUE_DRILLS = {
 
 
 def esf_report(period: source.Period) -> EsfReport:
-    nationalities, classified = classified_nationalities()
-    figures = source.esf_figures(period, nationality=nationalities)
+    figures = source.esf_figures(period)
     value_rows, counts = figures["values"], figures["counts"]
     values = allocate_values(value_rows)
     sections = [
@@ -211,7 +203,8 @@ def esf_report(period: source.Period) -> EsfReport:
           "declared”."),
         _("“Not declared”: the person (or household) did not answer; they are never counted as belonging to the "
           "group. Homelessness is declared for the household; the other categories for each person."),
-        _("Third-country nationals: the recorded nationality names no EU member state. Foreign background and "
+        _("Third-country nationals: the nationality recorded (a country of ISO 3166) is not an EU member state, "
+          "or the person is stateless. Foreign background and "
           "minorities: declared Roma, migrant, repatriate, beneficiary of international protection or asylum "
           "seeker, or a nationality other than Greek."),
         _("Monetary value: quantity handed out × value per unit recorded when the goods left the stock; returned "
@@ -226,14 +219,18 @@ def esf_report(period: source.Period) -> EsfReport:
     if undeclared:
         footnotes.append(_("Of the value for other target groups, %(amount)s € went to households whose "
                            "homelessness was not declared.") % {"amount": money(undeclared)})
+    unresolved = sum(row["people"] for row in source.unresolved_nationalities())
+    if unresolved:
+        footnotes.append(_("%(count)s people have a nationality written as text that names no country; they are "
+                           "counted as not declared until staff choose the country.") % {"count": unresolved})
     return EsfReport(period=period, sections=sections, footnotes=footnotes,
-                     third_country_texts=classified.third_country, food_groups=food_groups(value_rows))
+                     third_country_texts=tuple(sorted(name_of(code) for code in
+                                                      source.third_country_nationalities())),
+                     food_groups=food_groups(value_rows))
 
 
 def drill_people(period: source.Period, *, support: str, group: str | None, answer: str, limit=None) -> list[dict]:
-    nationalities, _classified = classified_nationalities()
-    return source.recipient_rows(period, support=support, group=group, answer=answer, nationality=nationalities,
-                                 limit=limit)
+    return source.recipient_rows(period, support=support, group=group, answer=answer, limit=limit)
 
 
 def drill_values(period: source.Period, value: str, limit=None) -> list[dict]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.text import search_key
 
 from ..identifiers import validate_amka
+from ..nationality import GROUP_CHOICES, group_of, map_text, nationality_choices
 
 
 class Category(models.TextChoices):
@@ -248,7 +249,14 @@ class Person(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
-    nationality = models.CharField(_("nationality"), max_length=60, blank=True)
+    nationality = models.CharField(_("nationality"), max_length=2, choices=nationality_choices, blank=True,
+                                   help_text=_("Empty: not declared."))
+    # A typed nationality that could not be read as a country (migration, import), until staff resolve it.
+    nationality_recorded = models.CharField(_("nationality as written, not matched to a country"), max_length=60,
+                                            blank=True, editable=False)
+    # Greek / other EU / third country / not declared, from the code; kept through anonymisation.
+    nationality_group = models.CharField(_("nationality group"), max_length=2, choices=GROUP_CHOICES, blank=True,
+                                         default="", editable=False)
     amka = models.CharField(_("AMKA"), max_length=11, blank=True, db_index=True)
     other_id_kind = models.CharField(_("other identifier"), max_length=12, choices=OtherIdKind.choices,
                                      blank=True, default="")
@@ -304,6 +312,9 @@ class Person(models.Model):
                                    violation_error_message=_("The AMKA has 11 digits.")),
             _answer_check("disability", "person_disability_answer"),
             _answer_check("minority", "person_minority_answer"),
+            models.CheckConstraint(condition=Q(nationality_group__in=["GR", "EU", "TC", ""]),
+                                   name="person_nationality_group",
+                                   violation_error_message=_("Unknown nationality group.")),
         ]
 
     def __str__(self):
@@ -315,9 +326,29 @@ class Person(models.Model):
                                                 ["disability", "minority"])
         super().save(*args, **kwargs)
 
+    def clean_fields(self, exclude=None):
+        self.read_nationality()
+        super().clean_fields(exclude=exclude)
+
+    def read_nationality(self):
+        """A nationality given as text (an import, the API, an old script) becomes its code
+        (`nationality.map_text`); a text that names no country is kept in `nationality_recorded` for
+        staff to resolve, and the nationality stays not declared."""
+        value = (self.nationality or "").strip()
+        if value and (len(value) != 2 or value.upper() != value or map_text(value) != value):
+            code = map_text(value)
+            if code is None:
+                self.nationality, self.nationality_recorded = "", value[:60]
+            else:
+                self.nationality = code
+        if self.nationality:
+            self.nationality_recorded = ""
+
     def fill_derived_fields(self):
-        """The indexed search, duplicate and phone columns and the category answers as columns (call
-        before bulk_create, which skips save)."""
+        """The indexed search, duplicate and phone columns, the category answers and the nationality
+        group as columns (call before bulk_create, which skips save)."""
+        self.read_nationality()
+        self.nationality_group = group_of(self.nationality)
         self.disability = declared(self.categories, Category.DISABILITY)
         self.minority = minority_answer(self.categories)
         self.search_text = search_key(" ".join([self.first_name, self.last_name, self.father_name]))

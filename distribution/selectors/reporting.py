@@ -4,13 +4,14 @@ Contract (used by `reports`, which no app imports):
 
 * `Period(start, end, programme_id=None, location_id=None)` selects the collections that were not
   cancelled, of distribution days dated start..end (inclusive), optionally of one programme/location.
-* `recipient_counts(period, nationality=Nationalities(...))` — end recipients (people) counted once
+* `recipient_counts(period)` — end recipients (people) counted once
   per period, by support kind (any / food / material) and target group, yes and not declared.
 * `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
-* `esf_figures(period, nationality=...)` — all of it in two statements: the people figures, and the
+* `esf_figures(period)` — all of it in two statements: the people figures, and the
   net goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
 * `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
-* `nationalities()` — the distinct nationality texts recorded (the reports app classifies them).
+* `third_country_nationalities()`, `unresolved_nationalities()` — what counted as third countries, and
+  the typed nationalities that name no country (listed for staff, counted as not declared).
 
 Everything is aggregated in the database (one statement per figure set), so the cost does not grow
 with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
@@ -105,21 +106,18 @@ FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
 
 
 def _collections_cte(period: Period, params: list) -> str:
-    """CTEs `pc` (the period's collections: household, day, whether food / other goods were handed out)
-    and `hh` (per household that collected: its first collection, first with food, first with other
-    goods, and how many collections). From the collections alone."""
+    """CTE `hh`: per household that collected in the period, its first collection, its first collection
+    that handed out food and other goods (the collection's has_food / has_goods, written with it), and
+    how many collections. One narrow row per household, from the collections alone."""
     where = _period_where(period, params)
     return f"""
-    pc AS (
-        SELECT c.household_id, d.date AS day, c.has_food, c.has_goods
+    hh AS (
+        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections,
+               MIN(CASE WHEN c.has_food THEN d.date END) AS first_food,
+               MIN(CASE WHEN c.has_goods THEN d.date END) AS first_material
         FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         WHERE {where}
-    ),
-    hh AS (
-        SELECT household_id, MIN(day) AS first_any, COUNT(*) AS collections,
-               MIN(CASE WHEN has_food THEN day END) AS first_food,
-               MIN(CASE WHEN has_goods THEN day END) AS first_material
-        FROM pc GROUP BY household_id
+        GROUP BY c.household_id
     )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
 
 
@@ -139,37 +137,48 @@ def _root(alias: str) -> str:
     return f"COALESCE({alias}.merged_into_id, {alias}.id)"
 
 
-def _people_cte(period: Period, nationality, params: list) -> str:
+def _member_on(since: str, until: str, day: str) -> str:
+    return f"(({since}) IS NULL OR ({since}) <= {day}) AND ({until} IS NULL OR {until} >= {day})"
+
+
+def _people_cte(period: Period, params: list) -> str:
     """CTEs up to `people`: one row per person counted in the period, with the first collection day of
     each kind of support they were counted for, their ages on those days and their answers.
 
     Membership in time: a person is counted for a collection only if they were a member of the
-    collecting household on its day (`ms`: their row in the household, born and joined on or before the
-    day, not left before it; and their memberships of households merged away, MembershipHistory). A
-    membership that covers the whole period takes the household's first days (`hh`); the others are
-    matched collection by collection. A person merged into another (registered twice) counts as that
-    one; a household merged into another counts as that one (its `homeless` answer)."""
+    collecting household on its day (born and joined on or before it, not left before it), through
+    their row in the household or a membership of a household merged away (MembershipHistory). A
+    person who was a member for the whole period takes the household's first days (`hh`); the few
+    others (born, joined or left within the period, or merged) are matched collection by collection.
+    A person merged into another (registered twice) counts as that one; a household merged into
+    another counts as that one (its `homeless` answer)."""
     sql = f"WITH {_collections_cte(period, params)},"
-    history = _table(MembershipHistory)
+    since = _member_since("p.joined_on")
+    # A member for the whole period: on its first day and on its last.
+    whole = f"(({since}) IS NULL OR ({since}) <= %s) AND (p.left_on IS NULL OR p.left_on >= %s)"
+    params.extend([period.start, period.end, period.start, period.end])  # `whole` twice, in that order
+    part_where = _period_where(period, params)
+    history_where = _period_where(period, params)
+    collections, days, history = _table(Collection), _table(DistributionDay), _table(MembershipHistory)
+    firsts = ("MIN(d.date), MIN(CASE WHEN c.has_food THEN d.date END), MIN(CASE WHEN c.has_goods THEN d.date END), "
+              "COUNT(*)")
     sql += f"""
-    ms AS (
-        SELECT p.id AS person_id, p.household_id, {_member_since('p.joined_on')} AS since, p.left_on AS until
-        FROM {_table(Person)} p
-        UNION ALL
-        SELECT p.id, mh.household_id, {_member_since('mh.joined_on')}, mh.left_on
-        FROM {history} mh JOIN {_table(Person)} p ON p.id = mh.person_id
-    ),
     spans AS (
-        SELECT ms.person_id, ms.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections
-        FROM ms JOIN hh ON hh.household_id = ms.household_id
-        WHERE (ms.since IS NULL OR ms.since <= %s) AND (ms.until IS NULL OR ms.until >= %s)
+        SELECT p.id AS person_id, p.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections
+        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        WHERE {whole}
         UNION ALL
-        SELECT ms.person_id, ms.household_id, MIN(pc.day), MIN(CASE WHEN pc.has_food THEN pc.day END),
-               MIN(CASE WHEN pc.has_goods THEN pc.day END), COUNT(*)
-        FROM ms JOIN pc ON pc.household_id = ms.household_id
-        WHERE NOT ((ms.since IS NULL OR ms.since <= %s) AND (ms.until IS NULL OR ms.until >= %s))
-          AND (ms.since IS NULL OR ms.since <= pc.day) AND (ms.until IS NULL OR ms.until >= pc.day)
-        GROUP BY ms.person_id, ms.household_id
+        SELECT p.id, p.household_id, {firsts}
+        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        JOIN {collections} c ON c.household_id = p.household_id JOIN {days} d ON d.id = c.day_id
+        WHERE NOT ({whole}) AND {part_where} AND {_member_on(since, "p.left_on", "d.date")}
+        GROUP BY p.id, p.household_id
+        UNION ALL
+        SELECT p.id, mh.household_id, {firsts}
+        FROM {history} mh JOIN {_table(Person)} p ON p.id = mh.person_id
+        JOIN {collections} c ON c.household_id = mh.household_id JOIN {days} d ON d.id = c.day_id
+        WHERE {history_where} AND {_member_on(_member_since("mh.joined_on"), "mh.left_on", "d.date")}
+        GROUP BY p.id, mh.household_id
     ),
     agg AS (
         SELECT {_root('p')} AS person_id, MIN({_root('h')}) AS household_id, MIN(s.first_any) AS first_any,
@@ -181,11 +190,6 @@ def _people_cte(period: Period, nationality, params: list) -> str:
         JOIN {_table(Household)} hr ON hr.id = {_root('h')}
         GROUP BY {_root('p')}
     ),"""  # noqa: S608 - see _collections_cte
-    params.extend([period.start, period.end, period.start, period.end])
-    # Parameters are appended in the order their fragments appear in the statement.
-    third = _in_list("p.nationality", nationality.third_country, params)
-    undeclared_nationality = _in_list("p.nationality", nationality.undeclared, params)
-    foreign = _in_list("p.nationality", nationality.foreign, params)
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql += f"""
     people AS {materialized}(
@@ -194,10 +198,9 @@ def _people_cte(period: Period, nationality, params: list) -> str:
                {_age('a.first_material')} AS age_material,
                p.sex AS sex, p.disability AS disability,
                (CASE a.homeless_rank WHEN 2 THEN 'yes' WHEN 1 THEN '' ELSE 'no' END) AS homeless,
-               (CASE WHEN {third} THEN 'yes' WHEN p.nationality = '' OR {undeclared_nationality} THEN ''
-                ELSE 'no' END) AS third_country,
-               (CASE WHEN p.minority = 'yes' OR {foreign} THEN 'yes' WHEN p.minority = '' THEN '' ELSE 'no' END)
-                   AS foreign_minority
+               (CASE p.nationality_group WHEN 'TC' THEN 'yes' WHEN '' THEN '' ELSE 'no' END) AS third_country,
+               (CASE WHEN p.minority = 'yes' OR p.nationality_group IN ('EU', 'TC') THEN 'yes'
+                WHEN p.minority = '' THEN '' ELSE 'no' END) AS foreign_minority
         FROM agg a JOIN {_table(Person)} p ON p.id = a.person_id
     )"""  # noqa: S608 - see _collections_cte
     return sql
@@ -230,17 +233,7 @@ def _first(support: str) -> str:
     return {"any": "first_any", "food": "first_food", "material": "first_material"}[support]
 
 
-@dataclass(frozen=True)
-class Nationalities:
-    """Recorded nationality texts, classified by the caller: `third_country` (outside the EU),
-    `foreign` (every nationality other than Greek, EU or not), `undeclared` ("unknown", "-")."""
-
-    third_country: tuple = ()
-    foreign: tuple = ()
-    undeclared: tuple = ()
-
-
-def esf_figures(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+def esf_figures(period: Period) -> dict:
     """Every ESF+ figure of a period, in two statements:
 
     "counts": {support: {"total": n, group: {"yes": n, "not_declared": n}}}, "households": n,
@@ -249,7 +242,7 @@ def esf_figures(period: Period, *, nationality: Nationalities = Nationalities())
     about homelessness, valued at the unit value and weight recorded on each movement.
     """
     params: list = []
-    sql = _people_cte(period, nationality, params)
+    sql = _people_cte(period, params)
     columns, keys = [], []
     for support in SUPPORTS:
         first = _first(support)
@@ -320,13 +313,13 @@ def value_rows(period: Period) -> list[dict]:
     return [result[key] for key in sorted(result)]
 
 
-def recipient_counts(period: Period, *, nationality: Nationalities = Nationalities()) -> dict:
+def recipient_counts(period: Period) -> dict:
     """The people figures of `esf_figures` alone."""
-    return esf_figures(period, nationality=nationality)["counts"]
+    return esf_figures(period)["counts"]
 
 
 def recipient_rows(period: Period, *, support: str, group: str | None = None, answer: str = "yes",
-                   nationality: Nationalities = Nationalities(), limit: int | None = None) -> list[dict]:
+                   limit: int | None = None) -> list[dict]:
     """The people behind one figure of `recipient_counts` (group None: all recipients of `support`).
 
     Rows: person_id, household_id, first (date of the first collection counted), age on that date,
@@ -336,7 +329,7 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
                                                                                                 "not_declared"):
         raise ValueError("unknown figure")
     params: list = []
-    sql = _people_cte(period, nationality, params)
+    sql = _people_cte(period, params)
     first = _first(support)
     condition = f"{first} IS NOT NULL"
     if group is not None:
@@ -365,10 +358,14 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
     if period.location_id:
         where.append("d.location_id = %s")
         params.append(period.location_id)
-    # A collection's ledger rows are written when it is recorded (on its day) or later (corrections):
-    # bounding them below lets a short period read only its part of the ledger (index on `at`).
-    where.append("m.at >= %s")
-    params.append(_day_start(period.start - timedelta(days=1)))
+    # A collection's ledger rows: those it was recorded with, written on its day (the scan refuses any
+    # other day), and corrections (a cancelled or partly returned basket), written then or later. So:
+    # the rows of the period's days (with a day's margin for time zones), read through the index on
+    # `at`, and the corrections after them, read through the partial index on (reason, at). The ledger
+    # rows read follow the period asked for, not the history kept.
+    where.append("((m.at >= %s AND m.at < %s) OR (m.reason = %s AND m.at >= %s))")
+    upper = _day_start(period.end + timedelta(days=2))
+    params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value, upper])
     return f"""
         FROM {_table(Collection)} c
         JOIN {_table(DistributionDay)} d ON d.id = c.day_id
@@ -417,9 +414,17 @@ def _dec(value) -> Decimal:
     return Decimal(value)
 
 
-def nationalities() -> list[str]:
-    """Every distinct non-empty nationality text recorded for a person."""
-    return sorted(Person.objects.exclude(nationality="").values_list("nationality", flat=True).distinct().order_by())
+def third_country_nationalities() -> list[str]:
+    """The nationality codes recorded that count as third countries (stateless included)."""
+    return sorted(Person.everyone.filter(nationality_group="TC").exclude(nationality="")
+                  .values_list("nationality", flat=True).distinct().order_by())
+
+
+def unresolved_nationalities() -> list[dict]:
+    """Nationalities written as text that name no country (from before the list, or imported): each text
+    and how many people have it, most frequent first. They count as not declared until resolved."""
+    return list(Person.everyone.exclude(nationality_recorded="").values("nationality_recorded")
+                .annotate(people=Count("id")).order_by("-people", "nationality_recorded"))
 
 
 def programmes():

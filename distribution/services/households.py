@@ -389,7 +389,8 @@ def _keep_for_reports(person: Person) -> None:
     household_ids = {person.household_id, *person.past_memberships.values_list("household_id", flat=True)}
     days = sorted(set(Collection.objects.filter(household_id__in=household_ids)
                       .values_list("day__date", flat=True)))
-    fields = {f: "" for f in ["first_name", "last_name", "father_name", "nationality", "amka", "other_id_kind",
+    fields = {f: "" for f in ["first_name", "last_name", "father_name", "nationality", "nationality_recorded",
+                              "amka", "other_id_kind",
                               "other_id", "phone", "address", "search_text", "identity_key", "phone_digits"]}
     fields["birth_date"] = None
     joined_on = person.joined_on
@@ -417,6 +418,23 @@ def apply_retention(today=None, *, by=None) -> int:
     return count
 
 
+@transaction.atomic
+def resolve_nationality(text: str, code: str, *, by) -> int:
+    """Staff say which country a nationality written as text (one that names no country) means: every
+    person with that text gets the country. Returns how many people."""
+    from ..nationality import nationality_choices
+
+    if code not in {c for c, _name in nationality_choices()}:
+        raise DistributionError(_("Choose a country from the list."))
+    count = 0
+    for person in Person.everyone.select_for_update().filter(nationality_recorded=text):
+        person.nationality = code
+        person.save(update_fields=["nationality", "nationality_recorded", "nationality_group"])
+        audit(AuditLog.Action.CHANGE, person, user=by, changes={"fields": ["nationality"]})
+        count += 1
+    return count
+
+
 def person_access_export(person: Person, *, by) -> dict:
     """Everything held about one person (GDPR art. 15), as plain data. Audited as an export."""
     from core.selectors import audit_entries_for
@@ -428,7 +446,8 @@ def person_access_export(person: Person, *, by) -> dict:
             "id": p.pk, "reference_person": p.is_reference, "relation": p.get_relation_display(),
             "first_name": p.first_name, "last_name": p.last_name, "father_name": p.father_name,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None, "sex": p.get_sex_display(),
-            "nationality": p.nationality, "amka": p.amka, "other_id_kind": p.get_other_id_kind_display(),
+            "nationality": p.get_nationality_display() or p.nationality_recorded, "amka": p.amka,
+            "other_id_kind": p.get_other_id_kind_display(),
             "other_id": p.other_id, "phone": p.phone, "address": p.address, "categories": p.categories,
             "registered": p.created_at.isoformat(),
         }
@@ -468,4 +487,5 @@ def person_access_export(person: Person, *, by) -> dict:
 # Re-exported for the views' convenience.
 __all__ = ["Duplicate", "DuplicatesFound", "Enrolment", "add_collector", "anonymise_household", "apply_retention",
            "deactivate_collector", "find_duplicates", "household_merged", "merge_households", "same_people",
-           "person_access_export", "register_household", "remove_member", "save_member", "update_household"]
+           "person_access_export", "register_household", "remove_member", "resolve_nationality", "save_member",
+           "update_household"]

@@ -38,6 +38,7 @@ from ..models import (
     Programme,
     identity_key,
 )
+from ..nationality import map_text
 from . import DistributionError
 from .households import find_duplicates
 
@@ -193,6 +194,11 @@ class CheckedRow:
     errors: list = field(default_factory=list)
 
 
+def _mapped_nationality(text: str) -> str:
+    code = map_text(text)
+    return text if code is None else code
+
+
 def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
     """Turn one raw row into clean values, collecting every problem (messages in the user's language)."""
     errors = []
@@ -238,7 +244,9 @@ def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
     other_id = _text(row, "other_id")
     checked.person = {
         "first_name": first, "last_name": last, "father_name": _text(row, "father_name"),
-        "birth_date": birth.isoformat() if birth else None, "sex": sex, "nationality": _text(row, "nationality"),
+        "birth_date": birth.isoformat() if birth else None, "sex": sex,
+        # The country's code when the text names one; else the text, kept for staff to resolve.
+        "nationality": _mapped_nationality(_text(row, "nationality")),
         "amka": amka, "other_id": other_id, "other_id_kind": "temporary" if other_id else "",
         "phone": _text(row, "phone"), "categories": person_categories,
     }
@@ -364,6 +372,11 @@ def import_group(group: list[dict], *, by, counts: dict, report: list) -> None:
                 new.relation = Person.Relation.REFERENCE if new.is_reference else Person.Relation.OTHER
                 new.full_clean()
                 new.save()
+                if new.nationality_recorded:
+                    counts["warnings"] += 1
+                    report.append({"row": r["row"], "level": "warning", "message": _(
+                        "Nationality “%(text)s” names no country: kept as written for staff to resolve "
+                        "(counted as not declared until then).") % {"text": new.nationality_recorded}})
                 members.append(new)
                 audit(AuditLog.Action.CREATE, new, user=by, changes={"household": household.pk, "import": True})
                 counts["people_created"] += 1

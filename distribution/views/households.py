@@ -225,6 +225,27 @@ def household_merge(request, pk):
 
 
 @role_required(STAFF)
+def nationalities_to_resolve(request):
+    """Nationalities written as text that name no country (from before the list, or imported): staff
+    choose the country for each text, once for everyone who has it."""
+    from ..nationality import nationality_choices
+    from ..selectors.reporting import unresolved_nationalities
+
+    if request.method == "POST":
+        text, code = request.POST.get("text", ""), request.POST.get("code", "")
+        try:
+            count = services.resolve_nationality(text, code, by=request.user)
+        except DistributionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("%(count)s people now have that nationality.") % {"count": count})
+        return redirect("distribution:nationalities")
+    return render(request, "distribution/nationalities.html", {
+        "title": _("Nationalities to resolve"), "rows": unresolved_nationalities(),
+        "choices": nationality_choices()})
+
+
+@role_required(STAFF)
 def person_export(request, person_pk):
     """Right of access: everything held about one person, as a JSON file."""
     person = get_object_or_404(Person.objects.select_related("household"), pk=person_pk)

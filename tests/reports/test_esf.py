@@ -4,9 +4,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
+from distribution.models import Person
 from distribution.selectors.reporting import Period
-from reports import esf, nationality
+from reports import esf
 
 from .factories import known_data
 
@@ -156,15 +158,25 @@ def test_every_figure_has_a_drill_down_that_adds_up(data, march):
 
 
 @pytest.mark.parametrize("text, group", [
-    ("Ελληνική", "greek"), ("ΕΛΛΗΝΙΚΗ", "greek"), ("ellada", "greek"), ("GR", "greek"),
-    ("Βουλγαρία", "other_eu"), ("Romanian", "other_eu"), ("Κύπρος", "other_eu"),
-    ("Αλβανία", "third_country"), ("Συρία", "third_country"), ("Αφγανιστάν", "third_country"),
-    ("Αυστραλία", "third_country"), ("Ανιθαγενής", "third_country"),
-    ("", "undeclared"), ("-", "undeclared"), ("Άγνωστη", "undeclared"),
+    ("Ελληνική", "GR"), ("ΕΛΛΗΝΙΚΗ", "GR"), ("ellada", "GR"), ("GR", "GR"),
+    ("Βουλγαρία", "EU"), ("Romanian", "EU"), ("Κύπρος", "EU"), ("Ρουμάνα", "EU"), ("Γερμανίδα", "EU"),
+    ("Αλβανία", "TC"), ("Συρία", "TC"), ("Αφγανιστάν", "TC"), ("Αυστραλία", "TC"), ("Ανιθαγενής", "TC"),
+    ("", ""), ("-", ""), ("Άγνωστη", ""), ("Βαλκάνια", ""),
 ])
-def test_nationality_classification(text, group):
-    classified = nationality.classify([text])
-    assert text in getattr(classified, group)
+def test_a_person_s_nationality_group_follows_the_country_read_from_the_text(text, group):
+    person = Person(nationality=text)
+    person.fill_derived_fields()
+    assert person.nationality_group == group
+
+
+def test_a_text_that_names_no_country_is_kept_for_staff_and_counted_as_not_declared(data):
+    data.people["Ardita"].nationality = "Βαλκάνια"
+    data.people["Ardita"].save()
+    assert data.people["Ardita"].nationality == "" and data.people["Ardita"].nationality_recorded == "Βαλκάνια"
+    with translation.override("en"):
+        report = esf.esf_report(Period(*MARCH, programme_id=data.programme.pk))
+        assert report.figure("people.food.third_country").not_declared == 1
+        assert any(str(note).startswith("1 people") and "names no country" in str(note) for note in report.footnotes)
 
 
 def test_undeclared_nationality_text_is_not_a_third_country(data):

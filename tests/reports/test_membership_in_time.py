@@ -192,16 +192,18 @@ def test_the_merge_screen_lists_the_same_people_for_staff_to_confirm(world, clie
 def test_anonymisation_changes_no_figure_of_a_closed_period(world):
     # A boy who turns 18 between two collections, a baby born in the period, a third-country national.
     h = household(world, "A", {"first_name": "Ardita", "sex": "F", "birth_date": date(1961, 3, 20),
-                               "categories": {"migrant": "yes", "disability": "no"}},
+                               "nationality": "Αλβανίδα", "categories": {"migrant": "yes", "disability": "no"}},
                   {"first_name": "Erion", "sex": "M", "birth_date": date(2008, 3, 20)},
                   {"first_name": "Μωρό", "sex": "F", "birth_date": date(2026, 2, 10)})
     for month in (1, 2, 3, 4, 5, 6):
         collect_on(world, "A", month)
     periods = [H1, *[(date(2026, m, 1), date(2026, m, 28)) for m in range(1, 7)]]
     before = {p: counts(p) for p in periods}
+    assert before[H1]["food"]["third_country"]["yes"] == 1 and before[H1]["food"]["children"]["yes"] == 2
     drill_before = {p: people_counted(p) for p in periods}
     services.anonymise_household(h, by=world.user)
     assert not Person.everyone.filter(household=h).exclude(first_name="").exists()
+    assert not Person.everyone.filter(household=h).exclude(nationality="").exists()
     assert not Person.everyone.filter(household=h, birth_date__isnull=False).exists()
     after = {p: counts(p) for p in periods}
     assert [(p, before[p], after[p]) for p in periods if after[p] != before[p]] == []
