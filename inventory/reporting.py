@@ -124,9 +124,14 @@ def stock_over_time(item_ids, start, end, location_id=None) -> dict:
     return result
 
 
-def key_items(limit: int = 4) -> list[Item]:
-    """The items handed out most (by number of movements over the last year), for the dashboard."""
-    ids = (StockMovement.objects.filter(reason=StockMovement.Reason.DISTRIBUTED).values("item_id")
+def key_items(limit: int = 4, until: date | None = None) -> list[Item]:
+    """The items handed out most (by number of movements over the year up to `until`, default today),
+    for the dashboard: one year of the ledger, whatever the history kept."""
+    until = until or timezone.localdate()
+    year_before = until.replace(year=until.year - 1) if (until.month, until.day) != (2, 29) else \
+        until.replace(year=until.year - 1, day=28)
+    ids = (StockMovement.objects.filter(reason=StockMovement.Reason.DISTRIBUTED, at__gte=_day_start(year_before),
+                                        at__lt=_day_start(until + timedelta(days=1))).values("item_id")
            .annotate(n=Count("id")).order_by("-n").values_list("item_id", flat=True)[:limit])
     items = Item.objects.in_bulk(list(ids))
     return [items[i] for i in ids if i in items]

@@ -23,7 +23,7 @@ def dashboard_charts(period) -> list[Chart]:
         [Series(_("Collections"), [r["collections"] for r in months]),
          Series(_("Households"), [r["households"] for r in months])],
     )]
-    items = inventory_reporting.key_items()
+    items = inventory_reporting.key_items(until=period.end)
     levels = inventory_reporting.stock_over_time([i.pk for i in items], period.start, period.end, period.location_id)
     labels = [f"{month:02d}/{str(year)[2:]}" for (year, month), _level in (levels[items[0].pk] if items else [])]
     charts.append(Chart(
