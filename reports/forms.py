@@ -75,3 +75,10 @@ class PeriodForm(forms.Form):
             if value:
                 query[key] = value
         return query.urlencode()
+
+
+class SubmitForm(forms.Form):
+    """Mark a report as submitted: the report's own query (period, programme, location) and a note."""
+
+    period_query = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    note = forms.CharField(label=_("Note (e.g. the submission's reference)"), max_length=200, required=False)

@@ -1,19 +1,22 @@
 """Report pages (staff). Each report builds a `documents.Document`; the page, the XLSX and the PDF
 are three renderings of that one object. Exports and drill-downs (personal data) are audited."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
 from core.roles import COORDINATOR, STAFF, role_required
 from distribution.selectors import reporting as distribution_reporting
 
-from . import activities, dashboard, documents, esf, operations
-from .forms import PeriodForm
+from . import activities, dashboard, documents, esf, operations, submissions
+from .forms import PeriodForm, SubmitForm
+from .models import SubmittedReport
 
 VALUE_LABELS = {
     "all": gettext_lazy("food and basic material goods"), "food": gettext_lazy("food"),
@@ -40,8 +43,9 @@ def export_response(document: documents.Document, export_format: str, *, period_
     return response
 
 
-def render_report(request, form, build, *, template="reports/report.html", extra=None):
-    """Validate the period form, build the document, and answer with the page or an export."""
+def render_report(request, form, build, *, template="reports/report.html", extra=None, more=None):
+    """Validate the period form, build the document, and answer with the page or an export. `more(form)`
+    adds to the page's context once the form is valid."""
     context = {"form": form, "document": None, **(extra or {})}
     if form.is_valid():
         document = build(form)
@@ -49,6 +53,8 @@ def render_report(request, form, build, *, template="reports/report.html", extra
         if export_format in CONTENT_TYPES:
             return export_response(document, export_format, period_text=form.describe())
         context.update(document=document, query=form.query())
+        if more is not None:
+            context.update(more(form))
     return render(request, template, context)
 
 
@@ -89,7 +95,7 @@ def esf_indicators(request):
         return esf.as_document(report, subtitle=form.describe(), link=link)
 
     return render_report(request, PeriodForm(request.GET or None), build, template="reports/esf.html",
-                         extra={"title": _("ESF+ indicators: material deprivation")})
+                         extra={"title": _("ESF+ indicators: material deprivation")}, more=_submission_context)
 
 
 def _household_url(household_id):
@@ -199,3 +205,49 @@ def dashboard_page(request):
     if form.is_valid():
         context.update(charts=dashboard.dashboard_charts(form.period()), subtitle=form.describe())
     return render(request, "reports/dashboard.html", context)
+
+
+def _submission_context(form) -> dict:
+    """The submitted version of this period's report, if any, and what now differs from it."""
+    period = form.period()
+    submitted = submissions.submitted_for(period)
+    if submitted is None:
+        return {"submitted": None, "submit_form": SubmitForm(initial={"period_query": form.query()})}
+    changes = submissions.differences(submitted, period)
+    for change in changes:
+        change.household_links = [(household, answer, then, now, _household_url(household))
+                                  for household, answer, then, now in change.households]
+    return {"submitted": submitted, "differences": changes}
+
+
+@require_POST
+@role_required(STAFF)
+def esf_submit(request):
+    """Mark the period's ESF+ report as submitted (kept as it is now, with its XLSX and PDF)."""
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Open the report again and mark it as submitted from there."))
+        return redirect("reports:esf")
+    query = form.cleaned_data["period_query"]
+    period_form = PeriodForm(QueryDict(query))
+    if not period_form.is_valid():
+        messages.error(request, _("Open the report again and mark it as submitted from there."))
+        return redirect("reports:esf")
+    submissions.submit_esf_report(period_form.period(), subtitle=period_form.describe(), by=request.user,
+                                  note=form.cleaned_data["note"])
+    messages.success(request, _("The report was marked as submitted and kept as it is now."))
+    return redirect(f"{reverse('reports:esf')}?{query}")
+
+
+@role_required(STAFF)
+def esf_submitted_file(request, pk, export_format):
+    """The XLSX or PDF of a submitted report, byte for byte as it was submitted."""
+    submitted = get_object_or_404(SubmittedReport, pk=pk)
+    if export_format not in CONTENT_TYPES:
+        raise Http404
+    body, checksum = submissions.stored_file(submitted, export_format, by=request.user)
+    response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
+    response["Content-Disposition"] = (f'attachment; filename="esf-plus-submitted-{submitted.pk}-'
+                                       f'{submitted.submitted_at:%Y%m%d}.{export_format}"')
+    response["X-Content-SHA256"] = checksum
+    return response

@@ -162,33 +162,36 @@ def _people_cte(period: Period, params: list) -> str:
     collections, days, history = _table(Collection), _table(DistributionDay), _table(MembershipHistory)
     firsts = ("MIN(d.date), MIN(CASE WHEN c.has_food THEN d.date END), MIN(CASE WHEN c.has_goods THEN d.date END), "
               "COUNT(*)")
+    household_t = _table(Household)
     sql += f"""
+    hr AS (
+        SELECT hh.*, {_root('h')} AS root_id, r.homeless AS root_homeless
+        FROM hh JOIN {household_t} h ON h.id = hh.household_id JOIN {household_t} r ON r.id = {_root('h')}
+    ),
     spans AS (
-        SELECT p.id AS person_id, p.household_id, hh.first_any, hh.first_food, hh.first_material, hh.collections
-        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        SELECT {_root('p')} AS person_id, hr.root_id, hr.root_homeless, hr.first_any, hr.first_food,
+               hr.first_material, hr.collections
+        FROM hr JOIN {_table(Person)} p ON p.household_id = hr.household_id
         WHERE {whole}
         UNION ALL
-        SELECT p.id, p.household_id, {firsts}
-        FROM hh JOIN {_table(Person)} p ON p.household_id = hh.household_id
+        SELECT {_root('p')}, hr.root_id, hr.root_homeless, {firsts}
+        FROM hr JOIN {_table(Person)} p ON p.household_id = hr.household_id
         JOIN {collections} c ON c.household_id = p.household_id JOIN {days} d ON d.id = c.day_id
         WHERE NOT ({whole}) AND {part_where} AND {_member_on(since, "p.left_on", "d.date")}
-        GROUP BY p.id, p.household_id
+        GROUP BY {_root('p')}, hr.root_id, hr.root_homeless
         UNION ALL
-        SELECT p.id, mh.household_id, {firsts}
+        SELECT {_root('p')}, {_root('h')}, r.homeless, {firsts}
         FROM {history} mh JOIN {_table(Person)} p ON p.id = mh.person_id
+        JOIN {household_t} h ON h.id = mh.household_id JOIN {household_t} r ON r.id = {_root('h')}
         JOIN {collections} c ON c.household_id = mh.household_id JOIN {days} d ON d.id = c.day_id
         WHERE {history_where} AND {_member_on(_member_since("mh.joined_on"), "mh.left_on", "d.date")}
-        GROUP BY p.id, mh.household_id
+        GROUP BY {_root('p')}, {_root('h')}, r.homeless
     ),
     agg AS (
-        SELECT {_root('p')} AS person_id, MIN({_root('h')}) AS household_id, MIN(s.first_any) AS first_any,
-               MIN(s.first_food) AS first_food, MIN(s.first_material) AS first_material,
-               SUM(s.collections) AS collections,
-               MAX(CASE WHEN hr.homeless = 'yes' THEN 2 WHEN hr.homeless = '' THEN 1 ELSE 0 END) AS homeless_rank
-        FROM spans s JOIN {_table(Person)} p ON p.id = s.person_id
-        JOIN {_table(Household)} h ON h.id = s.household_id
-        JOIN {_table(Household)} hr ON hr.id = {_root('h')}
-        GROUP BY {_root('p')}
+        SELECT person_id, MIN(root_id) AS household_id, MIN(first_any) AS first_any, MIN(first_food) AS first_food,
+               MIN(first_material) AS first_material, SUM(collections) AS collections,
+               MAX(CASE WHEN root_homeless = 'yes' THEN 2 WHEN root_homeless = '' THEN 1 ELSE 0 END) AS homeless_rank
+        FROM spans GROUP BY person_id
     ),"""  # noqa: S608 - see _collections_cte
     materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql += f"""
@@ -209,8 +212,7 @@ def _people_cte(period: Period, params: list) -> str:
 def _households_counted() -> str:
     """Households that collected in the period (CTE `hh`), a household merged into another counted as
     that one."""
-    return (f"(SELECT COUNT(DISTINCT {_root('h')}) FROM hh "  # noqa: S608 - our own fragments
-            f"JOIN {_table(Household)} h ON h.id = hh.household_id)")
+    return "(SELECT COUNT(DISTINCT root_id) FROM hr)"
 
 
 def _group_conditions(group: str, support: str) -> dict:
@@ -343,6 +345,38 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
         rows = cursor.fetchall()
     return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
             for r in rows]
+
+
+def people_facts(period: Period) -> list[dict]:
+    """Every person counted in the period, with what the people figures read: the household they are
+    counted under (the one a merged household lives on as), the first day of each kind of support, the
+    ages then, sex and the answers. One statement (the drill-down of the whole report, for keeping a
+    submitted report's households)."""
+    params: list = []
+    columns = ["person_id", "household_id", "first_any", "first_food", "first_material", "age_any", "age_food",
+               "age_material", "sex", "disability", "homeless", "third_country", "foreign_minority"]
+    sql = _people_cte(period, params) + f" SELECT {', '.join(columns)} FROM people"  # noqa: S608
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        entry = dict(zip(columns, row, strict=True))
+        for key in ("first_any", "first_food", "first_material"):
+            entry[key] = _as_date(entry[key])
+        result.append(entry)
+    return result
+
+
+def households_counted(period: Period) -> list[int]:
+    """The households of the households figure: those that collected, each merged one as the one it
+    lives on as."""
+    params: list = []
+    sql = (f"WITH {_collections_cte(period, params)} SELECT DISTINCT {_root('h')} FROM hh "  # noqa: S608
+           f"JOIN {_table(Household)} h ON h.id = hh.household_id")
+    with _reporting_cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
 
 
 def _as_date(value):

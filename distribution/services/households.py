@@ -386,7 +386,11 @@ def _keep_for_reports(person: Person) -> None:
     birth date replaced by a stand-in that gives the same age group on each collection day of the
     person's households (`stand_in_birth_date`), and a membership start that is a birth or joining
     date moved to the household's first collection day after it."""
-    household_ids = {person.household_id, *person.past_memberships.values_list("household_id", flat=True)}
+    # The households the person was counted for: their own, those of their past memberships, and those
+    # of the rows merged into them (the same person registered twice).
+    rows = [person.pk, *Person.everyone.filter(merged_into=person).values_list("pk", flat=True)]
+    household_ids = {*Person.everyone.filter(pk__in=rows).values_list("household_id", flat=True),
+                     *MembershipHistory.objects.filter(person_id__in=rows).values_list("household_id", flat=True)}
     days = sorted(set(Collection.objects.filter(household_id__in=household_ids)
                       .values_list("day__date", flat=True)))
     fields = {f: "" for f in ["first_name", "last_name", "father_name", "nationality", "nationality_recorded",
@@ -402,6 +406,11 @@ def _keep_for_reports(person: Person) -> None:
     elif joined_on:
         joined_on = _membership_start_stand_in(joined_on, days, person.left_on)
     fields["joined_on"] = joined_on
+    if person.birth_date:  # memberships of households merged away that began at birth
+        for past in person.past_memberships.all():
+            if past.joined_on is None or past.joined_on < person.birth_date:
+                past.joined_on = _membership_start_stand_in(person.birth_date, days, past.left_on)
+                past.save(update_fields=["joined_on"])
     # An update, not save(): save() would derive the report columns again from the blanked fields.
     Person.everyone.filter(pk=person.pk).update(**fields)
 
