@@ -127,3 +127,27 @@ def test_coordinator_menu_has_the_dashboard(coordinator_client):
 def test_staff_menu_has_reports_but_not_the_dashboard(staff_client):
     home = staff_client.get("/").content.decode()
     assert "/reports/" in home and "/reports/dashboard/" not in home
+
+
+@pytest.mark.django_db
+def test_key_items_are_those_handed_out_most_in_the_year_up_to_the_period_s_end():
+    from datetime import date
+
+    from inventory.models import Item, StockMovement
+    from inventory.reporting import key_items
+    from tests.factories import UserFactory
+
+    user, location = UserFactory(role="staff"), LocationFactory()
+    old, recent = (Item.objects.create(name_el=name, category=Item.Category.HYGIENE)
+                   for name in ("Παλιό", "Πρόσφατο"))
+
+    def hand_out(item, when, times):
+        for _n in range(times):
+            StockMovement.objects.create(at=timezone.make_aware(datetime.combine(when, datetime.min.time())),
+                                         reason=StockMovement.Reason.DISTRIBUTED, item=item, location=location,
+                                         quantity=Decimal(-1), by=user)
+
+    hand_out(old, date(2024, 3, 1), 5)  # more often, but two years before
+    hand_out(recent, date(2025, 11, 1), 2)
+    assert key_items(until=date(2025, 12, 31)) == [recent]
+    assert key_items(until=date(2024, 12, 31)) == [old]

@@ -5,7 +5,7 @@ import hashlib
 from datetime import date
 
 import pytest
-from django.db import IntegrityError, InternalError, OperationalError, transaction
+from django.db import IntegrityError, InternalError, OperationalError, connection, transaction
 from django.urls import reverse
 
 from distribution.models import Person
@@ -109,8 +109,9 @@ def test_a_submitted_report_cannot_be_changed_nor_deleted(world):  # noqa: F811
     for change in ({"note": "changed"}, {"xlsx": b"other"}):
         with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
             SubmittedReport.objects.filter(pk=submitted.pk).update(**change)
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
-        SubmittedReport.objects.filter(pk=submitted.pk).delete()
+    if connection.vendor == "postgresql":  # on SQLite only updates (tests empty tables with DELETE)
+        with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
+            SubmittedReport.objects.filter(pk=submitted.pk).delete()
     assert SubmittedReport.objects.get(pk=submitted.pk).note == ""
 
 
