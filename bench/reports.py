@@ -197,7 +197,18 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
 
     _copy("bench_household", ["id", "size", "collections", "first_id", "offset_day", "step"], household_rows())
     collection_t, day_t = Collection._meta.db_table, DistributionDay._meta.db_table
+    movement_t = StockMovement._meta.db_table
     with connection.cursor() as cursor:
+        # Bulk load: the indexes are built once after the rows (not row by row), and the foreign keys
+        # are not checked row by row (the rows are consistent by construction).
+        cursor.execute("SET session_replication_role = replica")
+        indexes = []
+        for table in (collection_t, movement_t):
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
+                           "(SELECT conname FROM pg_constraint)", [table])
+            for name, definition in cursor.fetchall():
+                indexes.append(definition)
+                cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(f"""
             INSERT INTO {collection_t} (id, day_id, household_id, station, at, by_id, household_size, basket,
                                         id_checked, cancel_reason, {', '.join(TOTALS)})
@@ -211,13 +222,16 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
             """, [str(timezone.get_current_timezone()), user.pk])  # noqa: S608 - our table names
         collections = cursor.rowcount
         cursor.execute(f"""
-            INSERT INTO {StockMovement._meta.db_table} (at, reason, item_id, location_id, lot, quantity,
+            INSERT INTO {movement_t} (at, reason, item_id, location_id, lot, quantity,
                 unit_weight_kg, unit_value_eur, by_id, reason_text, document_type, document_id)
             SELECT c.at, 'distributed', l.item_id, d.location_id, '', -l.quantity, l.unit_kg, l.unit_eur, %s, '',
                    'distribution.collection', CAST(c.id AS varchar)
             FROM {collection_t} c JOIN {day_t} d ON d.id = c.day_id JOIN bench_line l ON l.basket = c.id %% {BASKETS}
             """, [user.pk])  # noqa: S608 - our table names
         movements = cursor.rowcount
+        for definition in indexes:
+            cursor.execute(definition)
+        cursor.execute("SET session_replication_role = DEFAULT")
     _reset_sequence(collection_t)
     return collections, movements
 
