@@ -248,7 +248,7 @@ def nationalities_to_resolve(request):
 @role_required(STAFF)
 def person_export(request, person_pk):
     """Right of access: everything held about one person, as a JSON file."""
-    person = get_object_or_404(Person.objects.select_related("household"), pk=person_pk)
+    person = get_object_or_404(Person.everyone.select_related("household"), pk=person_pk)  # former members too
     with transaction.atomic():
         data = services.person_access_export(person, by=request.user)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")

@@ -219,3 +219,17 @@ def test_stand_in_birth_date_keeps_the_age_group_on_every_day():
         assert all(services._age_group(stand_in, d) == services._age_group(born, d) for d in days)
     assert services.stand_in_birth_date(date(1970, 3, 20), days) == date(1970, 7, 1)
     assert services.stand_in_birth_date(date(2008, 3, 20), days) == date(2008, 4, 1)
+
+
+def test_a_former_member_is_listed_apart_and_keeps_the_right_of_access(world, client):
+    h = household(world, "A", {"first_name": "Ελένη"}, {"first_name": "Φοίβος"})
+    son = h.members.get(first_name="Φοίβος")
+    client.force_login(world.user)
+    response = client.post(reverse("distribution:member_remove", args=[h.pk, son.pk]), {"left_on": "2026-02-20"})
+    assert response.status_code == 302
+    page = client.get(reverse("distribution:household", args=[h.pk])).content.decode()
+    assert 'data-testid="former-members"' in page and "20/02/2026" in page
+    export = client.get(reverse("distribution:person_export", args=[son.pk]))
+    assert export.status_code == 200 and b"2026-02-20" in export.content
+    bad = client.post(reverse("distribution:member_remove", args=[h.pk, h.members.get().pk]), {"left_on": "x"})
+    assert bad.status_code == 302 and h.members.count() == 1
