@@ -16,6 +16,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from core.exports import CONTROL_CHARACTERS, safe_cell
 from core.models import Centre
 
 
@@ -77,6 +78,11 @@ def _centre_lines() -> list[str]:
     return [line for line in lines if line]
 
 
+def _append(sheet, values):
+    """One row of the workbook, every cell through core.exports.safe_cell (no formulas, no control characters)."""
+    sheet.append([safe_cell(value) for value in values])
+
+
 def to_xlsx(document: Document) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -84,20 +90,20 @@ def to_xlsx(document: Document) -> bytes:
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = document.title[:31].replace("/", "-").replace(":", "")
+    sheet.title = CONTROL_CHARACTERS.sub("", str(document.title))[:31].replace("/", "-").replace(":", "")
     bold = Font(bold=True)
-    sheet.append([str(document.title)])
+    _append(sheet, [str(document.title)])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([document.subtitle])
+    _append(sheet, [document.subtitle])
     for line in _centre_lines():
-        sheet.append([line])
-    sheet.append([_("Generated on %(when)s") % {"when": format_value(document.generated_at, "text")}])
+        _append(sheet, [line])
+    _append(sheet, [_("Generated on %(when)s") % {"when": format_value(document.generated_at, "text")}])
     widths: dict[int, int] = {}
     for table in document.tables:
-        sheet.append([])
-        sheet.append([str(table.title)])
+        _append(sheet, [])
+        _append(sheet, [str(table.title)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append([str(column.label) for column in table.columns])
+        _append(sheet, [str(column.label) for column in table.columns])
         for position in range(1, len(table.columns) + 1):
             cell = sheet.cell(row=sheet.max_row, column=position)
             cell.font = bold
@@ -113,7 +119,7 @@ def to_xlsx(document: Document) -> bytes:
                 elif isinstance(value, datetime):
                     value = timezone.localtime(value).replace(tzinfo=None)
                 values.append(value)
-            sheet.append(values)
+            _append(sheet, values)
             for position, column in enumerate(table.columns):
                 cell = sheet.cell(row=sheet.max_row, column=position + 1)
                 if column.kind in XLSX_FORMATS:
@@ -125,13 +131,13 @@ def to_xlsx(document: Document) -> bytes:
         for position, column in enumerate(table.columns, start=1):
             widths[position] = max(widths.get(position, 10), min(70, int(14 * column.width)))
         if table.note:
-            sheet.append([str(table.note)])
+            _append(sheet, [str(table.note)])
     if document.footnotes:
-        sheet.append([])
-        sheet.append([_("Notes")])
+        _append(sheet, [])
+        _append(sheet, [_("Notes")])
         sheet.cell(row=sheet.max_row, column=1).font = bold
         for number, note in enumerate(document.footnotes, start=1):
-            sheet.append([f"{number}. {note}"])
+            _append(sheet, [f"{number}. {note}"])
     for position, width in widths.items():
         sheet.column_dimensions[get_column_letter(position)].width = width
     buffer = io.BytesIO()

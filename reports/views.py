@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.audit import audit
+from core.exports import exports
 from core.models import AuditLog
 from core.roles import COORDINATOR, STAFF, role_required
 from distribution.selectors import reporting as distribution_reporting
@@ -79,6 +80,7 @@ def index(request):
     return render(request, "reports/index.html", {"title": _("Reports"), "reports": REPORTS})
 
 
+@exports("xlsx", "pdf")
 @role_required(STAFF)
 def esf_indicators(request):
     def build(form):
@@ -170,6 +172,7 @@ def _describe_people(support, group, answer):
     return text
 
 
+@exports("xlsx", "pdf")
 @role_required(STAFF)
 def distribution(request):
     return render_report(
@@ -178,6 +181,7 @@ def distribution(request):
         extra={"title": _("Distribution")})
 
 
+@exports("xlsx", "pdf")
 @role_required(STAFF)
 def stock(request):
     def build(form):
@@ -188,6 +192,7 @@ def stock(request):
                          extra={"title": _("Stock")})
 
 
+@exports("xlsx", "pdf")
 @role_required(STAFF)
 def activities_report(request):
     def build(form):

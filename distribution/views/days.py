@@ -1,7 +1,6 @@
 """Pages for distribution days: planning, slots and notices, the live view, collections and their
 corrections, and the documents after the day. Staff and the coordinator only."""
 
-import csv
 
 from django.contrib import messages
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.audit import audit
 from core.confirm import ask, is_confirmed, step_form
+from core.exports import export_response, exports
 from core.models import AuditLog
 from core.roles import STAFF, role_required
 from inventory.units import with_unit
@@ -273,6 +273,7 @@ def day_signatures(request, pk):
     return response
 
 
+@exports("csv", "xlsx")
 @role_required(STAFF)
 def day_no_shows(request, pk):
     day = _day(pk)
@@ -282,18 +283,15 @@ def day_no_shows(request, pk):
         card = next(iter(household.cards.all()), None)
         rows.append({"household": household, "reference": reference, "phone": reference.phone if reference else "",
                      "card": card, "size": len(household.members.all())})
-    audit(AuditLog.Action.VIEW if request.GET.get("format") != "csv" else AuditLog.Action.EXPORT, day,
-          changes={"list": "no-shows", "rows": len(rows)})
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="no-shows-{day.date:%Y-%m-%d}.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response)
-        writer.writerow([_("Card number"), _("Name"), _("Phone"), _("People")])
-        for row in rows:
-            writer.writerow([row["card"].display_number if row["card"] else "",
-                             row["reference"].full_name if row["reference"] else "", row["phone"], row["size"]])
-        return response
+    export_format = request.GET.get("format")
+    if export_format in ("csv", "xlsx"):
+        return export_response(
+            [_("Card number"), _("Name"), _("Phone"), _("People")],
+            ([row["card"].display_number if row["card"] else "", row["reference"].full_name if row["reference"] else "",
+              row["phone"], row["size"]] for row in rows),
+            export_format=export_format, filename=f"no-shows-{day.date:%Y-%m-%d}.{export_format}",
+            title=_("Did not come"), audit_obj=day, audit_changes={"list": "no-shows", "rows": len(rows)})
+    audit(AuditLog.Action.VIEW, day, changes={"list": "no-shows", "rows": len(rows)})
     return render(request, "distribution/day_no_shows.html", {
         "title": _("Did not come: %(day)s") % {"day": day}, "day": day, "rows": rows})
 

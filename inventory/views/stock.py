@@ -1,16 +1,13 @@
 from datetime import timedelta
 
-import tablib
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
-from core.audit import audit
-from core.models import AuditLog
+from core.exports import export_response, exports
 from core.roles import STAFF, RoleRequiredMixin, role_required
 from core.views_base import FilteredTableView
 
@@ -70,6 +67,7 @@ def _report_headers():
             _("€ in"), _("€ out")]
 
 
+@exports("csv", "xlsx", param="export")
 @role_required(STAFF)
 def movement_report(request):
     today = timezone.localdate()
@@ -81,16 +79,11 @@ def movement_report(request):
         report = selectors.movement_report(start, end, location)
         export = request.GET.get("export")
         if export in ("csv", "xlsx"):
-            dataset = tablib.Dataset(headers=_report_headers())
-            for row in report["rows"]:
-                dataset.append([row["item__name_el"], Item.Unit(row["item__unit"]).label,
-                                *[row[key] for key in REPORT_COLUMNS]])
-            audit(AuditLog.Action.EXPORT, None, object_repr=f"movement report {start}–{end}.{export}")
-            content = dataset.export(export)
-            response = HttpResponse(content, content_type="text/csv; charset=utf-8" if export == "csv" else
-                                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = f'attachment; filename="movements-{start}-{end}.{export}"'
-            return response
+            rows = ([row["item__name_el"], Item.Unit(row["item__unit"]).label, *[row[key] for key in REPORT_COLUMNS]]
+                    for row in report["rows"])
+            return export_response(_report_headers(), rows, export_format=export, title=_("Movement report"),
+                                   filename=f"movements-{start}-{end}.{export}",
+                                   audit_repr=f"movement report {start}–{end}.{export}")
     return render(request, "inventory/report.html", {
         "form": form, "report": report, "title": _("Movement report"), "columns": REPORT_COLUMNS,
         "headers": _report_headers(), "query": request.GET.urlencode() or
