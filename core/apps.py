@@ -23,3 +23,7 @@ class CoreConfig(AppConfig):
         from . import roles, signals  # noqa: F401  (connects login/logout audit)
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+
+        from .validators import install_text_hygiene
+
+        install_text_hygiene()  # no control characters in any text field (forms, API, import)

@@ -42,11 +42,23 @@ class DistributionConfig(AppConfig):
 
         if not has_role(request.user, "staff"):
             return []
-        from .selectors import cards_to_print, expiring_enrolments
+        from core.roles import COORDINATOR
 
-        return [{
+        from .selectors import cards_to_print, expiring_enrolments, retention_preview
+        from .selectors.households import RETENTION_NOTICE_DAYS
+
+        panels = [{
             "title": _("Households and cards"),
             "template": "distribution/_home_panel.html",
             "context": {"to_print": cards_to_print().count(),
                         "expiring": expiring_enrolments(within_days=30).count()},
         }]
+        if has_role(request.user, COORDINATOR):
+            going = retention_preview()
+            panels.append({
+                "title": _("Data to be anonymised"),
+                "template": "distribution/_retention_panel.html",
+                "context": {"count": len(going), "held": sum(1 for h in going if h.held),
+                            "days": RETENTION_NOTICE_DAYS, "first": going[:5]},
+            })
+        return panels

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cards, households, imports, programmes
+from .views import cards, households, imports, programmes, retention
 
 app_name = "distribution"
 
@@ -30,6 +30,8 @@ urlpatterns = [
     path("programmes/new/", programmes.programme_edit, name="programme_new"),
     path("programmes/<int:pk>/", programmes.programme_edit, name="programme_edit"),
     path("eligibility/expiring/", programmes.expiring, name="expiring"),
+    path("retention/", retention.retention, name="retention"),
+    path("retention/<int:pk>/confirm/", retention.retention_confirm, name="retention_confirm"),
     path("import/", imports.import_upload, name="import_upload"),
     path("import/<int:pk>/", imports.import_detail, name="import"),
     path("import/<int:pk>/start/", imports.import_start, name="import_start"),

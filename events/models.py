@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
 from core.models import Location
 from core.text import search_key
 
@@ -72,8 +73,8 @@ class Event(models.Model):
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT,
                                  related_name="events")
     room = models.CharField(_("room or meeting point"), max_length=120, blank=True)
-    starts_at = models.DateTimeField(_("starts"), db_index=True)
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), db_index=True, validators=[plausible.activity_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[plausible.activity_date])
     series = models.ForeignKey("self", verbose_name=_("first session of the series"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="later_sessions")
     capacity = models.PositiveIntegerField(_("places"))

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
 from core.models import Location
 from core.text import search_key
 
@@ -199,7 +200,7 @@ class Donation(models.Model):
         RECEIVED = "received", _("Received")
 
     donor = models.ForeignKey(Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="donations")
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=timezone.localdate, validators=[plausible.activity_date])
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     notes = models.TextField(_("notes"), blank=True)
@@ -240,7 +241,7 @@ class DonationLine(models.Model):
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     lot = models.CharField(_("lot"), max_length=60, blank=True)
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
 
     class Meta:
         verbose_name = _("donation line")
@@ -262,7 +263,7 @@ class StockLevel(models.Model):
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="levels")
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     lot = models.CharField(_("lot"), max_length=60, blank=True, default="")
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
     quantity = models.DecimalField(_("quantity"), **QUANTITY, default=ZERO)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -322,7 +323,7 @@ class StockMovement(models.Model):
                              db_index=False)
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     lot = models.CharField(_("lot"), max_length=60, blank=True, default="")
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     # The item's weight and value when the goods moved, so that later edits of the item do not
     # rewrite past reports.
@@ -462,7 +463,7 @@ class StockTakeCount(models.Model):
                                   related_name="counts")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
     lot = models.CharField(_("lot"), max_length=60, blank=True)
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True)
+    expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
     quantity = models.DecimalField(_("counted quantity"), **QUANTITY)
     shelf = models.CharField(_("shelf or area"), max_length=60, blank=True)
     counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counted by"), null=True,

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
 from core.models import Location
 from core.text import search_key
 
@@ -83,7 +84,8 @@ class Volunteer(models.Model):
     phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
     language = models.CharField(_("language for messages"), max_length=8, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True,
+                                                  validators=[plausible.birth_year])
     address = models.CharField(_("area or address"), max_length=200, blank=True)
     emergency_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
     emergency_phone = models.CharField(_("emergency contact phone"), max_length=30, blank=True)
@@ -146,7 +148,7 @@ class Certificate(models.Model):
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="certificates")
     skill = models.ForeignKey(Skill, verbose_name=_("skill or certificate"), on_delete=models.PROTECT)
-    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, validators=[plausible.expiry_date])
 
     class Meta:
         verbose_name = _("certificate")
@@ -229,8 +231,8 @@ class ShiftSeries(ShiftFields):
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Availability.Weekday.choices)
     start_time = models.TimeField(_("from"))
     end_time = models.TimeField(_("until"))
-    starts_on = models.DateField(_("first date"))
-    until = models.DateField(_("last date"))
+    starts_on = models.DateField(_("first date"), validators=[plausible.activity_date])
+    until = models.DateField(_("last date"), validators=[plausible.activity_date])
     skills_needed = models.ManyToManyField(Skill, verbose_name=_("skills needed"), blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -252,8 +254,8 @@ class ShiftSeries(ShiftFields):
 class Shift(ShiftFields):
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT,
                                  related_name="volunteer_shifts")
-    starts_at = models.DateTimeField(_("starts"), db_index=True)
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), db_index=True, validators=[plausible.activity_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[plausible.activity_date])
     skills_needed = models.ManyToManyField(Skill, verbose_name=_("skills needed"), blank=True, related_name="shifts",
                                            help_text=_("At least one person on the shift holds each of them."))
     series = models.ForeignKey(ShiftSeries, verbose_name=_("series"), null=True, blank=True,

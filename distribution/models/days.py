@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
 from core.models import Location
 
 from .cards import Card
@@ -33,7 +34,7 @@ class DistributionDay(models.Model):
         CLOSED = "closed", _("Closed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"), db_index=True, validators=[plausible.activity_date])
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
                                   related_name="distribution_days")

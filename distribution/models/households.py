@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
 from core.text import search_key
 
 from ..identifiers import validate_amka
@@ -103,6 +104,9 @@ def _answer_check(field: str, name: str):
                                   violation_error_message=_("The answer must be yes, no or not declared."))
 
 
+_UNKNOWN = object()  # a retention date not loaded from the database (deferred)
+
+
 def _with_derived(update_fields, source: str, derived: list[str]):
     """save(update_fields=...) that writes `source` also writes the columns derived from it."""
     if update_fields is None or source not in update_fields:
@@ -135,17 +139,27 @@ class Household(models.Model):
     notes = models.TextField(_("notes (staff only)"), blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=20, choices=LegalBasis.choices,
                                    default=LegalBasis.PUBLIC_TASK)
-    consent_date = models.DateField(_("consent date"), null=True, blank=True)
+    consent_date = models.DateField(_("consent date"), null=True, blank=True, validators=[plausible.consent_date])
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("consent recorded by"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
     consent_text_version = models.CharField(_("consent text version"), max_length=40, blank=True)
-    retention_until = models.DateField(_("keep the data until"), null=True, blank=True, db_index=True)
+    retention_until = models.DateField(_("keep the data until"), null=True, blank=True, db_index=True,
+                                       validators=[plausible.retention_date])
     import_reference = models.CharField(
         _("reference in the imported list"), max_length=60, null=True, blank=True, unique=True,
         help_text=_("E.g. the KEA application number; importing the same list twice matches on it."),
     )
+    # When the retention date was last set (registration, edit, import, API) and whether the
+    # coordinator then confirmed the anonymisation: apply_retention holds a household whose date
+    # changed within the last RETENTION_HOLD_DAYS unless confirmed (services.households).
+    retention_changed_at = models.DateTimeField(_("retention date set"), null=True, blank=True, editable=False)
+    retention_confirmed_at = models.DateTimeField(_("anonymisation confirmed"), null=True, blank=True,
+                                                  editable=False)
+    retention_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("anonymisation confirmed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False)
     merged_into = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="merged_from")
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
@@ -180,7 +194,19 @@ class Household(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         kwargs["update_fields"] = _with_derived(kwargs.get("update_fields"), "categories", ["homeless"])
+        stored = getattr(self, "_stored_retention", _UNKNOWN)
+        if self._state.adding or (stored is not _UNKNOWN and stored != self.retention_until):
+            self.retention_changed_at = timezone.now()
+            kwargs["update_fields"] = _with_derived(kwargs["update_fields"], "retention_until",
+                                                    ["retention_changed_at"])
         super().save(*args, **kwargs)
+        self._stored_retention = self.retention_until
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        household = super().from_db(db, field_names, values)
+        household._stored_retention = household.__dict__.get("retention_until", _UNKNOWN)
+        return household
 
     def fill_derived_fields(self):
         """The answer columns read from `categories` (call before bulk_create, which skips save)."""
@@ -246,7 +272,7 @@ class Person(models.Model):
     first_name = models.CharField(_("first name"), max_length=80, blank=True)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
     father_name = models.CharField(_("father's name"), max_length=80, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, validators=[plausible.birth_date])
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True, default="")
     nationality = models.CharField(_("nationality"), max_length=2, choices=nationality_choices, blank=True,

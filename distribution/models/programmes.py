@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import validators as plausible
+
 from .households import Household
 
 
@@ -45,8 +47,8 @@ class Enrolment(models.Model):
                                   related_name="enrolments")
     programme = models.ForeignKey(Programme, verbose_name=_("programme"), on_delete=models.PROTECT,
                                   related_name="enrolments")
-    start = models.DateField(_("from"))
-    end = models.DateField(_("until"), db_index=True)
+    start = models.DateField(_("from"), validators=[plausible.activity_date])
+    end = models.DateField(_("until"), db_index=True, validators=[plausible.activity_date])
     decision_reference = models.CharField(_("decision"), max_length=120, blank=True,
                                           help_text=_("Protocol number or decision the eligibility rests on."))
     ended_early_on = models.DateField(_("ended early on"), null=True, blank=True)

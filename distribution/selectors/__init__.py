@@ -9,7 +9,9 @@ from .households import (
     household_for_page,
     households_matching,
     people_matching,
+    retention_due,
+    retention_preview,
 )
 
 __all__ = ["card_for_code", "cards_to_print", "expiring_enrolments", "household_for_page", "households_matching",
-           "people_matching"]
+           "people_matching", "retention_due", "retention_preview"]

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from core.text import search_terms
@@ -111,3 +111,49 @@ def expiring_enrolments(*, within_days: int = 30, today=None):
                   reference_last_name=Subquery(reference.values("last_name")[:1]))
         .order_by("end", "id")
     )
+
+
+# The retention page and the coordinator's panel list what apply_retention will anonymise this
+# many days ahead.
+RETENTION_NOTICE_DAYS = 30
+# A retention date set (registration, edit, import, API) less than this many days ago does not
+# anonymise anything until the coordinator confirms it on the retention page: a typo ("2025" for
+# "2035", yesterday's date) cannot destroy a record overnight, and every household appears on the
+# page for this long before it goes, unless the coordinator confirms earlier.
+RETENTION_HOLD_DAYS = 30
+
+
+def _retention_held(now=None) -> Q:
+    now = now or timezone.now()
+    recent = Q(retention_changed_at__gt=now - timedelta(days=RETENTION_HOLD_DAYS))
+    confirmed = Q(retention_confirmed_at__isnull=False, retention_confirmed_at__gte=F("retention_changed_at"))
+    return recent & ~confirmed
+
+
+def retention_due(today=None):
+    """Households apply_retention anonymises today: retention date passed, not held."""
+    today = today or timezone.localdate()
+    return (Household.objects.filter(retention_until__lt=today).exclude(status=Household.Status.ANONYMISED)
+            .exclude(_retention_held()))
+
+
+def retention_preview(today=None, days=RETENTION_NOTICE_DAYS):
+    """Households whose data go within `days` (or are overdue but held), soonest first, each with
+    `held` (True: waits for the coordinator's confirmation) and `goes_on` (the night it will go
+    once nothing holds it)."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    households = list(
+        Household.objects.filter(retention_until__lt=today + timedelta(days=days))
+        .exclude(status=Household.Status.ANONYMISED)
+        .annotate(held=ExpressionWrapper(_retention_held(now), output_field=BooleanField()))
+        .prefetch_related(Prefetch("members", queryset=Person.objects.filter(is_reference=True), to_attr="reference"))
+        .order_by("retention_until", "pk"))
+    for household in households:
+        goes = household.retention_until + timedelta(days=1)
+        if household.held and household.retention_changed_at:
+            goes = max(goes, timezone.localtime(household.retention_changed_at).date()
+                       + timedelta(days=RETENTION_HOLD_DAYS + 1))
+        household.goes_on = max(goes, today)
+        household.reference_person_found = household.reference[0] if household.reference else None
+    return households

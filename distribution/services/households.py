@@ -416,12 +416,13 @@ def _keep_for_reports(person: Person) -> None:
 
 
 def apply_retention(today=None, *, by=None) -> int:
-    """Anonymise every household whose retention date has passed. Returns how many."""
-    today = today or timezone.localdate()
-    due = Household.objects.filter(retention_until__lt=today).exclude(
-        status=Household.Status.ANONYMISED).values_list("pk", flat=True)
+    """Anonymise every household whose retention date has passed, except those held because their
+    date was set within the last RETENTION_HOLD_DAYS and the coordinator has not confirmed
+    (selectors.households.retention_due). Returns how many were anonymised."""
+    from ..selectors.households import retention_due
+
     count = 0
-    for pk in list(due):
+    for pk in list(retention_due(today).values_list("pk", flat=True)):
         anonymise_household(Household(pk=pk), by=by)
         count += 1
     return count
@@ -442,6 +443,22 @@ def resolve_nationality(text: str, code: str, *, by) -> int:
         audit(AuditLog.Action.CHANGE, person, user=by, changes={"fields": ["nationality"]})
         count += 1
     return count
+
+
+@transaction.atomic
+def confirm_retention(household: Household, *, by) -> Household:
+    """The coordinator's second confirmation: this household may be anonymised at its retention date
+    although that date was set recently."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    if household.status == Household.Status.ANONYMISED:
+        raise DistributionError(_("This household is already anonymised."))
+    if household.retention_until is None:
+        raise DistributionError(_("This household has no retention date."))
+    household.retention_confirmed_at, household.retention_confirmed_by = timezone.now(), by
+    household.save(update_fields=["retention_confirmed_at", "retention_confirmed_by", "updated_at"])
+    audit(AuditLog.Action.CHANGE, household, user=by,
+          changes={"retention_confirmed": household.retention_until.isoformat()})
+    return household
 
 
 def person_access_export(person: Person, *, by) -> dict:
@@ -495,6 +512,6 @@ def person_access_export(person: Person, *, by) -> dict:
 
 # Re-exported for the views' convenience.
 __all__ = ["Duplicate", "DuplicatesFound", "Enrolment", "add_collector", "anonymise_household", "apply_retention",
-           "deactivate_collector", "find_duplicates", "household_merged", "merge_households", "same_people",
-           "person_access_export", "register_household", "remove_member", "resolve_nationality", "save_member",
-           "update_household"]
+           "confirm_retention", "deactivate_collector", "find_duplicates", "household_merged", "merge_households",
+           "same_people", "person_access_export", "register_household", "remove_member", "resolve_nationality",
+           "save_member", "update_household"]

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django_tables2 import RequestConfig
 
+from core.params import int_param
 from core.roles import STAFF, role_required
 
 from ..forms import ProgrammeForm
@@ -31,11 +33,8 @@ def programme_edit(request, pk=None):
 
 @role_required(STAFF)
 def expiring(request):
-    try:
-        days = max(1, min(int(request.GET.get("days", 30)), 365))
-    except ValueError:
-        days = 30
+    days = int_param(request.GET, "days", 30, minimum=1, maximum=365)
     table = ExpiringTable(expiring_enrolments(within_days=days), request=request)
-    table.paginate(page=request.GET.get("page", 1), per_page=50)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "distribution/expiring.html", {
         "title": _("Eligibility expiring soon"), "table": table, "days": days})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from core.exports import export_response, exports
+from core.params import int_param
 from core.roles import STAFF, RoleRequiredMixin, role_required
 from core.views_base import FilteredTableView
 
@@ -29,8 +30,8 @@ class StockListView(FilteredTableView):
     export_name = "stock"
 
     def get_queryset(self):
-        days = self.request.GET.get("expiring_days", "")
-        return selectors.stock_on_hand(expiring_within_days=int(days) if days.isdigit() else None)
+        days = int_param(self.request.GET, "expiring_days", -1, minimum=0, maximum=MAX_DAYS)
+        return selectors.stock_on_hand(expiring_within_days=None if days < 0 else days)
 
     @property
     def title(self):
@@ -56,6 +57,9 @@ def write_off(request, pk):
             return redirect("inventory:item", pk=level.item_id)
     return render(request, "inventory/write_off.html", {"form": form, "level": level, "title": _("Write off")})
 
+
+# How far ahead "expiring within N days" may look (ten years).
+MAX_DAYS = 3650
 
 REPORT_COLUMNS = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "net",
                   "kg_in", "kg_out", "eur_in", "eur_out"]
@@ -145,8 +149,7 @@ class ExpiringView(RoleRequiredMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        days = self.request.GET.get("days", "")
-        self.days = int(days) if days.isdigit() else selectors.EXPIRY_WARNING_DAYS
+        self.days = int_param(self.request.GET, "days", selectors.EXPIRY_WARNING_DAYS, minimum=0, maximum=MAX_DAYS)
         return selectors.expiring_soon(days=self.days)
 
     def get_context_data(self, **kwargs):

@@ -1,14 +1,19 @@
 from django.core.management.base import BaseCommand
 
+from distribution.selectors import retention_preview
 from distribution.services.cards import expire_cards
 from distribution.services.households import apply_retention
 
 
 class Command(BaseCommand):
     help = ("Anonymise households whose retention date has passed (statistics stay, the people go), "
-            "and mark cards past their validity as expired. Run daily (cron).")
+            "and mark cards past their validity as expired. A household whose retention date was set "
+            "within the last 30 days waits for the coordinator's confirmation (page /distribution/retention/). "
+            "Run daily (cron).")
 
     def handle(self, *args, **options):
         anonymised = apply_retention()
+        held = sum(1 for household in retention_preview(days=0) if household.held)
         expired = expire_cards()
-        self.stdout.write(f"anonymised households: {anonymised}; expired cards: {expired}")
+        self.stdout.write(f"anonymised households: {anonymised}; held for confirmation: {held}; "
+                          f"expired cards: {expired}")
