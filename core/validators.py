@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 EARLIEST_BIRTH = date(1900, 1, 1)
 EARLIEST_EXPIRY = date(2000, 1, 1)
 ACTIVITY_YEARS_BACK = 10
-ACTIVITY_YEARS_AHEAD = 3
+ACTIVITY_YEARS_AHEAD = 5
 # No form takes a date outside these years, whatever it means: beyond them Python's date arithmetic
 # overflows (year 9999 + one day), and nothing the centre records lies there.
 CALENDAR_FIRST_YEAR, CALENDAR_LAST_YEAR = 1900, 2200

@@ -42,3 +42,8 @@ class FilteredTableView(RoleRequiredMixin, ExportMixin, SingleTableMixin, Filter
             return self.create_export(self.request.GET[self.export_trigger_param])
         # Any other `_export` value (json, yaml…) is ignored: the page itself is shown.
         return super(ExportMixin, self).render_to_response(context, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
