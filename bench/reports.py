@@ -158,7 +158,8 @@ def _step(days: int, per_household: int) -> int:
 
 def load_collections(rng: random.Random, sizes: list[int], days, items, user) -> tuple[int, int]:
     """COLLECTIONS collections spread over the households and the days (at most one per household and
-    day), each with one of BASKETS precomputed baskets and its ledger rows, generated in PostgreSQL."""
+    day), each with one of BASKETS precomputed baskets and its ledger rows, generated in PostgreSQL in
+    the order the scans write them (day by day), as a real database holds them."""
     from distribution.models import Collection, DistributionDay
     from distribution.selectors.days import BasketLine, basket_totals
     from inventory.models import StockMovement
@@ -212,13 +213,16 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
         cursor.execute(f"""
             INSERT INTO {collection_t} (id, day_id, household_id, station, at, by_id, household_size, basket,
                                         id_checked, cancel_reason, {', '.join(TOTALS)})
-            SELECT h.first_id + k, d.id, h.id, 'Τραπέζι 1',
-                   (d.date + time '08:00' + ((h.id * 37 + k * 101) %% 330) * interval '1 minute')
+            SELECT x.n, x.day_id, x.household_id, 'Τραπέζι 1',
+                   (x.date + time '08:00' + ((x.household_id * 37 + x.k * 101) %% 330) * interval '1 minute')
                        AT TIME ZONE %s,
-                   %s, h.size, '[]', false, '', {', '.join('b.' + c for c in TOTALS)}
-            FROM bench_household h CROSS JOIN LATERAL generate_series(0, h.collections - 1) AS k
-            JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}
-            JOIN bench_basket b ON b.basket = (h.first_id + k) %% {BASKETS}
+                   %s, x.size, '[]', false, '', {', '.join('b.' + c for c in TOTALS)}
+            FROM (SELECT ROW_NUMBER() OVER (ORDER BY d.date, h.id) AS n, d.id AS day_id, d.date, h.id AS household_id,
+                         h.size, k
+                  FROM bench_household h CROSS JOIN LATERAL generate_series(0, h.collections - 1) AS k
+                  JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}) x
+            JOIN bench_basket b ON b.basket = x.n %% {BASKETS}
+            ORDER BY x.n
             """, [str(timezone.get_current_timezone()), user.pk])  # noqa: S608 - our table names
         collections = cursor.rowcount
         cursor.execute(f"""
@@ -227,6 +231,7 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
             SELECT c.at, 'distributed', l.item_id, d.location_id, '', -l.quantity, l.unit_kg, l.unit_eur, %s, '',
                    'distribution.collection', CAST(c.id AS varchar)
             FROM {collection_t} c JOIN {day_t} d ON d.id = c.day_id JOIN bench_line l ON l.basket = c.id %% {BASKETS}
+            ORDER BY c.id
             """, [user.pk])  # noqa: S608 - our table names
         movements = cursor.rowcount
         for definition in indexes:
