@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
 from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role
+from inventory.units import unit_word
 
 from .models import DistributionDay
 from .selectors.days import progress
@@ -155,7 +156,7 @@ def day_detail(request, day_id: int):
     day = get_object_or_404(DistributionDay.objects.select_related("location", "programme"), pk=day_id)
     figures = progress(day, with_stock=False)
     basket = [{"item": rule.item.name, "basis": rule.basis, "quantity": str(rule.quantity.normalize()),
-               "unit": rule.item.get_unit_display(), "min_size": rule.min_size, "max_size": rule.max_size,
+               "unit": unit_word(rule.item.unit, rule.quantity), "min_size": rule.min_size, "max_size": rule.max_size,
                "min_age": rule.min_age, "max_age": rule.max_age}
               for rule in day.basket_rules.select_related("item")]
     return Status(200, {**_day_json(day), "basket": basket,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import validators as plausible
@@ -32,15 +32,16 @@ def new_ticket_code() -> str:
 
 
 def new_manage_token() -> str:
-    """The secret of a registration's private link: 256 random bits."""
-    return secrets.token_urlsafe(32)
+    """The secret of a registration's private link: 128 random bits (22 characters), so that the link
+    fits in a two-part SMS with the event's date, time and place. Older 256-bit links keep working."""
+    return secrets.token_urlsafe(16)
 
 
 class Event(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("event", "Cancelled")
 
     class Category(models.TextChoices):
         CHILDREN = "children", _("Children's activity")
@@ -208,8 +209,8 @@ class Registration(models.Model):
         PENDING = "pending", _("Awaiting approval")
         CONFIRMED = "confirmed", _("Confirmed")
         WAITING = "waiting", _("On the waiting list")
-        DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", pgettext_lazy("registration", "Declined")
+        CANCELLED = "cancelled", pgettext_lazy("registration", "Cancelled")
 
     class Source(models.TextChoices):
         PUBLIC = "public", _("Online form")

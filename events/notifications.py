@@ -10,11 +10,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.codes import qr_png
-from core.messaging import notify, send_sms
+from core.messaging import first_phone, fit_sms, notify, send_sms
 from core.models import Centre
 
 from .models import Event, Registration
@@ -47,6 +47,27 @@ def _when(event: Event) -> str:
 def _place(event: Event) -> str:
     parts = [event.location.name, event.room, event.location.address]
     return ", ".join(p for p in parts if p)
+
+
+def _short(event: Event, link: str) -> dict:
+    """The values of an SMS: the title and place shrink to fit (core.messaging.fit_sms); the date,
+    time, link and the centre's phone never do."""
+    start = timezone.localtime(event.starts_at)
+    return {"title": event.title, "date": formats.date_format(start.date(), "D d/m"), "time": f"{start:%H:%M}",
+            "place": event.location.name, "link": link,
+            "phone": first_phone(Centre.current().phones)}
+
+
+def registration_sms(registration: Registration) -> str:
+    values = _short(registration.event, private_link(registration))
+    shrink = ("title", "place")
+    if registration.status == Registration.Status.CONFIRMED:
+        return fit_sms(_("Registration confirmed: %(title)s, %(date)s %(time)s, %(place)s. Ticket: %(link)s"),
+                       values, shrink=shrink)
+    if registration.status == Registration.Status.WAITING:
+        return fit_sms(_("Waiting list: %(title)s, %(date)s %(time)s. We will tell you if a place frees up: "
+                         "%(link)s"), values, shrink=shrink)
+    return fit_sms(_("Registration received: %(title)s, %(date)s %(time)s. Details: %(link)s"), values, shrink=shrink)
 
 
 def _context(registration: Registration) -> dict:
@@ -82,7 +103,7 @@ def send_registration_received(registration: Registration) -> None:
                 message.attach(image)
             message.send()
         if registration.phone:
-            send_sms(registration.phone, render_to_string("events/email/registration_sms.txt", context).strip())
+            send_sms(registration.phone, registration_sms(registration))
 
 
 def send_promoted(registration: Registration) -> None:
@@ -91,12 +112,18 @@ def send_promoted(registration: Registration) -> None:
 
 
 def send_notice(registration: Registration, build) -> None:
-    """A plain notice: `build` is (subject, text) or a callable giving them in the current language."""
+    """A plain notice: `build` is (subject, text[, sms]) or a callable giving them in the current
+    language. Without its own SMS text, the SMS is the subject, the event's date and the link."""
     registration = Registration.objects.select_related("event", "event__location").get(pk=registration.pk)
     with translation.override(registration.language):
-        subject, text = build() if callable(build) else build
-        footer = "\n\n" + _("Your registration: %(link)s") % {"link": private_link(registration)}
-        notify(email=registration.email, phone=registration.phone, subject=str(subject), text=str(text) + footer)
+        built = build() if callable(build) else build
+        subject, text = built[0], built[1]
+        link = private_link(registration)
+        footer = "\n\n" + _("Your registration: %(link)s") % {"link": link}
+        values = {**_short(registration.event, link), "subject": str(subject)}
+        sms = built[2] if len(built) > 2 else "%(subject)s, %(date)s %(time)s. %(link)s"
+        notify(email=registration.email, phone=registration.phone, subject=str(subject), text=str(text) + footer,
+               sms=fit_sms(str(sms), values, shrink=("subject", "title", "place")))
 
 
 def send_reminder(registration: Registration) -> None:
@@ -104,7 +131,9 @@ def send_reminder(registration: Registration) -> None:
         context = _context(registration)
         subject = _("Reminder: %(title)s tomorrow") % {"title": registration.event.title}
         text = render_to_string("events/email/reminder.txt", context)
-        notify(email=registration.email, phone=registration.phone, subject=subject, text=text.strip())
+        sms = fit_sms(_("Tomorrow: %(title)s, %(date)s %(time)s, %(place)s. Ticket or cancel: %(link)s"),
+                      _short(registration.event, context["link"]), shrink=("title", "place"))
+        notify(email=registration.email, phone=registration.phone, subject=subject, text=text.strip(), sms=sms)
 
 
 def event_cancelled_message(event: Event, reason: str):
@@ -114,7 +143,7 @@ def event_cancelled_message(event: Event, reason: str):
             "title": event.title, "when": _when(event)}
         if reason:
             text += "\n" + reason
-        return subject, text
+        return subject, text, _("Cancelled: %(title)s, %(date)s %(time)s. We are sorry. Tel. %(phone)s")
 
     return build
 
@@ -126,7 +155,7 @@ def declined_message(event: Event, reason: str):
             "title": event.title, "when": _when(event)}
         if reason:
             text += "\n" + reason
-        return subject, text
+        return subject, text, _("Registration not accepted: %(title)s, %(date)s %(time)s. Tel. %(phone)s")
 
     return build
 
@@ -136,6 +165,7 @@ def cancelled_by_centre_message(event: Event):
         subject = _("Registration cancelled: %(title)s") % {"title": event.title}
         text = _("The centre has cancelled your registration for “%(title)s” on %(when)s. "
                  "Call us if you think this is a mistake.") % {"title": event.title, "when": _when(event)}
-        return subject, text
+        return subject, text, _("Your registration for %(title)s, %(date)s %(time)s, was cancelled. A mistake? "
+                                "Tel. %(phone)s")
 
     return build

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from core.audit import audit, model_changes, snapshot
 from core.models import AuditLog
@@ -614,7 +615,7 @@ def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
         return _result(WRONG_EVENT, 422, registration, message, "bad", _("Wrong event"), [message])
     if registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
         message = _("This registration was cancelled.")
-        return _result(CANCELLED_REGISTRATION, 422, registration, message, "bad", _("Cancelled"),
+        return _result(CANCELLED_REGISTRATION, 422, registration, message, "bad", pgettext("registration", "Cancelled"),
                        [registration.name, message])
     if registration.status != Registration.Status.CONFIRMED:
         message = (_("This registration is on the waiting list, not confirmed.")
@@ -632,7 +633,8 @@ def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
         else:
             registration = Registration.objects.select_related("checkin").get(pk=registration.pk)
             audit(AuditLog.Action.CREATE, registration.checkin, user=by, changes={"method": ["", method]})
-            message = _("Welcome! %(name)s, %(places)s.") % {"name": registration.name, "places": places_line}
+            message = _("Welcome! Registration: %(name)s, %(places)s.") % {"name": registration.name,
+                                                                           "places": places_line}
             return _result(CHECKED_IN, 201, registration, message, "ok", _("Checked in"),
                            [registration.name, places_line])
     when = timezone.localtime(existing.at).strftime("%H:%M")

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
@@ -421,7 +422,7 @@ class StockTake(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Counting")
         POSTED = "posted", _("Posted")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("stock-take", "Cancelled")
 
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -15,6 +15,7 @@ from core.codes import code128_bars, draw_code128, register_pdf_fonts
 from core.models import Centre
 
 from .services.stock import format_quantity
+from .units import with_unit
 
 # A4 sheet of 3 × 8 labels of 70 × 37 mm (the common "24 per sheet" self-adhesive format).
 LABEL_COLUMNS, LABEL_ROWS = 3, 8
@@ -62,8 +63,10 @@ def label_sheet(labels) -> bytes:
     return out.getvalue()
 
 
-def donation_receipt(donation) -> bytes:
-    """The donor's receipt: always in Greek, with the centre's details and every line received."""
+def donation_receipt(donation, *, with_value: bool = False) -> bytes:
+    """The donor's receipt: always in Greek, with the centre's details and every line received.
+    `with_value` adds each line's estimated € value (the item's value per unit) and the total, as a
+    business donor needs for its books."""
     regular, bold = register_pdf_fonts()
     centre = Centre.current()
     with translation.override("el"):
@@ -96,24 +99,33 @@ def donation_receipt(donation) -> bytes:
         story += [fact_table, Spacer(1, 6 * mm),
                   Paragraph(_("We thank you for your donation. We received the following goods:"), normal),
                   Spacer(1, 3 * mm)]
-        rows = [[Paragraph(h, strong) for h in (_("Item"), _("Quantity"), _("Unit"), _("Lot"), _("Expiry date"))]]
-        total_kg = 0
+        # Headers in whole words: the columns are wide enough for "Ποσότητα" and "Λήξη" in bold.
+        headers = [_("Item"), _("Quantity"), _("Lot"), _("Expiry date")] + ([_("Value (€)")] if with_value else [])
+        rows = [[Paragraph(h, strong) for h in headers]]
+        total_kg = total_eur = 0
         for line in donation.lines.select_related("item"):
             total_kg += line.quantity * line.item.weight_kg
+            value = line.quantity * line.item.unit_value_eur
+            total_eur += value
             rows.append([
-                Paragraph(line.item.name_el, normal), format_quantity(line.quantity), line.item.get_unit_display(),
-                line.lot or "—",
+                Paragraph(line.item.name_el, normal), Paragraph(with_unit(line.quantity, line.item.unit), normal),
+                Paragraph(line.lot or "—", normal),
                 formats.date_format(line.expiry_date, "SHORT_DATE_FORMAT") if line.expiry_date else "—",
-            ])
-        table = Table(rows, colWidths=[72 * mm, 22 * mm, 26 * mm, 25 * mm, 27 * mm], repeatRows=1)
+            ] + ([formats.number_format(value, 2, use_l10n=True)] if with_value else []))
+        widths = [62 * mm, 34 * mm, 26 * mm, 26 * mm, 26 * mm] if with_value else [76 * mm, 40 * mm, 28 * mm, 30 * mm]
+        table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), regular), ("FONTSIZE", (0, 0), (-1, -1), 10),
             ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black), ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.grey),
-            ("ALIGN", (1, 1), (1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ]))
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ] + ([("ALIGN", (4, 1), (4, -1), "RIGHT")] if with_value else [])))
         story += [table, Spacer(1, 4 * mm),
                   Paragraph(_("Total weight: about %(kg)s kg.") % {"kg": format_quantity(round(total_kg, 1))},
-                            normal),
+                            normal)]
+        if with_value:
+            story.append(Paragraph(_("Estimated total value: %(eur)s €.") % {
+                "eur": formats.number_format(total_eur, 2, use_l10n=True)}, normal))
+        story += [
                   Spacer(1, 16 * mm),
                   Paragraph(_("For the centre"), normal), Spacer(1, 14 * mm),
                   Paragraph("……………………………………", normal),

@@ -2,6 +2,7 @@
 registrations, attendance and waiting lists by category."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from events import reporting as events_reporting
 from volunteers import reporting as volunteers_reporting
@@ -32,7 +33,8 @@ def events_tables(start, end, location_id=None) -> list[Table]:
     categories = events_reporting.by_category(start, end, location_id)
     return [
         Table(_("Events by category"),
-              [Column(_("Category"), width=2), Column(_("Events"), "int"), Column(_("Cancelled"), "int"),
+              [Column(_("Category"), width=2), Column(_("Events"), "int"),
+               Column(pgettext("events", "Cancelled"), "int"),
                Column(_("Places offered"), "int"), Column(_("Registrations"), "int"),
                Column(_("Places registered"), "int"), Column(_("Attended"), "int"), Column(_("Did not come"), "int"),
                Column(_("Waiting list"), "int")],

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
@@ -351,7 +352,7 @@ class Assignment(models.Model):
         ASSIGNED = "assigned", _("Assigned, not confirmed")
         CONFIRMED = "confirmed", _("Confirmed")
         DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("assignment", "Cancelled")
 
     class Attendance(models.TextChoices):
         UNKNOWN = "unknown", _("Not recorded")

@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
@@ -31,8 +32,8 @@ EUR_TOTAL = {"max_digits": 17, "decimal_places": 5}
 class DistributionDay(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
-        CLOSED = "closed", _("Closed")
-        CANCELLED = "cancelled", _("Cancelled")
+        CLOSED = "closed", pgettext_lazy("distribution day", "Closed")
+        CANCELLED = "cancelled", pgettext_lazy("distribution day", "Cancelled")
 
     date = models.DateField(_("date"), db_index=True, validators=[plausible.activity_date])
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")

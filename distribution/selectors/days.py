@@ -25,6 +25,7 @@ from core.kept import KeptForSeconds
 from core.models import Location
 from inventory.models import Item, StockMovement
 from inventory.selectors import available_by_item
+from inventory.units import unit_word
 
 from ..identifiers import hash_token, parse_code
 from ..models import (
@@ -88,7 +89,8 @@ class BasketLine:
     quantity: Decimal
 
     def as_json(self):
-        return {"item": self.item.name, "quantity": _plain(self.quantity), "unit": self.item.get_unit_display()}
+        return {"item": self.item.name, "quantity": _plain(self.quantity),
+                "unit": unit_word(self.item.unit, self.quantity)}
 
     def text(self):
         return f"{self.item.name} × {_plain(self.quantity)}"

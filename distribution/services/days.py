@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.audit import audit, model_changes, snapshot
-from core.messaging import SmsError, notify
+from core.messaging import SmsError, first_phone, fit_sms, notify
 from core.models import AuditLog, Centre
 from inventory.models import StockMovement
 from inventory.services import reverse_movements
@@ -96,16 +96,22 @@ def plan_slots(day: DistributionDay, *, minutes: int, by) -> list[TimeSlot]:
     return slots
 
 
-def slot_notice_text(day: DistributionDay, slot: TimeSlot, language="el") -> tuple[str, str]:
+def slot_notice_text(day: DistributionDay, slot: TimeSlot, language="el") -> tuple[str, str, str]:
+    """(subject, e-mail text, SMS) of a household's notice: what, date, time, place, bring the card,
+    the centre's phone. The SMS fits in two parts (core.messaging.fit_sms): only the place shrinks."""
     centre = Centre.current()
+    place = ", ".join(part for part in (day.location.name, day.location.address) if part)
     with override(language):
         subject = _("Distribution of goods on %(date)s") % {"date": formats.date_format(day.date, "SHORT_DATE_FORMAT")}
         text = _("%(centre)s: distribution of goods on %(date)s at %(location)s. Please come between %(start)s "
                  "and %(end)s with your card. Info: %(phones)s") % {
             "centre": centre.name, "date": formats.date_format(day.date, "l d/m/Y"),
-            "location": day.location.address or day.location.name, "start": f"{slot.starts_at:%H:%M}",
+            "location": place, "start": f"{slot.starts_at:%H:%M}",
             "end": f"{slot.ends_at:%H:%M}", "phones": centre.phones}
-    return subject, text
+        sms = fit_sms(_("Goods distribution %(date)s, %(start)s-%(end)s, %(place)s. Bring your card. Tel. %(phone)s"), {
+            "date": formats.date_format(day.date, "D d/m"), "start": f"{slot.starts_at:%H:%M}",
+            "end": f"{slot.ends_at:%H:%M}", "place": place, "phone": first_phone(centre.phones)}, shrink=("place",))
+    return subject, text, sms
 
 
 def notify_slots(day: DistributionDay, *, by) -> dict:
@@ -121,9 +127,9 @@ def notify_slots(day: DistributionDay, *, by) -> dict:
         if not (phone or email):
             without += 1
             continue
-        subject, text = slot_notice_text(day, assignment.slot)
+        subject, text, sms = slot_notice_text(day, assignment.slot)
         try:
-            channels = notify(email=email, phone=phone, subject=subject, text=text)
+            channels = notify(email=email, phone=phone, subject=subject, text=text, sms=sms)
         except (SmsError, OSError):
             failed += 1
             continue

@@ -172,14 +172,15 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
     name = card.reference_first_name or card.display_number
     lines = [line.text() for line in basket] or [_("Nothing in the basket for this household.")]
     if collector is not None:
-        message = _("Collected by %(collector)s for %(name)s (%(size)s). Check their ID, then hand over the "
-                    "basket.") % {"collector": collector.name, "name": name, "size": _size_text(card.member_count)}
-        display = {"level": "warn", "headline": _("%(collector)s collects for %(name)s") % {
+        message = _("Authorised collector: %(collector)s. Household: %(name)s (%(size)s). Check their ID, then "
+                    "hand over the basket.") % {"collector": collector.name, "name": name,
+                                                "size": _size_text(card.member_count)}
+        display = {"level": "warn", "headline": _("Collector: %(collector)s · household: %(name)s") % {
             "collector": collector.name, "name": name},
             "lines": [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines]}
     else:
-        message = _("Hand over the basket to %(name)s (%(size)s).") % {"name": name,
-                                                                      "size": _size_text(card.member_count)}
+        message = _("Hand over the basket. Household: %(name)s (%(size)s).") % {
+            "name": name, "size": _size_text(card.member_count)}
         extra = [] if card.matched_by == "token" or id_checked else [_("Card number typed: check an ID")]
         display = {"level": "ok", "headline": f"{name} · {_size_text(card.member_count)}", "lines": [*extra, *lines]}
     return 201, _body(Outcome.COLLECTED, message, card=card, collector=collector, basket=basket,

@@ -71,6 +71,6 @@ def tick(request, pk, registration_pk):
     except services.EventError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, (_("%(name)s is checked in.") if checked else _("Check-in of %(name)s undone."))
+        messages.success(request, (_("Checked in: %(name)s.") if checked else _("Check-in undone: %(name)s."))
                          % {"name": registration.name})
     return redirect(reverse("events:checkin", args=[event.pk]) + f"#reg-{registration.pk}")

@@ -195,7 +195,7 @@ def registration_add(request, pk):
         except services.EventError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("%(name)s is registered: %(status)s.") % {
+            messages.success(request, _("Registration saved (%(status)s): %(name)s.") % {
                 "name": registration.name, "status": registration.get_status_display()})
             return redirect("events:staff_registration", pk=registration.pk)
     return render(request, "events/staff/registration_form.html", {

@@ -185,7 +185,8 @@ def donation_receipt(request, pk):
     if donation.is_draft:
         messages.error(request, _("A receipt is issued once the donation is received."))
         return redirect("inventory:donation", pk=pk)
-    audit(AuditLog.Action.EXPORT, donation, object_repr=f"receipt {donation.number}")
-    response = HttpResponse(pdf.donation_receipt(donation), content_type="application/pdf")
+    with_value = request.GET.get("value") == "1"
+    audit(AuditLog.Action.EXPORT, donation, object_repr=f"receipt {donation.number}" + (" €" if with_value else ""))
+    response = HttpResponse(pdf.donation_receipt(donation, with_value=with_value), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="receipt-{donation.pk}.pdf"'
     return response

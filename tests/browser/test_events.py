@@ -68,7 +68,7 @@ def test_public_signs_up_on_a_phone_and_gets_a_ticket(phone_context, axe_check, 
     axe_check(page)
     page.get_by_role("button", name="Ναι, ακύρωση").click()
     page.wait_for_url(f"**/events/r/{registration.manage_token}/")
-    assert page.get_by_test_id("registration-status").inner_text() == "Ακυρώθηκε"
+    assert page.get_by_test_id("registration-status").inner_text() == "Ακυρωμένη"
 
 
 def test_staff_scan_a_ticket_and_a_second_scan_is_refused(page, login_as, axe_check, sign_up_browser):

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
-from core.messaging import notify
-from core.models import AuditLog
+from core.messaging import first_phone, fit_sms, notify
+from core.models import AuditLog, Centre
 
 from ..models import Assignment, ReminderSent, Shift, Volunteer
 
@@ -29,60 +29,86 @@ def describe_shift(shift: Shift) -> str:
     return f"{shift.get_role_display()}, {shift.location.name}, {start:%d/%m/%Y %H:%M}–{end:%H:%M}"
 
 
-def send_to_volunteer(volunteer: Volunteer, subject: str, text: str) -> list[str]:
-    """Send now; a failing SMS gateway or mail server is logged, never undoes the booking."""
+def send_to_volunteer(volunteer: Volunteer, subject: str, text: str, sms: str = "") -> list[str]:
+    """Send now; a failing SMS gateway or mail server is logged, never undoes the booking. `sms` is
+    the short form for the phone (two parts at most, core.messaging.fit_sms)."""
     if volunteer.anonymised_at is not None:
         return []
     try:
-        return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text)
+        return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text, sms=sms)
     except Exception:  # noqa: BLE001 - a message that cannot go out must not break the page
         logger.exception("Could not send a message to volunteer %s", volunteer.pk)
         return []
 
 
-# The texts of the automatic messages, built in the volunteer's own language.
-def _compose(kind: str, assignment: Assignment) -> tuple[str, str]:
+def greeting(text: str) -> str:
+    """An e-mail opens with "Γεια σας," and no name: a name in a Greek sentence needs its vocative."""
+    return _("Hello,") + "\n\n" + text
+
+
+def _short_shift(shift: Shift) -> dict:
+    start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
+    return {"role": shift.get_role_display(), "place": shift.location.name,
+            "date": formats.date_format(start.date(), "D d/m"), "start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
+
+
+# The texts of the automatic messages, built in the volunteer's own language: (subject, e-mail, SMS).
+# Every SMS says what (the role), date, time and place, and a link or the centre's phone.
+def _compose(kind: str, assignment: Assignment) -> tuple[str, str, str]:
     shift = assignment.shift
     what = describe_shift(shift)
     my_page = absolute(reverse("volunteers:me"))
+    short = {**_short_shift(shift), "link": my_page, "phone": first_phone(Centre.current().phones)}
+    shrink = ("role", "place")
     if kind == "assigned":
         return (_("New shift for you"),
-                _("Hello %(name)s, the coordinator put you on a shift: %(shift)s. "
-                  "Please confirm or decline: %(link)s") % {"name": assignment.volunteer.first_name,
-                                                            "shift": what, "link": my_page})
+                greeting(_("The coordinator put you on a shift: %(shift)s. Please confirm or decline: %(link)s")
+                         % {"shift": what, "link": my_page}),
+                fit_sms(_("New shift: %(role)s, %(date)s %(start)s-%(end)s, %(place)s. Confirm or decline: %(link)s"),
+                        short, shrink=shrink))
     if kind == "confirmed":
         return (_("Your shift is confirmed"),
-                _("Hello %(name)s, your shift is confirmed: %(shift)s. Thank you! %(link)s")
-                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+                greeting(_("Your shift is confirmed: %(shift)s. Thank you! %(link)s")
+                         % {"shift": what, "link": my_page}),
+                fit_sms(_("Shift confirmed: %(role)s, %(date)s %(start)s-%(end)s, %(place)s. Thank you! %(link)s"),
+                        short, shrink=shrink))
     if kind == "request_declined":
         return (_("Shift request"),
-                _("Hello %(name)s, this time we do not need you on %(shift)s. Thank you for offering. %(link)s")
-                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+                greeting(_("This time we do not need you on %(shift)s. Thank you for offering. %(link)s")
+                         % {"shift": what, "link": my_page}),
+                fit_sms(_("This time we do not need you on %(role)s, %(date)s %(start)s, %(place)s. Thank you! "
+                          "Tel. %(phone)s"), short, shrink=shrink))
     if kind == "changed":
         return (_("Your shift has changed"),
-                _("Hello %(name)s, your shift has changed. Now: %(shift)s. %(link)s")
-                % {"name": assignment.volunteer.first_name, "shift": what, "link": my_page})
+                greeting(_("Your shift has changed. Now: %(shift)s. %(link)s") % {"shift": what, "link": my_page}),
+                fit_sms(_("Your shift changed. Now: %(role)s, %(date)s %(start)s-%(end)s, %(place)s. %(link)s"),
+                        short, shrink=shrink))
     if kind == "cancelled":
         return (_("Shift cancelled"),
-                _("Hello %(name)s, the shift %(shift)s is cancelled. You do not need to come.")
-                % {"name": assignment.volunteer.first_name, "shift": what})
+                greeting(_("The shift %(shift)s is cancelled. You do not need to come.") % {"shift": what}),
+                fit_sms(_("Shift cancelled: %(role)s, %(date)s %(start)s, %(place)s. You do not need to come. "
+                          "Tel. %(phone)s"), short, shrink=shrink))
     if kind == "removed":
         return (_("You are no longer on a shift"),
-                _("Hello %(name)s, the coordinator took you off the shift %(shift)s. You do not need to come.")
-                % {"name": assignment.volunteer.first_name, "shift": what})
+                greeting(_("The coordinator took you off the shift %(shift)s. You do not need to come.")
+                         % {"shift": what}),
+                fit_sms(_("You are no longer on the shift %(role)s, %(date)s %(start)s, %(place)s. You do not need "
+                          "to come. Tel. %(phone)s"), short, shrink=shrink))
     if kind == "reminder":
+        address = ", ".join(p for p in (shift.location.name, shift.location.address) if p)
         return (_("Reminder: your shift"),
-                _("Hello %(name)s, a reminder of your shift: %(shift)s. Address: %(address)s. "
-                  "Cannot come? Tell us here: %(link)s")
-                % {"name": assignment.volunteer.first_name, "shift": what,
-                   "address": shift.location.address or shift.location.name, "link": my_page})
+                greeting(_("A reminder of your shift: %(shift)s. Address: %(address)s. "
+                           "Cannot come? Tell us here: %(link)s")
+                         % {"shift": what, "address": address, "link": my_page}),
+                fit_sms(_("Reminder: %(role)s, %(date)s %(start)s-%(end)s, %(place)s. Cannot come? %(link)s"),
+                        {**short, "place": address}, shrink=shrink))
     raise ValueError(kind)
 
 
 def message_assignment(kind: str, assignment: Assignment) -> list[str]:
     with translation.override(assignment.volunteer.language):
-        subject, text = _compose(kind, assignment)
-    return send_to_volunteer(assignment.volunteer, subject, text)
+        subject, text, sms = _compose(kind, assignment)
+    return send_to_volunteer(assignment.volunteer, subject, text, sms)
 
 
 def after_commit(kind: str, assignment_ids) -> None:

@@ -16,7 +16,7 @@ from core.roles import VOLUNTEER
 from core.text import strip_accents
 
 from ..models import Assignment, Volunteer, VolunteerLanguage, new_token
-from .notices import send_to_volunteer
+from .notices import greeting, send_to_volunteer
 from .signin import send_signin_link
 from .signups import remove
 
@@ -50,7 +50,8 @@ def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> V
     if centre.email:
         transaction.on_commit(lambda: notify(
             email=centre.email, subject=_("New volunteer application"),
-            text=_("%(name)s applied to volunteer. See the roster to approve.") % {"name": volunteer.full_name}))
+            text=_("A new application to volunteer. Name: %(name)s. See the roster to approve.")
+            % {"name": volunteer.full_name}))
     return volunteer
 
 
@@ -111,8 +112,9 @@ def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
 def _welcome(volunteer: Volunteer):
     with translation.override(volunteer.language):
         send_to_volunteer(volunteer, _("Welcome to the volunteer team"),
-                          _("Hello %(name)s, welcome! You will receive a link to sign in and see your shifts.")
-                          % {"name": volunteer.first_name})
+                          greeting(_("Welcome to the volunteer team! You will receive a link to sign in and see your "
+                                     "shifts.")),
+                          _("Welcome to the volunteer team! A link to sign in and see your shifts follows."))
     send_signin_link(volunteer)
 
 

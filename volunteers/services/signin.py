@@ -17,10 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.messaging import fit_sms
 from core.models import AuditLog
 
 from ..models import SignInLink, Volunteer
-from .notices import absolute, send_to_volunteer
+from .notices import absolute, greeting, send_to_volunteer
 
 SALT = "volunteers.signin"
 
@@ -57,9 +58,10 @@ def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
     url = create_signin_link(volunteer.user)
     with translation.override(volunteer.language):
         subject = _("Your sign-in link")
-        text = _("Hello %(name)s, open this link to see your shifts (it works once, within 24 hours): %(url)s") % {
-            "name": volunteer.first_name, "url": url}
-    sent = send_to_volunteer(volunteer, subject, text)
+        text = greeting(_("Open this link to see your shifts (it works once, within 24 hours): %(url)s")
+                        % {"url": url})
+        sms = fit_sms(_("Your sign-in link (once, within 24 hours): %(url)s"), {"url": url})
+    sent = send_to_volunteer(volunteer, subject, text, sms)
     audit(AuditLog.Action.CREATE, volunteer, object_repr=f"{volunteer} · sign-in link",
           changes={"sign_in_link": ["", ",".join(sent)]})
     return bool(sent)

@@ -1,0 +1,71 @@
+"""A quantity and its unit agree in pages, the scan answer and the donor's receipt ("60 λίτρα",
+"50 συσκευασίες", "2,5 κιλά"); the receipt's headers are whole words; a business donor can have
+the goods' € value on the receipt."""
+
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from inventory import services
+from inventory.models import Donation, Item
+from inventory.units import with_unit
+from tests.factories import LocationFactory
+from tests.inventory.factories import DonorFactory, ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("quantity", "unit", "greek", "english"), [
+    (1, "litre", "1 λίτρο", "1 litre"), (60, "litre", "60 λίτρα", "60 litres"),
+    (50, "pack", "50 συσκευασίες", "50 packs"), (1, "pack", "1 συσκευασία", "1 pack"),
+    (Decimal("2.5"), "kg", "2,5 κιλά", "2.5 kilos"), (1, "kg", "1 κιλό", "1 kilo"),
+    (Decimal("1.000"), "piece", "1 τεμάχιο", "1 piece"), (12, "piece", "12 τεμάχια", "12 pieces"),
+])
+def test_units_agree_with_their_numbers(quantity, unit, greek, english):
+    with translation.override("el"):
+        assert with_unit(quantity, unit) == greek
+    with translation.override("en"):
+        assert with_unit(quantity, unit) == english
+
+
+def _received_donation(staff_user):
+    store = LocationFactory(name="Αποθήκη Κέντρου")
+    oil = ItemFactory(name_el="Ηλιέλαιο", unit=Item.Unit.LITRE, unit_value_eur=Decimal("2.40"))
+    milk = ItemFactory(name_el="Γάλα εβαπορέ", unit=Item.Unit.PACK, unit_value_eur=Decimal("1.10"))
+    donation = Donation.objects.create(donor=DonorFactory(name="Σούπερ Μάρκετ Δράμας", kind="business"),
+                                       location=store)
+    donation.lines.create(item=oil, quantity=Decimal(60), expiry_date=timezone.localdate().replace(year=2030))
+    donation.lines.create(item=milk, quantity=Decimal(50))
+    services.receive_donation(donation, by=staff_user)
+    return donation
+
+
+def _pdf_text(content, tmp_path) -> str:
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_donation_page_and_receipt_use_the_plural(staff_client, staff_user, tmp_path):
+    donation = _received_donation(staff_user)
+    page = staff_client.get(reverse("inventory:donation", args=[donation.pk])).content.decode()
+    assert "60 λίτρα" in page and "50 συσκευασίες" in page
+    text = _pdf_text(staff_client.get(reverse("inventory:donation_receipt", args=[donation.pk])).content, tmp_path)
+    assert "60 λίτρα" in text and "50 συσκευασίες" in text
+    header = next(line for line in text.splitlines() if "Παρτίδα" in line)
+    assert "Ποσότητα" in header.split(), f"the header breaks a word: {header}"
+    assert "€" not in text, "no value unless asked for"
+
+
+def test_a_business_donor_receipt_can_show_the_value(staff_client, staff_user, tmp_path):
+    donation = _received_donation(staff_user)
+    page = staff_client.get(reverse("inventory:donation", args=[donation.pk])).content.decode()
+    assert 'data-testid="receipt-value"' in page
+    response = staff_client.get(reverse("inventory:donation_receipt", args=[donation.pk]), {"value": "1"})
+    text = _pdf_text(response.content, tmp_path)
+    assert "Αξία (€)" in text and "144,00" in text and "55,00" in text  # 60 × 2,40 and 50 × 1,10
+    assert "Εκτιμώμενη συνολική αξία: 199,00 €." in text
