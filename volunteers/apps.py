@@ -22,6 +22,11 @@ class VolunteersConfig(AppConfig):
         ("volunteers:me", _("My shifts"), ("volunteer",)),
     ]
 
+    def ready(self):
+        from core import place_time
+
+        place_time.register("volunteers.shifts", _shifts_at_place_and_time)
+
     def ensure_reference_data(self, using="default"):
         """The standard skills exist after every migrate and flush (see core.roles)."""
         from .reference import ensure_standard_skills
@@ -34,9 +39,20 @@ class VolunteersConfig(AppConfig):
         if role == "coordinator":
             rows = selectors.board(days=7)
             return [{"title": _("Volunteer shifts this week"), "template": "volunteers/_home_coordinator.html",
-                     "context": {"shifts": len(rows), "short": [r for r in rows if r.state == "bad"][:5]}}]
+                     "context": {"shifts": len(rows), "short": [r for r in rows if r.state == "bad"][:5],
+                                 "dropouts": list(selectors.dropouts()[:10])}}]
         volunteer = getattr(request.user, "volunteer", None)
         if role == "volunteer" and volunteer is not None:
             return [{"title": _("My next shifts"), "template": "volunteers/_home_volunteer.html",
                      "context": {"upcoming": list(selectors.my_assignments(volunteer)[:3])}}]
         return []
+
+
+def _shifts_at_place_and_time(context, location, start, end) -> str:
+    """For core.place_time: the shifts at this location overlapping [start, end), with gaps."""
+    from django.template.loader import render_to_string
+
+    from . import selectors
+
+    return render_to_string("volunteers/_shifts_at.html", {
+        "shifts": list(selectors.shifts_at(location, start, end)), "user_role": context.get("user_role", "")})

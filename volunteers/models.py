@@ -351,7 +351,7 @@ class Assignment(models.Model):
         REQUESTED = "requested", _("Requested")
         ASSIGNED = "assigned", _("Assigned, not confirmed")
         CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("assignment", "Declined")
         CANCELLED = "cancelled", pgettext_lazy("assignment", "Cancelled")
 
     class Attendance(models.TextChoices):
@@ -373,6 +373,9 @@ class Assignment(models.Model):
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices,
                                   default=Attendance.UNKNOWN)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # Set when the volunteer themself gave the place back (declined or left): the coordinator is
+    # told, and the board and the shift say "declined by the volunteer" rather than a bare status.
+    dropped_out_at = models.DateTimeField(_("declined by the volunteer"), null=True, blank=True, editable=False)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
     hours_approved_at = models.DateTimeField(_("hours approved"), null=True, blank=True)
     hours_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("hours approved by"), null=True,
@@ -395,6 +398,12 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.volunteer} · {self.shift}"
+
+    def status_text(self) -> str:
+        """The status as people read it: "declined by the volunteer" when they gave the place back."""
+        if self.dropped_out_at is not None and not self.is_active:
+            return str(_("Declined by the volunteer"))
+        return self.get_status_display()
 
     @property
     def is_active(self) -> bool:

@@ -5,6 +5,7 @@ Other apps (distribution days, events) show the shifts at their place and time t
 (or the `{% shifts_at location start end %}` tag of `volunteers_tags`); they never import the models.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -64,6 +65,7 @@ class BoardRow:
     requested: int
     missing_languages: list = field(default_factory=list)
     missing_skills: list = field(default_factory=list)
+    dropped_out: list = field(default_factory=list)  # volunteers who gave their place back
 
     @property
     def state(self):
@@ -80,14 +82,30 @@ def board(*, days: int = 14, now=None, location=None) -> list[BoardRow]:
         qs = qs.filter(location=location)
     rows = []
     labels = dict(Language.choices)
-    for shift in with_people(qs.order_by("starts_at")):
+    shifts = list(with_people(qs.order_by("starts_at")))
+    dropped = defaultdict(list)
+    for assignment in (Assignment.objects.filter(shift__in=[s.pk for s in shifts], dropped_out_at__isnull=False)
+                       .exclude(status__in=Assignment.ACTIVE).select_related("volunteer")):
+        dropped[assignment.shift_id].append(assignment)
+    for shift in shifts:
         languages, skills = missing_needs(shift)
         rows.append(BoardRow(
             shift=shift, people=[a for a in shift.people if a.status in Assignment.ACTIVE],
             unconfirmed=sum(a.status == Assignment.Status.ASSIGNED for a in shift.people),
             requested=sum(a.status == Assignment.Status.REQUESTED for a in shift.people),
-            missing_languages=[labels.get(c, c) for c in languages], missing_skills=skills))
+            missing_languages=[labels.get(c, c) for c in languages], missing_skills=skills,
+            dropped_out=dropped[shift.pk]))
     return rows
+
+
+def dropouts(*, days: int = 14, now=None):
+    """Places volunteers gave back in the last `days` days on shifts still to come (the coordinator's
+    home panel): newest first, with the shift and the volunteer."""
+    now = now or timezone.now()
+    return (Assignment.objects.filter(dropped_out_at__gte=now - timedelta(days=days), shift__starts_at__gt=now,
+                                      shift__cancelled_at__isnull=True)
+            .exclude(status__in=Assignment.ACTIVE)
+            .select_related("shift__location", "volunteer").order_by("-dropped_out_at"))
 
 
 def expiring_certificates(*, within_days: int = 30, today: date | None = None):
@@ -150,15 +168,18 @@ class Candidate:
 
 
 def candidates(shift, *, everyone: bool = False) -> list[Candidate]:
-    """Who could fill a place on the shift: active, not on it, not busy at that time, and (unless
+    """Who could fill a place on the shift: active, not on it, not one who declined or left it, not
+    busy at that time, and (unless
     `everyone`) available by their weekly availability and bringing a missing language or skill
     when the shift still lacks one. Fewest hours served first, so the load stays fair."""
     day = timezone.localtime(shift.starts_at).date()
     busy = Assignment.objects.filter(status__in=Assignment.ACTIVE, starts_at__lt=shift.ends_at,
                                      ends_at__gt=shift.starts_at).values("volunteer_id")
     on_shift = Assignment.objects.filter(shift=shift, status__in=Assignment.ACTIVE).values("volunteer_id")
+    said_no = Assignment.objects.filter(shift=shift).filter(
+        Q(dropped_out_at__isnull=False) | Q(status=Assignment.Status.DECLINED)).values("volunteer_id")
     qs = (approved_hours(Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
-                         .exclude(pk__in=busy).exclude(pk__in=on_shift))
+                         .exclude(pk__in=busy).exclude(pk__in=on_shift).exclude(pk__in=said_no))
           .prefetch_related("languages", "availability", "certificates__skill"))
     missing_languages, missing_skills = missing_needs(shift)
     labels = dict(Language.choices)
@@ -189,17 +210,20 @@ def my_assignments(volunteer, *, upcoming=True, now=None):
     return qs.filter(shift__ends_at__lte=now).order_by("-starts_at")
 
 
-def open_shifts_for(volunteer, *, now=None, days: int = 28):
+def open_shifts_for(volunteer, *, now=None, days: int | None = None):
     """Shifts the volunteer may take or ask for: open or on request, free places, not already on
-    them, and not overlapping one of their own shifts."""
+    them, and not overlapping one of their own shifts. Every future shift, however far ahead (the
+    page groups them by month), unless `days` limits the look-ahead."""
     now = now or timezone.now()
     mine = Assignment.objects.filter(volunteer=volunteer).exclude(
         status__in=(Assignment.Status.CANCELLED, Assignment.Status.DECLINED)).values("shift_id")
     busy = list(Assignment.objects.filter(volunteer=volunteer, status__in=Assignment.ACTIVE,
                                           ends_at__gt=now).values_list("starts_at", "ends_at"))
-    qs = (Shift.objects.filter(cancelled_at__isnull=True, starts_at__gt=now, starts_at__lt=now + timedelta(days=days),
+    qs = (Shift.objects.filter(cancelled_at__isnull=True, starts_at__gt=now,
                                signup_mode__in=(SignupMode.OPEN, SignupMode.REQUEST))
           .exclude(pk__in=mine).select_related("location").order_by("starts_at"))
+    if days is not None:
+        qs = qs.filter(starts_at__lt=now + timedelta(days=days))
     return [s for s in qs if s.booked < s.max_people
             and not any(start < s.ends_at and end > s.starts_at for start, end in busy)]
 

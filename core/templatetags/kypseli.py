@@ -6,6 +6,15 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def at_place_and_time(context, location, start, end):
+    """What the other apps know about this place and time (core.place_time), e.g. volunteer shifts:
+    {% at_place_and_time day.location start end %}."""
+    from ..place_time import render_at
+
+    return render_at(context, location, start, end)
+
+
 @register.inclusion_tag("core/scan_station.html")
 def scan_station(endpoint, extra=None, label=None):
     """A scan station posting to `endpoint` (see static/js/scan-station.js).

@@ -1,6 +1,7 @@
 """Pages for distribution days: planning, slots and notices, the live view, collections and their
 corrections, and the documents after the day. Staff and the coordinator only."""
 
+from datetime import datetime
 
 from django.contrib import messages
 from django.db import transaction
@@ -81,8 +82,12 @@ def day_edit(request, pk=None):
 def day_detail(request, pk):
     day = _day(pk)
     check = stock_check(day)
+    zone = timezone.get_current_timezone()
     return render(request, "distribution/day_detail.html", {
-        "title": str(day), "day": day, "check": check, "rules": day.basket_rules.select_related("item"),
+        "title": str(day), "day": day, "check": check,
+        "day_start": datetime.combine(day.date, day.starts_at, tzinfo=zone),
+        "day_end": datetime.combine(day.date, day.ends_at, tzinfo=zone),
+        "rules": day.basket_rules.select_related("item"),
         "slots": day.slots.all(), "slots_form": SlotsForm(),
         "assigned": day.slots.filter(assignments__isnull=False).count() and slot_assignments(day).count(),
         "notified": slot_assignments(day).filter(notified_at__isnull=False).count(),

@@ -19,7 +19,7 @@ from core.audit import audit
 from core.models import AuditLog
 
 from ..models import Assignment, Shift, SignupMode, Volunteer
-from .notices import after_commit
+from .notices import after_commit, tell_coordinators_after_commit
 
 ACTIVE = Assignment.ACTIVE
 
@@ -119,9 +119,18 @@ def leave_shift(volunteer: Volunteer, shift: Shift, *, by=None) -> Assignment:
     if shift.starts_at <= timezone.now():
         raise ValidationError(_("This shift has already started; call the coordinator."))
     before = assignment.status
-    _release(assignment, Assignment.Status.CANCELLED)
+    _dropped_out(assignment, Assignment.Status.CANCELLED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, assignment.status]})
+    if before in ACTIVE:
+        tell_coordinators_after_commit(assignment.pk)
     return assignment
+
+
+def _dropped_out(assignment: Assignment, status: str) -> None:
+    """The volunteer gives the place back themself: released, and marked so (board, shift, notice)."""
+    _release(assignment, status)
+    assignment.dropped_out_at = timezone.now()
+    assignment.save(update_fields=["dropped_out_at"])
 
 
 @transaction.atomic
@@ -197,8 +206,9 @@ def decline(assignment: Assignment, *, by=None) -> Assignment:
         raise ValidationError(_("There is nothing to decline on this shift."))
     _check_open(assignment.shift)
     before = assignment.status
-    _release(assignment, Assignment.Status.DECLINED)
+    _dropped_out(assignment, Assignment.Status.DECLINED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "declined"]})
+    tell_coordinators_after_commit(assignment.pk)
     return assignment
 
 

@@ -219,19 +219,30 @@ def shift_detail(request, pk):
 def shift_assign(request, pk):
     shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
     if request.method == "POST":
-        volunteer = get_object_or_404(Volunteer, pk=request.POST.get("volunteer"))
-        try:
-            signups.assign(shift, volunteer, by=request.user)
-            messages.success(request, _("%(name)s was assigned and asked to confirm.") % {"name": volunteer.full_name})
-        except ValidationError as error:
-            refused(request, error)
+        # One row's button ("volunteer"), or several ticked at once ("volunteers"); each is assigned
+        # on its own, so that one refusal (the shift is full, a clash) does not stop the others.
+        chosen = [request.POST["volunteer"]] if request.POST.get("volunteer") else request.POST.getlist("volunteers")
+        volunteers = list(Volunteer.objects.filter(pk__in=[pk for pk in chosen if pk.isdigit()]))
+        if not volunteers:
+            messages.error(request, _("Tick the volunteers to assign."))
+        for volunteer in volunteers:
+            try:
+                signups.assign(shift, volunteer, by=request.user)
+                messages.success(request, _("%(name)s was assigned and asked to confirm.")
+                                 % {"name": volunteer.full_name})
+            except ValidationError as error:
+                refused(request, error)
         return redirect(request.get_full_path())
     everyone = request.GET.get("everyone") == "1"
+    candidates = selectors.candidates(shift, everyone=everyone)
+    widened = not everyone and not candidates
+    if widened:  # nobody fits exactly: offer everyone free at that time, and say so
+        candidates = selectors.candidates(shift, everyone=True)
     languages, skills = selectors.missing_needs(shift)
     labels = dict(selectors.Language.choices)
     return render(request, "volunteers/assign.html", {
-        "title": _("Assign volunteers"), "shift": shift, "everyone": everyone,
-        "candidates": selectors.candidates(shift, everyone=everyone),
+        "title": _("Assign volunteers"), "shift": shift, "everyone": everyone or widened, "widened": widened,
+        "candidates": candidates,
         "missing_languages": [labels[c] for c in languages], "missing_skills": skills,
     })
 

@@ -65,7 +65,7 @@ def _ask_to_leave(request, shift, *, action):
                    _("Date and time: %(date)s, %(start)s–%(end)s") % {
                        "date": local.strftime("%d/%m/%Y"), "start": local.strftime("%H:%M"),
                        "end": timezone.localtime(shift.ends_at).strftime("%H:%M")},
-                   _("The place becomes free for someone else."),
+                   _("The place becomes free for someone else, and the coordinator is told."),
                    _("It starts in less than a day: please also call the coordinator.") if hours_left < 24 else "",
                ])
 
@@ -79,6 +79,20 @@ def shift_action(request, pk, action):
     shift = get_object_or_404(Shift.objects.select_related("location"), pk=pk)
     if action == "leave" and not is_confirmed(request):
         return _ask_to_leave(request, shift, action=_("Leave this shift"))
+    if action == "take" and request.method != "POST":
+        # The "I'll take it" link of a message opens this page: one button takes the shift (a link
+        # alone never books anything: mail scanners open links).
+        local = timezone.localtime(shift.starts_at)
+        return ask(request, title=_("Take this shift?"), back=reverse("volunteers:me"), danger=False,
+                   action=_("I'll take it"), warning=_("Shift: %(shift)s") % {"shift": shift},
+                   consequences=[
+                       _("Date and time: %(date)s, %(start)s–%(end)s") % {
+                           "date": local.strftime("%d/%m/%Y"), "start": local.strftime("%H:%M"),
+                           "end": timezone.localtime(shift.ends_at).strftime("%H:%M")},
+                       _("Place: %(place)s") % {"place": ", ".join(
+                           p for p in (shift.location.name, shift.location.address) if p)},
+                       _("Free places: %(n)s") % {"n": shift.free_places},
+                   ])
     if request.method != "POST":
         return redirect("volunteers:me")
     try:
@@ -88,7 +102,7 @@ def shift_action(request, pk, action):
                 messages.success(request, _("Your request was sent; the coordinator will confirm it."))
             else:
                 messages.success(request, _("You took the shift. Thank you!"))
-        else:
+        elif action == "leave":
             signups.leave_shift(volunteer, shift, by=request.user)
             messages.success(request, _("You left the shift; the place is free for someone else."))
     except ValidationError as error:
