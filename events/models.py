@@ -197,6 +197,12 @@ class Question(models.Model):
     def __str__(self):
         return self.label
 
+    def display(self, value) -> str:
+        """An answer as people read it: a yes/no answer in the page's language, not the stored code."""
+        if self.kind == self.Kind.YES_NO and value in ("yes", "no"):
+            return str(_("Yes") if value == "yes" else _("No"))
+        return "" if value is None else str(value)
+
     @property
     def label(self):
         if get_language() == "en" and self.label_en:

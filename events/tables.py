@@ -30,7 +30,7 @@ class RegistrationTable(tables.Table):
                   "checked_in", "answers"]
 
     def __init__(self, *args, event=None, **kwargs):
-        self.question_labels = {str(q.pk): q.label for q in event.questions.all()} if event else {}
+        self.questions = {str(q.pk): q for q in event.questions.all()} if event else {}
         super().__init__(*args, **kwargs)
 
     def render_checked_in(self, value):
@@ -44,6 +44,7 @@ class RegistrationTable(tables.Table):
     def render_answers(self, value):
         if not value:
             return ""
-        return "; ".join(f"{self.question_labels.get(k, k)}: {v}" for k, v in value.items())
+        return "; ".join(f"{self.questions[k].label}: {self.questions[k].display(v)}" if k in self.questions
+                         else f"{k}: {v}" for k, v in value.items())
 
     value_answers = render_answers

@@ -207,7 +207,7 @@ def registration_detail(request, pk):
     registration = get_object_or_404(Registration.objects.select_related("event", "event__location"), pk=pk)
     audit(AuditLog.Action.VIEW, registration)
     event = registration.event
-    answers = [(q.label, registration.answers.get(str(q.pk), "")) for q in event.questions.all()]
+    answers = [(q.label, q.display(registration.answers.get(str(q.pk), ""))) for q in event.questions.all()]
     return render(request, "events/staff/registration_detail.html", {
         "registration": registration, "event": event, "answers": answers, "title": registration.name,
         "link": private_link(registration), "position": selectors.waiting_position(registration),
