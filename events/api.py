@@ -102,7 +102,7 @@ class CheckInIn(Schema):
 
 class CheckInOut(Schema):
     outcome: str = Field(..., description="checked_in | already_checked_in | unknown_ticket | wrong_event | "
-                                          "cancelled_registration | not_confirmed")
+                                          "cancelled_registration | not_confirmed | too_early")
     message: str
     registration: CheckInRegistration | None
     display: DisplayOut

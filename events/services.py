@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from core.audit import audit, model_changes, snapshot
 from core.models import AuditLog
@@ -560,6 +560,11 @@ UNKNOWN_TICKET = "unknown_ticket"
 WRONG_EVENT = "wrong_event"
 CANCELLED_REGISTRATION = "cancelled_registration"
 NOT_CONFIRMED = "not_confirmed"
+TOO_EARLY = "too_early"
+# A ticket scanned more than this before its event starts is not admitted: the door page was opened
+# for an event weeks ahead (preparing it), and admitting would use the ticket up. Within the week
+# before, a scan admits as always (a door may be tested the day before).
+EARLY_ADMISSION = timedelta(days=7)
 
 
 # A USB scanner types the code as key presses: with the computer's keyboard set to Greek, the keys
@@ -624,6 +629,14 @@ def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
         return _result(NOT_CONFIRMED, 422, registration, message, "warn", _("Not confirmed"),
                        [registration.name, places_line, message])
     existing = CheckIn.objects.filter(registration=registration).select_related("by").first()
+    early = registration.event.starts_at - timezone.now()
+    if existing is None and early > EARLY_ADMISSION:
+        when = timezone.localtime(registration.event.starts_at).strftime("%d/%m/%Y %H:%M")
+        message = ngettext("Too early: this event starts on %(when)s, in %(days)s day. Not checked in.",
+                           "Too early: this event starts on %(when)s, in %(days)s days. Not checked in.",
+                           early.days) % {"when": when, "days": early.days}
+        return _result(TOO_EARLY, 422, registration, message, "warn", _("Too early"),
+                       [registration.name, places_line, message])
     if existing is None:
         try:
             with transaction.atomic():

@@ -400,6 +400,13 @@ def day_collections(day: DistributionDay, *, include_cancelled=False):
                                         to_attr="reference_people")).order_by("at", "id")
 
 
+def next_enrolment_start(household_id, programme_id, *, after: date):
+    """The first day of the household's next enrolment in the programme that begins after `after`
+    (None when there is none): the station says from when a household is enrolled."""
+    return (Enrolment.objects.filter(household_id=household_id, programme_id=programme_id, start__gt=after)
+            .order_by("start").values_list("start", flat=True).first())
+
+
 def collection_goods(collection: Collection):
     """The goods a collection took out of stock (its ledger rows not reversed yet), with their items."""
     return (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id=str(collection.pk),

@@ -30,7 +30,14 @@ from core import rows
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
-from ..selectors.days import COLLECTION_DOCUMENT, basket_for, basket_totals, member_rule_key, read_for_scan
+from ..selectors.days import (
+    COLLECTION_DOCUMENT,
+    basket_for,
+    basket_totals,
+    member_rule_key,
+    next_enrolment_start,
+    read_for_scan,
+)
 
 Outcome = Scan.Outcome
 HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}
@@ -127,6 +134,12 @@ def _check(day: DistributionDay, card: Card | None, today) -> tuple[str, str, di
                                                   "to the staff desk for renewal.") % {
                 "programme": day.programme.name,
                 "date": formats.date_format(card.eligible_until, "SHORT_DATE_FORMAT")}, {}
+        # Only on this refusal (never on the way to a collection): is an enrolment still to begin?
+        starts = next_enrolment_start(card.household_id, day.programme_id, after=day.date)
+        if starts is not None:
+            return Outcome.NOT_ENROLLED, _("The household is enrolled in %(programme)s from %(date)s, not yet on "
+                                           "this day. Do not hand over; it may come from that date.") % {
+                "programme": day.programme.name, "date": formats.date_format(starts, "SHORT_DATE_FORMAT")}, {}
         return Outcome.NOT_ENROLLED, _("The household is not enrolled in %(programme)s.") % {
             "programme": day.programme.name}, {}
     limit = day.programme.max_collections_per_month

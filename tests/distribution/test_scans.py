@@ -167,6 +167,15 @@ def test_not_enrolled_in_this_programme(volunteer_user):
     assert answer.outcome == "not_enrolled" and answer.status == 422
 
 
+def test_enrolled_from_a_later_date_is_told_from_when(volunteer_user):
+    day, _items = day_with_basket()
+    starts = timezone.localdate() + timedelta(days=10)
+    _hh, _card, code = household(day.programme, start=starts, end=starts + timedelta(days=300))
+    answer = scan(day, code, volunteer_user)
+    assert answer.outcome == "not_enrolled" and answer.status == 422
+    assert f"από {starts:%d/%m/%Y}" in answer.body["message"] and "Μην" in answer.body["message"]
+
+
 def test_monthly_limit(volunteer_user):
     prog = programme(max_collections_per_month=1)
     today = timezone.localdate()
