@@ -3,12 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from core import views as core_views
+
 from .api import api
 
 urlpatterns = [
     # The API first: scan stations call it for every card, and URLs are matched in order.
     path("api/v1/", api.urls),
     path("", include("core.urls")),
+    # Before Django's own: someone without a password (signed in by link) gets the set-password form.
+    path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),

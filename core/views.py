@@ -1,5 +1,7 @@
 from django.apps import apps
 from django.contrib import messages
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.contrib.auth.views import PasswordChangeView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,3 +136,18 @@ def user_edit(request, pk=None):
     return render(request, "core/form.html", {
         "form": form, "title": _("Edit user") if pk else _("New user"), "back_url": "core:users",
     })
+
+
+class PasswordChangeOrSetView(PasswordChangeView):
+    """"Password" in the header: the usual form (old password, new twice), or, for someone who has
+    never had a password (a volunteer who signs in by link), the form that only sets a new one."""
+
+    def get_form_class(self):
+        return PasswordChangeForm if self.request.user.has_usable_password() else SetPasswordForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.request.user.has_usable_password():
+            context["title"] = _("Set a password")
+            context["sets_password"] = True
+        return context

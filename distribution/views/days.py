@@ -84,7 +84,7 @@ def day_detail(request, pk):
     check = stock_check(day)
     zone = timezone.get_current_timezone()
     return render(request, "distribution/day_detail.html", {
-        "title": str(day), "day": day, "check": check,
+        "title": str(day), "day": day, "check": check, "figures": progress(day, with_stock=False),
         "day_start": datetime.combine(day.date, day.starts_at, tzinfo=zone),
         "day_end": datetime.combine(day.date, day.ends_at, tzinfo=zone),
         "rules": day.basket_rules.select_related("item"),

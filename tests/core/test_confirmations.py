@@ -150,3 +150,29 @@ def test_the_confirmation_is_refused_to_those_who_may_not_act(client, volunteer_
     assert client.post(reverse("distribution:card_revoke", args=[card.pk]),
                        {"reason": "lost", "confirmed": "yes"}).status_code == 403
     assert Card.objects.get(pk=card.pk).status == Card.Status.PRINTED
+
+
+def test_day_page_and_live_view_give_one_expected_figure(staff_client, volunteer_user):
+    day, _items = day_with_basket()
+    codes = [household(day.programme)[2] for _ in range(3)]
+    record_scan(day_id=day.pk, code=codes[0], station="Τραπέζι 1", request_id=str(uuid.uuid4()), by=volunteer_user)
+    page = staff_client.get(reverse("distribution:day", args=[day.pk])).content.decode()
+    assert "Αναμένονται: 3 νοικοκυριά" in page and "Απομένουν: 2 νοικοκυριά" in page
+    panel = staff_client.get(reverse("distribution:day_live_panel", args=[day.pk])).content.decode()
+    assert 'data-figure="expected">3<' in panel
+
+
+def test_a_volunteer_signed_in_by_link_sets_a_password_without_an_old_one(client):
+    volunteer = VolunteerFactory()
+    volunteer.user.set_unusable_password()
+    volunteer.user.save()
+    client.force_login(volunteer.user)
+    page = client.get(reverse("password_change")).content.decode()
+    assert 'name="old_password"' not in page and 'name="new_password1"' in page and "Ορισμός κωδικού" in page
+    response = client.post(reverse("password_change"), {"new_password1": "ένας-μακρύς-κωδικός-42",
+                                                         "new_password2": "ένας-μακρύς-κωδικός-42"})
+    assert response.status_code == 302
+    volunteer.user.refresh_from_db()
+    assert volunteer.user.check_password("ένας-μακρύς-κωδικός-42")
+    page = client.get(reverse("password_change")).content.decode()
+    assert 'name="old_password"' in page, "from then on, the usual form"
