@@ -113,17 +113,18 @@ def send_promoted(registration: Registration) -> None:
 
 def send_notice(registration: Registration, build) -> None:
     """A plain notice: `build` is (subject, text[, sms]) or a callable giving them in the current
-    language. Without its own SMS text, the SMS is the subject, the event's date and the link."""
+    language. Without its own SMS text (a message staff wrote), the SMS is the subject and the text,
+    shortened to fit two parts, and the link."""
     registration = Registration.objects.select_related("event", "event__location").get(pk=registration.pk)
     with translation.override(registration.language):
         built = build() if callable(build) else build
         subject, text = built[0], built[1]
         link = private_link(registration)
         footer = "\n\n" + _("Your registration: %(link)s") % {"link": link}
-        values = {**_short(registration.event, link), "subject": str(subject)}
-        sms = built[2] if len(built) > 2 else "%(subject)s, %(date)s %(time)s. %(link)s"
+        values = {**_short(registration.event, link), "subject": str(subject), "text": " ".join(str(text).split())}
+        sms = built[2] if len(built) > 2 else "%(subject)s: %(text)s %(link)s"
         notify(email=registration.email, phone=registration.phone, subject=str(subject), text=str(text) + footer,
-               sms=fit_sms(str(sms), values, shrink=("subject", "title", "place")))
+               sms=fit_sms(str(sms), values, shrink=("text", "subject", "title", "place")))
 
 
 def send_reminder(registration: Registration) -> None:
