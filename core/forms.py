@@ -45,3 +45,17 @@ class UserForm(forms.ModelForm):
         self.fields["role"].required = False
         if self.instance.pk:
             self.fields["role"].initial = role_of(self.instance)
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses an id too large for any database column with the
+    field's own message (Django would look it up and SQLite answers with an OverflowError)."""
+
+    def _check_values(self, value):
+        if (self.to_field_name or "pk") == "pk":
+            for pk in value:
+                text = str(pk).strip()
+                if text.lstrip("-").isdigit() and abs(int(text)) > 2**63 - 1:
+                    raise forms.ValidationError(self.error_messages["invalid_pk_value"], code="invalid_pk_value",
+                                                params={"pk": pk})
+        return super()._check_values(value)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
 from core.selectors import active_locations
 
 from .models import Donation, Donor, Item, StockMovement
@@ -199,7 +200,7 @@ class ReportForm(forms.Form):
 
 
 class LabelForm(forms.Form):
-    items = forms.ModelMultipleChoiceField(label=_("items"), queryset=None, widget=forms.CheckboxSelectMultiple)
+    items = ModelIdsField(label=_("items"), queryset=None, widget=forms.CheckboxSelectMultiple)
     copies = forms.IntegerField(label=_("labels per item"), min_value=1, max_value=240, initial=3)
 
     def __init__(self, *args, **kwargs):

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
 from core.models import Location
 
 from .models import (
@@ -79,7 +80,7 @@ class ShiftDetailsForm(forms.Form):
     languages_needed = forms.MultipleChoiceField(
         label=_("languages needed"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("At least one person on the shift speaks each of them."))
-    skills_needed = forms.ModelMultipleChoiceField(
+    skills_needed = ModelIdsField(
         label=_("skills needed"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("At least one person on the shift holds each of them."))
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -174,6 +175,7 @@ class TemplateLineForm(forms.ModelForm):
         fields = ["start_time", "end_time", "role", "min_people", "max_people", "signup_mode", "languages_needed",
                   "skills_needed", "description"]
         widgets = {"start_time": TIME, "end_time": TIME, "description": forms.TextInput()}
+        field_classes = {"skills_needed": ModelIdsField}
 
 
 def template_line_formset():

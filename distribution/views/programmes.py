@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.core.paginator import EmptyPage
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
@@ -34,7 +35,11 @@ def programme_edit(request, pk=None):
 @role_required(STAFF)
 def expiring(request):
     days = int_param(request.GET, "days", 30, minimum=1, maximum=365)
-    table = ExpiringTable(expiring_enrolments(within_days=days), request=request)
-    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table = ExpiringTable(expiring_enrolments(within_days=days))
+    RequestConfig(request, paginate=False).configure(table)  # sorting from the address
+    try:
+        table.paginate(page=int_param(request.GET, "page", 1, minimum=1, maximum=10**6), per_page=50)
+    except EmptyPage:
+        table.paginate(page=1, per_page=50)
     return render(request, "distribution/expiring.html", {
         "title": _("Eligibility expiring soon"), "table": table, "days": days})

@@ -1,0 +1,220 @@
+"""Walking the application as a visitor would: every URL of the URL configuration, with objects
+found for its `<int:…>` parts, and every form on the pages it answers with.
+
+Used by the hostile-input and export tests so that a new page, form or export is covered as soon as
+its URL exists.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+PROJECT_APPS = ("core", "inventory", "distribution", "volunteers", "events", "reports")
+
+# The path segment in front of an `<int:…>` that does not name its model.
+SEGMENT_MODELS = {
+    "members": "distribution.Person", "people": "distribution.Person",
+    "collectors": "distribution.AuthorisedCollector", "import": "distribution.ImportJob",
+    "station": "distribution.DistributionDay", "roster": "volunteers.Volunteer", "staff": "events.Event",
+    "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
+    "lines": "inventory.DonationLine",
+}
+
+
+def url_patterns(resolver=None, namespace="", prefix=""):
+    """(url name with namespace, route, URLPattern) of every named URL."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", route, pattern
+
+
+def _project_models():
+    for model in apps.get_models():
+        if model._meta.app_label in PROJECT_APPS:
+            yield model
+    yield get_user_model()
+
+
+def model_for_segment(segment: str, app_label: str):
+    if segment in SEGMENT_MODELS:
+        return apps.get_model(SEGMENT_MODELS[segment])
+    singular = segment[:-1] if segment.endswith("s") else segment
+    singular = singular.replace("-", "")
+    matches = [m for m in _project_models() if m._meta.model_name.endswith(singular)]
+    same_app = [m for m in matches if m._meta.app_label == app_label]
+    return (same_app or matches or [None])[0]
+
+
+def fill_route(route: str, app_label: str):
+    """The route with an existing object's id in each `<int:…>` part; None when one cannot be found."""
+    parts = re.split(r"(<[^>]+>)", route.lstrip("^"))
+    url, chosen = "", []
+    for index, part in enumerate(parts):
+        if not part.startswith("<"):
+            url += part
+            continue
+        converter = part[1:-1].split(":")[0] if ":" in part else "str"
+        if converter != "int":
+            return None
+        segment = parts[index - 1].strip("/").split("/")[-1] if index else ""
+        model = model_for_segment(segment, app_label)
+        if model is None:
+            return None
+        queryset = model._default_manager.all()
+        for previous in chosen:  # a member of this household, a line of this donation…
+            links = [f for f in model._meta.concrete_fields
+                     if isinstance(f, models.ForeignKey) and f.related_model is type(previous)]
+            if links:
+                queryset = queryset.filter(**{links[0].name: previous})
+        obj = queryset.order_by("pk").first()
+        if obj is None:
+            return None
+        chosen.append(obj)
+        url += str(obj.pk)
+    return "/" + url
+
+
+@dataclass
+class Form:
+    action: str
+    url_name: str
+    fields: list = field(default_factory=list)  # (name, kind, value, options)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action") or "",
+                          "fields": []}
+        elif self._form is None:
+            return
+        elif tag == "input" and attrs.get("name"):
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                if kind == "radio":
+                    self._form["fields"].append([attrs["name"], "radio-option", attrs.get("value", "on"), []])
+                return
+            self._form["fields"].append([attrs["name"], kind, attrs.get("value", ""), []])
+        elif tag == "select" and attrs.get("name"):
+            self._select = [attrs["name"], "select", None, []]
+            self._form["fields"].append(self._select)
+        elif tag == "option" and self._select is not None:
+            value = attrs.get("value", "")
+            self._select[3].append(value)
+            if "selected" in attrs or (self._select[2] is None and value):
+                self._select[2] = value
+        elif tag == "textarea" and attrs.get("name"):
+            self._textarea = [attrs["name"], "textarea", "", []]
+            self._form["fields"].append(self._textarea)
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[2] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self._form is not None:
+            self.forms.append(self._form)
+            self._form = None
+        elif tag == "select":
+            if self._select is not None and self._select[2] is None:
+                self._select[2] = ""
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def post_forms(html: str, page_url: str) -> list[Form]:
+    """The POST forms of a page whose action is one of ours."""
+    parser = _FormParser()
+    parser.feed(html)
+    found = []
+    for raw in parser.forms:
+        if raw["method"] != "post":
+            continue
+        action = urljoin(page_url, raw["action"] or page_url)
+        path = urlsplit(action).path
+        try:
+            match = resolve(path)
+        except Resolver404:
+            continue
+        if match.namespace in ("admin", "") and not match.url_name:
+            continue
+        fields = []
+        radios = set()
+        for name, kind, value, options in raw["fields"]:
+            if name == "csrfmiddlewaretoken":
+                continue
+            if kind == "radio-option":
+                if name not in radios:
+                    radios.add(name)
+                    fields.append((name, "select", value, []))
+                continue
+            fields.append((name, kind, value or "", options))
+        found.append(Form(action=action, url_name=f"{match.namespace}:{match.url_name}", fields=fields))
+    return found
+
+
+GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+
+
+class _MessageParser(HTMLParser):
+    """The texts of error lists and flash messages on a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.messages: list[str] = []
+        self._depth = 0
+        self._stack: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        opens = "errorlist" in classes or "message" in classes
+        if tag in ("br", "input", "img", "meta", "link", "hr"):
+            return
+        self._stack.append(opens)
+        if opens:
+            self._depth += 1
+            self.messages.append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("br", "input", "img", "meta", "link", "hr") or not self._stack:
+            return
+        if self._stack.pop():
+            self._depth -= 1
+
+    def handle_data(self, data):
+        if self._depth > 0:
+            self.messages[-1] += data
+
+
+def messages_on(html: str) -> list[str]:
+    parser = _MessageParser()
+    parser.feed(html)
+    return [" ".join(m.split()) for m in parser.messages if m.strip()]
+
+
+def english_only(messages: list[str]) -> list[str]:
+    """The messages with letters but no Greek letter."""
+    return [m for m in messages if re.search("[A-Za-z]{3}", m) and not GREEK.search(m)]
