@@ -1,9 +1,5 @@
 """The JSON API at /api/v1/: each app contributes a router; OpenAPI at /api/v1/openapi.json."""
 
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
-
 import distribution.api
 import events.api
 import inventory.api
@@ -11,8 +7,9 @@ import reports.api
 import volunteers.api
 from core.api import api_auth
 from core.api import router as core_router
+from core.api_base import KypseliAPI, install_error_handlers
 
-api = NinjaAPI(
+api = KypseliAPI(
     title="Kypseli API",
     version="1",
     description="Distribution, inventory, volunteers, events and reports of the Community Centre. "
@@ -24,19 +21,7 @@ api = NinjaAPI(
 )
 
 
-@api.exception_handler(ValidationError)
-def malformed_request(request, exc):
-    # A request that does not match the schema is the client's mistake: 400 with the details.
-    return api.create_response(
-        request, {"message": _("The request is malformed."), "detail": exc.errors}, status=400
-    )
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc):
-    return api.create_response(request, {"message": _("Sign-in or an API token is required.")}, status=401)
-
-
+install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", inventory.api.router)
 api.add_router("/", distribution.api.router)

@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.GreekFirstLocaleMiddleware",
+    # /api/: rate limit per token, body size and type, problem-details errors.
+    "core.middleware.ApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -115,7 +117,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches and sessions: no state in the app server -----------------------------------------
 # The database cache (or redis://… via CACHE_URL) is shared by every app server.
-CACHES = {"default": env.cache("CACHE_URL", default="dbcache://kypseli_cache")}
+CACHES = {
+    "default": env.cache("CACHE_URL", default="dbcache://kypseli_cache"),
+    # The API's rate-limit counters (django-ratelimit): one cache read and write per request, so a
+    # process-local cache by default (no database round trip on the scan's hot path; each server
+    # process counts on its own). Several servers that must share one limit: API_RATE_CACHE_URL=redis://…
+    "api_rate": env.cache("API_RATE_CACHE_URL", default="locmemcache://kypseli-api-rate"),
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions on shared devices expire after this many idle minutes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
@@ -223,6 +231,20 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
 
 # --- API ------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50
+# Requests per token (or session, or client address without either) per window, per server process;
+# "" turns the limit off. 600 a minute is 10 a second: 10 tables scanning flat out on ONE token stay
+# far below it; a client looping on an error reaches it within a minute (429, Retry-After).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/m")
+RATELIMIT_USE_CACHE = "api_rate"
+# The largest request body the API reads (a household with its members is a few kB).
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+# How long a client's request id (scan, ticket check-in) is kept: a retry within it gets the first
+# answer back; `manage.py purge_request_ids` (daily, from cron) forgets older ones.
+API_REQUEST_ID_RETENTION_HOURS = env.int("API_REQUEST_ID_RETENTION_HOURS", default=72)
+# Seconds a client is told to wait (Retry-After) when the database is briefly unavailable.
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=2)
+# The 403 page of a failed CSRF check (an expired form): styled and in Greek like the other errors.
+CSRF_FAILURE_VIEW = "core.views_errors.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -52,3 +52,84 @@ class GreekFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+def _rate_key(group, request) -> str:
+    """Who a request counts against, known without the database: the token (its hash), else the
+    session, else the client address."""
+    import hashlib
+
+    from django.conf import settings
+
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:7].lower() == "bearer ":
+        return "t:" + hashlib.sha256(header[7:].strip().encode()).hexdigest()[:32]
+    session = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session:
+        return "s:" + hashlib.sha256(session.encode()).hexdigest()[:32]
+    return "a:" + request.META.get("REMOTE_ADDR", "")
+
+
+class ApiMiddleware:
+    """What every /api/ request shares before and after Django Ninja: the rate limit per token, the
+    body's size, and the problem-details shape of every error (core/problems.py). The body's content
+    type is checked where a body is read (core.api_base.JsonParser)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        refusal = self._refuse(request)
+        response = refusal or self.get_response(request)
+        if response.status_code >= 400:
+            response = self._as_problem(response)
+        return response
+
+    @staticmethod
+    def _refuse(request):
+        from django.conf import settings
+        from django_ratelimit.core import get_usage
+
+        from .api_base import rate_limited
+        from .problems import problem_response
+
+        if settings.API_RATE_LIMIT:
+            usage = get_usage(request, group="api", key=_rate_key, rate=settings.API_RATE_LIMIT, increment=True)
+            if usage is not None and usage["should_limit"]:
+                return rate_limited(usage["time_left"])
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(length)
+        except ValueError:
+            return problem_response(400)
+        if length > settings.API_MAX_BODY_BYTES:
+            return problem_response(413)
+        return None
+
+    @staticmethod
+    def _as_problem(response):
+        from .problems import is_problem, problem_response
+
+        if is_problem(response):
+            return response
+        data = None
+        if response.get("Content-Type", "").startswith("application/json") and not response.streaming:
+            import json
+
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                data = None
+        if isinstance(data, dict):
+            # A JSON error written without the problem members: keep what it says, add them.
+            extra = {key: value for key, value in data.items() if key not in ("message", "code", "detail")}
+            problem = problem_response(response.status_code, code=data.get("code") or data.get("outcome"),
+                                       message=data.get("message"), **extra)
+        else:
+            problem = problem_response(response.status_code)
+        for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary", "Content-Language"):
+            if header in response:
+                problem[header] = response[header]
+        return problem

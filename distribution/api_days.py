@@ -1,7 +1,7 @@
 """Distribution days API: scanning devices (POST /scans) and distribution days (GET /days, /days/{id})."""
 
 from datetime import date as date_type
-from datetime import time
+from datetime import datetime, time
 
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from core.problems import PROBLEM_CONTENT_TYPE, problem_response
 from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role
 from inventory.units import unit_word
 
@@ -47,7 +48,7 @@ class BasketLineOut(Schema):
 
 class CollectionOut(Schema):
     id: int
-    at: str
+    at: datetime = Field(..., description="When it was collected (RFC 3339, with the offset)")
     station: str
 
 
@@ -67,18 +68,64 @@ class ScanOut(Schema):
     display: DisplayOut
 
 
+class ScanRefusalOut(ScanOut):
+    """A refusal (409 already collected, 422 the others): problem details with the scan's members."""
+
+    type: str
+    title: str
+    status: int
+    code: str = Field(..., description="The outcome, or request_id_reused (the id came with another body), "
+                                        "day_not_found (404), not_a_collector")
+    detail: str
+
+
 class Message(Schema):
     message: str
 
 
-SCAN_RESPONSES = {201: ScanOut, 200: ScanOut, 409: ScanOut, 422: ScanOut, 400: Message, 403: Message}
+SCAN_RESPONSES = {201: ScanOut, 200: ScanOut, 409: ScanRefusalOut, 422: ScanRefusalOut, 403: Message,
+                  404: Message}
+
+_SCAN_EXAMPLE_IN = {"code": "https://kypseli.example/c/7Q2M4XJ5K8P3R6TA", "day": 12, "station": "Τραπέζι 2",
+                    "request_id": "5f0c2c44-6f53-4a8e-9f7e-2d1f0a9b7c31"}
+_COLLECTED = {
+    "outcome": "collected", "message": "Δώστε το καλάθι στη Μαρία (νοικοκυριό 3 ατόμων).",
+    "household": {"card_number": "KC-000123", "first_name": "Μαρία", "size": 3, "collector": None},
+    "basket": [{"item": "Ρύζι 1 kg", "quantity": "2", "unit": "τεμ."}],
+    "collection": {"id": 4711, "at": "2026-12-04T08:41:07.120000+00:00", "station": "Τραπέζι 2"},
+    "display": {"level": "ok", "headline": "Μαρία · νοικοκυριό 3 ατόμων", "lines": ["Ρύζι 1 kg × 2"]},
+}
+_REUSED = {
+    "type": "about:blank", "title": "Δεν μπορεί να εκτελεστεί", "status": 422, "code": "request_id_reused",
+    "message": "Αυτό το αναγνωριστικό αιτήματος χρησιμοποιήθηκε ήδη …", "detail": "Αυτό το αναγνωριστικό …",
+    "outcome": "request_id_reused", "household": None, "basket": [], "collection": None,
+    "display": {"level": "bad", "headline": "Το αναγνωριστικό αιτήματος χρησιμοποιήθηκε ήδη", "lines": ["…"]},
+}
+SCAN_OPENAPI = {
+    "requestBody": {"content": {"application/json": {"examples": {
+        "scan": {"summary": "A QR code read at table 2", "value": _SCAN_EXAMPLE_IN}}}}},
+    "responses": {
+        201: {"description": "Collected: hand over the basket", "content": {"application/json": {"examples": {
+            "collected": {"value": _COLLECTED}}}}},
+        200: {"description": "A retry of a request already answered (same user, same request_id, same body): the "
+                             "first answer again, nothing recorded",
+              "content": {"application/json": {"examples": {"replay": {"value": _COLLECTED}}}}},
+        409: {"description": "Already collected today (at which table, when, by whom)"},
+        422: {"description": "Refused (unknown or revoked card, eligibility, limit, wrong day, stock), or the "
+                             "request_id came before with another body (`request_id_reused`, nothing recorded)",
+              "content": {"application/problem+json": {"examples": {"request_id_reused": {"value": _REUSED}}}}},
+        404: {"description": "No such distribution day"},
+    },
+}
 
 
 @router.post("/scans", response=SCAN_RESPONSES, url_name="scan_card",
-             summary="Scan a household card on a distribution day",
-             description="201 new collection; 200 replay of a request_id already answered (same body, nothing "
-                         "recorded); 409 already collected; 422 other refusals; 400 malformed; 401/403 no right "
-                         "to scan.")
+             summary="Scan a household card on a distribution day", openapi_extra=SCAN_OPENAPI,
+             description="201 new collection; 200 replay of a request_id already answered (same user, same body: "
+                         "the first answer, nothing recorded); 409 already collected; 422 other refusals, or the "
+                         "request_id reused with another body; 404 no such day; 400 malformed; 401/403 no right "
+                         "to scan; 429 rate limit; 503 database briefly unavailable (send the same request again). "
+                         "Request ids are scoped to the user and kept API_REQUEST_ID_RETENTION_HOURS (72 h).")
 def scan(request, payload: ScanIn):
     if not has_role(request.user, *SCAN_ROLES):
         return Status(403, {"message": _("You may not scan cards.")})
@@ -87,10 +134,12 @@ def scan(request, payload: ScanIn):
                              request_id=payload.request_id, by=request.user, collector_id=payload.collector,
                              id_checked=payload.id_checked)
     except ScanRequestError as exc:
-        return Status(400, {"message": str(exc)})
+        return problem_response(exc.status, code=exc.code, message=str(exc))
     # The body is built by the scan service to ScanOut's shape (tests/distribution/test_scan_api.py
     # validates every outcome against it); rendering it directly saves re-validating it per scan.
-    return JsonResponse(answer.body, status=answer.status)
+    # Refusals (409, 422) are problem details with the scan's members (core/problems.py).
+    return JsonResponse(answer.body, status=answer.status,
+                        content_type=PROBLEM_CONTENT_TYPE if answer.status >= 400 else "application/json")
 
 
 class ProgressOut(Schema):

@@ -24,11 +24,15 @@ class DistributionConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from core.idempotency import register_purger
         from core.models import Location
         from inventory.models import Item
 
         from .models import BasketRule, DistributionDay, Programme
         from .selectors.days import forget_scan_plans
+        from .services.scans import purge_request_ids
+
+        register_purger("scans", purge_request_ids)
 
         # A scan keeps the day's plan a few seconds (selectors.days.read_for_scan): an edit made in
         # this process is seen by its next scan.

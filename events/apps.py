@@ -23,6 +23,13 @@ class EventsConfig(AppConfig):
         ("events:door", _("Event check-in"), ("volunteer",)),
     ]
 
+    def ready(self):
+        from core.idempotency import register_purger
+
+        from .services import purge_request_ids
+
+        register_purger("ticket check-ins", purge_request_ids)
+
     def home_panels(self, request, role):
         from core.roles import STAFF, VOLUNTEER, has_role
 

@@ -312,9 +312,11 @@ class CheckIn(models.Model):
 
 
 class ScanRequest(models.Model):
-    """The answer given to one scan request (by its client-made id), so a retried request gets it again."""
+    """The answer given to one scan request (by its client-made id, scoped to the user who sent it), so a
+    retried request gets it again (core/idempotency.py); deleted after the retention window."""
 
-    request_id = models.UUIDField(unique=True, default=uuid.uuid4)
+    request_id = models.UUIDField(default=uuid.uuid4)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(max_length=200)
     outcome = models.CharField(max_length=30)
@@ -327,6 +329,9 @@ class ScanRequest(models.Model):
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
+        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="scanrequest_request_id_per_user",
+                                               violation_error_message=_("This scan has already been recorded."))]
+        indexes = [models.Index(fields=["at"], name="scanrequest_at")]
 
     def __str__(self):
         return f"{self.request_id} {self.outcome}"

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
+from core import idempotency
 from core.audit import audit, model_changes, snapshot
 from core.models import AuditLog
 from core.text import search_key
@@ -657,26 +658,48 @@ def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
 
 
 def check_in_ticket(event: Event, code: str, *, request_id, by) -> CheckInResult:
-    """Admit a scanned ticket at the door of `event`. Idempotent per request id.
+    """Admit a scanned ticket at the door of `event`. Idempotent per request id of the user `by`.
 
-    A repeated request id (the scanner's network retried) gets the first answer again with
-    HTTP 200. A ticket counts once: the registration row is locked, and the one-to-one check-in
-    row makes a second admission impossible in the database as well.
+    A repeated request id (the scanner's network retried) with the same event and code gets the
+    first answer again with HTTP 200; with another event or code, 422 `request_id_reused` and nothing
+    done (core/idempotency.py). A ticket counts once: the registration row is locked, and the
+    one-to-one check-in row makes a second admission impossible in the database as well.
     """
-    previous = ScanRequest.objects.filter(request_id=request_id).first()
+    fingerprint = idempotency.fingerprint(event.pk, code)
+    previous = _previous_answer(request_id, by, fingerprint)
     if previous is not None:
-        return CheckInResult(previous.outcome, 200, None, previous.body)
+        return previous
     try:
         with transaction.atomic():
             result = _decide_checkin(event, code, by, CheckIn.Method.SCAN)
-            ScanRequest.objects.create(request_id=request_id, event=event, code=code[:200], outcome=result.outcome,
-                                       http_status=result.http_status, body=result.body, by=by)
+            ScanRequest.objects.create(request_id=request_id, request_fingerprint=fingerprint, event=event,
+                                       code=code[:200], outcome=result.outcome, http_status=result.http_status,
+                                       body=result.body, by=by)
     except IntegrityError:
-        previous = ScanRequest.objects.filter(request_id=request_id).first()
+        previous = _previous_answer(request_id, by, fingerprint)
         if previous is None:
             raise
-        return CheckInResult(previous.outcome, 200, None, previous.body)
+        return previous
     return result
+
+
+def _previous_answer(request_id, by, fingerprint) -> CheckInResult | None:
+    previous = ScanRequest.objects.filter(request_id=request_id, by=by).first()
+    if previous is None:
+        return None
+    if idempotency.expired(previous.at):
+        previous.delete()
+        return None
+    if previous.request_fingerprint and previous.request_fingerprint != fingerprint:
+        message = str(idempotency.REUSED_MESSAGE)
+        return _result(idempotency.REUSED_CODE, 422, None, message, "bad", str(idempotency.REUSED_HEADLINE),
+                       [message])
+    return CheckInResult(previous.outcome, 200, None, previous.body)
+
+
+def purge_request_ids(before) -> int:
+    """Forget the check-in request ids (and the answers kept for them) first answered before `before`."""
+    return ScanRequest.objects.filter(at__lt=before).delete()[0]
 
 
 def set_checked_in(registration: Registration, checked: bool, *, by) -> Registration:

@@ -248,7 +248,10 @@ class Scan(models.Model):
 
     # Unique by a constraint (Meta), not unique=True: no second LIKE index on PostgreSQL. Every
     # scan writes a row, so only indexes a query uses: the day's by (day, outcome).
-    request_id = models.CharField(_("request id"), max_length=64)
+    # The client's request id, scoped to `by` (core/idempotency.py); emptied (NULL) after the
+    # retention window with the fingerprint and the stored answer, the scan itself is kept.
+    request_id = models.CharField(_("request id"), max_length=64, null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
     day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
                             related_name="scans", db_index=False)
     station = models.CharField(_("station"), max_length=60)
@@ -270,7 +273,7 @@ class Scan(models.Model):
         verbose_name_plural = _("scans")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
-        constraints = [models.UniqueConstraint(fields=["request_id"], name="scan_request_id_unique",
+        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="scan_request_id_per_user",
                                                violation_error_message=_("This scan has already been recorded."))]
 
     def __str__(self):

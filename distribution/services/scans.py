@@ -6,8 +6,10 @@
 * the partial unique constraint (household, day) on collections not cancelled: when two tables
   scan the same card at the same moment, the second INSERT waits for the first transaction and
   then fails; the scan is then answered again from scratch and sees "already collected";
-* the unique `request_id` of every Scan: a retry of a request already answered fails on that
-  index (rolling back anything it did) and gets the stored answer back, recording nothing new.
+* the unique (user, `request_id`) of every Scan: a retry of a request already answered fails on that
+  index (rolling back anything it did) and gets the stored answer back, recording nothing new; the
+  same id with another body (another card, day, table, collector) gets 422 `request_id_reused` and
+  records nothing either (core/idempotency.py: the fingerprint, the retention window).
 
 The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
 (core.rows): the card with everything about its household and the day's row (1; the day's plan is
@@ -26,7 +28,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import rows
+from core import idempotency, rows
+from core.problems import problem_body
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
@@ -45,7 +48,13 @@ REFUSAL_STATUS = 422
 
 
 class ScanRequestError(Exception):
-    """The request itself is wrong (no such day, not an authorised collector): HTTP 400, nothing recorded."""
+    """The request names what does not exist (no such day: 404) or may not be (not an authorised
+    collector: 422): nothing recorded, nothing stored under the request id."""
+
+    def __init__(self, message, *, status=422, code="unprocessable"):
+        super().__init__(message)
+        self.status = status
+        self.code = code
 
 
 @dataclass
@@ -97,7 +106,9 @@ def _refusal(outcome, message, *, card=None, collection=None, headline=None, lin
     display = {"level": "bad", "headline": str(headline or Outcome(outcome).label),
                "lines": [str(message), *map(str, lines)]}
     status = HTTP_STATUS.get(outcome, REFUSAL_STATUS)
-    return status, _body(outcome, message, card=card, collection=collection, display=display)
+    # A refusal is an error answer: problem details (core/problems.py) with the scan's members.
+    return status, {**problem_body(status, code=str(outcome), message=message),
+                    **_body(outcome, message, card=card, collection=collection, display=display)}
 
 
 def _mask(code: str) -> str:
@@ -200,11 +211,11 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
                       collection=collection, display=display), collection
 
 
-def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_checked) -> ScanAnswer:
+def _answer_once(*, day_id, code, station, request_id, by, fingerprint, collector_id, id_checked) -> ScanAnswer:
     now = timezone.now()
     read = read_for_scan(day_id, code)
     if read is None:
-        raise ScanRequestError(_("There is no such distribution day."))
+        raise ScanRequestError(_("There is no such distribution day."), status=404, code="day_not_found")
     day, rules, card = read.day, read.rules, read.card
     refusal = _check(day, card, timezone.localdate())
     collection = None
@@ -214,7 +225,8 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
             collector = AuthorisedCollector.objects.filter(pk=collector_id, household_id=card.household_id,
                                                            is_active=True).first()
             if collector is None:
-                raise ScanRequestError(_("This person is not an authorised collector of the household."))
+                raise ScanRequestError(_("This person is not an authorised collector of the household."),
+                                       code="not_a_collector")
         status, body, collection = _collect(day, rules, card, station=station, by=by, collector=collector,
                                             id_checked=id_checked, now=now)
         outcome = Outcome.COLLECTED
@@ -224,7 +236,8 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
             status, body = _already_collected(card, extra["collection_id"])
         else:
             status, body = _refusal(outcome, message, card=card)
-    rows.insert(Scan(request_id=request_id, day=day, station=station, at=now, by=by, outcome=outcome, card=card,
+    rows.insert(Scan(request_id=request_id, request_fingerprint=fingerprint, day=day, station=station, at=now, by=by,
+                     outcome=outcome, card=card,
                      code_hint="" if card is not None else _mask(code), collection=collection,
                      http_status=status, answer=body))
     if collection is not None:
@@ -237,7 +250,7 @@ def _answer_once(*, day_id, code, station, request_id, by, collector_id, id_chec
     return ScanAnswer(status, body)
 
 
-def _out_of_stock(*, day_id, code, station, request_id, by, shortages) -> ScanAnswer:
+def _out_of_stock(*, day_id, code, station, request_id, by, fingerprint, shortages) -> ScanAnswer:
     read = read_for_scan(day_id, code)
     day, card = read.day, read.card
     details = "; ".join(f"{item.name}: {wanted.normalize()} / {available.normalize()}"
@@ -245,20 +258,47 @@ def _out_of_stock(*, day_id, code, station, request_id, by, shortages) -> ScanAn
     message = _("Not enough stock for this basket (wanted / available): %(details)s. Call the coordinator.") % {
         "details": details}
     status, body = _refusal(Outcome.OUT_OF_STOCK, message, card=card)
-    Scan.objects.create(request_id=request_id, day=day, station=station, at=timezone.now(), by=by,
+    Scan.objects.create(request_id=request_id, request_fingerprint=fingerprint, day=day, station=station,
+                        at=timezone.now(), by=by,
                         outcome=Outcome.OUT_OF_STOCK, card=card, http_status=status, answer=body)
     return ScanAnswer(status, body)
 
 
-def _stored(request_id) -> ScanAnswer | None:
-    stored = Scan.objects.filter(request_id=request_id).values("answer").first()
-    return ScanAnswer(200, stored["answer"], replay=True) if stored else None
+def _reused() -> ScanAnswer:
+    message = str(idempotency.REUSED_MESSAGE)
+    body = {**problem_body(REFUSAL_STATUS, code=idempotency.REUSED_CODE, message=message),
+            **_body(idempotency.REUSED_CODE, message,
+                    display={"level": "bad", "headline": str(idempotency.REUSED_HEADLINE), "lines": [message]})}
+    return ScanAnswer(REFUSAL_STATUS, body)
+
+
+def _stored(request_id, by, fingerprint) -> ScanAnswer | None:
+    """The answer already given to this user's request id: a replay, a refusal (another body), or
+    None when there is none (or it expired: then it is forgotten and the request is new)."""
+    stored = (Scan.objects.filter(by=by, request_id=request_id)
+              .values("pk", "at", "request_fingerprint", "answer").first())
+    if stored is None:
+        return None
+    if idempotency.expired(stored["at"]):
+        Scan.objects.filter(pk=stored["pk"]).update(request_id=None, request_fingerprint="", answer={})
+        return None
+    if stored["request_fingerprint"] and stored["request_fingerprint"] != fingerprint:  # "": kept before fingerprints
+        return _reused()
+    return ScanAnswer(200, stored["answer"], replay=True)
+
+
+def purge_request_ids(before) -> int:
+    """Forget the request ids (and the answers kept for them) of scans before `before`; the scans stay."""
+    return (Scan.objects.filter(at__lt=before, request_id__isnull=False)
+            .update(request_id=None, request_fingerprint="", answer={}))
 
 
 def record_scan(*, day_id, code, station, request_id, by, collector_id=None, id_checked=False) -> ScanAnswer:
-    """Answer a scan and record it (see the module docstring). Raises ScanRequestError (HTTP 400)."""
+    """Answer a scan and record it (see the module docstring). Raises ScanRequestError (HTTP 404/422)."""
     station = (station or "").strip()[:60]
-    arguments = {"day_id": day_id, "code": code, "station": station, "request_id": request_id, "by": by}
+    fingerprint = idempotency.fingerprint(day_id, code, station, collector_id or None, bool(id_checked))
+    arguments = {"day_id": day_id, "code": code, "station": station, "request_id": request_id, "by": by,
+                 "fingerprint": fingerprint}
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -273,7 +313,7 @@ def record_scan(*, day_id, code, station, request_id, by, collector_id=None, id_
             pass
         # A retry of a request already answered, or another table collected for this household
         # a moment ago: the stored answer, or (next attempt) "already collected".
-        replay = _stored(request_id)
+        replay = _stored(request_id, by, fingerprint)
         if replay is not None:
             return replay
     raise RuntimeError("scan could not be recorded after three attempts")

@@ -45,10 +45,18 @@ def test_statuses_and_body_shape(volunteer_client):
     assert unknown.json()["household"] is None and unknown.json()["collection"] is None
     # The endpoint renders the service's body without re-validating it: every kind of answer must
     # match the documented schema exactly (no missing, extra or mistyped fields).
-    from distribution.api_days import ScanOut
+    from distribution.api_days import ScanOut, ScanRefusalOut
 
-    for answer in (body, again.json(), unknown.json()):
-        assert ScanOut.model_validate(answer).model_dump(mode="json") == answer
+    def utc_as_z(answer):  # pydantic writes UTC as "Z", the service "+00:00": both RFC 3339 with an offset
+        return json.loads(json.dumps(answer).replace('+00:00"', 'Z"'))
+
+    assert body["collection"]["at"].endswith("+00:00")
+    assert ScanOut.model_validate(body).model_dump(mode="json") == utc_as_z(body)
+    for answer in (again.json(), unknown.json()):
+        # Refusals are problem details (RFC 9457) with the scan's members.
+        assert ScanRefusalOut.model_validate(answer).model_dump(mode="json") == utc_as_z(answer)
+        assert answer["code"] == answer["outcome"] and answer["type"] == "about:blank"
+    assert again["Content-Type"] == unknown["Content-Type"] == "application/problem+json"
 
 
 def test_messages_follow_the_request_language(volunteer_client):
@@ -71,11 +79,12 @@ def test_malformed_requests_get_400(volunteer_client, bad):
     assert Scan.objects.count() == 0
 
 
-def test_not_json_and_no_such_day_get_400(volunteer_client):
+def test_not_json_400_and_no_such_day_404(volunteer_client):
     response = volunteer_client.post(URL, data="{not json", content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 400 and response.json()["code"] == "malformed_body"
     response = post(volunteer_client, {"code": "x", "day": 987654, "station": "T", "request_id": "12345678"})
-    assert response.status_code == 400 and response.json()["message"]
+    assert response.status_code == 404 and response.json()["code"] == "day_not_found"
+    assert Scan.objects.count() == 0
 
 
 def test_without_sign_in_401_and_without_role_403(client, db):
@@ -134,5 +143,5 @@ def test_the_scan_endpoint_is_in_the_openapi_document(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/scans" in schema["paths"]
     responses = schema["paths"]["/api/v1/scans"]["post"]["responses"]
-    assert {"200", "201", "400", "409", "422"} <= set(responses)
+    assert {"200", "201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500", "503"} <= set(responses)
     assert "/api/v1/days/{day_id}" in schema["paths"]
