@@ -1,6 +1,7 @@
 """Households and cards over the API: staff (and the coordinator) only, like the pages."""
 
 from datetime import date
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
 from core.roles import STAFF, has_role
@@ -37,19 +39,19 @@ class DuplicatesOut(Schema):
     duplicates: list[DuplicateOut]
 
 
-class PersonIn(Schema):
+class PersonIn(StrictSchema):
     first_name: str = Field(..., min_length=1, max_length=80)
     last_name: str = Field(..., min_length=1, max_length=80)
-    father_name: str = ""
-    birth_date: date | None = None
-    sex: str = Field("", description="F, M, X or empty (not declared)")
-    nationality: str = ""
-    amka: str = ""
-    other_id_kind: str = ""
-    other_id: str = ""
-    phone: str = ""
-    address: str = ""
-    relation: str = "other"
+    father_name: str = Field("", max_length=80)
+    birth_date: Date | None = None
+    sex: Literal["F", "M", "X", ""] = Field("", description="F, M, X or empty (not declared)")
+    nationality: str = Field("", max_length=60)
+    amka: str = Field("", max_length=11)
+    other_id_kind: str = Field("", max_length=12)
+    other_id: str = Field("", max_length=40)
+    phone: str = Field("", max_length=30)
+    address: str = Field("", max_length=200)
+    relation: str = Field("other", max_length=12)
     categories: dict[str, str] = Field(default_factory=dict, description='e.g. {"roma": "yes"}; missing = not declared')
 
 
@@ -58,17 +60,17 @@ class PersonOut(PersonIn):
     is_reference: bool
 
 
-class HouseholdIn(Schema):
-    address: str = ""
-    area: str = ""
+class HouseholdIn(StrictSchema):
+    address: str = Field("", max_length=200)
+    area: str = Field("", max_length=100)
     categories: dict[str, str] = Field(default_factory=dict, description='e.g. {"kea": "yes"}')
-    legal_basis: str = Household.LegalBasis.PUBLIC_TASK.value
-    consent_date: date | None = None
-    consent_text_version: str = ""
-    retention_until: date | None = None
-    notes: str = ""
+    legal_basis: str = Field(Household.LegalBasis.PUBLIC_TASK.value, max_length=20)
+    consent_date: Date | None = None
+    consent_text_version: str = Field("", max_length=40)
+    retention_until: Date | None = None
+    notes: str = Field("", max_length=5000)
     reference: PersonIn
-    members: list[PersonIn] = Field(default_factory=list)
+    members: list[PersonIn] = Field(default_factory=list, max_length=40)
     allow_duplicates: bool = Field(False, description="Register even if possible duplicates were found")
 
 
@@ -103,12 +105,12 @@ class HouseholdSummary(Schema):
     card_number: str | None
 
 
-class CardRequestIn(Schema):
-    household_id: int
+class CardRequestIn(StrictSchema):
+    household_id: Id
 
 
-class RevokeIn(Schema):
-    reason: str = Field(..., description="lost, stolen, damaged or ineligible")
+class RevokeIn(StrictSchema):
+    reason: Literal[tuple(Card.RevokeReason.values)] = Field(..., description="lost, stolen, damaged or ineligible")
 
 
 def _forbidden(request):
@@ -144,7 +146,7 @@ def search_households(request, q: str = ""):
     return Status(200, found)
 
 
-@router.post("/households", response={201: HouseholdOut, 400: Message, 403: Message, 409: DuplicatesOut},
+@router.post("/households", response={201: HouseholdOut, 403: Message, 409: DuplicatesOut, 422: Message},
              summary="Register a household with its reference person and members")
 def create_household(request, payload: HouseholdIn):
     if denied := _forbidden(request):
@@ -164,13 +166,13 @@ def create_household(request, payload: HouseholdIn):
                      "duplicates": [{"household_id": d.existing.household_id, "reason": d.reason,
                                      "message": d.message} for d in exc.duplicates]})
     except ValidationError as exc:
-        return Status(400, {"message": " ".join(exc.messages)})
+        return Status(422, {"message": " ".join(exc.messages)})
     return Status(201, _household_out(household_for_page(household.pk)))
 
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, 403: Message, 404: Message},
             summary="One household with its members and cards (audited)")
-def read_household(request, household_id: int):
+def read_household(request, household_id: Id):
     if denied := _forbidden(request):
         return denied
     get_object_or_404(Household.objects.only("pk"), pk=household_id)
@@ -180,7 +182,7 @@ def read_household(request, household_id: int):
 
 
 @router.get("/cards/{card_id}", response={200: CardOut, 403: Message, 404: Message}, summary="One card")
-def read_card(request, card_id: int):
+def read_card(request, card_id: Id):
     if denied := _forbidden(request):
         return denied
     return Status(200, _card_out(get_object_or_404(Card, pk=card_id)))
@@ -199,14 +201,14 @@ def issue_card(request, payload: CardRequestIn):
     return Status(201, _card_out(card))
 
 
-@router.post("/cards/{card_id}/revoke", response={200: CardOut, 400: Message, 403: Message, 404: Message,
-                                                   409: Message}, summary="Revoke a card at once")
-def revoke_card(request, card_id: int, payload: RevokeIn):
+@router.post("/cards/{card_id}/revoke", response={200: CardOut, 403: Message, 404: Message, 409: Message,
+                                                   422: Message}, summary="Revoke a card at once")
+def revoke_card(request, card_id: Id, payload: RevokeIn):
     if denied := _forbidden(request):
         return denied
     card = get_object_or_404(Card, pk=card_id)
     if payload.reason not in Card.RevokeReason.values:
-        return Status(400, {"message": _("Choose why the card is revoked.")})
+        return Status(422, {"message": _("Choose why the card is revoked.")})
     try:
         card = card_services.revoke_card(card, reason=payload.reason, by=request.user)
     except card_services.CardError as exc:
@@ -218,7 +220,7 @@ def revoke_card(request, card_id: int, payload: RevokeIn):
              summary="Print a requested card: creates its secret token and returns the PDF (only once)",
              openapi_extra={"responses": {200: {"description": "PDF",
                                                 "content": {"application/pdf": {}}}}})
-def card_pdf(request, card_id: int):
+def card_pdf(request, card_id: Id):
     if denied := _forbidden(request):
         return denied
     card = get_object_or_404(Card, pk=card_id)

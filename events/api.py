@@ -6,12 +6,13 @@ request id seen before: the same answer again), 409 (already admitted) or 422 (o
 """
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
 from core.roles import STAFF, VOLUNTEER, has_role
@@ -79,7 +80,7 @@ class RegistrationOut(Schema):
         return checkin.at if checkin else None
 
 
-class DisplayOut(Schema):
+class CheckInDisplayOut(Schema):
     level: str = Field(..., description="ok | warn | bad")
     headline: str
     lines: list[str]
@@ -94,10 +95,10 @@ class CheckInRegistration(Schema):
     checked_in_at: str | None
 
 
-class CheckInIn(Schema):
+class CheckInIn(StrictSchema):
     code: str = Field(..., min_length=1, max_length=200, description="The scanned ticket code")
-    event: int = Field(..., description="The event at whose door the ticket is scanned")
-    request_id: uuid.UUID = Field(..., description="Made by the client per scan; a retry sends the same one")
+    event: Id = Field(..., description="The event at whose door the ticket is scanned")
+    request_id: uuid.UUID = Field(..., strict=False, description="Made by the client per scan; a retry sends it again")
 
 
 class CheckInOut(Schema):
@@ -105,12 +106,12 @@ class CheckInOut(Schema):
                                           "cancelled_registration | not_confirmed | too_early")
     message: str
     registration: CheckInRegistration | None
-    display: DisplayOut
+    display: CheckInDisplayOut
 
 
 @router.get("/events", response=list[EventOut], auth=None, summary="Upcoming published events (public)")
-def list_events(request, category: str | None = None, location: int | None = None, audience: str | None = None,
-                date_from: date | None = None):
+def list_events(request, category: str | None = None, location: Id | None = None, audience: str | None = None,
+                date_from: Date | None = None):
     events = selectors.public_events()
     if category:
         events = events.filter(category=category)
@@ -125,7 +126,7 @@ def list_events(request, category: str | None = None, location: int | None = Non
 
 @router.get("/events/{event_id}", response={200: EventOut, 404: Message}, auth=None,
             summary="One published event (public)")
-def get_event(request, event_id: int):
+def get_event(request, event_id: Id):
     event = selectors.public_event(event_id)
     if event is None:
         return Status(404, {"message": _("There is no such event.")})
@@ -134,7 +135,7 @@ def get_event(request, event_id: int):
 
 @router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], 403: Message},
             summary="Registrations of an event (staff)")
-def list_registrations(request, event_id: int, status: str | None = None):
+def list_registrations(request, event_id: Id, status: str | None = None):
     if not has_role(request.user, STAFF):
         return Status(403, {"message": _("Only staff may see registrations.")})
     event = get_object_or_404(Event, pk=event_id)

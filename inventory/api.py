@@ -2,11 +2,13 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Annotated
 
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from core.api_types import Id
 from core.roles import STAFF, VOLUNTEER, has_role
 from core.text import filter_by_search
 
@@ -64,6 +66,9 @@ class StockPage(Schema):
 
 
 MAX_PAGE = 500
+Limit = Annotated[int, Field(ge=1, le=MAX_PAGE)]
+Offset = Annotated[int, Field(ge=0, le=10**9)]
+Days = Annotated[int, Field(ge=0, le=36500)]
 
 
 def _forbidden():
@@ -78,7 +83,7 @@ def _page(rows, limit, offset):
 
 @router.get("/items", response={200: ItemPage, 403: Message}, summary="Items (goods), with their barcodes")
 def list_items(request, q: str = "", category: str = "", code: str = "", active: bool | None = None,
-               limit: int = 100, offset: int = 0):
+               limit: Limit = 100, offset: Offset = 0):
     """Filter by search text (`q`, Greek or Latin), `category`, a scanned `code`, or `active`.
     Paged with `limit` (at most 500) and `offset`; `count` is the number of matches."""
     if not has_role(request.user, STAFF, VOLUNTEER):
@@ -97,8 +102,9 @@ def list_items(request, q: str = "", category: str = "", code: str = "", active:
 
 @router.get("/stock", response={200: StockPage, 403: Message},
             summary="Stock on hand per item and location")
-def list_stock(request, location: int | None = None, item: int | None = None, low: bool = False,
-               expiring_within_days: int | None = None, in_stock: bool = False, limit: int = 100, offset: int = 0):
+def list_stock(request, location: Id | None = None, item: Id | None = None, low: bool = False,
+               expiring_within_days: Days | None = None, in_stock: bool = False, limit: Limit = 100,
+               offset: Offset = 0):
     """Lots summed per item and location. `low`: only below the threshold; `expiring_within_days`:
     only lots that expire by then (or already have). Paged with `limit` and `offset`."""
     if not has_role(request.user, STAFF, VOLUNTEER):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from core.api_types import Date, Id
 from core.roles import STAFF, has_role
 
 from . import esf
@@ -21,10 +22,10 @@ class Message(Schema):
 
 
 class PeriodIn(Schema):
-    start: date | None = None
-    end: date | None = None
-    programme: int | None = None
-    location: int | None = None
+    start: Date | None = None
+    end: Date | None = None
+    programme: Id | None = None
+    location: Id | None = None
 
 
 class FigureOut(Schema):
@@ -55,7 +56,7 @@ class EsfOut(Schema):
     footnotes: list[str]
 
 
-@router.get("/reports/esf", response={200: EsfOut, 400: Message, 403: Message},
+@router.get("/reports/esf", response={200: EsfOut, 403: Message, 404: Message, 422: Message},
             summary="ESF+ material-deprivation indicators (Annex III) for a period")
 def esf_indicators(request, filters: Query[PeriodIn]):
     """Every figure of the ESF+ report for the period (default: 1 January to today), optionally of one
@@ -64,7 +65,10 @@ def esf_indicators(request, filters: Query[PeriodIn]):
         return Status(403, {"message": _("Only staff may see the reports.")})
     form = PeriodForm({key: value for key, value in filters.dict().items() if value is not None})
     if not form.is_valid():
-        return Status(400, {"message": " ".join(str(e) for errors in form.errors.values() for e in errors)})
+        # A programme or location that does not exist is not found (404); a period the form refuses
+        # (the end before the start, too long) is well-formed but cannot be reported (422).
+        status = 404 if {"programme", "location"} & set(form.errors) else 422
+        return Status(status, {"message": " ".join(str(e) for errors in form.errors.values() for e in errors)})
     period = form.period()
     report = esf.esf_report(period)
     return {

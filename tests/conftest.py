@@ -101,3 +101,11 @@ def _no_scan_plan_or_token_from_another_test():
     yield
     forget_scan_plans()
     forget_tokens()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_rate_counters():
+    """The API's rate-limit counters live in a process-local cache: each test starts from zero."""
+    from django.core.cache import caches
+
+    caches["api_rate"].clear()

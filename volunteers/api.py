@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from core.api_types import DateTime, Id
 from core.roles import COORDINATOR, STAFF, has_role
 
 from . import selectors
@@ -60,7 +61,7 @@ def _out(shift, mine=None):
 
 @router.get("/shifts", response={200: list[ShiftOut], 403: Message},
             summary="Upcoming volunteer shifts (volunteers: the ones they may take or are on)")
-def list_shifts(request, location: int | None = None, since: datetime | None = None, until: datetime | None = None):
+def list_shifts(request, location: Id | None = None, since: DateTime | None = None, until: DateTime | None = None):
     volunteer = getattr(request.user, "volunteer", None)
     if not has_role(request.user, COORDINATOR, STAFF) and volunteer is None:
         return Status(403, {"message": _("Only volunteers and the coordinator see shifts.")})
@@ -90,11 +91,11 @@ def _act(request, shift_id, action):
 
 @router.post("/shifts/{shift_id}/take", response={200: AssignmentOut, 403: Message, 409: Message},
              summary="Take a place on an open shift (or ask for one on an on-request shift)")
-def take(request, shift_id: int):
+def take(request, shift_id: Id):
     return _act(request, shift_id, "take")
 
 
 @router.post("/shifts/{shift_id}/leave", response={200: AssignmentOut, 403: Message, 409: Message},
              summary="Give a place back before the shift starts")
-def leave(request, shift_id: int):
+def leave(request, shift_id: Id):
     return _act(request, shift_id, "leave")

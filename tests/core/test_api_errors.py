@@ -162,3 +162,28 @@ def test_503_when_a_statement_times_out(settings):
         other.close()
         with connection.cursor() as cursor:
             cursor.execute("SET statement_timeout = 0")
+
+
+def test_a_runaway_token_gets_429_with_retry_after_and_others_do_not(settings):
+    settings.API_RATE_LIMIT = "5/m"
+    runaway = UserFactory(username="runaway", role="volunteer")
+    calm = UserFactory(username="calm", role="volunteer")
+    loop = Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(runaway, 'loop')[1]}", HTTP_ACCEPT_LANGUAGE="el")
+    other = Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(calm, 'calm')[1]}")
+    assert [loop.get("/api/v1/me").status_code for _ in range(5)] == [200] * 5
+    refused = loop.get("/api/v1/me")
+    body = assert_problem(refused, 429, "rate_limited")
+    assert 1 <= int(refused["Retry-After"]) <= 60 and "αιτήματα" in body["message"]
+    # Refused before the token is even looked up: a bad token looping is stopped too.
+    assert loop.post("/api/v1/scans", data="{}", content_type="application/json").status_code == 429
+    assert other.get("/api/v1/me").status_code == 200
+
+
+def test_a_distribution_day_never_reaches_the_default_limit(settings):
+    """10 tables flat out (a scan every 2 seconds each) on ONE shared token for a minute: 300 requests,
+    half the default limit of 600 a minute."""
+    assert settings.API_RATE_LIMIT == "600/m"
+    user = UserFactory(username="shared", role="volunteer")
+    tables = Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(user, 'shared')[1]}")
+    statuses = {tables.get("/api/v1/me").status_code for _ in range(300)}
+    assert statuses == {200}

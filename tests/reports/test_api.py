@@ -58,7 +58,11 @@ def test_only_staff(client, volunteer_user, data):
     assert client.get(URL, **bearer(volunteer_user)).status_code == 403
 
 
-def test_a_backwards_period_is_a_400_with_a_message(client, staff_user, data):
+def test_a_backwards_period_is_a_422_and_a_bad_date_a_400(client, staff_user, data):
     response = client.get(URL, {"start": "2026-03-31", "end": "2026-03-01"}, **bearer(staff_user))
-    assert response.status_code == 400 and response.json()["message"]
+    assert response.status_code == 422 and response.json()["message"]
     assert client.get(URL, {"start": "not a date"}, **bearer(staff_user)).status_code == 400
+    assert client.get(URL, {"start": "0"}, **bearer(staff_user)).status_code == 400  # not seconds since 1970
+    # A location or programme that does not exist: 404, not a malformed request.
+    assert client.get(URL, {"location": 2**62}, **bearer(staff_user)).status_code == 404
+    assert client.get(URL, {"location": 2**64}, **bearer(staff_user)).status_code == 400  # beyond 64 bits
