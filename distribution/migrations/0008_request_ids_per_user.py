@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0005_constraint_messages'),
+        ('distribution', '0007_nationality_from_a_list'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
