@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0007_nationality_from_a_list'),
+        ('distribution', '0008_plausible_dates_and_retention_guard'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
