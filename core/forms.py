@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiToken, Centre, Location, User
+from .uploads import check_image
 
 
 class LocationForm(forms.ModelForm):
@@ -16,6 +17,13 @@ class CentreForm(forms.ModelForm):
         fields = ["name", "short_name", "address", "phones", "email", "opening_hours", "coordinator_name",
                   "logo", "funding_notice"]
         widgets = {"funding_notice": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"logo": _("PNG, JPEG, GIF or WebP, at most 2 MB.")}
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and logo is not getattr(self.instance, "logo", None) and hasattr(logo, "image"):
+            check_image(logo)
+        return logo
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -2,6 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import IMPORT_MAX_BYTES, check_size
+
 from .models import (
     HOUSEHOLD_CATEGORIES,
     PERSON_CATEGORIES,
@@ -140,4 +142,7 @@ class MergeForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = forms.FileField(label=_("CSV or XLSX file"), help_text=_("At most 10 MB."))
+
+    def clean_file(self):
+        return check_size(self.cleaned_data["file"], max_bytes=IMPORT_MAX_BYTES)

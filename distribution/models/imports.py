@@ -24,6 +24,7 @@ class ImportJob(models.Model):
     position = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict, blank=True)
     report = models.JSONField(default=list, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

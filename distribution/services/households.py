@@ -52,7 +52,7 @@ class Duplicate:
             "household": self.existing.household_id}
 
 
-def find_duplicates(people, *, exclude_household_id=None) -> list[Duplicate]:
+def find_duplicates(people, *, exclude_household_id=None, registered_before=None) -> list[Duplicate]:
     """Existing people with the same AMKA, or the same name and birth date (Greek/Latin-insensitive)."""
     from ..models import identity_key
 
@@ -64,6 +64,8 @@ def find_duplicates(people, *, exclude_household_id=None) -> list[Duplicate]:
         household__status=Household.Status.ANONYMISED)
     if exclude_household_id:
         existing = existing.exclude(household_id=exclude_household_id)
+    if registered_before:
+        existing = existing.filter(created_at__lt=registered_before)
     existing = [e for e in existing if e.pk not in {p.pk for p in people if p.pk}]
     found = []
     for person in people:

@@ -13,20 +13,23 @@ already in it are recognised, so importing the same file twice creates nothing n
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.audit import audit
 from core.models import AuditLog
-from core.text import search_key
+from core.text import search_key, strip_accents
+from core.uploads import IMPORT_MAX_BYTES
 
-from ..identifiers import validate_amka
 from ..models import (
     HOUSEHOLD_CATEGORIES,
     Category,
@@ -42,6 +45,8 @@ from ..nationality import map_text
 from . import DistributionError
 from .households import find_duplicates
 
+PERSON_IMPORT_FIELDS = ["first_name", "last_name", "father_name", "birth_date", "sex", "nationality", "amka",
+                        "other_id", "other_id_kind", "phone", "categories"]
 CHUNK_SIZE = 100  # households per step of a web import (one htmx poll)
 DEFAULT_RETENTION_YEARS = getattr(settings, "KYPSELI_RETENTION_YEARS", 5)
 
@@ -70,9 +75,20 @@ COLUMNS = {
 }
 _HEADER_KEYS = {search_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 _YES = {search_key(w) for w in ["yes", "y", "x", "1", "true", "ναι", "ν"]}
-_SEX = {**{search_key(w): "F" for w in ["F", "female", "woman", "Θ", "θήλυ", "γυναίκα"]},
-        **{search_key(w): "M" for w in ["M", "male", "man", "Α", "άρρεν", "άνδρας"]},
-        **{search_key(w): "X" for w in ["X", "other", "άλλο"]}}
+# Sex codes as Greek and English forms write them, compared after accents and case are removed. The
+# Greek capitals that look like Latin ones (Α, Μ, Χ) are accepted in either alphabet.
+_SEX_WORDS = {
+    "F": ["F", "Θ", "Γ", "female", "woman", "θήλυ", "θηλυκό", "γυναίκα"],
+    "M": ["M", "Μ", "A", "Α", "male", "man", "άρρεν", "αρσενικό", "άνδρας", "άντρας"],
+    "X": ["X", "Χ", "other", "άλλο"],
+}
+
+
+def _plain(text: str) -> str:
+    return strip_accents(str(text)).casefold().strip().rstrip(".")
+
+
+_SEX = {_plain(word): code for code, words in _SEX_WORDS.items() for word in words}
 
 
 class ImportFileError(DistributionError):
@@ -96,23 +112,39 @@ def _category_lookup():
 # --- Reading files ----------------------------------------------------------------------------
 
 
+# The columns a list must have, named as the user reads them in the message about missing ones.
+REQUIRED_COLUMNS = {"household": gettext_lazy("household reference"), "last_name": gettext_lazy("last name"),
+                    "first_name": gettext_lazy("first name")}
+_DELIMITERS = ";,\t|"
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls (and .doc) container
+
+
 def read_table(filename: str, content: bytes) -> list[dict]:
-    """Rows of a CSV or XLSX file as {canonical column: text or date, "row": line number}."""
-    name = filename.lower()
-    if name.endswith(".xlsx"):
+    """Rows of a CSV or XLSX file as {canonical column: text or date, "row": line number}.
+
+    The kind of file is read from its content, not its name: an Excel workbook saved as "list.csv" is
+    read as a workbook; anything that is neither a workbook nor text is refused with a clear message.
+    """
+    if len(content) > IMPORT_MAX_BYTES:
+        raise ImportFileError(_("The file is too large (%(size)s); the limit is %(limit)s.") % {
+            "size": filesizeformat(len(content)), "limit": filesizeformat(IMPORT_MAX_BYTES)})
+    if content.startswith(_ZIP):
         raw_rows = _read_xlsx(content)
-    elif name.endswith((".csv", ".txt")):
-        raw_rows = _read_csv(content)
+    elif content.startswith(_OLE):
+        raise ImportFileError(_("This is an old Excel file (.xls). Save it as .xlsx or as CSV and upload it again."))
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
+        raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx)."))
     else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+        raw_rows = _read_csv(content)
     if not raw_rows:
         raise ImportFileError(_("The file is empty."))
     header, *body = raw_rows
-    columns = [_HEADER_KEYS.get(search_key(str(h or ""))) for h in header]
-    missing = [c for c in ("household", "last_name", "first_name") if c not in columns]
+    columns = _columns_of(header)
+    missing = [label for name, label in REQUIRED_COLUMNS.items() if name not in columns]
     if missing:
         raise ImportFileError(_("Missing columns: %(columns)s. See the list of columns on this page.")
-                              % {"columns": ", ".join(missing)})
+                              % {"columns": ", ".join(str(m) for m in missing)})
     rows = []
     for number, values in enumerate(body, start=2):
         if not any(str(v).strip() for v in values if v is not None):
@@ -125,16 +157,60 @@ def read_table(filename: str, content: bytes) -> list[dict]:
     return rows
 
 
+def _columns_of(header) -> list:
+    return [_HEADER_KEYS.get(search_key(str(h or ""))) for h in header]
+
+
+def decode_text(content: bytes) -> str:
+    """The text of a CSV file: UTF-8 or UTF-16 (with or without a byte-order mark) or Greek Windows
+    (cp1253, what Excel saves as "CSV" in Greece). Raises ImportFileError for anything that is not text."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        encodings = ["utf-8-sig"]
+    elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ["utf-16"]
+    else:
+        # UTF-16 without a mark: the ASCII characters (separators, digits, line ends) leave their NUL
+        # halves all on one side, odd bytes for little-endian and even ones for big-endian.
+        sample = content[:4000]
+        even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+        if odd_nuls >= 2 and even_nuls * 4 < odd_nuls:
+            encodings = ["utf-16-le"]
+        elif even_nuls >= 2 and odd_nuls * 4 < even_nuls:
+            encodings = ["utf-16-be"]
+        else:
+            encodings = ["utf-8", "cp1253"]
+    for encoding in encodings:
+        try:
+            text = content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _looks_binary(text):
+            return text.lstrip("\ufeff")
+    raise ImportFileError(_("This file is not a list that can be read: upload a .csv or .xlsx file."))
+
+
+def _looks_binary(text: str) -> bool:
+    """NUL, or more than the odd stray control character: a picture, a PDF or a program, not a list."""
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    return "\x00" in text or controls > max(2, len(sample) // 200)
+
+
 def _read_csv(content: bytes) -> list[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1253")  # Greek Windows, what Excel saves as "CSV" in Greece
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+    text = decode_text(content)
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter_of(text)))
+
+
+def _delimiter_of(text: str) -> str:
+    """The delimiter is the one that splits the header line into the most known columns (then the most
+    cells): the data rows, where one irregular line can mislead a statistical guess, are not consulted."""
+    first_line = next(iter(text.splitlines()), "")
+
+    def score(delimiter):
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        return (sum(1 for c in _columns_of(cells) if c), len(cells))
+
+    return max(_DELIMITERS, key=score)
 
 
 def _read_xlsx(content: bytes) -> list[list]:
@@ -142,11 +218,11 @@ def _read_xlsx(content: bytes) -> list[list]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        workbook.close()
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise ImportFileError(_("The file could not be read as an Excel workbook (.xlsx).")) from exc
-    sheet = workbook.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    workbook.close()
     return rows
 
 
@@ -192,6 +268,7 @@ class CheckedRow:
     address: str = ""
     area: str = ""
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
 
 def _mapped_nationality(text: str) -> str:
@@ -212,21 +289,14 @@ def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
         errors.append(_("First and last name are required."))
     try:
         birth = _parse_date(row.get("birth_date"))
-        if birth and birth > timezone.localdate():
-            errors.append(_("The date of birth cannot be in the future."))
     except ValueError:
         birth = None
         errors.append(_("Date of birth not understood (use DD/MM/YYYY): %(value)s") % {"value": row.get("birth_date")})
     amka = re.sub(r"\s", "", _text(row, "amka"))
     if len(amka) == 10 and amka.isdigit():
         amka = "0" + amka  # a spreadsheet stored the AMKA as a number and dropped its leading zero
-    if amka:
-        try:
-            validate_amka(amka, birth)
-        except ValidationError as exc:
-            errors.extend(str(m) for m in exc.messages)
     sex_text = _text(row, "sex")
-    sex = _SEX.get(search_key(sex_text), None) if sex_text else ""
+    sex = _SEX.get(_plain(sex_text), None) if sex_text else ""
     if sex is None:
         errors.append(_("Sex not understood: %(value)s (use F, M or X).") % {"value": sex_text})
         sex = ""
@@ -253,8 +323,6 @@ def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
     checked.address, checked.area = _text(row, "address"), _text(row, "area")
     checked.programme = _text(row, "programme")
     if checked.programme:
-        if checked.programme not in programmes:
-            errors.append(_("Unknown programme code: %(code)s.") % {"code": checked.programme})
         try:
             start, end = _parse_date(row.get("start")), _parse_date(row.get("end"))
         except ValueError:
@@ -268,28 +336,93 @@ def check_row(row: dict, programmes: set, categories: dict) -> CheckedRow:
         checked.start = start.isoformat() if start else ""
         checked.end = end.isoformat() if end else ""
         checked.decision = _text(row, "decision")
-    checked.errors = errors
+    checked.errors = _unique(errors + row_errors(checked.__dict__, programmes=programmes))
     return checked
 
 
+def _unique(messages):
+    return list(dict.fromkeys(str(m) for m in messages))
+
+
+def _model_errors(instance, *, fields) -> list[str]:
+    """The model's own validation of `fields` (lengths, choices, validators) and its clean(), named by
+    field: the same checks as a form or the API, so that a row the check passes is a row the run can save."""
+    exclude = [f.name for f in instance._meta.fields if f.name not in fields]
+    messages = []
+    for step in (lambda: instance.clean_fields(exclude=exclude), instance.clean):
+        try:
+            step()
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                messages.extend(exc.messages)
+                continue
+            for name, errors in exc.message_dict.items():
+                label = instance._meta.get_field(name).verbose_name if name in fields else ""
+                messages.extend(f"{label}: {m}" if label else m for m in errors)
+    return messages
+
+
+def row_errors(row: dict, *, programmes=None) -> list[str]:
+    """What the models refuse in one checked row (a plain dict, as kept in the import job). The check
+    before the preview and the run before writing call this same function, so they agree."""
+    person = _person_from(row["person"], None)
+    errors = _model_errors(person, fields=PERSON_IMPORT_FIELDS)
+    household = Household(import_reference=row["household"], address=row["address"], area=row["area"],
+                          categories=row["household_categories"])
+    errors += _model_errors(household, fields=["import_reference", "address", "area", "categories"])
+    if row["programme"]:
+        if programmes is None:
+            programmes = set(Programme.objects.filter(code=row["programme"]).values_list("code", flat=True))
+        if row["programme"] not in programmes:
+            errors.append(_("Unknown programme code: %(code)s.") % {"code": row["programme"]})
+        elif row["start"] and row["end"]:
+            enrolment = Enrolment(start=date.fromisoformat(row["start"]), end=date.fromisoformat(row["end"]),
+                                  decision_reference=row["decision"])
+            errors += _model_errors(enrolment, fields=["start", "end", "decision_reference"])
+    return errors
+
+
 def check_rows(rows: list[dict]) -> list[list[dict]]:
-    """Check every row and group them by household. Returns groups of plain dicts (JSON-ready)."""
+    """Check every row and group them by household. Returns groups of plain dicts (JSON-ready).
+
+    Rows are also compared with each other: an AMKA in two rows is an error (one person, one row),
+    and the same name and birth date in two households is a warning. With these settled here, what
+    the run does with one household depends only on that household and on what was saved before the
+    import, so a dry run in steps reports exactly what the real run will do.
+    """
     programmes = set(Programme.objects.values_list("code", flat=True))
     categories = _category_lookup()
     groups: dict[str, list[CheckedRow]] = {}
     for row in rows:
         checked = check_row(row, programmes, categories)
         groups.setdefault(checked.household or f"?{checked.row}", []).append(checked)
-    result = []
-    for members in groups.values():
+    by_amka, by_identity = {}, {}
+    for key, members in groups.items():
         references = [m for m in members if m.is_reference]
         if len(references) > 1:
             for m in references[1:]:
                 m.errors.append(_("Only one reference person per household."))
         elif not references:
             members[0].is_reference = True
-        result.append([m.__dict__ for m in members])
-    return result
+        for m in members:
+            if m.person["amka"]:
+                by_amka.setdefault(m.person["amka"], []).append(m)
+            birth = date.fromisoformat(m.person["birth_date"]) if m.person["birth_date"] else None
+            identity = identity_key(m.person["first_name"], m.person["last_name"], birth)
+            if identity:
+                by_identity.setdefault(identity, []).append((key, m))
+    for amka, same in by_amka.items():
+        if len(same) > 1:
+            for m in same:
+                m.errors.append(_("AMKA %(amka)s is in more than one row of this list (rows %(rows)s).") % {
+                    "amka": amka, "rows": ", ".join(str(o.row) for o in same if o is not m)})
+    for same in by_identity.values():
+        for key, m in same:
+            others = [o for other_key, o in same if other_key != key]
+            if others:
+                m.warnings.append(_("The same name and date of birth are in another household of this list "
+                                    "(rows %(rows)s).") % {"rows": ", ".join(str(o.row) for o in others)})
+    return [[m.__dict__ for m in members] for members in groups.values()]
 
 
 def summary_of_check(groups) -> dict:
@@ -322,17 +455,49 @@ def _same_person(existing: Person, new: Person) -> bool:
     return search_key(new.full_name) == search_key(existing.full_name)
 
 
-def import_group(group: list[dict], *, by, counts: dict, report: list) -> None:
-    """Write one household (all its rows or none). Errors were found by check_rows."""
-    if any(r["errors"] for r in group):
-        counts["households_rejected"] += 1
-        for r in group:
-            for message in r["errors"]:
-                report.append({"row": r["row"], "level": "error", "message": message})
-            if not r["errors"]:
-                report.append({"row": r["row"], "level": "error",
-                               "message": _("Not imported: another row of the same household has errors.")})
+def _reject(group, errors_by_row, counts, report):
+    counts["households_rejected"] += 1
+    for r in group:
+        for message in errors_by_row.get(r["row"], []):
+            report.append({"row": r["row"], "level": "error", "message": message})
+        if not errors_by_row.get(r["row"]):
+            report.append({"row": r["row"], "level": "error",
+                           "message": _("Not imported: another row of the same household has errors.")})
+
+
+def import_group(group: list[dict], *, by, counts: dict, report: list, since=None) -> None:
+    """Write one household (all its rows or none), and say per row what was done.
+
+    The rows are validated again with the check's own function (row_errors) before anything is
+    written. The counts and the report are added to `counts` and `report` only once the household's
+    transaction has committed, so nothing rolled back is ever counted. `since`: people registered
+    from this moment on (by this import) are not reported as possible duplicates; the check compared
+    the rows of the list with each other already.
+    """
+    errors_by_row = {r["row"]: _unique(r["errors"] + (row_errors(r) if not r["errors"] else []))
+                     for r in group}
+    if any(errors_by_row.values()):
+        _reject(group, errors_by_row, counts, report)
         return
+    mine, lines = _new_counts(), []
+    try:
+        with transaction.atomic():
+            _write_group(group, by=by, counts=mine, lines=lines, since=since)
+    except (ValidationError, DistributionError) as exc:  # a rule the row check could not see
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        _reject(group, {group[0]["row"]: _unique(messages)}, counts, report)
+        return
+    for key, value in mine.items():
+        counts[key] += value
+    report.extend(lines)
+
+
+def _write_group(group, *, by, counts, lines, since):
+    def say(row, message, level="info"):
+        lines.append({"row": row["row"], "level": level, "message": str(message)})
+        if level == "warning":
+            counts["warnings"] += 1
+
     reference_row = next(r for r in group if r["is_reference"])
     reference = _person_from(reference_row["person"], None)
     household = Household.objects.filter(import_reference=reference_row["household"]).first()
@@ -340,73 +505,71 @@ def import_group(group: list[dict], *, by, counts: dict, report: list) -> None:
         match = Person.objects.filter(amka=reference.amka, household__status=Household.Status.ACTIVE).first()
         household = match.household if match else None
     if household is not None and household.status != Household.Status.ACTIVE:
-        counts["households_rejected"] += 1
-        report.append({"row": reference_row["row"], "level": "error",
-                       "message": _("This household was merged or anonymised; it is not imported again.")})
-        return
-    with transaction.atomic():
-        if household is None:
-            household = Household.objects.create(
-                import_reference=reference_row["household"], address=reference_row["address"],
-                area=reference_row["area"], legal_basis=Household.LegalBasis.PUBLIC_TASK,
-                retention_until=timezone.localdate() + timedelta(days=365 * DEFAULT_RETENTION_YEARS),
-                created_by=by,
-            )
-            audit(AuditLog.Action.CREATE, household, user=by, changes={"import": True})
-            counts["households_created"] += 1
+        raise DistributionError(_("This household was merged or anonymised; it is not imported again."))
+    if household is None:
+        household = Household.objects.create(
+            import_reference=reference_row["household"], address=reference_row["address"],
+            area=reference_row["area"], legal_basis=Household.LegalBasis.PUBLIC_TASK,
+            retention_until=timezone.localdate() + timedelta(days=365 * DEFAULT_RETENTION_YEARS),
+            created_by=by,
+        )
+        audit(AuditLog.Action.CREATE, household, user=by, changes={"import": True})
+        counts["households_created"] += 1
+        say(reference_row, _("New household."))
+    else:
+        counts["households_found"] += 1
+        say(reference_row, _("Household already registered (number %(number)s).") % {"number": household.pk})
+    members = list(household.members.all())
+    for r in group:
+        for message in r.get("warnings", []):
+            say(r, message, "warning")
+        for code, answer in r["household_categories"].items():
+            household.categories.setdefault(code, answer)
+        new = _person_from(r["person"], household)
+        existing = next((m for m in members if _same_person(m, new)), None)
+        if existing is not None:
+            counts["people_found"] += 1
+            say(r, _("Person already registered in this household: nothing to add."))
         else:
-            counts["households_found"] += 1
-        members = list(household.members.all())
-        for r in group:
-            for code, answer in r["household_categories"].items():
-                household.categories.setdefault(code, answer)
-            new = _person_from(r["person"], household)
-            existing = next((m for m in members if _same_person(m, new)), None)
-            if existing is not None:
-                counts["people_found"] += 1
-            else:
-                for duplicate in find_duplicates([new], exclude_household_id=household.pk):
-                    counts["warnings"] += 1
-                    report.append({"row": r["row"], "level": "warning", "message": duplicate.message})
-                new.is_reference = r["is_reference"] and not any(m.is_reference for m in members)
-                new.relation = Person.Relation.REFERENCE if new.is_reference else Person.Relation.OTHER
-                new.full_clean()
-                new.save()
-                if new.nationality_recorded:
-                    counts["warnings"] += 1
-                    report.append({"row": r["row"], "level": "warning", "message": _(
-                        "Nationality “%(text)s” names no country: kept as written for staff to resolve "
-                        "(counted as not declared until then).") % {"text": new.nationality_recorded}})
-                members.append(new)
-                audit(AuditLog.Action.CREATE, new, user=by, changes={"household": household.pk, "import": True})
-                counts["people_created"] += 1
-            if r["programme"]:
-                programme = Programme.objects.get(code=r["programme"])
-                start, end = date.fromisoformat(r["start"]), date.fromisoformat(r["end"])
-                if household.enrolments.filter(programme=programme, start=start).exists():
-                    continue
-                if household.enrolments.filter(programme=programme, start__lte=end, end__gte=start).exists():
-                    counts["warnings"] += 1
-                    report.append({"row": r["row"], "level": "warning", "message": _(
-                        "The household is already enrolled in this programme for part of that period.")})
-                    continue
-                enrolment = Enrolment.objects.create(household=household, programme=programme, start=start,
-                                                     end=end, decision_reference=r["decision"], created_by=by)
-                audit(AuditLog.Action.CREATE, enrolment, user=by, changes={"household": household.pk, "import": True})
-                counts["enrolments_created"] += 1
-        household.save(update_fields=["categories", "updated_at"])
+            for duplicate in find_duplicates([new], exclude_household_id=household.pk, registered_before=since):
+                say(r, duplicate.message, "warning")
+            new.is_reference = r["is_reference"] and not any(m.is_reference for m in members)
+            new.relation = Person.Relation.REFERENCE if new.is_reference else Person.Relation.OTHER
+            new.full_clean()
+            new.save()
+            members.append(new)
+            audit(AuditLog.Action.CREATE, new, user=by, changes={"household": household.pk, "import": True})
+            counts["people_created"] += 1
+            say(r, _("Reference person added.") if new.is_reference else _("Member added."))
+            if new.nationality_recorded:
+                say(r, _("Nationality “%(text)s” names no country: kept as written for staff to resolve "
+                         "(counted as not declared until then).") % {"text": new.nationality_recorded}, "warning")
+        if r["programme"]:
+            programme = Programme.objects.get(code=r["programme"])
+            start, end = date.fromisoformat(r["start"]), date.fromisoformat(r["end"])
+            if household.enrolments.filter(programme=programme, start=start).exists():
+                say(r, _("Already enrolled in %(programme)s from that date.") % {"programme": programme.code})
+                continue
+            if household.enrolments.filter(programme=programme, start__lte=end, end__gte=start).exists():
+                say(r, _("The household is already enrolled in this programme for part of that period."),
+                    "warning")
+                continue
+            enrolment = Enrolment.objects.create(household=household, programme=programme, start=start,
+                                                 end=end, decision_reference=r["decision"], created_by=by)
+            audit(AuditLog.Action.CREATE, enrolment, user=by, changes={"household": household.pk, "import": True})
+            counts["enrolments_created"] += 1
+            say(r, _("Enrolled in %(programme)s from %(start)s to %(end)s.") % {
+                "programme": programme.code, "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+                "end": formats.date_format(end, "SHORT_DATE_FORMAT")})
+    household.save(update_fields=["categories", "updated_at"])
 
 
-def import_groups(groups, *, by, dry_run: bool, counts: dict, report: list) -> None:
+def import_groups(groups, *, by, dry_run: bool, counts: dict, report: list, since=None) -> None:
     """Import households one transaction each; a dry run rolls everything back at the end."""
+    since = since or timezone.now()
     with transaction.atomic():
         for group in groups:
-            try:
-                import_group(group, by=by, counts=counts, report=report)
-            except (ValidationError, DistributionError) as exc:  # a rule the row check could not see
-                counts["households_rejected"] += 1
-                messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-                report.extend({"row": group[0]["row"], "level": "error", "message": str(m)} for m in messages)
+            import_group(group, by=by, counts=counts, report=report, since=since)
         if dry_run:
             transaction.set_rollback(True)
 
@@ -430,6 +593,7 @@ def start_import(job: ImportJob, *, dry_run: bool, by) -> ImportJob:
     if job.status != ImportJob.Status.PREVIEW:
         raise DistributionError(_("This import has already been run; upload the file again."))
     job.status, job.dry_run, job.position, job.report = ImportJob.Status.RUNNING, dry_run, 0, []
+    job.started_at = timezone.now()
     job.counts = {**job.counts, **_new_counts()}
     job.save()
     return job
@@ -443,7 +607,7 @@ def process_next_chunk(job: ImportJob, *, by, size: int | None = None) -> Import
             return job
         chunk = job.groups[job.position:job.position + (size or CHUNK_SIZE)]
         counts, report = dict(job.counts), list(job.report)
-        import_groups(chunk, by=by, dry_run=job.dry_run, counts=counts, report=report)
+        import_groups(chunk, by=by, dry_run=job.dry_run, counts=counts, report=report, since=job.started_at)
         job.counts, job.report = counts, report
         job.position += len(chunk)
         if job.position >= job.total_groups:

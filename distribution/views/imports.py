@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +12,6 @@ from ..models import ImportJob
 from ..services import DistributionError
 from ..services import imports as services
 
-MAX_UPLOAD = 10 * 1024 * 1024
 PREVIEW_ROWS = 20
 
 
@@ -19,17 +20,17 @@ def import_upload(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            form.add_error("file", _("The file is larger than 10 MB."))
+        try:
+            job = services.create_import_job(upload.name, upload.read(), by=request.user)
+        except services.ImportFileError as exc:
+            form.add_error("file", str(exc))
         else:
-            try:
-                job = services.create_import_job(upload.name, upload.read(), by=request.user)
-            except services.ImportFileError as exc:
-                form.add_error("file", str(exc))
-            else:
-                return redirect("distribution:import", pk=job.pk)
+            # The preview is a dry run: the real run's own code, saved nothing, reported row by row.
+            services.start_import(job, dry_run=True, by=request.user)
+            return redirect("distribution:import", pk=job.pk)
     return render(request, "distribution/import_upload.html", {
         "title": _("Import households"), "form": form, "columns": services.COLUMNS,
+        "required": services.REQUIRED_COLUMNS,
         "recent": ImportJob.objects.filter(created_by=request.user)[:5]})
 
 
@@ -40,10 +41,27 @@ def _job_for(request, pk):
 @role_required(STAFF)
 def import_detail(request, pk):
     job = _job_for(request, pk)
-    rows = [r for g in job.groups for r in g]
+    rows = [_display_row(r) for g in job.groups for r in g]
     return render(request, "distribution/import_detail.html", {
         "title": _("Import: %(file)s") % {"file": job.filename}, "job": job,
-        "preview": rows[:PREVIEW_ROWS], "errors": [r for r in rows if r["errors"]]})
+        "preview": rows[:PREVIEW_ROWS], "errors": [r for r in rows if r["errors"]], **_progress(job)})
+
+
+def _display_row(row):
+    """A checked row with its birth date as a date, so that pages show it in the language's format."""
+    birth = row["person"].get("birth_date")
+    return {**row, "birth_date": date.fromisoformat(birth) if birth else None}
+
+
+def _progress(job):
+    """Per row of the list, what the run did (or, for a dry run, what the real run will do)."""
+    if job.status != ImportJob.Status.DONE or not job.groups:
+        return {"outcomes": None}
+    lines = {}
+    for entry in job.report:
+        lines.setdefault(entry["row"], []).append(entry)
+    rows = sorted((_display_row(r) for g in job.groups for r in g), key=lambda r: r["row"])
+    return {"outcomes": [{**r, "lines": lines.get(r["row"], [])} for r in rows]}
 
 
 @require_POST
@@ -62,7 +80,7 @@ def import_start(request, pk):
 def import_step(request, pk):
     """One step of a running import; the progress block polls this with htmx until it is done."""
     job = services.process_next_chunk(_job_for(request, pk), by=request.user)
-    return render(request, "distribution/_import_progress.html", {"job": job})
+    return render(request, "distribution/_import_progress.html", {"job": job, **_progress(job)})
 
 
 @require_POST

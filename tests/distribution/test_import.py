@@ -89,12 +89,14 @@ def test_bad_rows_are_reported_per_row_and_reject_their_whole_household():
     assert counts["households_rejected"] == 3 and counts["households_created"] == 1
     by_row = {}
     for entry in report:
-        by_row.setdefault(entry["row"], []).append(entry["message"])
+        if entry["level"] == "error":
+            by_row.setdefault(entry["row"], []).append(entry["message"])
     assert any("check digit" in m for m in by_row[2])
     assert by_row[3] == ["Not imported: another row of the same household has errors."]  # a good row, not saved
     assert any("Date of birth not understood" in m for m in by_row[4])
     assert any("Unknown category" in m for m in by_row[5])
     assert 6 not in by_row
+    assert [e["message"] for e in report if e["row"] == 6] == ["New household.", "Reference person added."]
     assert list(Household.objects.values_list("import_reference", flat=True)) == ["H-4"]
     assert not Person.objects.filter(first_name="Ραμαδάν").exists()  # never half-imported
 
@@ -112,15 +114,16 @@ def test_duplicates_are_warned_on_import():
                           last_name="Papadopoulos", birth_date=date(1975, 2, 3))
     csv_text = "household,last_name,first_name,birth_date\nX-1,Παπαδόπουλος,Γιώργος,03/02/1975\n"
     counts, report = run(csv_text.encode())
-    assert counts["warnings"] == 1 and report[0]["level"] == "warning"
-    assert "already registered" in report[0]["message"]
+    warnings = [e for e in report if e["level"] == "warning"]
+    assert counts["warnings"] == len(warnings) == 1
+    assert "already registered" in warnings[0]["message"]
 
 
 def test_unreadable_files_and_missing_columns_get_a_clear_message():
-    with pytest.raises(imports.ImportFileError, match="Missing columns"):
+    with pytest.raises(imports.ImportFileError, match="Missing columns: household reference, last name, first name"):
         imports.read_table("x.csv", b"foo,bar\n1,2\n")
     with pytest.raises(imports.ImportFileError, match=r"\.csv or \.xlsx"):
-        imports.read_table("x.pdf", b"%PDF")
+        imports.read_table("x.pdf", b"%PDF-1.4\n" + bytes(range(256)) * 4)
     with pytest.raises(imports.ImportFileError, match="Excel"):
         imports.read_table("x.xlsx", b"not a zip")
 
@@ -144,23 +147,25 @@ def test_management_command_has_the_same_rules(tmp_path, capsys):
     assert Household.objects.count() == 3
 
 
-def test_web_import_preview_dry_run_then_import_in_steps(staff_client, monkeypatch):
+def _steps(client, job):
+    page = ""
+    while ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING:
+        page = client.post(reverse("distribution:import_step", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
+    return page
+
+
+def test_web_import_dry_run_first_then_import_in_steps(staff_client, monkeypatch):
     ProgrammeFactory()
     monkeypatch.setattr(imports, "CHUNK_SIZE", 1)  # one household per poll: exercise the steps
     upload = io.BytesIO((BAD_CSV + f"H-5,Σαλή,Αϊσέ,17/05/1980,{AMKA_1},Ρομά\n").encode())
     upload.name = "kea.csv"
     response = staff_client.post(reverse("distribution:import_upload"), {"file": upload})
     job = ImportJob.objects.get()
-    assert response.status_code == 302 and job.status == ImportJob.Status.PREVIEW
+    assert response.status_code == 302 and job.status == ImportJob.Status.RUNNING and job.dry_run
+    page = _steps(staff_client, job)
+    assert 'data-testid="import-outcomes"' in page and Household.objects.count() == 0
     page = staff_client.get(reverse("distribution:import", args=[job.pk])).content.decode()
-    assert 'data-testid="row-errors"' in page and 'data-testid="preview"' in page
-    assert 'data-testid="import-result"' not in page
-    assert Household.objects.count() == 0
-    staff_client.post(reverse("distribution:import_start", args=[job.pk]), {"dry_run": "1"})
-    for _ in range(job.total_groups):
-        assert 'data-testid="import-result"' not in page
-        page = staff_client.post(reverse("distribution:import_step", args=[job.pk])).content.decode()
-    assert 'data-testid="import-result"' in page and Household.objects.count() == 0
+    assert "Νέο νοικοκυριό." in page and "01/01/1960" in page and "1960-01-01" not in page
     staff_client.post(reverse("distribution:import_again", args=[job.pk]))
     fresh = ImportJob.objects.exclude(pk=job.pk).get()
     steps = 0
@@ -171,6 +176,7 @@ def test_web_import_preview_dry_run_then_import_in_steps(staff_client, monkeypat
     fresh.refresh_from_db()
     assert fresh.groups == []  # the list's personal data do not stay in the job
     assert Household.objects.count() == fresh.counts["households_created"] == 2
+    assert fresh.report == ImportJob.objects.get(pk=job.pk).report  # the dry run said exactly this
 
 
 def test_upload_of_a_wrong_file_shows_the_error(staff_client):
@@ -178,7 +184,7 @@ def test_upload_of_a_wrong_file_shows_the_error(staff_client):
     upload.name = "list.csv"
     response = staff_client.post(reverse("distribution:import_upload"), {"file": upload})
     assert response.status_code == 200
-    assert "household, last_name, first_name" in response.content.decode()
+    assert "Λείπουν στήλες: κωδικός νοικοκυριού, επώνυμο, όνομα." in response.content.decode()
     assert ImportJob.objects.count() == 0
 
 
