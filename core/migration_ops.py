@@ -29,3 +29,37 @@ class TrigramIndex(PostgresOnlySQL):
             f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)",
             f"DROP INDEX IF EXISTS {name}",
         )
+
+
+class RefreshKeys(migrations.RunPython):
+    """Recompute stored search columns after `core.text.search_key` changed its rules.
+
+    `compute(row)` returns {column: new value} for one row of the historical model; only rows whose
+    values change are written, in batches. Reversing leaves the keys as they are (the old rules are gone).
+    """
+
+    def __init__(self, model_name: str, compute, *, batch_size: int = 1000):
+        self.model_name, self.compute, self.batch_size = model_name, compute, batch_size
+        super().__init__(self._forwards, migrations.RunPython.noop, elidable=True)
+
+    def _forwards(self, apps, schema_editor):
+        app_label = self._app_label
+        model = apps.get_model(app_label, self.model_name)
+        batch, fields = [], set()
+        for row in model.objects.order_by("pk").iterator(chunk_size=self.batch_size):
+            values = self.compute(row)
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                for name, value in changed.items():
+                    setattr(row, name, value)
+                fields.update(values)
+                batch.append(row)
+            if len(batch) >= self.batch_size:
+                model.objects.bulk_update(batch, sorted(fields))
+                batch, fields = [], set()
+        if batch:
+            model.objects.bulk_update(batch, sorted(fields))
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._app_label = app_label
+        super().database_forwards(app_label, schema_editor, from_state, to_state)

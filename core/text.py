@@ -5,8 +5,10 @@ People type names with or without accents, in capitals, or in Latin letters ("Π
 form that is stored beside the record (an indexed column) and compared with the key of what the
 user typed. It is deliberately forgiving: Greek vowels that sound alike (η, ι, υ, ει, οι) collapse
 to "i", ω and ο to "o", double letters to one, and the usual Greeklish spellings (ou/u, ph/f,
-ch/h, mp/b, nt/d, gg/ng) meet their Greek originals. A search may find a few extra names; it never
-misses one spelled the other way.
+ch/h, mp/b, nt/d, gg/ng) meet their Greek originals. The Latin letters of ELOT 743 and of Greeklish
+meet too: χ written ch, kh, h or x ("Chatzidakis", "Xatzidakis"), ξ written x or ks, and αυ/ευ
+written av/ev or af/ef ("Efthymios"); so χ and ξ share one letter of the key, as do φ and β after α
+or ε. A search may find a few extra names; it never misses one spelled the other way.
 """
 
 import re
@@ -25,9 +27,9 @@ _GREEK_LETTERS = {
 }
 # Latin spellings reduced to the same form ("ou" before "u", "ch" before "h" and so on).
 _LATIN_RULES = [
-    ("ou", "u"), ("ph", "f"), ("ch", "h"), ("kh", "h"), ("ks", "x"), ("ai", "e"), ("ei", "i"),
-    ("oi", "i"), ("mp", "b"), ("mb", "b"), ("nt", "d"), ("gk", "g"), ("gg", "ng"), ("y", "i"), ("w", "o"),
-    ("c", "k"), ("j", "i"), ("q", "k"),
+    ("ou", "u"), ("ph", "f"), ("ch", "h"), ("kh", "h"), ("ks", "h"), ("x", "h"), ("ai", "e"), ("ei", "i"),
+    ("oi", "i"), ("af", "av"), ("ef", "ev"), ("mp", "b"), ("mb", "b"), ("nt", "d"), ("gk", "g"), ("gg", "ng"),
+    ("y", "i"), ("w", "o"), ("c", "k"), ("j", "i"), ("q", "k"),
 ]
 _GREEK_DIGRAPH_RE = re.compile("|".join(d for d, _ in _GREEK_DIGRAPHS))
 _GREEK_DIGRAPH_MAP = dict(_GREEK_DIGRAPHS)

@@ -30,7 +30,8 @@ class Message(Schema):
 
 class DuplicateOut(Schema):
     household_id: int
-    reason: str
+    reason: str = Field(..., description="amka, name_birth_date, or name_and_contact (softer: the same name "
+                        "without a date of birth to compare, and the same phone, address or a family member)")
     message: str
 
 

@@ -11,8 +11,18 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.models import AuditLog
+from core.text import filter_by_search, search_key
 
-from ..models import AuthorisedCollector, Card, Collection, Enrolment, Household, MembershipHistory, Person
+from ..models import (
+    AuthorisedCollector,
+    Card,
+    Collection,
+    Enrolment,
+    Household,
+    MembershipHistory,
+    Person,
+    phone_digits,
+)
 from . import DistributionError
 
 # Sent inside the merge transaction; issue 5 (collections) moves its own rows on it:
@@ -40,41 +50,102 @@ def _snapshot(obj, fields):
 class Duplicate:
     person: Person  # the new (unsaved or imported) person
     existing: Person
-    reason: str  # "amka" or "name_birth_date"
+    reason: str  # "amka", "name_birth_date", or the softer "name_and_contact"
+    also: tuple = ()  # for "name_and_contact": what else matched ("phone", "address", "member")
+
+    @property
+    def soft(self) -> bool:
+        """Only a possibility: the same name without a date of birth to compare, and a contact in common."""
+        return self.reason == "name_and_contact"
 
     @property
     def message(self):
         if self.reason == "amka":
             return _("AMKA %(amka)s is already registered (household %(household)s).") % {
                 "amka": self.existing.amka, "household": self.existing.household_id}
+        if self.soft:
+            what = {"phone": _("the same phone"), "address": _("the same address"),
+                    "member": _("a family member with the same name")}
+            return _("%(name)s may already be registered (household %(household)s): the same name, no date of "
+                     "birth to compare, and %(also)s.") % {
+                "name": self.existing.full_name, "household": self.existing.household_id,
+                "also": ", ".join(str(what[a]) for a in self.also)}
         return _("%(name)s, born %(date)s, is already registered (household %(household)s).") % {
             "name": self.existing.full_name, "date": self.existing.birth_date.strftime("%d/%m/%Y"),
             "household": self.existing.household_id}
 
 
-def find_duplicates(people, *, exclude_household_id=None, registered_before=None) -> list[Duplicate]:
-    """Existing people with the same AMKA, or the same name and birth date (Greek/Latin-insensitive)."""
+def name_key(first_name: str, last_name: str) -> str:
+    """The name words in the search form, in any order: the name part of Person.identity_key."""
+    return " ".join(sorted(search_key(f"{first_name} {last_name}").split()))
+
+
+def find_duplicates(people, *, exclude_household_id=None, registered_before=None, household=None) -> list[Duplicate]:
+    """Existing people who may be one of `people`, with the same matching as search (core.text keys:
+    accents, capitals, ELOT 743 and Greeklish spellings meet).
+
+    Certain enough to warn: the same AMKA, or the same name and date of birth. Softer: the same name
+    where one of the two has no date of birth, when the phone, the address or another member's name
+    also matches. `household`: the new people's household when they are not attached to it yet.
+    """
     from ..models import identity_key
 
     amkas = {p.amka for p in people if p.amka}
     keys = {identity_key(p.first_name, p.last_name, p.birth_date) for p in people} - {""}
-    if not amkas and not keys:
+    names = {name_key(p.first_name, p.last_name) for p in people} - {""}
+    if not amkas and not keys and not names:
         return []
-    existing = Person.objects.filter(Q(amka__in=amkas) | Q(identity_key__in=keys)).exclude(
-        household__status=Household.Status.ANONYMISED)
+    existing = Person.objects.exclude(household__status=Household.Status.ANONYMISED)
     if exclude_household_id:
         existing = existing.exclude(household_id=exclude_household_id)
     if registered_before:
         existing = existing.filter(created_at__lt=registered_before)
-    existing = [e for e in existing if e.pk not in {p.pk for p in people if p.pk}]
+    ours = {p.pk for p in people if p.pk}
+    certain = [e for e in existing.filter(Q(amka__in=amkas) | Q(identity_key__in=keys)) if e.pk not in ours]
     found = []
     for person in people:
         key = identity_key(person.first_name, person.last_name, person.birth_date)
-        for other in existing:
+        for other in certain:
             if person.amka and other.amka == person.amka:
                 found.append(Duplicate(person, other, "amka"))
             elif key and other.identity_key == key:
                 found.append(Duplicate(person, other, "name_birth_date"))
+    seen = {(id(d.person), d.existing.pk) for d in found}
+    for person in people:
+        found += _same_name_and_contact(person, people, existing, household, seen)
+    return found
+
+
+def _same_name_and_contact(person, people, existing, household, seen) -> list[Duplicate]:
+    names = name_key(person.first_name, person.last_name)
+    if not names:
+        return []
+    candidates = [
+        other for other in filter_by_search(existing, names).select_related("household")
+        .prefetch_related("household__members")[:50]
+        if (id(person), other.pk) not in seen and name_key(other.first_name, other.last_name) == names
+        and not (person.birth_date and other.birth_date) and other.pk != person.pk
+    ]
+    if not candidates:
+        return []
+    home = household if household is not None else (person.household if person.household_id else None)
+    address = search_key(person.address or (home.address if home is not None else ""))
+    family = {name_key(p.first_name, p.last_name) for p in people if p is not person}
+    if home is not None and home.pk:
+        family |= {name_key(m.first_name, m.last_name) for m in home.members.all() if m.pk != person.pk}
+    family.discard("")
+    phone = phone_digits(person.phone)
+    found = []
+    for other in candidates:
+        also = []
+        if phone and phone == other.phone_digits:
+            also.append("phone")
+        if address and address == search_key(other.address or other.household.address):
+            also.append("address")
+        if family & {name_key(m.first_name, m.last_name) for m in other.household.members.all() if m.pk != other.pk}:
+            also.append("member")
+        if also:
+            found.append(Duplicate(person, other, "name_and_contact", tuple(also)))
     return found
 
 
@@ -96,7 +167,7 @@ def register_household(household: Household, reference: Person, members=(), *, b
         person.full_clean(exclude=["household"])
     household.full_clean()
     if not allow_duplicates:
-        duplicates = find_duplicates(people)
+        duplicates = find_duplicates(people, household=household)
         if duplicates:
             raise DuplicatesFound(duplicates)
     household.created_by = by if getattr(by, "is_authenticated", False) else None

@@ -57,6 +57,12 @@ def _form_errors(form, exc: ValidationError):
         form.add_error(None, exc.messages)
 
 
+def _duplicates(duplicates):
+    """The warnings for the page: the certain ones (AMKA, name and birth date) apart from the softer ones."""
+    return {"duplicates": duplicates, "duplicates_certain": [d for d in duplicates if not d.soft],
+            "duplicates_soft": [d for d in duplicates if d.soft]}
+
+
 @role_required(STAFF)
 def household_new(request):
     household_form = HouseholdForm(request.POST or None, prefix="household")
@@ -80,7 +86,7 @@ def household_new(request):
             return redirect("distribution:household", pk=household.pk)
     return render(request, "distribution/household_form.html", {
         "title": _("New household"), "household_form": household_form, "person_form": person_form,
-        "confirm_form": confirm_form, "duplicates": duplicates,
+        "confirm_form": confirm_form, **_duplicates(duplicates),
     })
 
 
@@ -136,7 +142,7 @@ def member_edit(request, pk, person_pk=None):
             messages.success(request, _("The member was saved."))
             return redirect("distribution:household", pk=pk)
     return render(request, "distribution/simple_form.html", {
-        "form": form, "confirm_form": confirm_form, "duplicates": duplicates, "back": household,
+        "form": form, "confirm_form": confirm_form, **_duplicates(duplicates), "back": household,
         "title": _("Edit member") if person_pk else _("New member")})
 
 

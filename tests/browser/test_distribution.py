@@ -57,11 +57,13 @@ def test_import_page_preview_and_progress(page, login_as, axe_check, tmp_path):
     page.get_by_label("Αρχείο CSV ή XLSX:").set_input_files(str(path))
     page.get_by_role("button", name="Έλεγχος αρχείου").click()
     assert "6 γραμμές" in page.get_by_test_id("check-summary").inner_text()
-    assert "υποχρεωτικά" in page.get_by_test_id("row-errors").inner_text()
+    outcomes = page.get_by_test_id("import-outcomes")  # the dry run, row by row, started by the upload
+    outcomes.wait_for()
+    assert "Νέο νοικοκυριό." in outcomes.inner_text() and "υποχρεωτικά" in outcomes.inner_text()
+    assert "01/01/1980" in outcomes.inner_text() and Household.objects.count() == 0
     axe_check(page)
-    page.get_by_role("button", name="Εισαγωγή", exact=True).click()
-    result = page.get_by_test_id("import-result")
-    result.wait_for()
+    page.get_by_role("button", name="Οριστική εισαγωγή").click()
+    page.get_by_text("Εισαγωγή: Ολοκληρώθηκε").wait_for()
     assert Household.objects.count() == 5
     assert "λάθος" in page.get_by_test_id("import-report").inner_text()
     axe_check(page)

@@ -1,0 +1,14 @@
+"""Search keys recomputed: core.text.search_key now lets χ/ξ/x/ks/ch meet and af/ef meet av/ev (ELOT 743, Greeklish)."""
+
+from django.db import migrations
+
+from core.migration_ops import RefreshKeys
+from core.text import search_key
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0003_constraint_messages")]
+
+    operations = [
+        RefreshKeys("Location", lambda r: {"search_text": search_key(f"{r.name} {r.address}")}),
+    ]
