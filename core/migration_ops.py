@@ -63,3 +63,35 @@ class RefreshKeys(migrations.RunPython):
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         self._app_label = app_label
         super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+
+class RefuseDuplicates(migrations.RunPython):
+    """Before a uniqueness rule is added: stop with a clear list of the rows that already break it.
+
+    `key(row)` gives what must be unique (rows where it is None are not compared), `describe(row)` how
+    a person finds the row. The migration fails with every clash listed, so they can be resolved (by
+    hand, in the admin) before migrating again; nothing is changed or deleted on anyone's behalf.
+    """
+
+    def __init__(self, model_name: str, key, describe, *, rule: str, queryset=None):
+        self.model_name, self.key, self.describe, self.rule = model_name, key, describe, rule
+        self.queryset = queryset or (lambda manager: manager.all())
+        super().__init__(self._forwards, migrations.RunPython.noop)
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        self._app_label = app_label
+        super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def _forwards(self, apps, schema_editor):
+        model = apps.get_model(self._app_label, self.model_name)
+        groups = {}
+        for row in self.queryset(model.objects).order_by("pk").iterator():
+            key = self.key(row)
+            if key is not None:
+                groups.setdefault(key, []).append(row)
+        clashes = [rows for rows in groups.values() if len(rows) > 1]
+        if clashes:
+            lines = "\n".join("  - " + "; ".join(self.describe(row) for row in rows) for rows in clashes)
+            raise RuntimeError(
+                f"{len(clashes)} group(s) of {model._meta.verbose_name_plural} break the new rule "
+                f"\"{self.rule}\". Resolve them, then run migrate again:\n{lines}")

@@ -166,3 +166,22 @@ class ApiToken(models.Model):
     def hash_key(key: str) -> str:
         # Tokens carry 256 random bits, so a fast hash is enough (no brute force is possible).
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class FormSubmission(models.Model):
+    """A rendered form's one-time token, spent by the action it sent (core.once). A second post of the
+    same form finds its token spent and does nothing again; it is shown what the first one did."""
+
+    token = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(max_length=60)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    outcome_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelIdsField
+from core.once import OnceFormMixin
 from core.selectors import active_locations
 
 from .models import Donation, Donor, Item, StockMovement
@@ -115,7 +116,7 @@ class DonationLineForm(forms.Form):
         return data
 
 
-class TransferForm(forms.Form):
+class TransferForm(OnceFormMixin, forms.Form):
     from_location = forms.ModelChoiceField(label=_("from"), queryset=None)
     to_location = forms.ModelChoiceField(label=_("to"), queryset=None)
     note = forms.CharField(label=_("note"), required=False, max_length=300)
@@ -152,7 +153,7 @@ class TransferLineForm(forms.Form):
 TransferLineFormSet = forms.formset_factory(TransferLineForm, extra=5, max_num=60)
 
 
-class WriteOffForm(forms.Form):
+class WriteOffForm(OnceFormMixin, forms.Form):
     REASONS = [(r.value, r.label) for r in (StockMovement.Reason.EXPIRED, StockMovement.Reason.DAMAGED,
                                             StockMovement.Reason.WRITTEN_OFF)]
     quantity = quantity_field()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelIdsField
 from core.models import Location
+from core.once import OnceFormMixin
 
 from .models import (
     Availability,
@@ -22,7 +23,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(OnceFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(label=_("Languages you speak"), choices=Language.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
     consent = forms.BooleanField(label=_("I have read the text above and agree."), required=True)

@@ -29,6 +29,10 @@ KG_TOTAL = {"max_digits": 18, "decimal_places": 6}
 EUR_TOTAL = {"max_digits": 17, "decimal_places": 5}
 
 
+ONE_DAY_PER_DATE_SITE_PROGRAMME = _("There is already a distribution day on this date, at this site, for this "
+                                    "programme.")
+
+
 class DistributionDay(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -59,6 +63,13 @@ class DistributionDay(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="distribution_day_ends_after_start",
                                    violation_error_message=_("The end must be after the start.")),
+            # A second day for the same date, site and programme is a double submit or a mistake; a
+            # cancelled day does not count, so a day can be planned again after cancelling it.
+            models.UniqueConstraint(
+                fields=["date", "location", "programme"], condition=~Q(status="cancelled"),
+                name="one_distribution_day_per_date_site_programme",
+                violation_error_message=ONE_DAY_PER_DATE_SITE_PROGRAMME,
+            ),
         ]
 
     def __str__(self):

@@ -2,7 +2,8 @@
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -14,6 +15,7 @@ from inventory.models import StockMovement
 from inventory.services import reverse_movements
 
 from ..models import BasketRule, Collection, DistributionDay, SlotAssignment, TimeSlot
+from ..models.days import ONE_DAY_PER_DATE_SITE_PROGRAMME
 from ..selectors.days import COLLECTION_DOCUMENT, expected_households
 from . import DistributionError
 
@@ -25,10 +27,17 @@ RULE_FIELDS = ["item_id", "basis", "quantity", "min_size", "max_size", "min_age"
 def save_day(day: DistributionDay, *, by) -> DistributionDay:
     creating = day.pk is None
     before = {} if creating else snapshot(DistributionDay.objects.get(pk=day.pk), DAY_FIELDS)
-    day.full_clean()
+    day.full_clean()  # includes the rule of one day per date, site and programme, with its message
     if creating:
         day.created_by = by
-    day.save()
+    try:
+        with transaction.atomic():
+            day.save()
+    except IntegrityError as exc:  # the same day saved at the same moment by another request
+        if not DistributionDay.objects.exclude(pk=day.pk).exclude(status=DistributionDay.Status.CANCELLED).filter(
+                date=day.date, location_id=day.location_id, programme_id=day.programme_id).exists():
+            raise
+        raise ValidationError(ONE_DAY_PER_DATE_SITE_PROGRAMME) from exc
     audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, day, user=by,
           changes=model_changes(before, snapshot(day, DAY_FIELDS)))
     return day

@@ -4,6 +4,7 @@ corrections, and the documents after the day. Staff and the coordinator only."""
 from datetime import datetime
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,6 +71,8 @@ def day_edit(request, pk=None):
                 services.set_basket(day, rules, by=request.user)
         except DistributionError as exc:
             messages.error(request, str(exc))
+        except ValidationError as exc:  # a rule the form could not check alone (e.g. a day saved meanwhile)
+            form.add_error(None, exc)
         else:
             messages.success(request, _("The distribution day was saved."))
             return redirect("distribution:day", day.pk)

@@ -3,11 +3,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from core.exports import export_response, exports
+from core.once import ALREADY_DONE, AlreadySubmitted, submit_once
 from core.params import int_param
 from core.roles import STAFF, RoleRequiredMixin, role_required
 from core.views_base import FilteredTableView
@@ -46,8 +48,14 @@ def write_off(request, pk):
     form = WriteOffForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.write_off(level=level, quantity=form.cleaned_data["quantity"], reason=form.cleaned_data["reason"],
-                               reason_text=form.cleaned_data["reason_text"], by=request.user)
+            with submit_once(form, purpose="inventory.write_off", by=request.user) as submission:
+                services.write_off(level=level, quantity=form.cleaned_data["quantity"],
+                                   reason=form.cleaned_data["reason"], reason_text=form.cleaned_data["reason_text"],
+                                   by=request.user)
+                submission.outcome_url = reverse("inventory:item", args=[level.item_id])
+        except AlreadySubmitted as done:
+            messages.info(request, ALREADY_DONE)
+            return redirect(done.outcome_url or reverse("inventory:item", args=[level.item_id]))
         except ValidationError as exc:
             form.add_error("reason_text", error_text(exc))
         except services.InsufficientStock as exc:
@@ -118,9 +126,14 @@ def transfer_new(request):
         wanted = [(f.cleaned_data["item"], f.cleaned_data["quantity"]) for f in lines
                   if f.cleaned_data.get("item") and f.cleaned_data.get("quantity")]
         try:
-            transfer = services.transfer_stock(
-                from_location=form.cleaned_data["from_location"], to_location=form.cleaned_data["to_location"],
-                lines=wanted, by=request.user, note=form.cleaned_data["note"])
+            with submit_once(form, purpose="inventory.transfer", by=request.user) as submission:
+                transfer = services.transfer_stock(
+                    from_location=form.cleaned_data["from_location"], to_location=form.cleaned_data["to_location"],
+                    lines=wanted, by=request.user, note=form.cleaned_data["note"])
+                submission.outcome_url = reverse("inventory:transfer", args=[transfer.pk])
+        except AlreadySubmitted as done:
+            messages.info(request, ALREADY_DONE)
+            return redirect(done.outcome_url or reverse("inventory:transfers"))
         except ValidationError as exc:
             form.add_error(None, error_text(exc))
         except services.InsufficientStock as exc:

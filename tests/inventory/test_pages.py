@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditLog
+from core.once import new_token
 from inventory.models import Barcode, Donation, Item, LowStockThreshold, StockLevel, StockMovement, Transfer
 from tests.factories import LocationFactory
 
@@ -159,7 +160,7 @@ def test_transfer_form_moves_stock_or_explains_the_shortage(staff_client, store)
     stock(rice, store, 10, expiry=day("2027-01-01"))
     data = {"from_location": store.pk, "to_location": branch.pk, "note": "", "lines-TOTAL_FORMS": "2",
             "lines-INITIAL_FORMS": "0", "lines-0-item": rice.pk, "lines-0-quantity": "12", "lines-1-item": "",
-            "lines-1-quantity": ""}
+            "lines-1-quantity": "", "form_token": new_token()}
     page = staff_client.post(reverse("inventory:transfer_new"), data).content.decode()
     assert "Δεν υπάρχει αρκετό απόθεμα" in page and "ζητήθηκαν 12" in page
     assert not Transfer.objects.exists()
@@ -175,10 +176,10 @@ def test_write_off_page(staff_client, store):
     page = staff_client.get(reverse("inventory:write_off", args=[level.pk])).content.decode()
     assert 'value="expired" selected' in page or 'value="expired"selected' in page or "selected" in page
     response = staff_client.post(reverse("inventory:write_off", args=[level.pk]),
-                                 {"quantity": "7", "reason": "expired", "reason_text": ""})
+                                 {"quantity": "7", "reason": "expired", "reason_text": "", "form_token": "t1"})
     assert "Δεν υπάρχει αρκετό απόθεμα" in response.content.decode()
     response = staff_client.post(reverse("inventory:write_off", args=[level.pk]),
-                                 {"quantity": "6", "reason": "expired", "reason_text": ""})
+                                 {"quantity": "6", "reason": "expired", "reason_text": "", "form_token": "t1"})
     assert response.status_code == 302
     assert StockLevel.objects.get(pk=level.pk).quantity == 0
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditLog
+from core.once import new_token
 from tests.factories import UserFactory
 from volunteers.models import Assignment, SignInLink, Volunteer
 from volunteers.selectors import approved_hours
@@ -33,7 +34,7 @@ def test_public_application_then_approval_creates_a_volunteer_account(client, co
     assert "e-mail ή κινητό" in body and "Αυτό το πεδίο είναι απαραίτητο" in body
     client.post(reverse("volunteers:apply"), {
         "first_name": "Αϊσέ", "last_name": "Μουσταφά", "email": "aise@example.org", "phone": "6912345678",
-        "language": "el", "languages": ["rom", "tr", "el"], "consent": "on"})
+        "language": "el", "languages": ["rom", "tr", "el"], "consent": "on", "form_token": new_token()})
     volunteer = Volunteer.objects.get()
     assert volunteer.status == "applicant" and volunteer.consent_at and "ανωνυμοποιούνται" in volunteer.consent_text
     assert sorted(volunteer.languages.values_list("language", flat=True)) == ["el", "rom", "tr"]

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.once import AlreadySubmitted, submit_once
+
 from ..forms import ApplicationForm, SignInLinkRequestForm
 from ..models import Volunteer
 from ..services import roster, signin
@@ -15,8 +17,12 @@ def apply(request):
     form = ApplicationForm(request.POST or None)
     consent = roster.consent_text()
     if request.method == "POST" and form.is_valid():
-        roster.submit_application(form.save(commit=False), consent=consent,
-                                  languages=[(code, "good") for code in form.cleaned_data["languages"]])
+        try:
+            with submit_once(form, purpose="volunteers.application"):
+                roster.submit_application(form.save(commit=False), consent=consent,
+                                          languages=[(code, "good") for code in form.cleaned_data["languages"]])
+        except AlreadySubmitted:
+            pass  # the same application sent twice: it was registered once, and the answer is the same
         return render(request, "volunteers/apply_done.html", {"title": _("Thank you")})
     return render(request, "volunteers/apply.html", {"form": form, "consent": consent,
                                                      "title": _("Become a volunteer")})
