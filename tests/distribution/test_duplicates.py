@@ -112,7 +112,7 @@ def test_the_migration_recomputes_the_stored_keys():
 
     person = registered("Γεώργιος", "Χατζηδάκης", birth=date(1980, 3, 1)).members.get()
     Person.objects.filter(pk=person.pk).update(search_text="old", identity_key="old")
-    migration = import_module("distribution.migrations.0007_greeklish_search_keys")
+    migration = import_module("distribution.migrations.0011_greeklish_search_keys")
     operation = migration.Migration.operations[0]
     operation._app_label = "distribution"
     operation._forwards(apps, None)

@@ -13,7 +13,7 @@ def person_keys(row):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("distribution", "0006_import_started_at")]
+    dependencies = [("distribution", "0010_import_started_at")]
 
     operations = [
         RefreshKeys("Person", person_keys),

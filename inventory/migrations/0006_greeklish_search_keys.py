@@ -7,9 +7,9 @@ from core.text import search_key
 
 
 class Migration(migrations.Migration):
-    dependencies = [("events", "0004_constraint_messages")]
+    dependencies = [("inventory", "0005_plausible_dates")]
 
     operations = [
-        RefreshKeys("Event", lambda r: {"search_text": search_key(f"{r.title_el} {r.title_en}")}),
-        RefreshKeys("Registration", lambda r: {"search_text": search_key(f"{r.name} {r.phone} {r.email} {r.household_ref}")}),
+        RefreshKeys("Item", lambda r: {"search_text": search_key(f"{r.name_el} {r.name_en}")}),
+        RefreshKeys("Donor", lambda r: {"search_text": search_key(r.name)}),
     ]

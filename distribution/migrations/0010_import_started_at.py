@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0005_constraint_messages'),
+        ('distribution', '0009_request_ids_per_user'),
     ]
 
     operations = [

@@ -7,9 +7,8 @@ from core.text import search_key
 
 
 class Migration(migrations.Migration):
-    dependencies = [("inventory", "0004_constraint_messages")]
+    dependencies = [("volunteers", "0005_assignment_dropped_out")]
 
     operations = [
-        RefreshKeys("Item", lambda r: {"search_text": search_key(f"{r.name_el} {r.name_en}")}),
-        RefreshKeys("Donor", lambda r: {"search_text": search_key(r.name)}),
+        RefreshKeys("Volunteer", lambda r: {"search_text": search_key(f"{r.first_name} {r.last_name} {r.email} {r.phone}")}),
     ]

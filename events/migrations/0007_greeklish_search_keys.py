@@ -7,8 +7,9 @@ from core.text import search_key
 
 
 class Migration(migrations.Migration):
-    dependencies = [("volunteers", "0003_constraint_messages")]
+    dependencies = [("events", "0006_request_ids_per_user")]
 
     operations = [
-        RefreshKeys("Volunteer", lambda r: {"search_text": search_key(f"{r.first_name} {r.last_name} {r.email} {r.phone}")}),
+        RefreshKeys("Event", lambda r: {"search_text": search_key(f"{r.title_el} {r.title_en}")}),
+        RefreshKeys("Registration", lambda r: {"search_text": search_key(f"{r.name} {r.phone} {r.email} {r.household_ref}")}),
     ]

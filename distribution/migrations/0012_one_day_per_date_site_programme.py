@@ -9,7 +9,7 @@ from core.migration_ops import RefuseDuplicates
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0007_greeklish_search_keys'),
+        ('distribution', '0011_greeklish_search_keys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
