@@ -153,11 +153,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-# The client's address: REMOTE_ADDR, or behind AXES_PROXY_COUNT trusted proxies the matching entry of
-# X-Forwarded-For (never trusted without a proxy: it could be forged to dodge throttling).
-_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if _PROXY_COUNT else ["REMOTE_ADDR"]
+# The client's address (core.net.client_ip, also used by rate limits and the audit log): REMOTE_ADDR,
+# or behind AXES_PROXY_COUNT trusted proxies the entry of X-Forwarded-For the first of them added
+# (counted from the right; entries the client wrote itself are never read).
+AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 
 # --- Internationalisation: Greek first ----------------------------------------------------------
 LANGUAGE_CODE = "el"

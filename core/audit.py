@@ -9,16 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from .middleware import current_request
 from .models import AuditLog
+from .net import client_ip
 from .roles import role_of
-
-
-def _client_ip(request):
-    """The client's address, also behind the reverse proxy (AXES_PROXY_COUNT, as for sign-in throttling)."""
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
 
 
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None):
@@ -34,7 +26,7 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
         role=role_of(user) if user else "",
         action=action,
         changes=changes or {},
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=(request.get_full_path()[:300] if request is not None else ""),
     )
     if obj is not None:

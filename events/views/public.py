@@ -1,6 +1,5 @@
 """Pages for the public: no sign-in, light enough for a cheap phone on a weak connection."""
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.codes import qr_svg
+from core.net import client_ip
 
 from .. import selectors, services
 from ..calendar import event_calendar, events_calendar
@@ -28,7 +28,7 @@ def _registrations_per_hour() -> int:
 
 def _over_rate_limit(request) -> bool:
     """At most N registration attempts per hour from one address (shared cache: every app server)."""
-    address = get_client_ip_address(request) or "unknown"
+    address = client_ip(request) or "unknown"
     key = f"events:register:{address}"
     if cache.add(key, 1, timeout=3600):
         return False
