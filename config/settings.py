@@ -156,7 +156,7 @@ AXES_RESET_ON_SUCCESS = True
 # The client's address (core.net.client_ip, also used by rate limits and the audit log): REMOTE_ADDR,
 # or behind AXES_PROXY_COUNT trusted proxies the entry of X-Forwarded-For the first of them added
 # (counted from the right; entries the client wrote itself are never read).
-AXES_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+TRUSTED_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 
 # --- Internationalisation: Greek first ----------------------------------------------------------

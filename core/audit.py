@@ -3,6 +3,16 @@
     from core.audit import audit
     audit(AuditLog.Action.VIEW, household)            # in a view: user and address come from the request
     audit(AuditLog.Action.CHANGE, card, changes={"status": ["printed", "revoked"]}, user=someone)
+
+The log outlives every retention period, so it keeps ids, actions and which fields changed, and
+nothing a person could be recognised by:
+- a record's label is "<record type> <id>", and `changes` keeps old and new values only for fields
+  that are not personal (below), unless its model holds no personal data at all
+  (`audit_names_nobody = True` on the model: items, locations, days, events, shifts…: then its text
+  is the label and every value is kept);
+- the page is the path without its query string, with secrets in it (private links) masked;
+- the fields named in PERSONAL_FIELDS (names, contacts, notes, identifiers, free text) are listed
+  under "fields" without values, and search texts (SEARCH_KEYS) are always dropped.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,9 +22,67 @@ from .models import AuditLog
 from .net import client_ip
 from .roles import role_of
 
+# Field names whose values never enter the log: that they changed is recorded, not what they held.
+PERSONAL_FIELDS = frozenset({
+    "name", "first_name", "last_name", "father_name", "mother_name", "full_name", "email", "phone",
+    "mobile", "address", "area", "notes", "note", "staff_note", "amka", "other_id", "birth_date",
+    "birth_year", "emergency_name", "emergency_phone", "motivation", "availability_notes", "answers",
+    "consent_text", "username", "tax_number", "contact_name", "contact_phone", "contact_email",
+    "message_sent", "subject", "text", "comment",
+})
+# What someone searched for: not even the field name is kept.
+SEARCH_KEYS = frozenset({"q", "query", "search", "station_search", "searched"})
+
+def clean_changes(changes, *, names_nobody=False) -> dict:
+    """`changes` as the log may keep them (see the module's docstring)."""
+    if not changes:
+        return {}
+    kept, hidden = {}, []
+    for key, value in dict(changes).items():
+        key = str(key)
+        if key in SEARCH_KEYS:
+            continue
+        if names_nobody:
+            kept[key] = value
+        elif key == "fields":
+            hidden.extend(str(v) for v in (value if isinstance(value, (list, tuple)) else [value]))
+        elif key in PERSONAL_FIELDS:
+            hidden.append(key)
+        else:
+            kept[key] = value
+    if hidden:
+        kept["fields"] = sorted(set(hidden) - SEARCH_KEYS)
+    return kept
+
+
+def clean_path(request) -> str:
+    """A page's path for the log: no query string (searches travel there), and the secrets the URL
+    carries (a private link's token: any text argument of 12 characters or more) masked."""
+    if request is None:
+        return ""
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    for value in (match.kwargs.values() if match is not None else ()):
+        if isinstance(value, str) and len(value) >= 12:
+            path = path.replace(value, "…")
+    return path[:300]
+
+
+def _names_nobody(obj) -> bool:
+    return bool(getattr(type(obj), "audit_names_nobody", False))
+
+
+def label(obj) -> str:
+    """The record's label in the log: its text when its model names nobody, else type and id."""
+    if _names_nobody(obj):
+        return str(obj)[:200]
+    return f"{type(obj)._meta.verbose_name} {obj.pk}"[:200]
+
 
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None):
-    """Append one entry to the audit log and return it."""
+    """Append one entry to the audit log and return it.
+
+    `object_repr`, when given, must name nobody (it replaces the record's label)."""
     request = request or current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -25,22 +93,37 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
         username=user.get_username() if user else "",
         role=role_of(user) if user else "",
         action=action,
-        changes=changes or {},
+        changes=clean_changes(changes, names_nobody=obj is not None and _names_nobody(obj)),
         ip_address=client_ip(request),
-        path=(request.get_full_path()[:300] if request is not None else ""),
+        path=clean_path(request),
     )
     if obj is not None:
         entry.content_type = ContentType.objects.get_for_model(obj.__class__)
         entry.object_id = str(obj.pk)
-        entry.object_repr = (object_repr or str(obj))[:200]
+        entry.object_repr = (object_repr or label(obj))[:200]
     elif object_repr:
         entry.object_repr = object_repr[:200]
     entry.save()
     return entry
 
 
+def forget_person(user, *, new_username: str) -> int:
+    """After a person's account is anonymised: the entries of their own actions keep the account's
+    id but no longer its old user name or their address; failed sign-ins typed with that name lose
+    it too. The only change ever made to written entries (hence a queryset update)."""
+    if user is None or user.pk is None:
+        return 0
+    old = user.get_username()
+    count = AuditLog.objects.filter(user=user).update(username=new_username, ip_address=None)
+    if old:
+        count += AuditLog.objects.filter(action=AuditLog.Action.LOGIN_FAILED, object_repr=old).update(
+            object_repr=new_username, ip_address=None)
+    return count
+
+
 def model_changes(before: dict, after: dict) -> dict:
-    """{field: [old, new]} for the fields whose value differs (values as strings)."""
+    """{field: [old, new]} for the fields whose value differs (values as strings); audit() then keeps
+    only the names of personal fields."""
     return {
         key: [str(before.get(key, "")), str(after.get(key, ""))]
         for key in after

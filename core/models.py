@@ -48,6 +48,8 @@ class Centre(models.Model):
             condition=models.Q(pk=1), name="centre_single_row",
             violation_error_message=_("There is only one record of the centre's details."))]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return self.name
 
@@ -81,6 +83,8 @@ class Location(models.Model):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["name"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return self.name
@@ -158,6 +162,8 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created_at"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"

@@ -1,7 +1,8 @@
 """The client's address, the same for sign-in throttling (django-axes), rate limits and the audit log.
 
-Without a reverse proxy (`AXES_PROXY_COUNT=0`) it is the socket's peer, REMOTE_ADDR, and any
-X-Forwarded-For header is ignored: a client writes that header itself.
+Without a reverse proxy (setting TRUSTED_PROXY_COUNT = 0, from the environment's AXES_PROXY_COUNT)
+it is the socket's peer, REMOTE_ADDR, and any X-Forwarded-For header is ignored: a client writes
+that header itself.
 
 Behind N trusted proxies that each append the address they received the request from
 (nginx: `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;`), the last N entries of
@@ -29,7 +30,7 @@ def _valid(address) -> str | None:
 
 
 def proxy_count() -> int:
-    return max(0, int(getattr(settings, "AXES_PROXY_COUNT", 0) or 0))
+    return max(0, int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0))
 
 
 def client_ip(request) -> str | None:

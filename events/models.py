@@ -122,6 +122,8 @@ class Event(models.Model):
                 violation_error_message=_("The minimum age cannot be above the maximum age.")),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.title} ({timezone.localtime(self.starts_at):%d/%m/%Y %H:%M})"
 
@@ -193,6 +195,8 @@ class Question(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         ordering = ["position", "id"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return self.label

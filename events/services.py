@@ -456,7 +456,7 @@ def decline_registration(registration: Registration, *, by, reason: str = "") ->
         if held:
             _release_places(event, locked.places)
         audit(AuditLog.Action.CHANGE, locked, user=by,
-              changes={"status": [previous, Registration.Status.DECLINED], "reason": ["", reason]})
+              changes={"status": [previous, Registration.Status.DECLINED], "reason_given": bool(reason)})
         outbox.notices.append((locked, declined_message(event, reason)))
         _promote_waiting(event, outbox)
     outbox.send()

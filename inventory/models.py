@@ -89,6 +89,8 @@ class Item(models.Model):
             ),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return self.name_el
 
@@ -133,6 +135,8 @@ class Barcode(models.Model):
         constraints = [models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty",
                                               violation_error_message=_("The barcode cannot be empty."))]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return self.code
 
@@ -158,6 +162,8 @@ class LowStockThreshold(models.Model):
             models.CheckConstraint(condition=Q(quantity__gte=0), name="threshold_not_negative",
                                    violation_error_message=_("The threshold cannot be negative.")),
         ]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.item} @ {self.location}: {self.quantity}"
@@ -251,6 +257,8 @@ class DonationLine(models.Model):
         constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity_positive",
                                               violation_error_message=_("The quantity must be greater than zero."))]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.item} × {self.quantity}"
 
@@ -284,6 +292,8 @@ class StockLevel(models.Model):
                                     violation_error_message=_("This lot is already in stock at this location.")),
         ]
         indexes = [models.Index(fields=["location", "item"])]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.item} @ {self.location}: {self.quantity}"
@@ -370,6 +380,8 @@ class StockMovement(models.Model):
                          condition=Q(reason__in=["expired", "damaged", "written_off", "correction", "counted"])),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_reason_display()} {self.item} {self.quantity}"
 
@@ -408,6 +420,8 @@ class Transfer(models.Model):
                                               name="transfer_between_two_locations",
                                               violation_error_message=_("A transfer needs two different locations."))]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.number}: {self.from_location} → {self.to_location}"
 
@@ -445,6 +459,8 @@ class StockTake(models.Model):
                                     violation_error_message=_("A stock-take is already open at this location.")),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.number} · {self.location}"
 
@@ -477,6 +493,8 @@ class StockTakeCount(models.Model):
         ordering = ["-counted_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="count_not_negative",
                                               violation_error_message=_("A count cannot be negative."))]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"

@@ -66,6 +66,8 @@ class Skill(models.Model):
         verbose_name_plural = _("skills and certificates")
         ordering = ["name"]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return self.name
 
@@ -190,6 +192,8 @@ class Availability(models.Model):
                                               name="availability_ends_after_start",
                                               violation_error_message=_("The end must be after the start."))]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
@@ -248,6 +252,8 @@ class ShiftSeries(ShiftFields):
                                    violation_error_message=MAX_AT_LEAST_MIN),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.get_role_display()} · {self.get_weekday_display()} {self.start_time:%H:%M}"
 
@@ -281,6 +287,8 @@ class Shift(ShiftFields):
                                    violation_error_message=_("More people are booked than the shift has places.")),
         ]
         indexes = [models.Index(fields=["location", "starts_at"])]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         local = timezone.localtime(self.starts_at)
@@ -317,6 +325,8 @@ class ShiftTemplate(models.Model):
         verbose_name = _("shift template")
         verbose_name_plural = _("shift templates")
         ordering = ["name"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return self.name

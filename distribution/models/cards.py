@@ -79,6 +79,8 @@ class Card(models.Model):
             ),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return str(_("Card %(number)s")) % {"number": self.display_number}
 

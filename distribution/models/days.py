@@ -72,6 +72,8 @@ class DistributionDay(models.Model):
             ),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.date:%d/%m/%Y} · {self.programme.name}"
 
@@ -124,6 +126,8 @@ class BasketRule(models.Model):
             ),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.item} × {self.quantity}"
 
@@ -148,6 +152,8 @@ class TimeSlot(models.Model):
         verbose_name_plural = _("time slots")
         ordering = ["starts_at", "id"]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
 
@@ -170,6 +176,8 @@ class SlotAssignment(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["day", "household"], name="one_slot_per_household_per_day",
             violation_error_message=_("The household already has a time slot on this day."))]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.slot} · {self.household}"
@@ -234,6 +242,8 @@ class Collection(models.Model):
         ]
         indexes = [models.Index(fields=["day", "at"], name="collection_day_at")]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return str(_("Collection %(id)s")) % {"id": self.pk}
 
@@ -286,6 +296,8 @@ class Scan(models.Model):
         indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
         constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="scan_request_id_per_user",
                                                violation_error_message=_("This scan has already been recorded."))]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.station} {self.at:%H:%M:%S} {self.outcome}"

@@ -36,6 +36,8 @@ class Programme(models.Model):
             ),
         ]
 
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
     def __str__(self):
         return self.name
 
@@ -67,6 +69,8 @@ class Enrolment(models.Model):
                 fields=["household", "programme", "start"], name="one_enrolment_per_start",
                 violation_error_message=_("The household is already enrolled in this programme from this date.")),
         ]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.programme} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"

@@ -64,6 +64,6 @@ def station_search(request, pk):
         rows.append({"name": reference.full_name if reference else "", "size": len(members), "card": card,
                      "collectors": [c for c in household.collectors.all() if c.is_active]})
     if rows:
-        audit(AuditLog.Action.VIEW, day, changes={"station_search": query[:60], "results": len(rows)})
+        audit(AuditLog.Action.VIEW, day, changes={"station_search_results": len(rows)})
     return render(request, "distribution/_station_search.html", {"rows": rows, "query": query,
                                                                   "searched": len(query.strip()) >= 2})

@@ -32,14 +32,14 @@ def _request(remote=PROXY, forwarded=None):
     (1, PROXY, "198.51.100.4:52311", "198.51.100.4"),
 ])
 def test_the_client_is_the_entry_the_first_trusted_proxy_added(settings, count, remote, forwarded, expected):
-    settings.AXES_PROXY_COUNT = count
+    settings.TRUSTED_PROXY_COUNT = count
     assert client_ip(_request(remote, forwarded)) == expected
 
 
 def test_django_axes_uses_the_same_callable(settings):
     from axes.helpers import get_client_ip_address
 
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     assert get_client_ip_address(_request(PROXY, "6.6.6.6, 198.51.100.4")) == "198.51.100.4"
 
 
@@ -49,7 +49,7 @@ def _login(client, password, forwarded):
 
 
 def test_a_forged_forwarding_entry_behind_one_proxy_is_still_locked_out(client, staff_user, settings):
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.AXES_FAILURE_LIMIT = 5
     for n in range(8):  # each attempt claims another first address; nginx appends the real one
         _login(client, "wrong", f"203.0.113.{n + 1}, 198.51.100.4")
@@ -61,7 +61,7 @@ def test_a_forged_forwarding_entry_behind_one_proxy_is_still_locked_out(client, 
 
 
 def test_honest_clients_behind_the_proxy_are_counted_by_their_own_address(client, staff_user, settings):
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.AXES_FAILURE_LIMIT = 3
     for _ in range(3):
         _login(client, "wrong", "198.51.100.4")
@@ -75,7 +75,7 @@ def test_honest_clients_behind_the_proxy_are_counted_by_their_own_address(client
 def test_event_sign_up_allowance_is_per_client_behind_the_proxy(settings, db):
     from events.views.public import _over_rate_limit
 
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.EVENTS_REGISTRATIONS_PER_HOUR = 2
     from django.core.cache import cache
 

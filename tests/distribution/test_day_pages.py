@@ -187,4 +187,5 @@ def test_volunteers_see_the_station_but_no_household_details(volunteer_client):
     assert "Αϊσέ Μουσταφά" in html and "data-record" in html
     for secret in ["Ρωμανού", "σημειώσεις", "ΚΕΑ", "kea", "1980"]:
         assert secret not in html
-    assert AuditLog.objects.filter(action="view", changes__station_search="mustafa").exists()
+    assert AuditLog.objects.filter(action="view", changes__station_search_results=1).exists()
+    assert not AuditLog.objects.filter(changes__icontains="mustafa").exists()

@@ -279,7 +279,7 @@ def test_a_volunteer_changes_their_own_details_and_nothing_else(client):
     assert (volunteer.user.email, volunteer.user.phone, volunteer.user.language) == (
         "nea@example.org", "6977777777", "en")
     entry = AuditLog.objects.filter(object_id=str(volunteer.pk), user=volunteer.user).latest("at")
-    assert entry.changes["phone"][1] == "6977777777"
+    assert "phone" in entry.changes["fields"] and "6977777777" not in str(entry.changes)
     # bad input: a clear message, nothing saved
     bad = client.post(reverse("volunteers:my_details"), {"email": "όχι-email", "phone": "", "language": "el"})
     assert bad.status_code == 200 and "email" in bad.context["form"].errors

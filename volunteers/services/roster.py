@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, forget_person, model_changes, snapshot
 from core.messaging import notify
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
@@ -125,7 +125,7 @@ def link_user(volunteer: Volunteer, user, *, by=None) -> Volunteer:
         user.groups.add(Group.objects.get(name=VOLUNTEER))
     volunteer.user = user
     volunteer.save(update_fields=["user"])
-    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"user": ["", user.get_username()]})
+    audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"user_id": ["", user.pk]})
     return volunteer
 
 
@@ -206,7 +206,9 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.user = None
     volunteer.save()
     if user is not None:
-        user.username = f"anonymised-{volunteer.pk}-{new_token()[:6]}"
+        new_username = f"anonymised-{volunteer.pk}-{new_token()[:6]}"
+        forget_person(user, new_username=new_username)  # their own entries in the audit log
+        user.username = new_username
         user.first_name = user.last_name = user.email = user.phone = ""
         user.is_active = False
         user.set_unusable_password()

@@ -62,8 +62,7 @@ def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
                         % {"url": url})
         sms = fit_sms(_("Your sign-in link (once, within 24 hours): %(url)s"), {"url": url})
     sent = send_to_volunteer(volunteer, subject, text, sms)
-    audit(AuditLog.Action.CREATE, volunteer, object_repr=f"{volunteer} · sign-in link",
-          changes={"sign_in_link": ["", ",".join(sent)]})
+    audit(AuditLog.Action.CREATE, volunteer, changes={"sign_in_link": ["", ",".join(sent)]})
     return bool(sent)
 
 

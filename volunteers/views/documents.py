@@ -64,7 +64,7 @@ def certificate(request, pk):
     since = until = None
     if period.is_valid():
         since, until = period.cleaned_data["since"], period.cleaned_data["until"]
-    audit(AuditLog.Action.EXPORT, volunteer, object_repr=f"{volunteer} · certificate")
+    audit(AuditLog.Action.EXPORT, volunteer, changes={"document": "certificate"})
     pdf = certificate_pdf(volunteer, since=since, until=until)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="volunteer-certificate-{volunteer.pk}.pdf"'
