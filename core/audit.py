@@ -69,14 +69,14 @@ def clean_path(request) -> str:
 
 
 def _names_nobody(obj) -> bool:
-    return bool(getattr(type(obj), "audit_names_nobody", False))
+    return bool(getattr(obj.__class__, "audit_names_nobody", False))  # __class__: also through lazy objects
 
 
 def label(obj) -> str:
     """The record's label in the log: its text when its model names nobody, else type and id."""
     if _names_nobody(obj):
         return str(obj)[:200]
-    return f"{type(obj)._meta.verbose_name} {obj.pk}"[:200]
+    return f"{obj._meta.verbose_name} {obj.pk}"[:200]
 
 
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None):

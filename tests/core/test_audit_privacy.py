@@ -133,3 +133,11 @@ def test_the_migration_cleans_entries_written_before(db):
     assert old.changes == {"status": ["active", "left"], "fields": ["phone"]}
     assert old.path == "/api/v1/households" and SURNAME not in old.object_repr
     assert search.changes == {"results": 2} and search.path == "/events/r/…/cancel/"
+
+
+def test_signing_out_is_audited_through_the_lazy_request_user(client, staff_user):
+    client.post(reverse("login"), {"username": "staff1", "password": "correct-horse-battery-9"})
+    client.post(reverse("logout"))
+    entry = AuditLog.objects.get(action="logout")
+    assert entry.object_repr.endswith(f" {staff_user.pk}") and "staff1" not in entry.object_repr
+    assert entry.username == "staff1"
