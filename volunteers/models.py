@@ -455,3 +455,31 @@ class SignInLink(models.Model):
 
     def __str__(self):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ContactChange(models.Model):
+    """A volunteer's new e-mail address or phone number, waiting to be confirmed from that address.
+
+    The confirmation link goes to the new address and a notice to the old one; only a hash of the
+    link's secret is kept. The change takes effect when the link is used (once, within LIFETIME)."""
+
+    LIFETIME = timedelta(hours=24)
+
+    class Field(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        PHONE = "phone", _("mobile phone")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="contact_changes")
+    field = models.CharField(max_length=10, choices=Field.choices)
+    new_value = models.CharField(max_length=254)
+    nonce_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contact change")
+        verbose_name_plural = _("contact changes")
+
+    def __str__(self):
+        return f"{self.volunteer_id} · {self.field}"

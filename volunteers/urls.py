@@ -33,6 +33,7 @@ urlpatterns = [
     path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
     path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
     path("checkin/<str:token>/", mine.checkin, name="checkin"),
+    path("confirm/<str:token>/", mine.confirm_contact, name="confirm_contact"),
     # public
     path("apply/", public.apply, name="apply"),
     path("sign-in/", public.signin_request, name="signin_request"),

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.codes import qr_svg
 from core.net import client_ip
+from core.throttle import allow
 
 from .. import selectors, services
 from ..calendar import event_calendar, events_calendar
@@ -28,16 +28,8 @@ def _registrations_per_hour() -> int:
 
 def _over_rate_limit(request) -> bool:
     """At most N registration attempts per hour from one address (shared cache: every app server)."""
-    address = client_ip(request) or "unknown"
-    key = f"events:register:{address}"
-    if cache.add(key, 1, timeout=3600):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return count > _registrations_per_hour()
+    return not allow("events:register", client_ip(request) or "unknown", limit=_registrations_per_hour(),
+                     seconds=3600)
 
 
 def public_list(request):

@@ -151,7 +151,7 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.save()
     if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
         _cancel_future(volunteer, by=by)
-    _sync_account(volunteer)
+    sync_account(volunteer)
     audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, volunteer, user=by,
           changes=model_changes(before, snapshot(volunteer, PROFILE_FIELDS)))
     return volunteer
@@ -162,18 +162,32 @@ OWN_FIELDS = ["email", "phone", "language", "address", "emergency_name", "emerge
 
 
 @transaction.atomic
-def save_own_details(volunteer: Volunteer, *, by) -> Volunteer:
+def save_own_details(volunteer: Volunteer, *, by) -> list[str]:
     """A volunteer's own edits of their contact details (form data already on the instance): only
-    OWN_FIELDS are written, whatever else the instance carries. Audited like the coordinator's."""
-    before = snapshot(Volunteer.objects.select_for_update().get(pk=volunteer.pk), OWN_FIELDS)
+    OWN_FIELDS are written, whatever else the instance carries. Audited like the coordinator's.
+
+    A new e-mail address or phone number is not written here: it waits for its confirmation from
+    the new address (services.contacts), and the old address is told. Returns the fields waiting
+    (an empty list when none; a field over the day's allowance of confirmations is left unchanged)."""
+    from .contacts import CONTACT_FIELDS, request_change
+
+    current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    before = snapshot(current, OWN_FIELDS)
     volunteer.full_clean(exclude=[f.name for f in Volunteer._meta.fields if f.name not in OWN_FIELDS])
+    waiting = []
+    for field in CONTACT_FIELDS:
+        new_value = getattr(volunteer, field)
+        if new_value != before[field]:
+            setattr(volunteer, field, before[field])  # unchanged until confirmed
+            if new_value and request_change(current, field, new_value, by=by):
+                waiting.append(str(field))
     volunteer.save(update_fields=[*OWN_FIELDS, "search_text"])
-    _sync_account(volunteer)
+    sync_account(volunteer)
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes=model_changes(before, snapshot(volunteer, OWN_FIELDS)))
-    return volunteer
+    return waiting
 
 
-def _sync_account(volunteer: Volunteer) -> None:
+def sync_account(volunteer: Volunteer) -> None:
     """The user account follows the volunteer: active or not, name, e-mail, phone and language."""
     if volunteer.user is not None:
         user = volunteer.user

@@ -3,6 +3,10 @@
 The link carries a value signed with SECRET_KEY (salted for this purpose) holding the link's id and
 a random nonce; the database keeps only a hash of the nonce, the expiry and when it was used, so
 a link works once, for a day, and a forged or altered link is refused before the database is read.
+
+Links open a session only for plain volunteer accounts: an account with the staff or coordinator
+role, admin access (is_staff) or superuser rights signs in with its password, whatever profile it
+is linked to. A volunteer has at most one live link: issuing a new one or using one ends the others.
 """
 
 import hashlib
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.messaging import fit_sms
 from core.models import AuditLog
+from core.roles import VOLUNTEER, role_of
 
 from ..models import SignInLink, Volunteer
 from .notices import absolute, greeting, send_to_volunteer
@@ -30,9 +35,22 @@ def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
+def may_sign_in_by_link(user) -> bool:
+    """Only active accounts whose one role is volunteer, without admin or superuser rights."""
+    return bool(user is not None and user.is_active and not user.is_staff and not user.is_superuser
+                and role_of(user) == VOLUNTEER)
+
+
+def _end_live_links(user, *, now) -> None:
+    SignInLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+
+
 @transaction.atomic
 def create_signin_link(user) -> str:
-    """A new single-use sign-in URL (absolute) for the user."""
+    """A new single-use sign-in URL (absolute) for the user; the user's older links stop working."""
+    if not may_sign_in_by_link(user):
+        raise ValidationError(_("This account signs in with its password, not with a link."))
+    _end_live_links(user, now=timezone.now())
     nonce = secrets.token_urlsafe(24)
     link = SignInLink.objects.create(user=user, nonce_hash=_hash(nonce),
                                      expires_at=timezone.now() + SignInLink.LIFETIME)
@@ -48,7 +66,7 @@ def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
 
     `limited` (the public "send me a link" form): at most MAX_LINKS_PER_HOUR links an hour, so that
     nobody can flood a volunteer's inbox and phone."""
-    if volunteer.user is None or not volunteer.user.is_active or volunteer.status != Volunteer.Status.ACTIVE:
+    if volunteer.status != Volunteer.Status.ACTIVE or not may_sign_in_by_link(volunteer.user):
         return False
     if not volunteer.email and not volunteer.phone:
         return False
@@ -84,6 +102,9 @@ def use_signin_link(token: str):
         raise ValidationError(_("This sign-in link has expired. Ask for a new one."))
     if not link.user.is_active:
         raise ValidationError(_("This account is not active."))
+    if not may_sign_in_by_link(link.user):
+        raise ValidationError(_("This account signs in with its password, not with a link."))
     link.used_at = timezone.now()
     link.save(update_fields=["used_at"])
+    _end_live_links(link.user, now=link.used_at)
     return link.user

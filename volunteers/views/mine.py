@@ -14,7 +14,7 @@ from core.confirm import ask, is_confirmed
 from .. import selectors
 from ..forms import MyDetailsForm
 from ..models import Assignment, Shift
-from ..services import attendance, notices, roster, signups
+from ..services import attendance, contacts, notices, roster, signups
 from . import refused
 
 # Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
@@ -49,10 +49,30 @@ def my_details(request):
         return render(request, "volunteers/me_missing.html", {"title": _("My details")})
     form = MyDetailsForm(request.POST or None, instance=volunteer)
     if request.method == "POST" and form.is_valid():
-        roster.save_own_details(form.save(commit=False), by=request.user)
+        waiting = roster.save_own_details(form.save(commit=False), by=request.user)
         messages.success(request, _("Your details were saved."))
+        if waiting:
+            messages.info(request, _("We sent a confirmation link to your new e-mail address or phone number. "
+                                     "The change takes effect once you open it (within 24 hours); until then "
+                                     "messages go to the old one, which we also told about the change."))
         return redirect("volunteers:me")
     return render(request, "volunteers/my_details.html", {"title": _("My details"), "form": form})
+
+
+def confirm_contact(request, token):
+    """The link sent to a new e-mail address or phone number. GET shows a button; the POST confirms
+    (mail scanners that open links do not confirm anything)."""
+    if request.method == "POST":
+        try:
+            change = contacts.confirm_change(token)
+        except ValidationError as error:
+            return render(request, "volunteers/confirm_contact.html",
+                          {"title": _("Confirm your new details"), "error": error.messages[0]}, status=400)
+        return render(request, "volunteers/confirm_contact.html",
+                      {"title": _("Confirm your new details"), "done": True, "change": change})
+    response = render(request, "volunteers/confirm_contact.html", {"title": _("Confirm your new details")})
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 def _ask_to_leave(request, shift, *, action):
