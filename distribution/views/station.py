@@ -1,14 +1,21 @@
 """The scan station page (volunteers, staff, coordinator): pick the day and the table once, then
-scan. The scanning itself is POST /api/v1/scans (distribution/api_days.py) from core's widget; the
-fallback search shows only what a table needs: name, card number, household size, collectors."""
+scan. The scanning itself is POST /api/v1/scans (distribution/api_days.py) from core's widget.
 
-from datetime import timedelta
+The fallback search (a forgotten card) is not a way into the household register: it answers only
+by POST from the station of a planned day, on its date and from SEARCH_MARGIN before the day's
+opening until SEARCH_MARGIN after its closing, and shows only what a table needs to match a family
+to the ID it shows: name, father's name, birth year, household size, card number, and the names of
+the authorised collectors (for the "collects" button). No address, phone, categories or contacts."""
+
+from datetime import datetime, timedelta
 
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
@@ -51,19 +58,49 @@ def station(request, pk):
         "today": timezone.localdate()})
 
 
+SEARCH_MARGIN = timedelta(hours=2)
+
+
+def search_window(day: DistributionDay) -> tuple[datetime, datetime]:
+    """When the station's name search answers for this day (aware datetimes)."""
+    zone = timezone.get_current_timezone()
+    opens = timezone.make_aware(datetime.combine(day.date, day.starts_at), zone) - SEARCH_MARGIN
+    closes = timezone.make_aware(datetime.combine(day.date, day.ends_at), zone) + SEARCH_MARGIN
+    return opens, closes
+
+
+def search_is_open(day: DistributionDay, now=None) -> bool:
+    if day.status != DistributionDay.Status.PLANNED:
+        return False
+    opens, closes = search_window(day)
+    return opens <= (now or timezone.now()) <= closes
+
+
+@require_POST
+@never_cache
 @role_required(VOLUNTEER, STAFF)
 def station_search(request, pk):
     day = get_object_or_404(DistributionDay, pk=pk)
-    query = request.GET.get("q", "")
+    if not search_is_open(day):
+        opens, closes = search_window(day)
+        return render(request, "distribution/_station_search.html", {
+            "closed": True, "opens": timezone.localtime(opens), "closes": timezone.localtime(closes)},
+            status=200 if request.htmx else 403)  # htmx swaps only 2xx answers into the page
+    query = request.POST.get("q", "")
+    station_name = (request.POST.get("station") or "").strip()[:60]
     households = households_for_station_search(query)
     rows = []
     for household in households:
         members = list(household.members.all())
         reference = next((p for p in members if p.is_reference), None)
         card = next(iter(household.cards.all()), None)
-        rows.append({"name": reference.full_name if reference else "", "size": len(members), "card": card,
-                     "collectors": [c for c in household.collectors.all() if c.is_active]})
-    if rows:
-        audit(AuditLog.Action.VIEW, day, changes={"station_search_results": len(rows)})
+        rows.append({
+            "name": reference.full_name if reference else "",
+            "father_name": reference.father_name if reference else "",
+            "birth_year": reference.birth_date.year if reference and reference.birth_date else None,
+            "size": len(members), "card": card,
+            "collectors": [{"pk": c.pk, "name": c.name} for c in household.collectors.all() if c.is_active]})
+    if len(query.strip()) >= 2:
+        audit(AuditLog.Action.VIEW, day, changes={"station_search_results": len(rows), "station": station_name})
     return render(request, "distribution/_station_search.html", {"rows": rows, "query": query,
                                                                   "searched": len(query.strip()) >= 2})

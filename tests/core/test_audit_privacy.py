@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.audit import audit, clean_changes
 from core.models import AuditLog
 from events import services as event_services
-from tests.distribution.days_helpers import day_with_basket, household
+from tests.distribution.days_helpers import day_with_basket, household, open_around_now
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 from tests.volunteers.factories import VolunteerFactory
@@ -55,7 +55,8 @@ def test_searches_leave_no_search_text_or_query_string(people, staff_client):
 
 def test_the_station_search_is_audited_without_what_was_typed(people, volunteer_client):
     day, _items = day_with_basket()
-    response = volunteer_client.get(reverse("distribution:station_search", args=[day.pk]), {"q": SURNAME})
+    open_around_now(day)
+    response = volunteer_client.post(reverse("distribution:station_search", args=[day.pk]), {"q": SURNAME})
     assert response.status_code == 200
     assert AuditLog.objects.filter(action="view", object_id=str(day.pk)).exists()
     _assert_forgotten(SURNAME)

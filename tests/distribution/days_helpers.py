@@ -89,3 +89,14 @@ def collector(hh, name="Κατερίνα Ιωαννίδου") -> AuthorisedColle
 
 def d(value) -> Decimal:
     return Decimal(str(value))
+
+
+def open_around_now(day, *, hours=1):
+    """Give `day` (dated today) opening hours around the present moment, within the same date."""
+    now = timezone.localtime()
+    start = max(now - timedelta(hours=hours), now.replace(hour=0, minute=0, second=0, microsecond=0))
+    end = min(now + timedelta(hours=hours), now.replace(hour=23, minute=59, second=0, microsecond=0))
+    end = max(end, start + timedelta(minutes=1))
+    day.date, day.starts_at, day.ends_at = now.date(), start.time(), end.time()
+    day.save()
+    return day

@@ -13,7 +13,7 @@ from core.models import AuditLog
 from distribution.models import BasketRule, Collection, DistributionDay, SlotAssignment
 from distribution.selectors.days import stock_check
 from distribution.services.scans import record_scan
-from tests.distribution.days_helpers import d, day_with_basket, household, programme
+from tests.distribution.days_helpers import d, day_with_basket, household, open_around_now, programme
 from tests.factories import LocationFactory
 from tests.inventory.factories import ItemFactory, NonFoodItemFactory
 
@@ -182,10 +182,12 @@ def test_volunteers_see_the_station_but_no_household_details(volunteer_client):
     assert go.status_code == 302
     page = volunteer_client.get(go["Location"])
     assert page.status_code == 200 and "data-scan-station" in page.content.decode()
-    results = volunteer_client.get(reverse("distribution:station_search", args=[day.pk]), {"q": "mustafa"})
+    open_around_now(day)
+    results = volunteer_client.post(reverse("distribution:station_search", args=[day.pk]),
+                                    {"q": "mustafa", "station": "Τραπέζι 3"})
     html = results.content.decode()
-    assert "Αϊσέ Μουσταφά" in html and "data-record" in html
-    for secret in ["Ρωμανού", "σημειώσεις", "ΚΕΑ", "kea", "1980"]:
+    assert "Αϊσέ Μουσταφά" in html and "data-record" in html and "1980" in html  # the birth year, on the ID
+    for secret in ["Ρωμανού", "σημειώσεις", "ΚΕΑ", "kea", "6971234567", "01/05/1980", "1980-05-01"]:
         assert secret not in html
     assert AuditLog.objects.filter(action="view", changes__station_search_results=1).exists()
     assert not AuditLog.objects.filter(changes__icontains="mustafa").exists()
