@@ -21,3 +21,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 keepalive = 30
 preload_app = True
 timeout = 30
+# The access log (GUNICORN_ACCESS_LOG: a file, or "-" for the standard output; off when unset) goes
+# through core.gunicorn_logging: query strings (searches) and private links' secrets are masked.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+logger_class = "core.gunicorn_logging.MaskedLogger"

@@ -163,7 +163,10 @@ def _start_server(port, database_url):
     # minute): the limiter still runs on every request (its cost is measured), with a limit out of reach.
     env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SECRET_KEY=secrets.token_hex(32),
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", CONN_MAX_AGE="600", LOG_LEVEL="ERROR",
-               API_RATE_LIMIT=os.environ.get("BENCH_API_RATE_LIMIT", "100000000/m"))
+               API_RATE_LIMIT=os.environ.get("BENCH_API_RATE_LIMIT", "100000000/m"),
+               # production refuses development message backends (core/checks.py); scans send none
+               EMAIL_URL="smtp://127.0.0.1:9", SMS_BACKEND="http", SMS_GATEWAY_URL="https://sms.invalid/send",
+               SITE_URL="https://kypseli.bench.invalid")
     overrides = []
     if COMMIT_MODE == "async":
         overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'")

@@ -246,10 +246,21 @@ DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=2
 # The 403 page of a failed CSRF check (an expired form): styled and in Greek like the other errors.
 CSRF_FAILURE_VIEW = "core.views_errors.csrf_failure"
 
+# Query strings (searches by name, AMKA or phone) and private links' secrets are masked in every
+# log line that carries a URL (core/redact.py); gunicorn's access log does the same (gunicorn.conf.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_urls": {"()": "core.redact.MaskUrls"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_masked": {"class": "logging.StreamHandler", "filters": ["mask_urls"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django.request": {"handlers": ["console_masked"], "propagate": False},
+        "django.server": {"handlers": ["console_masked"], "propagate": False},
+        "django.security": {"handlers": ["console_masked"], "propagate": False},
+    },
 }

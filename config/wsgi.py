@@ -11,6 +11,12 @@ from django.utils.translation import trans_real
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
 
+# With DEBUG off, refuse to serve on development defaults (console e-mail or SMS, a loopback
+# SITE_URL): the same errors as `manage.py check --deploy` (core/checks.py).
+from core.checks import refuse_unsafe_start  # noqa: E402 - needs the app registry loaded above
+
+refuse_unsafe_start()
+
 # Load now what Django would otherwise load on each process's first request: every app's URLs
 # (with the API's schemas and the PDF libraries they import, most of a second of CPU) and the
 # translation catalogues. gunicorn.conf.py preloads this module in the master process, so the

@@ -20,7 +20,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import roles, signals  # noqa: F401  (connects login/logout audit)
+        from . import checks, roles, signals  # noqa: F401  (registers checks, connects login/logout audit)
 
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_role_permissions")
 

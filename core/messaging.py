@@ -36,7 +36,9 @@ def send_sms(to: str, text: str) -> None:
     if backend == "locmem":
         outbox.append(message)
     elif backend == "console":
-        logger.info("SMS to %s: %s", to, text)
+        # Development only (production refuses this backend, core/checks.py): the text is printed, and
+        # logged at DEBUG, never at INFO, since it holds a phone number and often a private link.
+        logger.debug("SMS to %s: %s", to, text)
         print(f"SMS to {to}: {text}")  # noqa: T201 - the console backend's whole point
     elif backend == "file":
         path = Path(settings.BASE_DIR) / "var" / "sms.log"

@@ -1,11 +1,11 @@
 """iCalendar (.ics) for one event and for the feed of all public events (icalendar library)."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from core.links import absolute_url
 from core.models import Centre
 
 from .models import Event
@@ -21,7 +21,7 @@ def _calendar() -> Calendar:
 
 
 def _component(event: Event, request=None) -> CalendarEvent:
-    url = settings.SITE_URL.rstrip("/") + reverse("events:public_detail", args=[event.pk])
+    url = absolute_url(reverse("events:public_detail", args=[event.pk]), request)
     item = CalendarEvent()
     item.add("uid", f"event-{event.pk}@kypseli")
     item.add("summary", event.title)

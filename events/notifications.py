@@ -6,7 +6,6 @@ for mail programs that hide inline images); the SMS carries the private link.
 
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.codes import qr_png
+from core.links import absolute_url
 from core.messaging import first_phone, fit_sms, notify, send_sms
 from core.models import Centre
 
@@ -33,7 +33,7 @@ def safely(function, *args) -> bool:
 
 
 def private_link(registration: Registration) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("events:manage", args=[registration.manage_token])
+    return absolute_url(reverse("events:manage", args=[registration.manage_token]))
 
 
 def _when(event: Event) -> str:

@@ -20,12 +20,51 @@ def _manage(*args, **env):
                           capture_output=True, text=True, timeout=120)
 
 
+PRODUCTION = {
+    "DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-0123456789",
+    "ALLOWED_HOSTS": "kypseli.example.org", "EMAIL_URL": "smtp+tls://kypseli:secret@smtp.example.org:587",
+    "SMS_BACKEND": "http", "SMS_GATEWAY_URL": "https://sms.example.org/send", "SMS_GATEWAY_TOKEN": "t",
+    "SITE_URL": "https://kypseli.example.org",
+}
+
+
 def test_production_settings_pass_check_deploy():
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0",
-                     SECRET_KEY="x" * 20 + "a-long-random-production-secret-0123456789",
-                     ALLOWED_HOSTS="kypseli.example.org")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("unset", "error"), [
+    ({"EMAIL_URL": "consolemail://"}, "kypseli.E001"),
+    ({"EMAIL_URL": "dummymail://"}, "kypseli.E001"),
+    ({"SMS_BACKEND": "console"}, "kypseli.E002"),
+    ({"SMS_GATEWAY_URL": "http://sms.example.org/send"}, "kypseli.E002"),
+    ({"SITE_URL": "http://127.0.0.1:8000"}, "kypseli.E003"),
+    ({"SITE_URL": "https://localhost"}, "kypseli.E003"),
+])
+def test_check_deploy_fails_on_development_defaults(unset, error):
+    result = _manage("check", "--deploy", **{**PRODUCTION, **unset})
+    assert result.returncode != 0 and error in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_when_message_settings_are_left_out():
+    env = {k: v for k, v in PRODUCTION.items() if k not in {"EMAIL_URL", "SMS_BACKEND", "SITE_URL"}}
+    result = _manage("check", "--deploy", **env)
+    output = result.stderr + result.stdout
+    assert result.returncode != 0
+    assert all(code in output for code in ("kypseli.E001", "kypseli.E002", "kypseli.E003"))
+
+
+def test_the_web_server_refuses_to_start_on_development_defaults():
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    env.update({**PRODUCTION, "SMS_BACKEND": "console", "DATABASE_URL": "postgres://nobody@127.0.0.1:9/none"})
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode != 0 and "kypseli.E002" in result.stderr
+    env["SMS_BACKEND"] = "http"
+    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key():
@@ -77,8 +116,7 @@ def test_wsgi_module_loads_urls_and_catalogues_without_touching_the_database():
     )
     env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
     # An unreachable database: the module must not try to connect.
-    env.update(DEBUG="0", SECRET_KEY="x" * 50, ALLOWED_HOSTS="example.org",
-               DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
+    env.update(PRODUCTION, DATABASE_URL="postgres://nobody@127.0.0.1:9/none")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 0 and "warm" in result.stdout, result.stderr

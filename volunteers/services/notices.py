@@ -12,6 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.links import absolute_url
 from core.messaging import first_phone, fit_sms, notify
 from core.models import AuditLog, Centre
 
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 
 def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def describe_shift(shift: Shift) -> str:

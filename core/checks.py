@@ -1,0 +1,76 @@
+"""Production must not start on development defaults.
+
+With DEBUG off, these are errors of `manage.py check --deploy` and stop the web server from starting
+(config/wsgi.py calls `refuse_unsafe_start`):
+- kypseli.E001: e-mail would go to the console, a file, memory or nowhere (EMAIL_URL not set):
+  sign-in links and people's addresses would end up in the logs and nobody would get a message;
+- kypseli.E002: SMS likewise (SMS_BACKEND console, file or locmem), or an http gateway without an
+  https:// SMS_GATEWAY_URL;
+- kypseli.E003: SITE_URL left at its loopback default (or any loopback or non-https address): links
+  in messages sent from cron jobs would point at the server itself.
+"""
+
+import ipaddress
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
+
+UNSAFE_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+}
+UNSAFE_SMS_BACKENDS = {"console", "file", "locmem", ""}
+
+
+def _loopback(host: str) -> bool:
+    host = (host or "").strip("[]").lower()
+    if host in {"", "localhost"} or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def production_errors() -> list[Error]:
+    if settings.DEBUG:
+        return []
+    errors = []
+    if settings.EMAIL_BACKEND in UNSAFE_EMAIL_BACKENDS:
+        errors.append(Error(
+            f"E-mail goes to {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} with DEBUG off: messages would not "
+            "reach anyone and their links would be written to the logs.",
+            hint="Set EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587.", id="kypseli.E001"))
+    backend = getattr(settings, "SMS_BACKEND", "")
+    if backend in UNSAFE_SMS_BACKENDS:
+        errors.append(Error(
+            f"SMS_BACKEND is {backend!r} with DEBUG off: text messages would not reach anyone and phone "
+            "numbers and links would be written to the logs.",
+            hint="Set SMS_BACKEND=http with SMS_GATEWAY_URL (https://) and SMS_GATEWAY_TOKEN.", id="kypseli.E002"))
+    elif backend == "http" and not getattr(settings, "SMS_GATEWAY_URL", "").startswith("https://"):
+        errors.append(Error("SMS_GATEWAY_URL must be an https:// address.", id="kypseli.E002"))
+    site = urlsplit(getattr(settings, "SITE_URL", ""))
+    if site.scheme != "https" or _loopback(site.hostname or ""):
+        errors.append(Error(
+            f"SITE_URL is {settings.SITE_URL!r} with DEBUG off: links in messages sent from scheduled jobs "
+            "would point at this server itself.",
+            hint="Set SITE_URL to the public address, e.g. https://kypseli.example.org.", id="kypseli.E003"))
+    return errors
+
+
+@register("kypseli", deploy=True)
+def check_production_settings(app_configs=None, **kwargs):
+    return production_errors()
+
+
+def refuse_unsafe_start() -> None:
+    """Called when the web server loads the app: with DEBUG off, stop on the errors above."""
+    errors = production_errors()
+    if errors:
+        raise ImproperlyConfigured("Kypseli will not start with these settings:\n" + "\n".join(
+            f"{error.id}: {error.msg} {error.hint or ''}" for error in errors))
