@@ -483,3 +483,19 @@ class ContactChange(models.Model):
 
     def __str__(self):
         return f"{self.volunteer_id} · {self.field}"
+
+
+class LocationFeed(models.Model):
+    """The secret of a location's shift calendar (with the volunteers' names): stored, so the
+    coordinator can replace it when the link went where it should not, and the old one stops working."""
+
+    location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("location calendar link")
+        verbose_name_plural = _("location calendar links")
+
+    def __str__(self):
+        return str(self.location_id)

@@ -27,9 +27,11 @@ urlpatterns = [
     path("templates/new/", manage.template_edit, name="template_new"),
     path("templates/<int:pk>/", manage.template_edit, name="template_edit"),
     path("hours/", manage.HoursView.as_view(), name="hours"),
+    path("calendars/<int:pk>/new/", manage.location_feed_new, name="location_feed_new"),
     # a volunteer's own pages
     path("me/", mine.me, name="me"),
     path("me/details/", mine.my_details, name="my_details"),
+    path("me/calendar/new/", mine.my_calendar_new, name="my_calendar_new"),
     path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
     path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
     path("checkin/<str:token>/", mine.checkin, name="checkin"),

@@ -125,7 +125,7 @@ def test_volunteer_feed_and_location_feed_parse_back(client, coordinator_client)
 
     board = coordinator_client.get(reverse("volunteers:board"))
     feed_url = next(url for loc, url in board.context["feeds"] if loc == shift.location)
-    location_calendar = Calendar.from_ical(client.get(feed_url.split("example.org")[1]).content)
+    location_calendar = Calendar.from_ical(client.get(feed_url.split("testserver")[1]).content)
     uids = {str(e["uid"]) for e in location_calendar.walk("VEVENT")}
     assert uids == {f"shift-{shift.pk}@kypseli", f"shift-{hidden.pk}@kypseli"}
     assert volunteer.full_name in str(next(iter(location_calendar.walk("VEVENT")))["description"])

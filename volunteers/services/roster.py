@@ -148,6 +148,8 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     before = {} if creating else snapshot(Volunteer.objects.get(pk=volunteer.pk), PROFILE_FIELDS)
     if volunteer.status == Volunteer.Status.ACTIVE:
         _ensure_account(volunteer, by=by)  # added directly by the coordinator
+    if volunteer.status == Volunteer.Status.LEFT and before.get("status") != Volunteer.Status.LEFT:
+        volunteer.calendar_token = new_token()  # their calendar link stops working
     volunteer.save()
     if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
         _cancel_future(volunteer, by=by)

@@ -2,39 +2,37 @@
 
 from datetime import timedelta
 
-from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from core.audit import audit
-from core.models import AuditLog, Location
+from core.models import AuditLog
 from core.roles import COORDINATOR, role_required
 
 from .. import selectors
 from ..calendar import shifts_calendar
 from ..certificate import certificate_pdf
 from ..forms import PeriodForm
-from ..models import Assignment, Shift, Volunteer
+from ..models import Assignment, LocationFeed, Shift, Volunteer
+from ..services import calendars
 from ..services.notices import absolute
-
-FEED_SALT = "volunteers.location-feed"
 
 
 def location_feed_url(location) -> str:
-    token = signing.dumps(location.pk, salt=FEED_SALT)
-    return absolute(reverse("volunteers:location_feed", args=[token]))
+    return absolute(reverse("volunteers:location_feed", args=[calendars.location_feed(location).token]))
 
 
 def _ics(calendar) -> HttpResponse:
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "private, no-store"  # names and shifts: not kept by shared caches
     return response
 
 
 def volunteer_feed(request, token):
-    volunteer = Volunteer.objects.filter(calendar_token=token, anonymised_at__isnull=True).first()
+    volunteer = Volunteer.objects.filter(calendar_token=token, anonymised_at__isnull=True,
+                                         status__in=[Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED]).first()
     if volunteer is None:
         raise Http404
     since = timezone.now() - timedelta(days=60)
@@ -46,11 +44,8 @@ def volunteer_feed(request, token):
 
 
 def location_feed(request, token):
-    try:
-        pk = signing.loads(token, salt=FEED_SALT)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    location = get_object_or_404(Location, pk=pk)
+    feed = get_object_or_404(LocationFeed.objects.select_related("location"), token=token)
+    location = feed.location
     since = timezone.now() - timedelta(days=30)
     shifts = selectors.with_people(Shift.objects.filter(location=location, ends_at__gt=since,
                                                         cancelled_at__isnull=True))

@@ -32,7 +32,7 @@ from ..forms import (
     template_line_formset,
 )
 from ..models import Assignment, Shift, ShiftTemplate, Volunteer
-from ..services import attendance, notices, roster, shifts, signin, signups
+from ..services import attendance, calendars, notices, roster, shifts, signin, signups
 from ..tables import HoursTable, ShiftTable, VolunteerTable
 from . import refused
 from .documents import location_feed_url
@@ -121,6 +121,14 @@ def volunteer_action(request, pk, action):
     except ValidationError as error:
         refused(request, error)
     return redirect("volunteers:volunteer", pk)
+
+
+@require_POST
+@role_required(COORDINATOR)
+def location_feed_new(request, pk):
+    calendars.rotate_location_calendar(get_object_or_404(Location, pk=pk), by=request.user)
+    messages.success(request, _("The location's calendar has a new address; the old one no longer works."))
+    return redirect("volunteers:board")
 
 
 class ShiftListView(FilteredTableView):

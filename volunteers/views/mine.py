@@ -14,7 +14,7 @@ from core.confirm import ask, is_confirmed
 from .. import selectors
 from ..forms import MyDetailsForm
 from ..models import Assignment, Shift
-from ..services import attendance, contacts, notices, roster, signups
+from ..services import attendance, calendars, contacts, notices, roster, signups
 from . import refused
 
 # Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
@@ -91,6 +91,16 @@ def _ask_to_leave(request, shift, *, action):
 
 
 @require_http_methods(["GET", "POST"])
+@login_required
+def my_calendar_new(request):
+    volunteer = _me(request)
+    if volunteer is not None:
+        calendars.rotate_volunteer_calendar(volunteer, by=request.user)
+        messages.success(request, _("Your calendar has a new address; the old one no longer works."))
+    return redirect("volunteers:me")
+
+
+@require_POST
 @login_required
 def shift_action(request, pk, action):
     volunteer = _me(request)
