@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_audit_log_forgets_people'),
-        ('volunteers', '0003_contact_changes'),
+        ('core', '0004_audit_log_forgets_people'),
+        ('volunteers', '0004_contact_changes'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0002_postgres_rules_and_skills'),
+        ('volunteers', '0003_constraint_messages'),
     ]
 
     operations = [
