@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
+    "core.middleware.NoStoreMiddleware",
     # Axes must be last: it turns locked-out logins into a friendly page.
     "axes.middleware.AxesMiddleware",
 ]

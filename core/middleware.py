@@ -21,6 +21,23 @@ class AuditContextMiddleware:
             _current_request.reset(token)
 
 
+class NoStoreMiddleware:
+    """Pages, exports and API answers for a signed-in user or a device (they show people's data)
+    are never stored by the browser or a shared cache: `Cache-Control: private, no-store`, unless
+    the view chose otherwise. Public pages keep their own caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        personal = (user is not None and user.is_authenticated) or request.path.startswith("/api/")
+        if personal and "Cache-Control" not in response:
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
 class GreekFirstLocaleMiddleware:
     """Greek unless the person chose otherwise.
 
