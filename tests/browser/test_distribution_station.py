@@ -15,7 +15,7 @@ from distribution.services.card_pdf import CARD_H, CARD_W, PAGE_H, _card_origin,
 from distribution.services.scans import record_scan
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.fake_camera import picture_to_y4m
-from tests.distribution.days_helpers import collector, day_with_basket, household
+from tests.distribution.days_helpers import collector, day_with_basket, household, open_around_now
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,6 +96,7 @@ def test_camera_reads_a_printed_card(playwright_instance, live_server, tmp_path)
 
 def test_forgotten_card_search_records_after_an_id_check(page, login_as):
     day, _items = day_with_basket()
+    open_around_now(day)  # the name search answers only around the day's hours
     hh, _card, _code = household(day.programme, first_name="Φατμέ", last_name="Χασάν")
     neighbour = collector(hh, "Κατερίνα Ιωαννίδου")
     login_as(UserFactory(username="vol2", role="volunteer"))
