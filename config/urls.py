@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from core.accounts import PasswordResetView
 
 from .api import api
 
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("core.urls")),
     # Before Django's own: someone without a password (signed in by link) gets the set-password form.
     path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),

@@ -143,7 +143,7 @@ def save_user(user, *, role: str, by):
     before = {} if creating else {**snapshot(type(user).objects.get(pk=user.pk), USER_FIELDS),
                                   "role": role_of(type(user).objects.get(pk=user.pk))}
     if creating:
-        user.set_unusable_password()  # the person chooses one through "forgotten password"
+        user.set_unusable_password()  # the person chooses one through the invitation (core.accounts)
     user.save()
     user.groups.remove(*Group.objects.filter(name__in=ROLES))
     if role:
@@ -152,4 +152,8 @@ def save_user(user, *, role: str, by):
     after = {**snapshot(user, USER_FIELDS), "role": role}
     audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, user,
           changes=model_changes(before, after), user=by)
+    if creating and user.email:
+        from .accounts import send_invitation
+
+        transaction.on_commit(lambda: send_invitation(user, by=by))
     return user

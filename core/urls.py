@@ -13,6 +13,7 @@ urlpatterns = [
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.user_edit, name="user_new"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/invite/", views.user_invite, name="user_invite"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("centre/", views.centre_edit, name="centre"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),

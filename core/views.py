@@ -5,6 +5,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -124,17 +125,43 @@ class UserListView(FilteredTableView):
         return _("Users")
 
 
+@require_POST
+@role_required(COORDINATOR)
+def user_invite(request, pk):
+    from .accounts import send_invitation
+
+    account = get_object_or_404(User, pk=pk)
+    if account.has_usable_password():
+        messages.error(request, _("This person has already chosen a password; they can use “Forgotten your "
+                                  "password?”."))
+    elif send_invitation(account, by=request.user):
+        messages.success(request, _("A new invitation was sent to %(email)s.") % {"email": account.email})
+    else:
+        messages.error(request, _("No invitation was sent: the account needs an e-mail address and must be active."))
+    return redirect("core:user_edit", pk)
+
+
 @role_required(COORDINATOR)
 def user_edit(request, pk=None):
     account = get_object_or_404(User, pk=pk) if pk else User()
     form = UserForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
-        services.save_user(form.save(commit=False), role=form.cleaned_data["role"], by=request.user)
-        messages.success(request, _("The account was saved. New users choose their password through "
-                                    "“Forgotten your password?”."))
+        creating = account.pk is None
+        account = services.save_user(form.save(commit=False), role=form.cleaned_data["role"], by=request.user)
+        if not creating:
+            messages.success(request, _("The account was saved."))
+        elif account.email:
+            messages.success(request, _("The account was saved. An invitation to choose a password was sent to "
+                                        "%(email)s (the link works once, for a few hours).") % {"email": account.email})
+        else:
+            messages.warning(request, _("The account was saved without an e-mail address: no invitation could be "
+                                        "sent. Add an address and send the invitation."))
         return redirect("core:users")
+    invite_url = (reverse("core:user_invite", args=[account.pk])
+                  if account.pk and not account.has_usable_password() and account.email else None)
     return render(request, "core/form.html", {
         "form": form, "title": _("Edit user") if pk else _("New user"), "back_url": "core:users",
+        "invite_url": invite_url,
     })
 
 
