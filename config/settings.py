@@ -138,6 +138,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Invitation and password-reset links: valid this many hours, and once (core/accounts.py).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_LINK_HOURS", default=4) * 3600
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -207,6 +209,12 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 VOLUNTEER_REMINDER_HOURS = env.float("VOLUNTEER_REMINDER_HOURS", default=24)
 # Public event sign-ups accepted per client address per hour (spam protection, shared cache).
 EVENTS_REGISTRATIONS_PER_HOUR = env.int("EVENTS_REGISTRATIONS_PER_HOUR", default=10)
+# Messages a public sign-up may trigger to one phone number or e-mail address a day (the rest are not sent).
+EVENTS_MESSAGES_PER_CONTACT_PER_DAY = env.int("EVENTS_MESSAGES_PER_CONTACT_PER_DAY", default=3)
+# Public forms that send a message (volunteer application, sign-in link, password reset): attempts
+# per client address per hour, and messages per e-mail address or phone number per day.
+PUBLIC_FORMS_PER_ADDRESS_PER_HOUR = env.int("PUBLIC_FORMS_PER_ADDRESS_PER_HOUR", default=5)
+MESSAGES_PER_RECIPIENT_PER_DAY = env.int("MESSAGES_PER_RECIPIENT_PER_DAY", default=3)
 # Days after an event's end before `purge_event_registrations` removes the people from its registrations.
 EVENT_REGISTRATION_RETENTION_DAYS = env.int("EVENT_REGISTRATION_RETENTION_DAYS", default=180)
 

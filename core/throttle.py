@@ -33,3 +33,22 @@ def hit(scope: str, key: str, *, seconds: int) -> int:
 def allow(scope: str, key: str, *, limit: int, seconds: int) -> bool:
     """Count one attempt and say whether it is within the limit."""
     return hit(scope, key, seconds=seconds) <= limit
+
+
+def public_form_allowed(request, scope: str) -> bool:
+    """One more submission of a public form from this client address within the hour?
+    (PUBLIC_FORMS_PER_ADDRESS_PER_HOUR; the address as core.net.client_ip reads it.)"""
+    from django.conf import settings
+
+    from .net import client_ip
+
+    return allow(f"form:{scope}", client_ip(request) or "unknown",
+                 limit=getattr(settings, "PUBLIC_FORMS_PER_ADDRESS_PER_HOUR", 5), seconds=3600)
+
+
+def recipient_allowed(scope: str, recipient: str) -> bool:
+    """One more message to this e-mail address or phone number today? (MESSAGES_PER_RECIPIENT_PER_DAY)"""
+    from django.conf import settings
+
+    return allow(f"to:{scope}", (recipient or "").strip().lower(),
+                 limit=getattr(settings, "MESSAGES_PER_RECIPIENT_PER_DAY", 3), seconds=24 * 3600)

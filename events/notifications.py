@@ -6,6 +6,7 @@ for mail programs that hide inline images); the SMS carries the private link.
 
 import logging
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,6 +17,7 @@ from core.codes import qr_png
 from core.links import absolute_url
 from core.messaging import first_phone, fit_sms, notify, send_sms
 from core.models import Centre
+from core.throttle import allow
 
 from .models import Event, Registration
 
@@ -87,7 +89,8 @@ def send_registration_received(registration: Registration) -> None:
             subject = _("You are on the waiting list: %(title)s") % {"title": registration.event.title}
         else:
             subject = _("We received your registration: %(title)s") % {"title": registration.event.title}
-        if registration.email:
+        email_ok, phone_ok = _allowance(registration)
+        if registration.email and email_ok:
             text = render_to_string("events/email/registration.txt", context)
             html = render_to_string("events/email/registration.html", context)
             message = EmailMultiAlternatives(subject, text, None, [registration.email])
@@ -102,8 +105,39 @@ def send_registration_received(registration: Registration) -> None:
                 image.add_header("Content-Disposition", "inline", filename="ticket.png")
                 message.attach(image)
             message.send()
-        if registration.phone:
+        if registration.phone and phone_ok:
             send_sms(registration.phone, registration_sms(registration))
+
+
+def _allowance(registration: Registration) -> tuple[bool, bool]:
+    """Whether a message that a public sign-up triggered may still go to this e-mail and this phone:
+    at most EVENTS_MESSAGES_PER_CONTACT_PER_DAY a day to one address or number, so that nobody can
+    use the form (register, cancel, register again) to flood someone else's phone. Messages staff
+    send are not counted."""
+    if registration.source != Registration.Source.PUBLIC:
+        return True, True
+    limit = getattr(settings, "EVENTS_MESSAGES_PER_CONTACT_PER_DAY", 3)
+    email_ok = bool(registration.email) and allow("events:message", registration.email.lower(), limit=limit,
+                                                  seconds=24 * 3600)
+    phone_ok = bool(registration.phone) and allow("events:message", registration.phone, limit=limit,
+                                                  seconds=24 * 3600)
+    if not (email_ok or not registration.email) or not (phone_ok or not registration.phone):
+        logger.warning("A message for registration %s was not sent: over the day's allowance", registration.pk)
+    return email_ok, phone_ok
+
+
+def send_already_registered(registration: Registration) -> None:
+    """Someone used this person's phone or e-mail to sign up again: the person is told (within the
+    same daily allowance), and the public form answered as if a new registration was made."""
+    registration = Registration.objects.select_related("event", "event__location").get(pk=registration.pk)
+    email_ok, phone_ok = _allowance(registration)
+    with translation.override(registration.language):
+        subject = _("You are already registered: %(title)s") % {"title": registration.event.title}
+        text = _("Someone tried to register again for “%(title)s” with your phone number or e-mail. Your "
+                 "registration stands; see or change it here: %(link)s") % {
+            "title": registration.event.title, "link": private_link(registration)}
+        notify(email=registration.email if email_ok else "", phone=registration.phone if phone_ok else "",
+               subject=subject, text=text)
 
 
 def send_promoted(registration: Registration) -> None:

@@ -81,6 +81,16 @@ class Outbox:
             notifications.safely(notifications.send_notice, registration, build)
 
 
+class AlreadyRegistered(EventError):
+    """The phone or e-mail is already on an active registration of the event. Staff are told so; the
+    public form answers as if the registration went through and the real registrant gets a message
+    (so the form does not tell strangers who is registered)."""
+
+    def __init__(self, registration, message):
+        super().__init__(message)
+        self.registration = registration
+
+
 def _lock_event(event_id) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
@@ -361,9 +371,12 @@ def register(event: Event, data: RegistrationRequest, *, by=None, now=None) -> R
         duplicate = Registration.objects.filter(
             event=locked, status__in=[Registration.Status.PENDING, Registration.Status.CONFIRMED,
                                       Registration.Status.WAITING])
-        if (email and duplicate.filter(email=email).exists()) or (phone and duplicate.filter(phone=phone).exists()):
-            raise EventError(_("Someone with this phone number or e-mail is already registered for this event. "
-                               "Use the link in your confirmation to see or change it."))
+        existing = ((email and duplicate.filter(email=email).first())
+                    or (phone and duplicate.filter(phone=phone).first()))
+        if existing:
+            raise AlreadyRegistered(existing, _(
+                "Someone with this phone number or e-mail is already registered for this event. "
+                "Use the link in your confirmation to see or change it."))
         if locked.places_left >= places:
             status = (Registration.Status.PENDING if locked.requires_approval and not by_staff
                       else Registration.Status.CONFIRMED)

@@ -27,6 +27,9 @@ class ApplicationForm(OnceFormMixin, forms.ModelForm):
     languages = forms.MultipleChoiceField(label=_("Languages you speak"), choices=Language.choices, required=False,
                                           widget=forms.CheckboxSelectMultiple)
     consent = forms.BooleanField(label=_("I have read the text above and agree."), required=True)
+    # The honeypot: hidden from people (and from screen readers), filled in only by bots.
+    website = forms.CharField(label=_("Leave this field empty"), required=False,
+                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
 
     class Meta:
         model = Volunteer
@@ -35,6 +38,9 @@ class ApplicationForm(OnceFormMixin, forms.ModelForm):
         widgets = {"motivation": forms.Textarea(attrs={"rows": 3})}
         labels = {"motivation": _("Why would you like to volunteer? (optional)"),
                   "availability_notes": _("When can you usually help?")}
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website"))
 
     def clean(self):
         data = super().clean()

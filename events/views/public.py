@@ -13,7 +13,7 @@ from core.codes import qr_svg
 from core.net import client_ip
 from core.throttle import allow
 
-from .. import selectors, services
+from .. import notifications, selectors, services
 from ..calendar import event_calendar, events_calendar
 from ..filters import PublicEventFilter
 from ..forms import RegistrationForm
@@ -76,14 +76,18 @@ def register(request, pk):
             "event": event, "title": _("Not registered"), "rate_limited": True}, status=429)
     data = form.cleaned_data
     try:
-        registration = services.register(event, services.RegistrationRequest(
+        services.register(event, services.RegistrationRequest(
             name=data["name"], phone=data["phone"], email=data["email"], places=data["places"],
             answers=form.answers(), language=translation.get_language() or "el", consent=data["consent"]))
+    except services.AlreadyRegistered as exc:
+        # The same answer as for a new registration: the form tells nobody who is registered. The
+        # person who is gets a message with their own link.
+        notifications.safely(notifications.send_already_registered, exc.registration)
     except services.EventError as exc:
         form.add_error(None, exc.message)
         return public_detail(request, pk, form=form, status=400)
-    messages.success(request, _("Thank you: your registration was received."))
-    return redirect("events:manage", token=registration.manage_token)
+    return render(request, "events/public/received.html", {
+        "event": event, "title": _("Thank you"), "by_email": bool(data["email"]), "by_phone": bool(data["phone"])})
 
 
 def event_ics(request, pk):

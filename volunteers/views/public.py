@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.once import AlreadySubmitted, submit_once
+from core.throttle import public_form_allowed
 
 from ..forms import ApplicationForm, SignInLinkRequestForm
 from ..models import Volunteer
@@ -16,7 +17,15 @@ from ..services import roster, signin
 def apply(request):
     form = ApplicationForm(request.POST or None)
     consent = roster.consent_text()
+    if request.method == "POST" and form.is_spam():
+        # A bot filled the hidden field: nothing is saved, and the answer looks like any other.
+        return render(request, "volunteers/apply_done.html", {"title": _("Thank you")})
     if request.method == "POST" and form.is_valid():
+        if not public_form_allowed(request, "volunteer-application"):
+            form.add_error(None, _("Too many applications were sent from this connection. Please try again in "
+                                   "an hour, or call us."))
+            return render(request, "volunteers/apply.html", {"form": form, "consent": consent,
+                                                             "title": _("Become a volunteer")}, status=429)
         try:
             with submit_once(form, purpose="volunteers.application"):
                 roster.submit_application(form.save(commit=False), consent=consent,
@@ -32,8 +41,10 @@ def signin_request(request):
     """Ask for a sign-in link. The answer is the same whether or not the address is known."""
     form = SignInLinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        for volunteer in Volunteer.objects.filter(email__iexact=form.cleaned_data["email"],
-                                                  status=Volunteer.Status.ACTIVE, user__isnull=False)[:1]:
+        # Over the address's allowance nothing is sent, and the answer is the same.
+        found = Volunteer.objects.filter(email__iexact=form.cleaned_data["email"], status=Volunteer.Status.ACTIVE,
+                                         user__isnull=False)[:1] if public_form_allowed(request, "sign-in-link") else []
+        for volunteer in found:
             signin.send_signin_link(volunteer, limited=True)
         messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
                                     "It works once, within 24 hours."))
