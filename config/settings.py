@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
     "core.middleware.NoStoreMiddleware",
+    "core.middleware.AdminAuditMiddleware",
     # Axes must be last: it turns locked-out logins into a friendly page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -79,10 +79,12 @@ def label(obj) -> str:
     return f"{obj._meta.verbose_name} {obj.pk}"[:200]
 
 
-def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None):
+def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None, model=None,
+          object_id=None):
     """Append one entry to the audit log and return it.
 
-    `object_repr`, when given, must name nobody (it replaces the record's label)."""
+    `object_repr`, when given, must name nobody (it replaces the record's label). Without `obj`, a
+    `model` (and `object_id`) still say which kind of record (and which one) the entry is about."""
     request = request or current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -101,6 +103,11 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
         entry.content_type = ContentType.objects.get_for_model(obj.__class__)
         entry.object_id = str(obj.pk)
         entry.object_repr = (object_repr or label(obj))[:200]
+    elif model is not None:
+        entry.content_type = ContentType.objects.get_for_model(model)
+        entry.object_id = str(object_id or "")[:64]
+        entry.object_repr = (object_repr or (f"{model._meta.verbose_name} {object_id}" if object_id
+                                             else str(model._meta.verbose_name_plural)))[:200]
     elif object_repr:
         entry.object_repr = object_repr[:200]
     entry.save()

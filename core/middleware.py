@@ -21,6 +21,55 @@ class AuditContextMiddleware:
             _current_request.reset(token)
 
 
+class AdminAuditMiddleware:
+    """Django's admin (superusers only) reaches Kypseli's audit log like every other page: each list
+    or record it shows is a "viewed" entry, each form it posts a "created", "changed" or "deleted"
+    entry (with the admin action and how many records it was applied to), whatever the model.
+    Which fields an edit changed is added by core.signals from the admin's own LogEntry."""
+
+    _SUFFIXES = {"changelist": "list", "change": "record", "add": "new", "delete": "delete", "history": "history"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._models = None
+
+    def _model(self, url_name):
+        if self._models is None:
+            from django.apps import apps
+
+            self._models = {f"{m._meta.app_label}_{m._meta.model_name}": m for m in apps.get_models()}
+        base, _sep, suffix = (url_name or "").rpartition("_")
+        return self._models.get(base), suffix
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        user = getattr(request, "user", None)
+        if (match is None or "admin" not in match.namespaces or user is None or not user.is_authenticated
+                or response.status_code >= 400 or request.method not in ("GET", "POST")):
+            return response
+        model, suffix = self._model(match.url_name)
+        if model is None or suffix not in self._SUFFIXES:
+            return response
+        from .audit import audit
+        from .models import AuditLog
+
+        changes = {"admin": self._SUFFIXES[suffix]}
+        if request.method == "GET":
+            action = AuditLog.Action.VIEW
+        else:
+            action = {"add": AuditLog.Action.CREATE, "delete": AuditLog.Action.DELETE}.get(
+                suffix, AuditLog.Action.CHANGE)
+            changes["saved"] = response.status_code in (301, 302, 303)
+            if request.POST.get("action"):
+                changes["admin_action"] = request.POST["action"][:60]
+                changes["selected"] = len(request.POST.getlist("_selected_action"))
+                if request.POST["action"] == "delete_selected":
+                    action = AuditLog.Action.DELETE
+        audit(action, model=model, object_id=match.kwargs.get("object_id"), changes=changes, request=request)
+        return response
+
+
 class NoStoreMiddleware:
     """Pages, exports and API answers for a signed-in user or a device (they show people's data)
     are never stored by the browser or a shared cache: `Cache-Control: private, no-store`, unless

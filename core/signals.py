@@ -1,3 +1,4 @@
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
@@ -23,6 +24,30 @@ def _audit_logout(sender, request, user, **kwargs):
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     audit(AuditLog.Action.LOGIN_FAILED, None, request=request,
           object_repr=str(credentials.get("username", "")))
+
+
+@receiver(post_save, sender=LogEntry, dispatch_uid="core.audit_admin_edits")
+def _audit_admin_edit(sender, instance, created, **kwargs):
+    """An edit saved in Django's admin: which fields it changed (the admin's own message lists their
+    names, never their values), for the record it changed."""
+    if not created or instance.content_type is None:
+        return
+    import json
+
+    try:
+        message = json.loads(instance.change_message or "[]")
+    except ValueError:
+        message = []
+    fields = sorted({name for part in message if isinstance(part, dict)
+                     for detail in part.values() if isinstance(detail, dict) for name in detail.get("fields", [])})
+    from django.contrib.admin.models import ADDITION, CHANGE, DELETION
+
+    action = {ADDITION: AuditLog.Action.CREATE, CHANGE: AuditLog.Action.CHANGE,
+              DELETION: AuditLog.Action.DELETE}.get(instance.action_flag, AuditLog.Action.CHANGE)
+    model = instance.content_type.model_class()
+    if model is not None:
+        audit(action, model=model, object_id=instance.object_id, user=instance.user,
+              changes={"admin": "saved", "fields": fields})
 
 
 def _forget_tokens_after_commit(**_signal):
