@@ -2,9 +2,9 @@
 
 import pytest
 from django import forms
-from django.utils import timezone
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import AuditLog
 from events.models import Registration

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
 
@@ -90,7 +90,7 @@ def _ask_to_leave(request, shift, *, action):
                ])
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 @login_required
 def my_calendar_new(request):
     volunteer = _me(request)
@@ -100,7 +100,7 @@ def my_calendar_new(request):
     return redirect("volunteers:me")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def shift_action(request, pk, action):
     volunteer = _me(request)
