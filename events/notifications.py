@@ -29,7 +29,9 @@ def safely(function, *args) -> bool:
     try:
         function(*args)
     except Exception:  # noqa: BLE001 - the registration stands; the failure is logged for staff
-        logger.exception("Could not send %s for %s", function.__name__, args[:1])
+        first = args[0] if args else None  # its id only: a registration's text holds a name
+        logger.exception("Could not send %s for %s %s", function.__name__, type(first).__name__,
+                         getattr(first, "pk", ""))
         return False
     return True
 

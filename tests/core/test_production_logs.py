@@ -64,3 +64,19 @@ def test_absolute_links_come_from_the_request_when_there_is_one(rf, settings):
     assert absolute_url("/events/") == "https://kypseli.example.org/events/"  # no request: cron jobs
     forged = rf.get("/", HTTP_HOST="evil.example.com")
     assert absolute_url("/events/", forged) == "https://kypseli.example.org/events/"
+
+
+def test_a_failed_event_message_is_logged_without_the_persons_name(db, caplog):
+    from events import notifications
+    from events.models import Registration
+    from tests.events.factories import EventFactory
+
+    registration = Registration.objects.create(event=EventFactory(), name="Ευτέρπη Ζαχαριάδου", places=1,
+                                               phone="6944556677")
+
+    def failing(_registration):
+        raise OSError("gateway down")
+
+    with caplog.at_level(logging.ERROR):
+        assert notifications.safely(failing, registration) is False
+    assert caplog.records and all("Ζαχαριάδου" not in r.getMessage() for r in caplog.records)
