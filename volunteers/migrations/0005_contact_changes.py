@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0003_constraint_messages'),
+        ('volunteers', '0004_plausible_dates'),
     ]
 
     operations = [
