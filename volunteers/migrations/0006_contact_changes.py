@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0004_plausible_dates'),
+        ('volunteers', '0005_assignment_dropped_out'),
     ]
 
     operations = [

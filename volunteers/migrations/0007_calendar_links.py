@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0004_audit_log_forgets_people'),
-        ('volunteers', '0005_contact_changes'),
+        ('volunteers', '0006_contact_changes'),
     ]
 
     operations = [
