@@ -117,7 +117,7 @@ def test_the_migration_cleans_entries_written_before(db):
 
     from django.apps import apps
 
-    migration = importlib.import_module("core.migrations.0004_audit_log_forgets_people")
+    migration = importlib.import_module("core.migrations.0006_audit_log_forgets_people")
     volunteer = VolunteerFactory(first_name="Ροδάνθη", last_name=SURNAME)
     kind = ContentType.objects.get_for_model(volunteer)
     old = AuditLog(action="change", content_type=kind, object_id=str(volunteer.pk),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('volunteers', '0005_assignment_dropped_out'),
+        ('volunteers', '0006_greeklish_search_keys'),
     ]
 
     operations = [

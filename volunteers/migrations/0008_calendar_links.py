@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_audit_log_forgets_people'),
-        ('volunteers', '0006_contact_changes'),
+        ('core', '0006_audit_log_forgets_people'),
+        ('volunteers', '0007_contact_changes'),
     ]
 
     operations = [

@@ -100,7 +100,7 @@ def forward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("contenttypes", "0002_remove_content_type_name"),
-        ("core", "0003_constraint_messages"),
+        ("core", "0005_form_submissions"),
     ]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
