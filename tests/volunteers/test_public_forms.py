@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.once import new_token
 from volunteers.models import Volunteer
 
 from .factories import VolunteerFactory
@@ -20,7 +21,7 @@ def fresh_limits():
 
 def _application(n=0, **extra):
     return {"first_name": "Αϊσέ", "last_name": f"Μουσταφά{n}", "email": f"aise{n}@example.org", "phone": "",
-            "language": "el", "consent": "on", "website": "", **extra}
+            "language": "el", "consent": "on", "website": "", "form_token": new_token(), **extra}
 
 
 def test_the_honeypot_saves_nothing_and_looks_like_success(client):
