@@ -16,6 +16,7 @@ from ..models import Card, Household
 from ..selectors import cards_to_print
 from ..services import cards as services
 from ..tables import CardTable
+from .households import household_page
 
 
 def pdf_response(pdf: bytes, name: str) -> HttpResponse:
@@ -91,15 +92,15 @@ def cards_print_new(request):
 def card_hand_over(request, card_pk):
     card = get_object_or_404(Card, pk=card_pk)
     form = HandOverForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say who received the card."))
-    else:
+    if form.is_valid():
         try:
             services.hand_over(card, to=form.cleaned_data["to"], by=request.user)
-            messages.success(request, _("The card was recorded as handed over."))
         except services.CardError as exc:
-            messages.error(request, str(exc))
-    return redirect("distribution:household", pk=card.household_id)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The card was recorded as handed over."))
+            return redirect("distribution:household", pk=card.household_id)
+    return household_page(request, card.household_id, hand_over_form=form)
 
 
 @require_http_methods(["GET", "POST"])

@@ -92,9 +92,17 @@ def household_new(request):
 
 @role_required(STAFF)
 def household_detail(request, pk):
+    return household_page(request, pk)
+
+
+def household_page(request, pk, **forms):
+    """The household page; a form of it that failed is passed in `forms` (bound, with its errors), so
+    the page comes back with what was typed instead of a redirect that would drop it."""
     household = get_object_or_404(Household.objects.only("pk"), pk=pk)
     household = household_for_page(household.pk)
     audit(AuditLog.Action.VIEW, household)
+    if forms:
+        messages.error(request, _("Not saved: see the form below, with what you typed."))
     labels = dict(Category.choices)
     return render(request, "distribution/household_detail.html", {
         "title": _("Household %(id)s") % {"id": household.pk},
@@ -105,6 +113,7 @@ def household_detail(request, pk):
         "enrolment_form": EnrolmentForm(), "collector_form": CollectorForm(), "revoke_form": RevokeForm(),
         "hand_over_form": HandOverForm(), "merge_form": MergeForm(),
         "active_card": next((c for c in household.cards.all() if c.is_active), None),
+        **forms,
     })
 
 
@@ -168,11 +177,14 @@ def collector_add(request, pk):
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     form = CollectorForm(request.POST, instance=AuthorisedCollector(household=household))
     if form.is_valid():
-        services.add_collector(form.save(commit=False), by=request.user)
-        messages.success(request, _("The authorised collector was added."))
-    else:
-        messages.error(request, _("Please give at least the collector's name."))
-    return redirect("distribution:household", pk=pk)
+        try:
+            services.add_collector(form.save(commit=False), by=request.user)
+        except (ValidationError, DistributionError) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
+            messages.success(request, _("The authorised collector was added."))
+            return redirect("distribution:household", pk=pk)
+    return household_page(request, pk, collector_form=form)
 
 
 @require_POST
@@ -193,12 +205,12 @@ def enrolment_add(request, pk):
         try:
             enrol(household, form.cleaned_data["programme"], form.cleaned_data["start"], form.cleaned_data["end"],
                   decision_reference=form.cleaned_data["decision_reference"], by=request.user)
+        except (ValidationError, DistributionError) as exc:
+            form.add_error(None, exc if isinstance(exc, ValidationError) else str(exc))
+        else:
             messages.success(request, _("The enrolment was saved."))
-        except DistributionError as exc:
-            messages.error(request, str(exc))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("distribution:household", pk=pk)
+            return redirect("distribution:household", pk=pk)
+    return household_page(request, pk, enrolment_form=form)
 
 
 @role_required(STAFF)

@@ -293,3 +293,13 @@ def test_my_details_needs_a_volunteer_profile(client):
     assert client.get(reverse("volunteers:my_details")).status_code == 302  # signed out
     client.force_login(UserFactory(role="volunteer", username="noprofile2"))
     assert "δεν συνδέεται με προφίλ" in client.get(reverse("volunteers:my_details")).content.decode()
+
+
+def test_a_message_too_long_comes_back_with_what_was_typed(coordinator_client, mailoutbox):
+    shift = ShiftFactory()
+    text = "Χρειαζόμαστε βοήθεια " * 40  # 840 characters, over the 600 an SMS-friendly message may have
+    response = coordinator_client.post(reverse("volunteers:shift_message", args=[shift.pk, "candidates"]),
+                                       {"text": text})
+    page = response.content.decode()
+    assert response.status_code == 200 and text.strip() in page and "600" in page
+    assert mailoutbox == []

@@ -209,6 +209,11 @@ def shift_cancel(request, pk):
 
 @role_required(COORDINATOR)
 def shift_detail(request, pk):
+    return shift_page(request, pk)
+
+
+def shift_page(request, pk, **forms):
+    """The shift page; a form of it that failed comes back bound, with its errors and what was typed."""
     shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
     audit(AuditLog.Action.VIEW, shift)
     everyone = (shift.assignments.exclude(status=Assignment.Status.CANCELLED)
@@ -220,6 +225,7 @@ def shift_detail(request, pk):
         "missing_languages": [labels[c] for c in languages],
         "missing_skills": skills, "message_form": MessageForm(), "hours_form": HoursForm(),
         "now": timezone.now(), "attendance_open": shift.starts_at - attendance.CHECKIN_OPENS_BEFORE <= timezone.now(),
+        **forms,
     })
 
 
@@ -296,7 +302,7 @@ def shift_message(request, pk, audience):
     form = MessageForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write the message first (at most 600 characters)."))
-        return redirect("volunteers:shift", pk)
+        return shift_page(request, pk, message_form=form, message_audience=audience)
     if audience == "candidates":
         people = [c.volunteer for c in selectors.candidates(shift)]
     else:
