@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import ModelIdsField
+from core.numbers import limits
 from core.once import OnceFormMixin
 from core.selectors import active_locations
 
@@ -15,7 +16,8 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def quantity_field(label=None, *, required=True, min_value=Decimal("0.001"), **attrs):
     """A Decimal quantity that accepts Greek "2,5" as well as "2.5", with a numeric keypad on phones."""
     return forms.DecimalField(
-        label=label or _("quantity"), required=required, max_digits=12, decimal_places=3, min_value=min_value,
+        label=label or _("quantity"), required=required, max_digits=12, decimal_places=3,
+        validators=limits(min_value=min_value),  # the limit in the message as the page writes it: "0,001"
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", **attrs}),
     )

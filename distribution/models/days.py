@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
+from core.numbers import MinValueValidator
 
 from .cards import Card
 from .households import AuthorisedCollector, Household
