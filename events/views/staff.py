@@ -204,6 +204,11 @@ def registration_add(request, pk):
 
 @role_required(STAFF)
 def registration_detail(request, pk):
+    return registration_page(request, pk)
+
+
+def registration_page(request, pk, **forms):
+    """The registration page; a form of it that failed comes back bound, with its errors and what was typed."""
     registration = get_object_or_404(Registration.objects.select_related("event", "event__location"), pk=pk)
     audit(AuditLog.Action.VIEW, registration)
     event = registration.event
@@ -213,6 +218,7 @@ def registration_detail(request, pk):
         "link": private_link(registration), "position": selectors.waiting_position(registration),
         "household_form": HouseholdLinkForm(initial={"household_ref": registration.household_ref}),
         "decline_form": DeclineForm(), "checkin": getattr(registration, "checkin", None),
+        **forms,
     })
 
 
@@ -225,17 +231,19 @@ def registration_action(request, pk, action):
              by=request.user)
     elif action == "decline":
         form = DeclineForm(request.POST)
-        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        if not form.is_valid():  # not declined with the reason dropped: the page comes back with it
+            return registration_page(request, pk, decline_form=form)
         _run(request, services.decline_registration, _("Declined; the person was told."), registration,
-             by=request.user, reason=reason)
+             by=request.user, reason=form.cleaned_data["reason"])
     elif action == "cancel":
         _run(request, services.cancel_registration, _("The registration was cancelled."), registration,
              by=request.user)
     elif action == "household":
         form = HouseholdLinkForm(request.POST)
-        if form.is_valid():
-            _run(request, services.link_household, _("The household link was saved."), registration,
-                 form.cleaned_data["household_ref"], by=request.user)
+        if not form.is_valid():
+            return registration_page(request, pk, household_form=form)
+        _run(request, services.link_household, _("The household link was saved."), registration,
+             form.cleaned_data["household_ref"], by=request.user)
     else:
         messages.error(request, _("Unknown action."))
     next_url = request.POST.get("next", "")

@@ -274,3 +274,17 @@ def test_registrations_filter_by_checked_in(staff_client, staff_user, sign_up):
     assert "Μέσα" in html and "Έξω" not in html
     html = staff_client.get(url, {"checked_in": "false"}).content.decode()
     assert "Έξω" in html and ">Μέσα<" not in html
+
+
+def test_a_decline_reason_too_long_comes_back_and_nothing_is_declined(staff_client, sign_up):
+    event = EventFactory(requires_approval=True, capacity=3)
+    pending = sign_up(event, "Online")
+    reason = "Δεν υπάρχουν θέσεις για παιδιά αυτής της ηλικίας. " * 12  # over 500 characters
+    response = staff_client.post(reverse("events:registration_action", args=[pending.pk, "decline"]),
+                                 {"reason": reason})
+    assert response.status_code == 200 and reason.strip() in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == "pending", "not declined with the typed reason dropped"
+    response = staff_client.post(reverse("events:registration_action", args=[pending.pk, "household"]),
+                                 {"household_ref": "9" * 60})
+    assert response.status_code == 200 and "9" * 60 in response.content.decode()
