@@ -2,7 +2,7 @@
 
     .venv/bin/python -m bench.cards [--cards 1000]
 
-Targets (issue 4): under 5 s and under 300 MB. No database is needed: the cards are built in memory
+Targets: under 5 s and under 300 MB. No database is needed: the cards are built in memory
 exactly as services.cards.print_cards hands them to the renderer.
 """
 

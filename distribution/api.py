@@ -236,7 +236,7 @@ def card_pdf(request, card_id: Id):
     return response
 
 
-# Distribution days and the scan endpoint (issue 5) live in their own module.
+# Distribution days and the scan endpoint live in their own module.
 from .api_days import router as days_router  # noqa: E402
 
 router.add_router("", days_router)

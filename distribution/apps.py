@@ -7,7 +7,7 @@ _MODELS = ["household", "person", "authorisedcollector", "programme", "enrolment
 class DistributionConfig(AppConfig):
     name = "distribution"
     verbose_name = _("Distribution")
-    # Household data are for staff only; volunteers get what issue 5's scan station declares.
+    # Household data are for staff only; volunteers get what the scan station declares.
     role_permissions: dict[str, list[str]] = {
         "coordinator": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
         "staff": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
