@@ -407,10 +407,7 @@ class Person(models.Model):
                 validate_amka(self.amka, self.birth_date)
             except ValidationError as exc:
                 errors["amka"] = exc.messages
-        if self.birth_date and self.birth_date > timezone.localdate():
-            errors["birth_date"] = [_("The date of birth cannot be in the future.")]
-        if self.birth_date and self.birth_date.year < 1900:
-            errors["birth_date"] = [_("Please check the date of birth (before 1900).")]
+        # The plausible range of a birth date is the field's validator (core.validators.birth_date): one message.
         if self.other_id and not self.other_id_kind:
             errors["other_id_kind"] = [_("Say what kind of identifier this is.")]
         if errors:

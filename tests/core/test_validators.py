@@ -90,3 +90,19 @@ def test_a_form_refuses_years_outside_the_calendar_before_its_own_checks(staff_c
     from distribution.models import DistributionDay
 
     assert not DistributionDay.objects.exists()
+
+
+@pytest.mark.parametrize("born", [date(1899, 12, 31), date(1, 1, 1), "tomorrow"])
+def test_an_implausible_birth_date_gets_one_message_not_two(born):
+    from distribution.forms import PersonForm
+
+    born = timezone.localdate() + timedelta(days=1) if born == "tomorrow" else born
+    person = Person(first_name="Μαρία", last_name="Παπαδοπούλου", birth_date=born)
+    with pytest.raises(ValidationError) as refused:
+        person.full_clean(exclude=["household"])
+    assert len(refused.value.message_dict["birth_date"]) == 1, refused.value.message_dict["birth_date"]
+    with translation.override("el"):
+        form = PersonForm(data={"first_name": "Μαρία", "last_name": "Παπαδοπούλου", "birth_date": born.isoformat(),
+                                "relation": "other"})
+        assert not form.is_valid()
+        assert len(form.errors["birth_date"]) == 1, form.errors["birth_date"]
