@@ -251,6 +251,9 @@ API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
 # How long a client's request id (scan, ticket check-in) is kept: a retry within it gets the first
 # answer back; `manage.py purge_request_ids` (daily, from cron) forgets older ones.
 API_REQUEST_ID_RETENTION_HOURS = env.int("API_REQUEST_ID_RETENTION_HOURS", default=72)
+# How long a rendered form's one-time token (core.once) serves: an older form is refused as expired,
+# and `manage.py purge_form_tokens` (daily, from cron) forgets spent tokens older than this.
+FORM_TOKEN_LIFETIME_HOURS = env.int("FORM_TOKEN_LIFETIME_HOURS", default=168)
 # Seconds a client is told to wait (Retry-After) when the database is briefly unavailable.
 DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=2)
 # The 403 page of a failed CSRF check (an expired form): styled and in Greek like the other errors.

@@ -91,6 +91,39 @@ def test_a_volunteer_application_sent_twice_is_registered_once(client):
     assert Volunteer.objects.count() == 1
 
 
+def test_old_spent_tokens_are_purged_and_a_form_that_old_is_refused_not_done_again(staff_client, settings,
+                                                                                  monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    store, milk = LocationFactory(), ItemFactory(name_el="Γάλα")
+    stock(milk, store, 10)
+    level = StockLevel.objects.get(item=milk)
+    url = reverse("inventory:write_off", args=[level.pk])
+    data = {"quantity": "4", "reason": "damaged", "reason_text": "",
+            "form_token": token_of(staff_client.get(url).content.decode())}
+    assert staff_client.post(url, data).status_code == 302
+    recent = FormSubmission.objects.create(token=new_token(), purpose="test")
+    hours = settings.FORM_TOKEN_LIFETIME_HOURS
+    week_later = timezone.now() + timedelta(hours=hours, minutes=5)
+    FormSubmission.objects.filter(token=data["form_token"]).update(created_at=timezone.now() - timedelta(hours=hours,
+                                                                                                     minutes=1))
+    out = StringIO()
+    call_command("purge_form_tokens", stdout=out)
+    assert out.getvalue().startswith("1 spent form tokens older than")
+    assert list(FormSubmission.objects.values_list("pk", flat=True)) == [recent.pk]  # the recent one is kept
+    # The page of the purged token, posted again a lifetime later, is refused as expired: not done twice.
+    import core.once
+
+    monkeypatch.setattr(core.once.time, "time", week_later.timestamp)
+    again = staff_client.post(url, data)
+    monkeypatch.undo()
+    assert again.status_code == 200 and "Η φόρμα έληξε" in again.content.decode()
+    assert token_of(again.content.decode()) != data["form_token"]
+    assert StockLevel.objects.get(pk=level.pk).quantity == d(6)
+
+
 def day_data(location, prog, **extra):
     tomorrow = timezone.localdate() + timedelta(days=1)
     return {"date": tomorrow.isoformat(), "location": location.pk, "programme": prog.pk, "starts_at": "09:00",
