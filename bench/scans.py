@@ -134,6 +134,11 @@ def _new_day(data, n):
     from distribution.models import BasketRule, DistributionDay
 
     rice, soap = data["items"]
+    # One day per date, site and programme (a cancelled one does not count): the rounds before this one
+    # are set aside as cancelled; their collections stay and are checked at the end.
+    DistributionDay.objects.filter(date=timezone.localdate(), location=data["location"], programme=data["programme"]
+                                   ).exclude(status=DistributionDay.Status.CANCELLED).update(
+        status=DistributionDay.Status.CANCELLED)
     day = DistributionDay.objects.create(date=timezone.localdate(), location=data["location"],
                                          programme=data["programme"], starts_at=clock(8), ends_at=clock(16),
                                          stations="Τ1, Τ2, Τ3, Τ4", notes=f"bench round {n}")
