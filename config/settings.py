@@ -104,12 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    # Django's backend with a health check that costs no round trip (core/postgresql/base.py).
+    # Django's backend with a health check that costs no round trip (core/db/postgresql/base.py).
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "core.postgresql"
+        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
-    # Prepared statements for the statements that ask for them (core.rows: the scan of a card and
+    # Prepared statements for the statements that ask for them (core.db.rows: the scan of a card and
     # the stock it takes); the ORM binds parameters client-side and never prepares. Turn off
     # (DATABASE_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them (PgBouncer < 1.21).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):

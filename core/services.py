@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .audit import audit, model_changes, snapshot
-from .kept import KeptForSeconds
+from .db.ttl_cache import TTLCache
 from .models import ApiToken, AuditLog, Centre, Location
 
 TOKEN_BYTES = 32
@@ -30,7 +30,7 @@ def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str
 # given another role, is refused at once by the process that made the change (the receivers in
 # core.signals) and by the others within TOKEN_SECONDS.
 TOKEN_SECONDS = 5.0
-_tokens = KeptForSeconds(TOKEN_SECONDS, most=1000)
+_tokens = TTLCache(TOKEN_SECONDS, most=1000)
 forget_tokens = _tokens.forget
 
 
@@ -41,7 +41,7 @@ def user_for_token(key: str):
     API for every card, so the role is not fetched again by core.roles.role_of); its answer is kept
     for TOKEN_SECONDS (above). Every call gets its own User instance.
     """
-    from . import rows
+    from .db import rows
 
     if not key:
         return None
@@ -65,7 +65,7 @@ def _copy_of(rows, user):
 def _user_for_token_hash(key_hash: str):
     from django.contrib.auth import get_user_model
 
-    from . import rows
+    from .db import rows
     from .roles import COORDINATOR, ROLES
 
     user_model = get_user_model()

@@ -70,7 +70,7 @@ def search_terms(query: str | None) -> list[str]:
 def filter_by_search(queryset, query: str | None, field: str = "search_text"):
     """Keep the rows whose search column contains every word typed (in any order).
 
-    On PostgreSQL a trigram index (see core.migration_ops.TrigramIndex) serves these lookups.
+    On PostgreSQL a trigram index (see core.db.migration_ops.TrigramIndex) serves these lookups.
     """
     for term in search_terms(query):
         queryset = queryset.filter(**{f"{field}__contains": term})

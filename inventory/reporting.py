@@ -5,13 +5,16 @@ movement (the item's when the goods moved). Corrections count under the reason o
 reverse (as in inventory.selectors.movement_totals).
 """
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+
+from core.db.sql import as_decimal as _dec
+from core.db.sql import day_start as _day_start
 
 from .models import Donation, Donor, Item, StockLevel, StockMovement
 from .selectors import EFFECTIVE_REASON, WRITE_OFF_REASONS
@@ -20,18 +23,6 @@ MONEY = DecimalField(max_digits=16, decimal_places=3)
 KG = ExpressionWrapper(F("quantity") * F("unit_weight_kg"), output_field=MONEY)
 EUR = ExpressionWrapper(F("quantity") * F("unit_value_eur"), output_field=MONEY)
 DONATION_DOCUMENT = "inventory.donation"
-
-
-def _dec(value) -> Decimal:
-    if value is None:
-        return Decimal("0")
-    if isinstance(value, float):
-        return Decimal(repr(value)).quantize(Decimal("0.001"))
-    return Decimal(value)
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _period(qs, start, end, location_id=None):

@@ -7,7 +7,7 @@ through each field's own conversion (`get_db_prep_save` on the way in, the field
 way out), so dates, decimals and JSON behave exactly as with the ORM on SQLite and PostgreSQL.
 No model signals are sent: the project connects none to the models written here.
 
-On PostgreSQL these statements run as prepared statements (core.postgresql: server-side parameter
+On PostgreSQL these statements run as prepared statements (core.db.postgresql: server-side parameter
 binding): the server parses and plans each shape once per connection instead of once per scan,
 which halves PostgreSQL's CPU per scan. The rest of the ORM keeps Django's default client-side
 binding. Behind a connection pooler in transaction mode, use PgBouncer >= 1.21 with
@@ -34,7 +34,7 @@ def _db():
 
 def cursor():
     """A cursor on Django's connection; its statements are prepared on PostgreSQL
-    (core.postgresql's `prepared_cursor`), plain elsewhere."""
+    (core.db.postgresql's `prepared_cursor`), plain elsewhere."""
     connection = _db()
     prepared = getattr(connection, "prepared_cursor", None)
     return prepared() if prepared is not None else connection.cursor()

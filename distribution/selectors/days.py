@@ -20,8 +20,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from core import rows
-from core.kept import KeptForSeconds
+from core.db import rows
+from core.db.ttl_cache import TTLCache
 from core.models import Location
 from inventory.models import Item, StockMovement
 from inventory.selectors import available_by_item
@@ -144,7 +144,7 @@ def basket_totals(lines) -> dict:
 # Edits of an item, the programme or the location reach the process that made them at once (the
 # signals below) and the other processes within PLAN_SECONDS.
 PLAN_SECONDS = 5.0
-_plans = KeptForSeconds(PLAN_SECONDS, most=100)  # day id -> (day, rules)
+_plans = TTLCache(PLAN_SECONDS, most=100)  # day id -> (day, rules)
 forget_scan_plans = _plans.forget
 
 

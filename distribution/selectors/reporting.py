@@ -15,7 +15,8 @@ Contract (used by `reports`, which no app imports):
 
 Everything is aggregated in the database (one statement per figure set), so the cost does not grow
 with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
-except for three small vendor-specific fragments (JSON key, age, text cast), kept in the helpers below.
+except for small vendor-specific fragments (dates as numbers, month keys, casts, bit aggregates), written
+once in core.db.sql.
 
 Rules (docs/reports.md):
 * a person is a member of a household that had at least one collection in the period; they are
@@ -27,15 +28,23 @@ Rules (docs/reports.md):
 * a category answer that is missing ("not declared") is counted as not declared, never guessed.
 """
 
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Prefetch
-from django.utils import timezone
 
+from core.db.sql import as_date as _as_date
+from core.db.sql import as_decimal as _as_decimal
+from core.db.sql import bit_or as _bit_or
+from core.db.sql import day_start as _day_start
+from core.db.sql import in_list as _in_list
+from core.db.sql import month_key as _month
+from core.db.sql import reporting_cursor as _reporting_cursor
+from core.db.sql import table as _table
+from core.db.sql import text_id as _text_id
+from core.db.sql import ymd as _ymd
 from inventory.models import Item, StockMovement
 
 from ..models import Collection, DistributionDay, Household, MembershipHistory, Person, Programme
@@ -55,56 +64,12 @@ class Period:
     location_id: int | None = None
 
 
-@contextmanager
-def _reporting_cursor():
-    """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
-    aggregates (for this transaction only) so they do not spill to disk, no JIT compilation (it
-    costs ~0.2 s per statement and saves nothing on these few-column aggregates), and random reads
-    priced as on solid-state storage, so that a short period is read through the indexes."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-            # Random reads cost about what sequential ones do on today's storage: with PostgreSQL's default
-            # (4, for spinning disks) the planner reads every collection ever recorded rather than a
-            # month's through the (day, at) index: 0.77 s instead of 0.03 s at 2 million collections.
-            cursor.execute("SET LOCAL random_page_cost = 1.1")
-        yield cursor
-
-
-def _day_start(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _ymd(expr: str) -> str:
-    """A date as the integer YYYYMMDD: (ymd(day) - ymd(birth)) / 10000 is the age in whole years."""
-    if connection.vendor == "postgresql":
-        return f"CAST(to_char({expr}, 'YYYYMMDD') AS INTEGER)"
-    return f"CAST(strftime('%%Y%%m%%d', {expr}) AS INTEGER)"
-
-
 def _age(at: str) -> str:
     """Age in whole years on the date `at` (as Person.age_on: birth date, else the stand-in kept after
     anonymisation, else birth year, else NULL)."""
     return (f"(CASE WHEN p.birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.birth_date')}) / 10000"
             f" WHEN p.reporting_birth_date IS NOT NULL THEN ({_ymd(at)} - {_ymd('p.reporting_birth_date')}) / 10000"
             f" WHEN p.birth_year IS NOT NULL THEN {_ymd(at)} / 10000 - p.birth_year END)")
-
-
-def _text_id(expr: str) -> str:
-    return f"CAST({expr} AS VARCHAR(64))"
-
-
-def _in_list(column: str, values, params: list) -> str:
-    values = list(values)
-    if not values:
-        return "1 = 0"
-    params.extend(values)
-    return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
 FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
@@ -393,10 +358,6 @@ def households_counted(period: Period) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _as_date(value):
-    return date.fromisoformat(value) if isinstance(value, str) else value
-
-
 def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> str:
     where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
     params.extend([period.start, period.end, COLLECTION_DOCUMENT])
@@ -455,11 +416,7 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
 
 
 def _dec(value) -> Decimal:
-    if value is None:
-        return Decimal("0")
-    if isinstance(value, float):  # SQLite sums decimals as floats
-        return Decimal(repr(value)).quantize(Decimal("0.000001"))
-    return Decimal(value)
+    return _as_decimal(value, places=6)  # quantity (3 places) × unit weight or value
 
 
 def third_country_nationalities() -> list[str]:
@@ -505,12 +462,6 @@ def collections_of(period: Period, household_ids, limit: int = 2000) -> list[dic
                 .order_by("day__date", "at", "id")
                 .values("id", "household_id", "station", "at", "household_size", day_date=F("day__date"),
                         location=F("day__location__name"))[:limit])
-
-
-def _month(expr: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"to_char({expr}, 'YYYY-MM')"
-    return f"strftime('%%Y-%%m', {expr})"
 
 
 def _period_where(period: Period, params: list) -> str:
@@ -579,9 +530,8 @@ def _distinct_households(period: Period) -> tuple[dict, dict]:
     params: list = []
     days = _days_where(period, params)
     month = _month("d.date")
-    bits = "BIT_OR({})" if connection.vendor == "postgresql" else "SUM(DISTINCT {})"
-    sql = (f"SELECT {bits.format('CAST(1 AS BIGINT) << dd.month_bit')}, "  # noqa: S608
-           f"{bits.format('CAST(1 AS BIGINT) << dd.location_bit')} FROM {_table(Collection)} c "
+    sql = (f"SELECT {_bit_or('CAST(1 AS BIGINT) << dd.month_bit')}, "  # noqa: S608
+           f"{_bit_or('CAST(1 AS BIGINT) << dd.location_bit')} FROM {_table(Collection)} c "
            f"JOIN (SELECT d.id, CAST(DENSE_RANK() OVER (ORDER BY {month}) - 1 AS INTEGER) AS month_bit, "
            f"CAST(DENSE_RANK() OVER (ORDER BY d.location_id) - 1 AS INTEGER) AS location_bit "
            f"FROM {_table(DistributionDay)} d "

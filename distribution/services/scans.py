@@ -12,7 +12,7 @@
   records nothing either (core/idempotency.py: the fingerprint, the retention window).
 
 The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
-(core.rows): the card with everything about its household and the day's row (1; the day's plan is
+(core.db.rows): the card with everything about its household and the day's row (1; the day's plan is
 kept a few seconds per process, selectors.days.read_for_scan, and read again when it changed: one
 more), the collection INSERT (1), the Scan INSERT (1), take_out last (1 on PostgreSQL: lock, allocate,
 update the levels and insert the ledger rows; 3 on SQLite): the stock rows all tables share are
@@ -28,7 +28,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from core import idempotency, rows
+from core import idempotency
+from core.db import rows
 from core.problems import problem_body
 from inventory.services import InsufficientStock, take_out
 

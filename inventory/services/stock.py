@@ -18,8 +18,8 @@ from django.db.transaction import TransactionManagementError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core import rows
 from core.audit import audit
+from core.db import rows
 from core.models import AuditLog
 
 from ..models import ZERO, Item, StockLevel, StockMovement, Transfer

@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import call_command
 
-from core import kept, services
+from core import services
+from core.db import ttl_cache as kept
 from core.models import ApiToken, AuditLog
 from core.services import create_api_token, forget_tokens, revoke_api_token
 

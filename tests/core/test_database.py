@@ -1,4 +1,4 @@
-"""The PostgreSQL backend's health check (core/postgresql): no round trip, yet a connection the
+"""The PostgreSQL backend's health check (core/db/postgresql): no round trip, yet a connection the
 server has closed is replaced before a request uses it."""
 
 import time
@@ -12,7 +12,7 @@ from django.db import connection
 def test_a_connection_the_server_closed_is_replaced_at_the_next_request(on_postgres):
     connection.ensure_connection()
     connection.health_check_enabled = True  # as CONN_HEALTH_CHECKS=True in production settings
-    assert connection.settings_dict["ENGINE"] == "core.postgresql"
+    assert connection.settings_dict["ENGINE"] == "core.db.postgresql"
     old_pid = connection.connection.info.backend_pid
     # Another session ends ours, as a server restart or an idle timeout would.
     with _other_session() as other:

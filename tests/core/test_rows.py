@@ -1,10 +1,10 @@
-"""core.rows: the plain-SQL helpers of the scan path behave like the ORM on SQLite and PostgreSQL."""
+"""core.db.rows: the plain-SQL helpers of the scan path behave like the ORM on SQLite and PostgreSQL."""
 
 import pytest
 from django.db import connection
 from django.db.models.signals import post_init
 
-from core import rows
+from core.db import rows
 from core.models import AuditLog, Centre, Location, User
 from tests.factories import LocationFactory, UserFactory
 

@@ -1,13 +1,13 @@
-"""core.kept: what a process keeps for a few seconds (device tokens, the day's plan)."""
+"""core.db.ttl_cache: what a process keeps for a few seconds (device tokens, the day's plan)."""
 
-from core import kept
-from core.kept import KeptForSeconds
+from core.db import ttl_cache as kept
+from core.db.ttl_cache import TTLCache
 
 
 def test_a_value_is_kept_for_its_seconds_then_read_again(monkeypatch):
     now = [1000.0]
     monkeypatch.setattr(kept.time, "monotonic", lambda: now[0])
-    values = KeptForSeconds(5, most=10)
+    values = TTLCache(5, most=10)
     assert values.get("a") is None
     values.keep("a", 1)
     now[0] += 5
@@ -17,7 +17,7 @@ def test_a_value_is_kept_for_its_seconds_then_read_again(monkeypatch):
 
 
 def test_drop_forget_and_the_most_entries():
-    values = KeptForSeconds(60, most=3)
+    values = TTLCache(60, most=3)
     for key in "abc":
         values.keep(key, key.upper())
     values.drop("b")

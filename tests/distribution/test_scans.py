@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from core import kept as kept_module
+from core.db import ttl_cache as kept_module
 from core.models import AuditLog
 from distribution.models import BasketRule, Card, Collection, DistributionDay, Scan
 from distribution.selectors import days as day_selectors
@@ -307,7 +307,7 @@ def test_wrong_location_day_of_other_location_is_fine_but_stock_is_the_days(volu
 
 @pytest.mark.postgres
 def test_on_postgresql_the_scan_statements_are_prepared_once_per_connection(on_postgres, volunteer_user):
-    """The hot path (core.rows) runs as prepared statements; the ORM elsewhere does not."""
+    """The hot path (core.db.rows) runs as prepared statements; the ORM elsewhere does not."""
     from django.db import connection
 
     day, _items = day_with_basket()

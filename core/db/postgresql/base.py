@@ -8,7 +8,7 @@ each of several tables):
   its socket is readable while no query is running (the server's goodbye is waiting there). Such a
   connection is dropped and Django opens a new one, exactly as after a failed `SELECT 1`.
 * `prepared_cursor()`: a cursor whose statements are prepared (server-side parameter binding), used by
-  core.rows. The server parses and plans each statement once per connection instead of once per
+  core.db.rows. The server parses and plans each statement once per connection instead of once per
   scan. The ORM keeps Django's client-side binding (psycopg never prepares those).
 """
 
