@@ -5,6 +5,7 @@ constraint on Collection (household, day) for collections not cancelled; the sca
 (distribution/services/scans.py) relies on it when several tables scan the same card at once.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,14 @@ QUANTITY = {"max_digits": 12, "decimal_places": 3}
 # Sums of quantity (3 decimals) × weight per unit (3) or value per unit (2), kept exact.
 KG_TOTAL = {"max_digits": 18, "decimal_places": 6}
 EUR_TOTAL = {"max_digits": 17, "decimal_places": 5}
+
+
+def years_before(day: date, years: int) -> date:
+    """The same calendar day `years` earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 ONE_DAY_PER_DATE_SITE_PROGRAMME = _("There is already a distribution day on this date, at this site, for this "
@@ -88,7 +97,14 @@ class DistributionDay(models.Model):
 
 class BasketRule(models.Model):
     """One line of the basket: `quantity` of an item per household of a size range, or per member
-    of an age range (e.g. 10 nappies per child under 3)."""
+    of an age range (e.g. 10 nappies per child under 3).
+
+    Which members a per-member rule counts on a day is written here once, in three forms held together
+    by tests/distribution/test_rule_parity.py: `counts_member` (one person), `Person.objects.counted_by`
+    (a set) and `members_sql` (the scan's plain SQL). All three take the birth-date bounds of
+    `birth_date_bounds`; the members are the household's current members (`Person.objects`, left_on
+    empty) in every form.
+    """
 
     class Basis(models.TextChoices):
         HOUSEHOLD = "household", _("per household")
@@ -139,6 +155,34 @@ class BasketRule(models.Model):
 
     def applies_to_size(self, size: int) -> bool:
         return (self.min_size is None or size >= self.min_size) and (self.max_size is None or size <= self.max_size)
+
+    def birth_date_bounds(self, on: date) -> tuple[date | None, date | None]:
+        """(born on or before, born after) for a member's age on `on` to lie in [min_age, max_age):
+        aged at least min_age years, younger than max_age years; None where there is no limit."""
+        return (years_before(on, self.min_age) if self.min_age is not None else None,
+                years_before(on, self.max_age) if self.max_age is not None else None)
+
+    def counts_member(self, person, on: date) -> bool:
+        """Whether this per-member rule counts `person` (a current member) on `on`. Without age limits
+        every member counts; with one, a member without a birth date does not."""
+        latest, after = self.birth_date_bounds(on)
+        if latest is None and after is None:
+            return True
+        born = person.birth_date
+        return born is not None and (latest is None or born <= latest) and (after is None or born > after)
+
+    def members_sql(self, alias: str, on: date) -> tuple[str, list]:
+        """`counts_member` as SQL conditions (each starting with AND) on the person row `alias`, with
+        their parameters; the caller selects the current members (`alias.left_on IS NULL`)."""
+        latest, after = self.birth_date_bounds(on)
+        conditions, params = "", []
+        if latest is not None:
+            conditions += f" AND {alias}.birth_date <= %s"
+            params.append(latest)
+        if after is not None:
+            conditions += f" AND {alias}.birth_date > %s"
+            params.append(after)
+        return conditions, params
 
 
 class TimeSlot(models.Model):

@@ -221,7 +221,19 @@ class Household(models.Model):
         return next((p for p in self.members.all() if p.is_reference), None)
 
 
-class CurrentMemberManager(models.Manager):
+class PersonQuerySet(models.QuerySet):
+    def counted_by(self, rule, on: date):
+        """The people a per-member basket rule counts on `on` (one person: `rule.counts_member`)."""
+        latest, after = rule.birth_date_bounds(on)
+        people = self
+        if latest is not None:
+            people = people.filter(birth_date__lte=latest)
+        if after is not None:
+            people = people.filter(birth_date__gt=after)
+        return people
+
+
+class CurrentMemberManager(models.Manager.from_queryset(PersonQuerySet)):
     """People who are members of their household today (not left it, not merged into another person).
     The default manager, so `household.members` lists today's members; `Person.everyone` lists all."""
 
@@ -310,7 +322,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
 
     objects = CurrentMemberManager()
-    everyone = models.Manager()  # noqa: DJ012
+    everyone = models.Manager.from_queryset(PersonQuerySet)()  # noqa: DJ012
 
     class Meta:
         verbose_name = _("person")

@@ -1,7 +1,13 @@
-"""Programmes (what a household may be eligible for) and enrolments (for how long, on what decision)."""
+"""Programmes (what a household may be eligible for) and enrolments (for how long, on what decision).
+
+The rule "enrolled in this programme on this day" is written here once, in three forms held together
+by tests/distribution/test_rule_parity.py: `Enrolment.is_current_on` (one enrolment),
+`Enrolment.objects.current_on` (a set, for planning and lists) and `Enrolment.current_on_sql` (the
+scan's plain SQL); likewise the end of an enrolment (`effective_end`, `effective_end_sql`).
+"""
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -42,8 +48,16 @@ class Programme(models.Model):
         return self.name
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def current_on(self, day):
+        """Enrolments current on `day`: begun, not past their end, not ended early before it."""
+        return self.filter(start__lte=day, end__gte=day).filter(
+            Q(ended_early_on__isnull=True) | Q(ended_early_on__gte=day))
+
+
 class Enrolment(models.Model):
-    """A household is eligible for a programme from `start` to `end` (inclusive), on a decision."""
+    """A household is eligible for a programme from `start` to `end` (inclusive), on a decision;
+    `ended_early_on` (inclusive) when eligibility stopped before `end`."""
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
                                   related_name="enrolments")
@@ -57,6 +71,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -76,8 +92,27 @@ class Enrolment(models.Model):
         return f"{self.programme} {self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
 
     def is_current_on(self, day) -> bool:
+        """Whether this enrolment is current on `day` (the set form: `Enrolment.objects.current_on`)."""
         return self.start <= day <= self.effective_end
 
     @property
     def effective_end(self):
+        """The last day of eligibility: `end`, or `ended_early_on` when that is earlier."""
         return min(self.end, self.ended_early_on) if self.ended_early_on else self.end
+
+    # The scan reads a card and everything it needs in one plain SQL statement
+    # (distribution.selectors.days): these are the same rules as conditions on an enrolment row `alias`.
+
+    @staticmethod
+    def current_on_sql(alias: str, day) -> tuple[str, list]:
+        """`is_current_on(day)` as an SQL condition on the enrolment row `alias`, with its parameters."""
+        end = connection.ops.quote_name("end")
+        return (f"{alias}.start <= %s AND {alias}.{end} >= %s "
+                f"AND ({alias}.ended_early_on IS NULL OR {alias}.ended_early_on >= %s)", [day, day, day])
+
+    @staticmethod
+    def effective_end_sql(alias: str) -> str:
+        """`effective_end` as an SQL expression on the enrolment row `alias`."""
+        end = connection.ops.quote_name("end")
+        return (f"CASE WHEN {alias}.ended_early_on IS NOT NULL AND {alias}.ended_early_on < {alias}.{end} "
+                f"THEN {alias}.ended_early_on ELSE {alias}.{end} END")

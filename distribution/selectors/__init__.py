@@ -1,6 +1,7 @@
-"""Read queries of the distribution app (views, API, issue 5's scan station, reports).
+"""Read queries of the distribution app (views, API, the scan station, reports).
 
-`card_for_code` is the contract the scan station relies on: see distribution/selectors/cards.py.
+The scan's own read is `days.read_for_scan` (one statement); `card_for_code` finds a card by its
+code elsewhere (the station's fallback search): see distribution/selectors/cards.py.
 """
 
 from .cards import card_for_code, cards_to_print

@@ -1,12 +1,15 @@
 """Cards: resolving what a scanner read or a person typed, and the cards waiting to be printed.
 
-Contract for the scan station (issue 5)
---------------------------------------
-``card_for_code(code) -> Card | None`` takes the raw text of a QR code (``KC1-<token>``), of the
-Code128 barcode (``<token>``), or a card number as a person types it (``0000-0123``, ``k 00000123``,
-any case, spaces or dashes; a keyboard-wedge scanner on a Greek keyboard layout is understood too).
-It returns the card whatever its status (the caller refuses revoked/expired cards and says why,
-with ``card.effective_status()`` and ``card.get_revoke_reason_display()``), or None.
+``card_for_code(code) -> Card | None`` is the station's read of a card outside the scan itself: the
+fallback search at the table (``days.households_for_station_search``: a card number typed, or the
+card scanned into the search box). The scan reads the card with the day's figures in one plain SQL
+statement instead (``days.read_for_scan``); both parse the code with ``identifiers.parse_code``.
+
+It takes the raw text of a QR code (``KC1-<token>``), of the Code128 barcode (``<token>``), or a card
+number as a person types it (``0000-0123``, ``k 00000123``, any case, spaces or dashes; a
+keyboard-wedge scanner on a Greek keyboard layout is understood too). It returns the card whatever
+its status (the caller refuses revoked/expired cards and says why, with ``card.effective_status()``
+and ``card.get_revoke_reason_display()``), or None.
 
 It runs at most 2 SQL queries (index on ``token_hash`` or on ``number``):
  1. the card with its household, annotated on the household with ``member_count``,

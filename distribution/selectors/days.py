@@ -21,6 +21,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from core.db import rows
+from core.db.sql import as_date
 from core.db.ttl_cache import TTLCache
 from core.models import Location
 from inventory.models import Item, StockMovement
@@ -43,13 +44,6 @@ from ..models import (
 
 ZERO = Decimal("0")
 COLLECTION_DOCUMENT = "distribution.collection"  # document_type of its stock movements
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 # --- The day's plan ---------------------------------------------------------------------------
@@ -192,7 +186,10 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     members per per-member rule (the rules and the date as planned: `read_for_scan` compares them).
 
     Written as one plain SQL statement (standard SQL: PostgreSQL and SQLite): building the same
-    query with the ORM's Subquery/Exists expressions cost more CPU than running it.
+    query with the ORM's Subquery/Exists expressions cost more CPU than running it. The rules it
+    repeats come from their one home, in SQL form: enrolment (`Enrolment.current_on_sql`,
+    `effective_end_sql`) and the members a per-member rule counts (`BasketRule.members_sql`); the
+    parity tests (tests/distribution/test_rule_parity.py) hold the answers to the ORM and Python forms.
     Parsing is the households part's (`distribution.identifiers.parse_code`): QR text, barcode or a
     typed card number. `card.matched_by` is "token" or "number".
     """
@@ -201,22 +198,21 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     card_t, household_t, person_t = Card._meta.db_table, Household._meta.db_table, Person._meta.db_table
     enrolment_t, collection_t = Enrolment._meta.db_table, Collection._meta.db_table
     day_t = DistributionDay._meta.db_table
-    on, end = day.date, quote("end")
+    on = day.date
+    enrolled_now, enrolled_params = Enrolment.current_on_sql("e", on)
     columns = [
         f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id AND p.left_on IS NULL) "
         f"AS member_count",
         f"(SELECT p.first_name FROM {person_t} p WHERE p.household_id = c.household_id AND p.is_reference = %s "
         f"ORDER BY p.id LIMIT 1) AS reference_first_name",
         f"(SELECT COUNT(*) FROM {enrolment_t} e WHERE e.household_id = c.household_id AND e.programme_id = %s "
-        f"AND e.start <= %s AND e.{end} >= %s AND (e.ended_early_on IS NULL OR e.ended_early_on >= %s)) "
-        f"AS enrolled_now",
-        f"(SELECT MAX(CASE WHEN e.ended_early_on IS NOT NULL AND e.ended_early_on < e.{end} THEN e.ended_early_on "
-        f"ELSE e.{end} END) FROM {enrolment_t} e WHERE e.household_id = c.household_id AND e.programme_id = %s "
-        f"AND e.start <= %s) AS eligible_until",
+        f"AND {enrolled_now}) AS enrolled_now",
+        f"(SELECT MAX({Enrolment.effective_end_sql('e')}) FROM {enrolment_t} e "
+        f"WHERE e.household_id = c.household_id AND e.programme_id = %s AND e.start <= %s) AS eligible_until",
         f"(SELECT co.id FROM {collection_t} co WHERE co.household_id = c.household_id AND co.day_id = %s "
         f"AND co.cancelled_at IS NULL LIMIT 1) AS collected_today_id",
     ]
-    params = [True, day.programme_id, on, on, on, day.programme_id, on, day.pk]
+    params = [True, day.programme_id, *enrolled_params, day.programme_id, on, day.pk]
     limit = day.programme.max_collections_per_month
     if limit:
         month_start = on.replace(day=1)
@@ -229,13 +225,8 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     for rule in rules:
         if rule.basis != BasketRule.Basis.MEMBER:
             continue
-        conditions = ""
-        if rule.min_age is not None:
-            conditions += " AND p.birth_date <= %s"
-            params.append(years_before(on, rule.min_age))
-        if rule.max_age is not None:
-            conditions += " AND p.birth_date > %s"
-            params.append(years_before(on, rule.max_age))
+        conditions, condition_params = rule.members_sql("p", on)
+        params += condition_params
         columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id "
                        f"AND p.left_on IS NULL{conditions}) "
                        f"AS {member_rule_key(rule)}")
@@ -258,8 +249,7 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     if card is not None:
         card.matched_by = parsed[0]
         card.enrolled_now = bool(card.enrolled_now)
-        if isinstance(card.eligible_until, str):  # SQLite returns dates of an expression as text
-            card.eligible_until = date.fromisoformat(card.eligible_until[:10])
+        card.eligible_until = as_date(card.eligible_until)  # SQLite returns dates of an expression as text
     return fresh, card
 
 
@@ -268,9 +258,7 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
 
 def expected_households(day: DistributionDay):
     """Active households enrolled in the day's programme with an enrolment current on that date."""
-    current = Enrolment.objects.filter(
-        household=OuterRef("pk"), programme_id=day.programme_id, start__lte=day.date, end__gte=day.date,
-    ).filter(Q(ended_early_on__isnull=True) | Q(ended_early_on__gte=day.date))
+    current = Enrolment.objects.current_on(day.date).filter(household=OuterRef("pk"), programme_id=day.programme_id)
     return Household.objects.filter(status=Household.Status.ACTIVE).filter(Exists(current)).order_by("pk")
 
 
@@ -282,26 +270,11 @@ def expected_with_members(day: DistributionDay):
 
 
 def member_counts_for(household, rules, on: date) -> dict[int, int]:
-    """Per-member rule counts from prefetched members (planning; the scan counts in SQL)."""
-    counts = {}
+    """Per-member rule counts from the household's prefetched current members (planning; the scan
+    counts in SQL with `BasketRule.members_sql`)."""
     members = list(household.members.all())
-    for rule in rules:
-        if rule.basis != BasketRule.Basis.MEMBER:
-            continue
-        n = 0
-        for person in members:
-            if rule.min_age is None and rule.max_age is None:
-                n += 1
-                continue
-            if person.birth_date is None:
-                continue
-            if rule.min_age is not None and person.birth_date > years_before(on, rule.min_age):
-                continue
-            if rule.max_age is not None and person.birth_date <= years_before(on, rule.max_age):
-                continue
-            n += 1
-        counts[rule.pk] = n
-    return counts
+    return {rule.pk: sum(1 for person in members if rule.counts_member(person, on))
+            for rule in rules if rule.basis == BasketRule.Basis.MEMBER}
 
 
 @dataclass
@@ -465,18 +438,17 @@ def days_for_station(today=None):
 
 
 def households_for_station_search(query: str, limit=10):
-    """Fallback at the table: households by a member's name or by card number (active households)."""
+    """Fallback at the table: households by a member's name or by a card's code (typed number, or the
+    card scanned into the search box; `card_for_code`), active households only."""
     from core.text import filter_by_search
 
-    from ..identifiers import parse_code as parse
+    from .cards import card_for_code
 
     query = (query or "").strip()
     if len(query) < 2:
         return []
-    parsed = parse(query)
-    ids = []
-    if parsed and parsed[0] == "number":
-        ids = list(Card.objects.filter(number=parsed[1]).values_list("household_id", flat=True))
+    card = card_for_code(query)
+    ids = [card.household_id] if card is not None else []
     if not ids:
         people = filter_by_search(Person.objects.all(), query)
         ids = list(people.values_list("household_id", flat=True).distinct()[:limit])
