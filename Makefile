@@ -50,6 +50,7 @@ test: install system-deps messages
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run -v 0
 
 # `make bench` runs every benchmark but the fault drill; `make bench BENCH=drill` runs the drill alone

@@ -153,7 +153,7 @@ def load(ctx):
             card.save()
         created += 1
     ctx.say(f"distribution: {created} demo households")
-    # Distribution days, collections and time slots (issue 5).
+    # Distribution days, collections and time slots.
     from .demo_days import load as load_days
 
     load_days(ctx)

@@ -1,4 +1,4 @@
-"""Demo distribution days (issue 5): a past day (closed, most households served), today's day at the
+"""Demo distribution days: a past day (closed, most households served), today's day at the
 centre (half-way through, so the live view moves) and next week's day at the Roma branch with time
 slots. Uses the inventory demo's items; the goods come in as one programme delivery. Idempotent:
 days are recognised by their notes."""

@@ -1,4 +1,4 @@
-"""Forms for planning distribution days (issue 5)."""
+"""Forms for planning distribution days."""
 
 from django import forms
 from django.forms import inlineformset_factory

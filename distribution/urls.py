@@ -39,7 +39,7 @@ urlpatterns = [
     path("import/<int:pk>/again/", imports.import_again, name="import_again"),
 ]
 
-# Distribution days and the scan station (issue 5).
+# Distribution days and the scan station.
 from .urls_days import urlpatterns as days_urlpatterns  # noqa: E402
 
 urlpatterns += days_urlpatterns

@@ -1,4 +1,4 @@
-"""URLs of distribution days and the scan station (issue 5), added to distribution/urls.py."""
+"""URLs of distribution days and the scan station, added to distribution/urls.py."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The distribution app's models, one module per area (issue 5 adds its own modules here)."""
+"""The distribution app's models, one module per area."""
 
 from .cards import Card
 from .days import BasketRule, Collection, DistributionDay, Scan, SlotAssignment, TimeSlot

@@ -1,4 +1,4 @@
-"""Distribution days (issue 5): the plan of a day, its basket, time slots, collections and scans.
+"""Distribution days: the plan of a day, its basket, time slots, collections and scans.
 
 The rule that a household collects at most once per day lives here as a partial unique
 constraint on Collection (household, day) for collections not cancelled; the scan service

@@ -2,7 +2,7 @@
 
 Modules: `households` (registration, members, duplicates, merge, retention, right of access),
 `programmes` (programmes, enrolments), `cards` (card lifecycle and printing), `imports` (lists),
-`card_pdf` (rendering). Issue 5 adds its own modules next to these.
+`card_pdf` (rendering), `days` (planning, closing, corrections), `scans` (the scan).
 """
 
 class DistributionError(Exception):

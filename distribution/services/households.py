@@ -25,7 +25,7 @@ from ..models import (
 )
 from . import DistributionError
 
-# Sent inside the merge transaction; issue 5 (collections) moves its own rows on it:
+# Sent inside the merge transaction; distribution days (collections) move their own rows on it:
 #   household_merged.connect(receiver)  ->  receiver(sender=Household, keep=..., merged=..., by=...)
 household_merged = Signal()
 

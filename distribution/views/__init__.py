@@ -1,5 +1,5 @@
-"""Pages of the distribution app, one module per area (issue 5 adds its own modules here).
+"""Pages of the distribution app, one module per area.
 
 Household pages are for staff (and the coordinator) only: volunteers see nothing of a household
-beyond what the scan station (issue 5) shows.
+beyond what the scan station shows.
 """

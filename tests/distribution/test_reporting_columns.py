@@ -1,4 +1,4 @@
-"""The columns kept for the reports (issue 8): a collection's food/goods totals, written with it by the
+"""The columns kept for the reports: a collection's food/goods totals, written with it by the
 scan service, and the ESF+ category answers of people and households, kept in sync with their JSON.
 Each is also back-filled by migration 0003 from the ledger / the JSON; the database refuses bad values."""
 
