@@ -20,11 +20,17 @@ _GREEK_DIGRAPHS = [
     ("μπ", "b"), ("ντ", "d"), ("γκ", "g"), ("γγ", "ng"), ("γχ", "nh"),
     ("αυ", "av"), ("ευ", "ev"), ("ηυ", "iv"),
 ]
-_GREEK_LETTERS = {
+# The one Greek-to-Latin table: each letter's Latin spelling (ELOT 743, simplified), used as it is for
+# readable spellings (`latin_spelling`: user names). The search key departs from it in two letters so
+# that Greeklish spellings meet: υ as i (it sounds i), χ as h (the Latin rules below turn ch, kh and
+# x into h too).
+GREEK_TO_LATIN = {
     "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i",
     "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s",
-    "ς": "s", "τ": "t", "υ": "i", "φ": "f", "χ": "h", "ψ": "ps", "ω": "o",
+    "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps", "ω": "o",
 }
+_GREEK_LETTERS = {**GREEK_TO_LATIN, "υ": "i", "χ": "h"}
+_GREEK_TO_LATIN = str.maketrans(GREEK_TO_LATIN)
 # Latin spellings reduced to the same form ("ou" before "u", "ch" before "h" and so on).
 _LATIN_RULES = [
     ("ou", "u"), ("ph", "f"), ("ch", "h"), ("kh", "h"), ("ks", "h"), ("x", "h"), ("ai", "e"), ("ei", "i"),
@@ -43,6 +49,11 @@ def strip_accents(text: str) -> str:
     """Remove accents and diaeresis: "Παπαδόπουλος" -> "Παπαδοπουλος"."""
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def latin_spelling(text: str) -> str:
+    """A readable Latin spelling, lower case (ELOT 743, simplified): "Αϊσέ Μουσταφά" -> "aise moustafa"."""
+    return strip_accents(text).lower().replace("ου", "ou").translate(_GREEK_TO_LATIN)
 
 
 def _word_key(word: str) -> str:

@@ -20,6 +20,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.scanning import scanned_text
+
 # --- AMKA -------------------------------------------------------------------------------------
 
 
@@ -116,13 +118,6 @@ TOKEN_LENGTH = TOKEN_BITS // 5  # base32: 5 bits per character
 QR_PREFIX = "KC1-"  # "Kypseli card, payload version 1"
 _BASE32 = re.compile(rf"[A-Z2-7]{{{TOKEN_LENGTH}}}")
 
-# A keyboard-wedge scanner "types" the code; on a PC with the Greek layout active, Latin capitals
-# arrive as the Greek letters on the same keys. Map them back (standard Greek layout, capitals).
-_LATIN_KEYS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-_GREEK_UPPER = "ΑΒΨΔΕΦΓΗΙΞΚΛΜΝΟΠ:ΡΣΤΘΩ΅ΧΥΖ"  # Shift + the key on the Greek layout
-_GREEK_LOWER = "αβψδεφγηιξκλμνοπ;ρστθωςχυζ"
-_GREEK_KEYS = str.maketrans(_GREEK_UPPER + _GREEK_LOWER, _LATIN_KEYS + _LATIN_KEYS.lower())
-
 
 def new_token() -> str:
     """A fresh card token: 80 bits from the operating system's CSPRNG, base32 without padding."""
@@ -151,7 +146,8 @@ def parse_code(code: str) -> tuple[str, str] | None:
     """
     if not code:
         return None
-    text = re.sub(r"[\s\-_./]+", "", str(code).translate(_GREEK_KEYS)).upper()
+    # A keyboard-wedge scanner on a PC with the Greek layout types Greek letters: core.scanning maps them back.
+    text = re.sub(r"[\s\-_./]+", "", scanned_text(code))
     prefix = QR_PREFIX.replace("-", "")
     if len(text) == len(prefix) + TOKEN_LENGTH and text.startswith(prefix):
         text = text[len(prefix):]

@@ -23,6 +23,7 @@ from django.utils.translation import ngettext, pgettext
 from core import idempotency
 from core.audit import audit, model_changes, snapshot
 from core.models import AuditLog
+from core.scanning import StationAnswer, display, scanned_text
 from core.text import search_key
 
 from .models import CheckIn, Event, Question, Registration, ScanRequest, new_manage_token
@@ -560,13 +561,6 @@ def anonymise_past_registrations(*, older_than_days: int, now=None, by=None) -> 
 
 # --- Check-in ------------------------------------------------------------------------------------
 
-@dataclass
-class CheckInResult:
-    outcome: str
-    http_status: int
-    registration: Registration | None
-    body: dict
-
 
 CHECKED_IN = "checked_in"
 ALREADY_CHECKED_IN = "already_checked_in"
@@ -581,25 +575,13 @@ TOO_EARLY = "too_early"
 EARLY_ADMISSION = timedelta(days=7)
 
 
-# A USB scanner types the code as key presses: with the computer's keyboard set to Greek, the keys
-# of "EVT-7Q…" come out as "ΕΩΤ-7;…". Ticket codes hold only Latin letters and digits, so any Greek
-# letter is mapped back to the Latin key it sits on (standard Greek layout).
-_GREEK_KEYS = str.maketrans({
-    "Α": "A", "Β": "B", "Ψ": "C", "Δ": "D", "Ε": "E", "Φ": "F", "Γ": "G", "Η": "H", "Ι": "I", "Ξ": "J",
-    "Κ": "K", "Λ": "L", "Μ": "M", "Ν": "N", "Ο": "O", "Π": "P", ";": "Q", ":": "Q", "Ρ": "R", "Σ": "S",
-    "Τ": "T", "Θ": "U", "Ω": "V", "ς": "W", "΅": "W", "Χ": "X", "Υ": "Y", "Ζ": "Z",
-})
-
-
 def normalise_code(code: str) -> str:
     """What scanners send: stray spaces/newlines, a ticket link's last part, any letter case, or the
-    keys typed while the keyboard was set to Greek."""
+    keys typed while the keyboard was set to Greek (`core.scanning.scanned_text`)."""
     code = (code or "").strip()
     if "/" in code:
         code = code.rstrip("/").rsplit("/", 1)[-1]
-    if "ς" in code:
-        code = code.replace("ς", "W")
-    return code.upper().translate(_GREEK_KEYS)
+    return scanned_text(code)
 
 
 def _registration_summary(registration: Registration | None) -> dict | None:
@@ -613,14 +595,14 @@ def _registration_summary(registration: Registration | None) -> dict | None:
     }
 
 
-def _result(outcome, status, registration, message, level, headline, lines) -> CheckInResult:
-    return CheckInResult(outcome, status, registration, {
+def _result(outcome, status, registration, message, level, headline, lines) -> StationAnswer:
+    return StationAnswer(status, {
         "outcome": outcome, "message": message, "registration": _registration_summary(registration),
-        "display": {"level": level, "headline": headline, "lines": [str(x) for x in lines if x]},
+        "display": display(level, headline, [x for x in lines if x]),
     })
 
 
-def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
+def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
     registration = (Registration.objects.select_for_update().select_related("event")
                     .filter(ticket_code=normalise_code(code)).first())
     if registration is None:
@@ -670,49 +652,36 @@ def _decide_checkin(event: Event, code: str, by, method) -> CheckInResult:
                    [registration.name, places_line, message])
 
 
-def check_in_ticket(event: Event, code: str, *, request_id, by) -> CheckInResult:
+def _reused() -> StationAnswer:
+    message = str(idempotency.REUSED_MESSAGE)
+    return _result(idempotency.REUSED_CODE, 422, None, message, "bad", str(idempotency.REUSED_HEADLINE), [message])
+
+
+# A ScanRequest row only holds the answer to a request id: forgotten, it is deleted.
+answers = idempotency.RequestAnswers(ScanRequest, "body", _reused)
+purge_request_ids = answers.purge
+
+
+def check_in_ticket(event: Event, code: str, *, request_id, by) -> StationAnswer:
     """Admit a scanned ticket at the door of `event`. Idempotent per request id of the user `by`.
 
     A repeated request id (the scanner's network retried) with the same event and code gets the
     first answer again with HTTP 200; with another event or code, 422 `request_id_reused` and nothing
-    done (core/idempotency.py). A ticket counts once: the registration row is locked, and the
-    one-to-one check-in row makes a second admission impossible in the database as well.
+    done (core.idempotency.RequestAnswers, shared with the card scan). A ticket counts once: the
+    registration row is locked, and the one-to-one check-in row makes a second admission impossible
+    in the database as well.
     """
     fingerprint = idempotency.fingerprint(event.pk, code)
-    previous = _previous_answer(request_id, by, fingerprint)
-    if previous is not None:
-        return previous
-    try:
+
+    def act() -> StationAnswer:
         with transaction.atomic():
             result = _decide_checkin(event, code, by, CheckIn.Method.SCAN)
             ScanRequest.objects.create(request_id=request_id, request_fingerprint=fingerprint, event=event,
-                                       code=code[:200], outcome=result.outcome, http_status=result.http_status,
+                                       code=code[:200], outcome=result.outcome, http_status=result.status,
                                        body=result.body, by=by)
-    except IntegrityError:
-        previous = _previous_answer(request_id, by, fingerprint)
-        if previous is None:
-            raise
-        return previous
-    return result
+        return result
 
-
-def _previous_answer(request_id, by, fingerprint) -> CheckInResult | None:
-    previous = ScanRequest.objects.filter(request_id=request_id, by=by).first()
-    if previous is None:
-        return None
-    if idempotency.expired(previous.at):
-        previous.delete()
-        return None
-    if previous.request_fingerprint and previous.request_fingerprint != fingerprint:
-        message = str(idempotency.REUSED_MESSAGE)
-        return _result(idempotency.REUSED_CODE, 422, None, message, "bad", str(idempotency.REUSED_HEADLINE),
-                       [message])
-    return CheckInResult(previous.outcome, 200, None, previous.body)
-
-
-def purge_request_ids(before) -> int:
-    """Forget the check-in request ids (and the answers kept for them) first answered before `before`."""
-    return ScanRequest.objects.filter(at__lt=before).delete()[0]
+    return answers.answer_once(act, request_id=request_id, by=by, fingerprint=fingerprint, look_first=True)
 
 
 def set_checked_in(registration: Registration, checked: bool, *, by) -> Registration:

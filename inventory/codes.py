@@ -2,25 +2,20 @@
 
 A USB barcode scanner is a keyboard: it "types" the code and presses Enter. When the computer's
 keyboard layout is Greek, the letters of our own labels ("KYP-000123") arrive as the Greek letters
-on the same keys ("ΚΥΠ-000123"); `normalize_code` maps them back, so the scan works in either layout.
+on the same keys ("ΚΥΠ-000123"); `normalize_code` maps them back (core.scanning, as every station
+does), so the scan works in either layout.
 """
 
 import re
 
-# Greek keyboard layout (Windows/Linux "Greek"): the Greek letter each Latin key types.
-_GREEK_KEYS = dict(zip("ςερτυθιοπασδφγηξκλζχψωβνμ", "wertyuiopasdfghjklzxcvbnm", strict=True))
-_GREEK_KEYS.update({";": "q"})
+from core.scanning import scanned_text
+
 _SPACES = re.compile(r"\s+")
 
 
 def normalize_code(text: str | None) -> str:
     """The stored form of a scanned or typed code: no spaces, Latin capitals, UPC-A as EAN-13."""
-    if not text:
-        return ""
-    code = _SPACES.sub("", str(text))
-    if any("\u0370" <= ch <= "\u03ff" for ch in code):
-        code = "".join(_GREEK_KEYS.get(ch.lower(), ch) for ch in code)
-    code = code.upper()
+    code = _SPACES.sub("", scanned_text(text))
     if code.isdigit() and len(code) == 12:
         code = "0" + code  # UPC-A is EAN-13 with a leading zero; scanners send either form
     return code

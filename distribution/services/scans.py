@@ -9,7 +9,8 @@
 * the unique (user, `request_id`) of every Scan: a retry of a request already answered fails on that
   index (rolling back anything it did) and gets the stored answer back, recording nothing new; the
   same id with another body (another card, day, table, collector) gets 422 `request_id_reused` and
-  records nothing either (core/idempotency.py: the fingerprint, the retention window).
+  records nothing either (core.idempotency.RequestAnswers, shared with the door's ticket check-in:
+  the fingerprint, the retention window).
 
 The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
 (core.db.rows): the card with everything about its household and the day's row (1; the day's plan is
@@ -20,10 +21,8 @@ locked only for the last moments of the transaction. An authorised collector add
 name). Refusals record a Scan too (who tried which card when, at which table).
 """
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +30,7 @@ from django.utils.translation import ngettext
 from core import idempotency
 from core.db import rows
 from core.problems import problem_body
+from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
@@ -58,17 +58,6 @@ class ScanRequestError(Exception):
         self.code = code
 
 
-@dataclass
-class ScanAnswer:
-    status: int
-    body: dict
-    replay: bool = False
-
-    @property
-    def outcome(self):
-        return self.body["outcome"]
-
-
 class _OutOfStock(Exception):
     def __init__(self, shortages):
         self.shortages = shortages
@@ -91,7 +80,9 @@ def _size_text(size) -> str:
     return ngettext("household of %(n)s person", "household of %(n)s people", size) % {"n": size}
 
 
-def _body(outcome, message, *, card=None, collector=None, basket=(), collection=None, display) -> dict:
+def _body(outcome, message, *, card=None, collector=None, basket=(), collection=None, display: dict) -> dict:
+    """The scan's answer (`core.scanning.StationAnswer`'s body): outcome, message, display, and the
+    household, basket and collection."""
     return {
         "outcome": str(outcome),
         "message": str(message),
@@ -104,12 +95,11 @@ def _body(outcome, message, *, card=None, collector=None, basket=(), collection=
 
 
 def _refusal(outcome, message, *, card=None, collection=None, headline=None, lines=()) -> tuple[int, dict]:
-    display = {"level": "bad", "headline": str(headline or Outcome(outcome).label),
-               "lines": [str(message), *map(str, lines)]}
+    shown = display("bad", headline or Outcome(outcome).label, [message, *lines])
     status = HTTP_STATUS.get(outcome, REFUSAL_STATUS)
     # A refusal is an error answer: problem details (core/problems.py) with the scan's members.
     return status, {**problem_body(status, code=str(outcome), message=message),
-                    **_body(outcome, message, card=card, collection=collection, display=display)}
+                    **_body(outcome, message, card=card, collection=collection, display=shown)}
 
 
 def _mask(code: str) -> str:
@@ -200,19 +190,19 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
         message = _("Authorised collector: %(collector)s. Household: %(name)s (%(size)s). Check their ID, then "
                     "hand over the basket.") % {"collector": collector.name, "name": name,
                                                 "size": _size_text(card.member_count)}
-        display = {"level": "warn", "headline": _("Collector: %(collector)s · household: %(name)s") % {
+        shown = display("warn", _("Collector: %(collector)s · household: %(name)s") % {
             "collector": collector.name, "name": name},
-            "lines": [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines]}
+            [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines])
     else:
         message = _("Hand over the basket. Household: %(name)s (%(size)s).") % {
             "name": name, "size": _size_text(card.member_count)}
         extra = [] if card.matched_by == "token" or id_checked else [_("Card number typed: check an ID")]
-        display = {"level": "ok", "headline": f"{name} · {_size_text(card.member_count)}", "lines": [*extra, *lines]}
+        shown = display("ok", f"{name} · {_size_text(card.member_count)}", [*extra, *lines])
     return 201, _body(Outcome.COLLECTED, message, card=card, collector=collector, basket=basket,
-                      collection=collection, display=display), collection
+                      collection=collection, display=shown), collection
 
 
-def _answer_once(*, day_id, code, station, request_id, by, fingerprint, collector_id, id_checked) -> ScanAnswer:
+def _answer(*, day_id, code, station, request_id, by, fingerprint, collector_id, id_checked) -> StationAnswer:
     now = timezone.now()
     read = read_for_scan(day_id, code)
     if read is None:
@@ -248,10 +238,10 @@ def _answer_once(*, day_id, code, station, request_id, by, fingerprint, collecto
                      by=by, document_type=COLLECTION_DOCUMENT, document_id=collection.pk)
         except InsufficientStock as exc:
             raise _OutOfStock(exc.shortages) from None
-    return ScanAnswer(status, body)
+    return StationAnswer(status, body)
 
 
-def _out_of_stock(*, day_id, code, station, request_id, by, fingerprint, shortages) -> ScanAnswer:
+def _out_of_stock(*, day_id, code, station, request_id, by, fingerprint, shortages) -> StationAnswer:
     read = read_for_scan(day_id, code)
     day, card = read.day, read.card
     details = "; ".join(f"{item.name}: {wanted.normalize()} / {available.normalize()}"
@@ -262,59 +252,37 @@ def _out_of_stock(*, day_id, code, station, request_id, by, fingerprint, shortag
     Scan.objects.create(request_id=request_id, request_fingerprint=fingerprint, day=day, station=station,
                         at=timezone.now(), by=by,
                         outcome=Outcome.OUT_OF_STOCK, card=card, http_status=status, answer=body)
-    return ScanAnswer(status, body)
+    return StationAnswer(status, body)
 
 
-def _reused() -> ScanAnswer:
+def _reused() -> StationAnswer:
     message = str(idempotency.REUSED_MESSAGE)
     body = {**problem_body(REFUSAL_STATUS, code=idempotency.REUSED_CODE, message=message),
             **_body(idempotency.REUSED_CODE, message,
-                    display={"level": "bad", "headline": str(idempotency.REUSED_HEADLINE), "lines": [message]})}
-    return ScanAnswer(REFUSAL_STATUS, body)
+                    display=display("bad", idempotency.REUSED_HEADLINE, [message]))}
+    return StationAnswer(REFUSAL_STATUS, body)
 
 
-def _stored(request_id, by, fingerprint) -> ScanAnswer | None:
-    """The answer already given to this user's request id: a replay, a refusal (another body), or
-    None when there is none (or it expired: then it is forgotten and the request is new)."""
-    stored = (Scan.objects.filter(by=by, request_id=request_id)
-              .values("pk", "at", "request_fingerprint", "answer").first())
-    if stored is None:
-        return None
-    if idempotency.expired(stored["at"]):
-        Scan.objects.filter(pk=stored["pk"]).update(request_id=None, request_fingerprint="", answer={})
-        return None
-    if stored["request_fingerprint"] and stored["request_fingerprint"] != fingerprint:  # "": kept before fingerprints
-        return _reused()
-    return ScanAnswer(200, stored["answer"], replay=True)
+# Each Scan row keeps the answer to its request id; forgetting an id keeps the scan.
+answers = idempotency.RequestAnswers(Scan, "answer", _reused, keep_rows=True)
+purge_request_ids = answers.purge
 
 
-def purge_request_ids(before) -> int:
-    """Forget the request ids (and the answers kept for them) of scans before `before`; the scans stay."""
-    return (Scan.objects.filter(at__lt=before, request_id__isnull=False)
-            .update(request_id=None, request_fingerprint="", answer={}))
-
-
-def record_scan(*, day_id, code, station, request_id, by, collector_id=None, id_checked=False) -> ScanAnswer:
+def record_scan(*, day_id, code, station, request_id, by, collector_id=None, id_checked=False) -> StationAnswer:
     """Answer a scan and record it (see the module docstring). Raises ScanRequestError (HTTP 404/422)."""
     station = (station or "").strip()[:60]
     fingerprint = idempotency.fingerprint(day_id, code, station, collector_id or None, bool(id_checked))
     arguments = {"day_id": day_id, "code": code, "station": station, "request_id": request_id, "by": by,
                  "fingerprint": fingerprint}
-    for _attempt in range(3):
+
+    def act() -> StationAnswer:
+        # An IntegrityError (this request id answered already, or another table collected for this
+        # household a moment ago) gets the stored answer, or (next attempt) "already collected".
         try:
             with transaction.atomic():
-                return _answer_once(**arguments, collector_id=collector_id, id_checked=id_checked)
+                return _answer(**arguments, collector_id=collector_id, id_checked=id_checked)
         except _OutOfStock as exc:
-            try:
-                with transaction.atomic():
-                    return _out_of_stock(**arguments, shortages=exc.shortages)
-            except IntegrityError:
-                pass
-        except IntegrityError:
-            pass
-        # A retry of a request already answered, or another table collected for this household
-        # a moment ago: the stored answer, or (next attempt) "already collected".
-        replay = _stored(request_id, by, fingerprint)
-        if replay is not None:
-            return replay
-    raise RuntimeError("scan could not be recorded after three attempts")
+            with transaction.atomic():
+                return _out_of_stock(**arguments, shortages=exc.shortages)
+
+    return answers.answer_once(act, request_id=request_id, by=by, fingerprint=fingerprint)

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from core import scanning
 from distribution import identifiers as ids
 
 
@@ -76,7 +77,7 @@ def test_scanned_codes_are_understood_even_through_a_greek_keyboard_layout():
     assert ids.parse_code(ids.qr_payload(token)) == ("token", token)
     assert ids.parse_code(ids.barcode_payload(token)) == ("token", token)
     assert ids.parse_code(token.lower()) == ("token", token)
-    greek = (ids.qr_payload(token)).translate(str.maketrans(ids._LATIN_KEYS, ids._GREEK_UPPER))
+    greek = (ids.qr_payload(token)).translate(str.maketrans(scanning.LATIN_KEYS, scanning.GREEK_CAPITALS))
     assert greek != ids.qr_payload(token)
     assert ids.parse_code(greek) == ("token", token)
 

@@ -13,7 +13,7 @@ from core.audit import audit, forget_person, model_changes, snapshot
 from core.messaging import notify
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
-from core.text import strip_accents
+from core.text import latin_spelling
 
 from ..models import Assignment, Volunteer, VolunteerLanguage, new_token
 from .notices import greeting, send_to_volunteer
@@ -55,16 +55,9 @@ def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> V
     return volunteer
 
 
-_GREEK_TO_LATIN = str.maketrans({
-    "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th", "ι": "i", "κ": "k", "λ": "l",
-    "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p", "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f",
-    "χ": "ch", "ψ": "ps", "ω": "o"})
-
-
 def _latin(text: str) -> str:
-    """A readable Latin spelling for user names (ELOT 743, simplified): "Αϊσέ Μουσταφά" -> "aise moustafa"."""
-    plain = strip_accents(text).lower().replace("ου", "ou").translate(_GREEK_TO_LATIN)
-    return re.sub(r"[^a-z0-9]+", "", plain)
+    """A user name's part in Latin letters (core.text.latin_spelling): "Αϊσέ Μουσταφά" -> "aisemoustafa"."""
+    return re.sub(r"[^a-z0-9]+", "", latin_spelling(text))
 
 
 def _free_username(volunteer: Volunteer) -> str:
