@@ -51,14 +51,33 @@ class CancelCollectionForm(forms.Form):
 
 
 class StationPickForm(forms.Form):
+    """The day and one of its tables. Only a coordinator may name a table the day does not list
+    (`may_name_station`): a typed name would make "Τραπεζι 1" a second station beside "Τραπέζι 1"."""
+
     day = forms.ModelChoiceField(label=_("Distribution day"), queryset=DistributionDay.objects.none(),
                                  empty_label=None)
-    station = forms.CharField(label=_("Station (table)"), max_length=60,
-                              help_text=_("The name of your table, e.g. Τραπέζι 1."))
+    station = forms.CharField(label=_("Station (table)"), max_length=60)
 
-    def __init__(self, *args, days=None, **kwargs):
+    def __init__(self, *args, days=None, may_name_station=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.may_name_station = may_name_station
         self.fields["day"].queryset = days if days is not None else DistributionDay.objects.none()
-        self.fields["day"].label_from_instance = lambda day: (
-            f"{day.date:%d/%m/%Y} {day.starts_at:%H:%M}–{day.ends_at:%H:%M} · {day.location.name} · "
+        self.fields["day"].label_from_instance = day_label
+
+    def clean(self):
+        cleaned = super().clean()
+        day, station = cleaned.get("day"), (cleaned.get("station") or "").strip()
+        if day and station:
+            known = {name.casefold(): name for name in day.station_choices}
+            if station.casefold() in known:
+                station = known[station.casefold()]
+            elif not self.may_name_station:
+                self.add_error("station", _("Choose one of the day's tables: %(tables)s.")
+                               % {"tables": ", ".join(day.station_choices)})
+            cleaned["station"] = station
+        return cleaned
+
+
+def day_label(day) -> str:
+    return (f"{day.date:%d/%m/%Y} {day.starts_at:%H:%M}–{day.ends_at:%H:%M} · {day.location.name} · "
             f"{day.programme.name}")

@@ -1,5 +1,7 @@
 """Read queries of the events app (views, API, feeds, and the reports app)."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -72,6 +74,21 @@ def todays_events(now=None):
     today = timezone.localtime(now or timezone.now()).date()
     return (Event.objects.filter(status=Event.Status.PUBLISHED, starts_at__date__lte=today,
                                  ends_at__date__gte=today).select_related("location").order_by("starts_at"))
+
+
+# The door lists events that ended up to this long ago (late-comers, a list to finish) ...
+DOOR_AFTER_END = timedelta(hours=6)
+# ... and those starting within this time (a door prepared the evening before, or for the weekend).
+DOOR_AHEAD = timedelta(days=7)
+
+
+def door_events(now=None):
+    """Published events a door may be opened for: running now (also past midnight), starting within
+    DOOR_AHEAD, or ended within DOOR_AFTER_END; soonest first."""
+    now = now or timezone.now()
+    return (Event.objects.filter(status=Event.Status.PUBLISHED, ends_at__gte=now - DOOR_AFTER_END,
+                                 starts_at__lte=now + DOOR_AHEAD)
+            .select_related("location").order_by("starts_at", "pk"))
 
 
 def attendance_by_event(start, end):

@@ -16,7 +16,7 @@ def at_place_and_time(context, location, start, end):
 
 
 @register.inclusion_tag("core/scan_station.html")
-def scan_station(endpoint, extra=None, label=None):
+def scan_station(endpoint, extra=None, label=None, timeout_ms=None):
     """A scan station posting to `endpoint` (see static/js/scan-station.js).
 
     {% load kypseli %}{% scan_station endpoint=url extra=fields label=_("Scan the card") %}
@@ -24,8 +24,12 @@ def scan_station(endpoint, extra=None, label=None):
     """
     messages = {
         "checking": _("Checking…"),
+        # %(code)s is filled in by the widget with the typed or scanned code
+        "checkingCode": _("Checking card %(code)s…"),
         "retrying": _("No answer yet, trying again…"),
-        "offline": _("No connection to the server. Check the network and scan again."),
+        "notRecorded": _("Not recorded: no connection. Scan again."),
+        "cardCode": _("Card %(code)s"),
+        "resend": _("Send card %(code)s again"),
         "error": _("Something went wrong. Scan again."),
         "noCamera": _("The camera could not be opened. Allow camera access, or type the code."),
     }
@@ -34,4 +38,5 @@ def scan_station(endpoint, extra=None, label=None):
         "extra_json": json.dumps(extra or {}, ensure_ascii=False),
         "messages_json": json.dumps(messages, ensure_ascii=False),
         "label": label or _("Scan or type a code"),
+        "timeout_ms": timeout_ms,
     }

@@ -94,6 +94,17 @@ class DistributionDay(models.Model):
     def station_names(self) -> list[str]:
         return [name.strip() for name in self.stations.split(",") if name.strip()]
 
+    @property
+    def station_choices(self) -> list[str]:
+        """The tables a station may be opened as: the day's own, else DEFAULT_STATIONS. Chosen, not typed,
+        so that "Τραπέζι 1" and "Τραπεζι 1" never become two stations in the live view."""
+        return self.station_names or list(DEFAULT_STATIONS)
+
+
+# Offered when a day lists no tables. Names of places, stored with the scans: data in the centre's language,
+# not interface text (a translated default would split one table into two in the live view).
+DEFAULT_STATIONS = ("Τραπέζι 1", "Τραπέζι 2", "Τραπέζι 3", "Τραπέζι 4")
+
 
 class BasketRule(models.Model):
     """One line of the basket: `quantity` of an item per household of a size range, or per member

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, VOLUNTEER, has_role, role_required
+from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role, role_required
 
-from ..forms_days import StationPickForm
+from ..forms_days import StationPickForm, day_label
 from ..models import DistributionDay
 from ..selectors.days import days_for_station, households_for_station_search
 
@@ -35,15 +35,21 @@ def _station_days(user):
     return days.select_related("programme", "location").order_by("date", "starts_at")
 
 
+def _may_name_station(user) -> bool:
+    return has_role(user, COORDINATOR)
+
+
 @role_required(VOLUNTEER, STAFF)
 def station_pick(request):
+    """Each day open to this person, with its tables as buttons (a coordinator may also name another)."""
     days = _station_days(request.user)
-    form = StationPickForm(request.GET or None, days=days)
+    form = StationPickForm(request.GET or None, days=days, may_name_station=_may_name_station(request.user))
     if request.GET and form.is_valid():
         url = reverse("distribution:station", args=[form.cleaned_data["day"].pk])
-        return redirect(f"{url}?{urlencode({'station': form.cleaned_data['station'].strip()})}")
+        return redirect(f"{url}?{urlencode({'station': form.cleaned_data['station']})}")
     return render(request, "distribution/station_pick.html", {
-        "title": _("Scan station"), "form": form, "days": days})
+        "title": _("Scan station"), "form": form, "days": [(day, day_label(day)) for day in days],
+        "may_name_station": form.may_name_station})
 
 
 @role_required(VOLUNTEER, STAFF)
@@ -52,6 +58,12 @@ def station(request, pk):
     station_name = (request.GET.get("station") or "").strip()[:60]
     if not station_name:
         return redirect("distribution:station_pick")
+    # An address kept from another day, or typed by hand, still has to name one of this day's tables.
+    known = {name.casefold(): name for name in day.station_choices}
+    if station_name.casefold() in known:
+        station_name = known[station_name.casefold()]
+    elif not _may_name_station(request.user):
+        return redirect(f"{reverse('distribution:station_pick')}?{urlencode({'day': day.pk, 'station': station_name})}")
     return render(request, "distribution/station.html", {
         "title": _("Scan station: %(station)s") % {"station": station_name}, "day": day, "station": station_name,
         "endpoint": reverse("api:scan_card"), "extra": {"day": day.pk, "station": station_name},

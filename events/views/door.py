@@ -11,6 +11,7 @@ import uuid
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,8 +28,10 @@ def _door_event(pk):
 
 @role_required(STAFF, VOLUNTEER)
 def today(request):
-    return render(request, "events/door/today.html", {
-        "events": selectors.todays_events(), "title": _("Check-in at events")})
+    now = timezone.now()
+    events = [(event, event.starts_at <= now <= event.ends_at, event.ends_at < now)
+              for event in selectors.door_events(now)]
+    return render(request, "events/door/today.html", {"events": events, "title": _("Check-in at events")})
 
 
 @role_required(STAFF, VOLUNTEER)

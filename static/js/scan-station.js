@@ -5,7 +5,9 @@
  * Markup: templates/core/scan_station.html. The station POSTs JSON
  *   {"code": <text>, "request_id": <uuid>, ...data-extra}
  * to data-endpoint and shows the answer's `display`: {"level": "ok"|"warn"|"bad", "headline", "lines"}.
- * A network failure is retried with the SAME request_id, so the server records a scan only once.
+ * A network failure, a timeout, 429 or 5xx is retried with the SAME request_id, so the server records a
+ * scan only once; when it still fails, the station says "not recorded" (never a refusal's red) and one tap
+ * sends it again with that id.
  */
 (function () {
   "use strict";
@@ -31,12 +33,14 @@
   function beep(level) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      const tones = { ok: [[880, 0.12]], warn: [[660, 0.12], [660, 0.12]], bad: [[220, 0.45]] }[level] || [];
+      // "net" (not recorded) falls in pitch: unlike any answer, so the ear tells it from a refusal.
+      const tones = { ok: [[880, 0.12]], warn: [[660, 0.12], [660, 0.12]], bad: [[220, 0.45]],
+                      net: [[523, 0.1], [392, 0.1], [294, 0.2]] }[level] || [];
       let t = audio.currentTime;
       for (const [freq, length] of tones) {
         const osc = audio.createOscillator();
         const gain = audio.createGain();
-        osc.type = level === "bad" ? "square" : "sine";
+        osc.type = { bad: "square", net: "triangle" }[level] || "sine";
         osc.frequency.value = freq;
         gain.gain.value = 0.2;
         osc.connect(gain).connect(audio.destination);
@@ -45,9 +49,36 @@
         t += length + 0.08;
       }
     } catch (e) { /* no sound on this device: the colour and text still say it */ }
-    if (navigator.vibrate) navigator.vibrate({ ok: 120, warn: [120, 80, 120], bad: [300, 100, 300] }[level] || 0);
+    if (navigator.vibrate) {
+      navigator.vibrate({ ok: 120, warn: [120, 80, 120], bad: [300, 100, 300], net: [80, 60, 80, 60, 80] }[level] || 0);
+    }
   }
 
+  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /* ZXing (npm @zxing/library, ~100 KB) is needed only when the camera is used on a browser without
+     BarcodeDetector: it is fetched then, not on every visit (its address: data-zxing on this script). */
+  const ZXING_SRC = document.currentScript && document.currentScript.dataset.zxing;
+  let zxingLoading = null;
+  function loadZXing() {
+    if (window.ZXing || !ZXING_SRC) return Promise.resolve(window.ZXing);
+    zxingLoading = zxingLoading || new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = ZXING_SRC;
+      script.onload = () => resolve(window.ZXing);
+      script.onerror = () => { zxingLoading = null; reject(new Error("ZXing")); };
+      document.head.appendChild(script);
+    });
+    return zxingLoading;
+  }
+
+  function fill(template, code) { return (template || "%(code)s").replace("%(code)s", code); }
+
+  /*
+   * Answer levels: ok / warn / bad are the server's answers; "pending" (the card is being checked) and
+   * "net" (the server could not be reached: nothing was recorded) are the station's own, each with its own
+   * colour, icon and sound, so a failure to reach the server never looks like a refusal.
+   */
   class ScanStation {
     constructor(root) {
       this.root = root;
@@ -57,11 +88,16 @@
       this.input = root.querySelector("[data-scan-input]");
       this.result = root.querySelector("[data-scan-result]");
       this.status = root.querySelector("[data-scan-status]");
+      this.recent = root.querySelector("[data-scan-recent]");
       this.cameraButton = root.querySelector("[data-scan-camera]");
       this.video = root.querySelector("[data-scan-video]");
       this.messages = JSON.parse(root.dataset.messages || "{}");
+      // One attempt waits at most this long (a hanging connection must not leave "checking" up).
+      this.timeoutMs = Number(root.dataset.timeoutMs) || 6000;
+      this.attempts = Number(root.dataset.attempts) || 3;
       this.lastCode = null;
       this.lastAt = 0;
+      this.current = 0; // the number of the scan whose state the answer area shows
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         const code = this.input.value.trim();
@@ -73,6 +109,10 @@
       document.addEventListener("focusout", () => setTimeout(() => this.refocus(), 0));
       document.addEventListener("click", () => setTimeout(() => this.refocus(), 0));
       if (this.cameraButton) this.cameraButton.addEventListener("click", () => this.toggleCamera());
+      root.addEventListener("click", (event) => {
+        const button = event.target.closest("[data-resend]");
+        if (button && root.contains(button)) this.scan(button.dataset.code, button.dataset.resend);
+      });
       this.focus();
     }
 
@@ -85,42 +125,79 @@
       if (!busy) this.focus();
     }
 
-    async scan(code, attempt = 0, requestId = uuid()) {
+    /* Scan a code. `requestId` is given when a volunteer resends a scan that did not reach the server:
+       the same id, so the server records it at most once. */
+    async scan(code, requestId = null) {
       const now = Date.now();
-      if (attempt === 0 && code === this.lastCode && now - this.lastAt < 1500) return; // a double read
+      if (!requestId && code === this.lastCode && now - this.lastAt < 1500) return; // a double read
       this.lastCode = code;
       this.lastAt = now;
+      requestId = requestId || uuid();
+      const number = ++this.current;
+      // From Enter on, the answer area shows this card only: never the last family's answer.
+      this.render({ level: "pending", headline: fill(this.messages.checkingCode, code), lines: [] }, code, false);
       this.root.setAttribute("aria-busy", "true");
-      this.status.textContent = this.messages.checking || "…";
-      try {
-        const response = await fetch(this.endpoint, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
-          body: JSON.stringify(Object.assign({}, this.extra, { code: code, request_id: requestId })),
-        });
+      const answer = await this.send(code, requestId, number);
+      if (number === this.current) this.root.removeAttribute("aria-busy");
+      let display;
+      if (answer.failed) {
+        display = { level: "net", headline: this.messages.notRecorded || "Not recorded: scan again",
+                    lines: [fill(this.messages.cardCode, code)], resend: requestId };
+      } else {
+        const body = answer.body;
+        display = body && body.display ? body.display : {
+          level: "bad", headline: (body && body.message) || this.messages.error || String(answer.status), lines: [],
+        };
+      }
+      this.remember(code, display, requestId);
+      if (number === this.current) {
+        this.render(display, code, true);
+        this.status.textContent = "";
+      }
+      return display;
+    }
+
+    /* POST with a timeout per attempt. A network failure, a timeout, 429 and 5xx are tried again with
+       the same request id, waiting what the server's Retry-After asks (at most 5 s), else a little longer
+       each time. Gives {status, body} or {failed: true}. */
+    async send(code, requestId, number) {
+      for (let attempt = 1; ; attempt++) {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        let response = null;
         let body = null;
-        try { body = await response.json(); } catch (e) { body = null; }
-        if (response.status >= 500 && attempt < 3) throw new Error("server " + response.status);
-        this.show(body && body.display ? body.display : {
-          level: "bad",
-          headline: (body && body.message) || this.messages.error || String(response.status),
-          lines: [],
-        }, code);
-      } catch (error) {
-        if (attempt < 3) {
-          this.status.textContent = this.messages.retrying || "…";
-          setTimeout(() => this.scan(code, attempt + 1, requestId), 400 * (attempt + 1));
-          return;
+        try {
+          response = await fetch(this.endpoint, {
+            method: "POST",
+            credentials: "same-origin",
+            signal: controller.signal,
+            headers: {
+              "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json",
+              // The answer in the page's language, not the phone's.
+              "Accept-Language": document.documentElement.lang || "el",
+            },
+            body: JSON.stringify(Object.assign({}, this.extra, { code: code, request_id: requestId })),
+          });
+          try { body = await response.json(); } catch (e) { body = null; }
+        } catch (error) {
+          response = null;
+        } finally {
+          clearTimeout(timer);
         }
-        this.show({ level: "bad", headline: this.messages.offline || "Network error", lines: [] }, code);
-      } finally {
-        this.root.removeAttribute("aria-busy");
+        const again = !response || response.status === 429 || response.status >= 500;
+        if (!again) return { status: response.status, body: body };
+        if (attempt >= this.attempts) return { failed: true };
+        let wait = 400 * attempt;
+        const asked = response && Number(response.headers.get("Retry-After"));
+        if (asked > 0) wait = Math.min(asked * 1000, 5000);
+        if (number === this.current) this.status.textContent = this.messages.retrying || "…";
+        await sleep(wait);
       }
     }
 
-    show(display, code) {
-      const level = ["ok", "warn", "bad"].includes(display.level) ? display.level : "bad";
+    render(display, code, sound) {
+      const known = ["ok", "warn", "bad", "pending", "net"];
+      const level = known.includes(display.level) ? display.level : "bad";
       this.result.className = "scan-result scan-" + level;
       this.result.replaceChildren();
       const headline = document.createElement("p");
@@ -137,11 +214,34 @@
         }
         this.result.appendChild(list);
       }
+      if (display.resend) this.result.appendChild(this.resendButton(code, display.resend));
       this.result.dataset.level = level;
       this.result.dataset.code = code;
-      this.status.textContent = "";
-      beep(level);
+      if (sound) beep(level);
       this.focus();
+    }
+
+    resendButton(code, requestId) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "scan-resend";
+      button.dataset.resend = requestId;
+      button.dataset.code = code;
+      button.textContent = fill(this.messages.resend, code);
+      return button;
+    }
+
+    /* The last few cards and how each ended, so an answer that arrives after the next card was scanned
+       is still seen, and a scan that never reached the server can be sent again from there. */
+    remember(code, display, requestId) {
+      if (!this.recent) return;
+      const item = document.createElement("li");
+      item.className = "scan-recent-" + (display.level || "bad");
+      item.textContent = `${code}: ${display.headline || ""}`;
+      if (display.resend) item.appendChild(this.resendButton(code, requestId));
+      for (const old of this.recent.querySelectorAll(`[data-resend="${requestId}"]`)) old.closest("li").remove();
+      this.recent.prepend(item);
+      while (this.recent.children.length > 5) this.recent.lastElementChild.remove();
     }
 
     async toggleCamera() {
@@ -188,6 +288,9 @@
           const formats = (await window.BarcodeDetector.getSupportedFormats()).filter((f) => wanted.includes(f));
           if (formats.includes("qr_code")) this.detector = new window.BarcodeDetector({ formats: formats });
         } catch (e) { this.detector = null; }
+      }
+      if (!this.detector) {
+        try { await loadZXing(); } catch (error) { this.stop(); throw error; }
       }
       if (!this.detector && window.ZXing) {
         const Z = window.ZXing;

@@ -2,6 +2,7 @@
 distribution and events). It records each request so the test can see what the widget sent."""
 
 import json
+import time
 
 from django.http import JsonResponse
 from django.urls import include, path
@@ -11,11 +12,22 @@ received: list[dict] = []
 
 def fake_scan(request):
     body = json.loads(request.body)
+    body["_at"] = time.monotonic()
+    body["_language"] = request.headers.get("Accept-Language")
     received.append(body)
     code = body["code"]
+    tries = sum(1 for r in received if r["request_id"] == body["request_id"])
+    if code.startswith("SLOW"):  # a slow network: the answer comes late
+        time.sleep(1.5)
+    if code.startswith("HANG"):  # a connection that hangs instead of failing
+        time.sleep(3)
+    if code == "BUSY" and tries == 1:  # the rate limit: come back in a second
+        response = JsonResponse({"message": "busy"}, status=429)
+        response["Retry-After"] = "1"
+        return response
     if code == "FLAKY" and sum(1 for r in received if r["request_id"] == body["request_id"]) == 1:
         return JsonResponse({"message": "busy"}, status=503)
-    if code.startswith("OK"):
+    if code.startswith(("OK", "SLOW", "BUSY")):
         return JsonResponse({"outcome": "ok", "display": {"level": "ok", "headline": f"Καλώς ήρθες {code}",
                                                          "lines": ["Ρύζι × 2", "Γάλα × 4"]}}, status=201)
     if code == "FLAKY":
@@ -28,7 +40,7 @@ PAGE = """{% extends "base.html" %}{% load static kypseli %}
 {% block head %}<link rel="stylesheet" href="{% static 'css/scan-station.css' %}">{% endblock %}
 {% block content %}<h1>Σταθμός σάρωσης</h1>
 <label for="other-field">Άλλο πεδίο</label><input id="other-field">
-{% scan_station endpoint=endpoint extra=extra %}{% endblock %}
+{% scan_station endpoint=endpoint extra=extra timeout_ms=timeout_ms %}{% endblock %}
 {% block scripts %}{% include "core/scan_assets.html" %}{% endblock %}"""
 
 
@@ -36,7 +48,8 @@ def station_page(request):
     from django.http import HttpResponse
     from django.template import RequestContext, Template
 
-    context = RequestContext(request, {"endpoint": "/test-scan/", "extra": {"day": 7, "station": "Τραπέζι 1"}})
+    context = RequestContext(request, {"endpoint": "/test-scan/", "extra": {"day": 7, "station": "Τραπέζι 1"},
+                                       "timeout_ms": request.GET.get("timeout_ms")})
     return HttpResponse(Template(PAGE).render(context))
 
 
