@@ -163,7 +163,7 @@ def _workload(data, day_id, rng):
                         "request_id": str(uuid.uuid4())}).encode() for code, station in scans]
 
 
-def _start_server(port, database_url):
+def _start_server(port, database_url, **extra_env):
     # The storm sends ~50 scans/s per token, far past the API's rate limit for a real station (600 a
     # minute): the limiter still runs on every request (its cost is measured), with a limit out of reach.
     env = dict(os.environ, DATABASE_URL=database_url, DEBUG="0", SECRET_KEY=secrets.token_hex(32),
@@ -172,6 +172,7 @@ def _start_server(port, database_url):
                # production refuses development message backends (core/checks.py); scans send none
                EMAIL_URL="smtp://127.0.0.1:9", SMS_BACKEND="http", SMS_GATEWAY_URL="https://sms.invalid/send",
                SITE_URL="https://kypseli.bench.invalid")
+    env.update(extra_env)
     overrides = []
     if COMMIT_MODE == "async":
         overrides.append("DATABASES['default'].setdefault('OPTIONS', {})['options'] = '-c synchronous_commit=off'")

@@ -175,7 +175,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files and uploads --------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Browser libraries installed from the npm registry by `make` (package.json); never committed.

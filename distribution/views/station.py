@@ -64,10 +64,23 @@ def station(request, pk):
         station_name = known[station_name.casefold()]
     elif not _may_name_station(request.user):
         return redirect(f"{reverse('distribution:station_pick')}?{urlencode({'day': day.pk, 'station': station_name})}")
-    return render(request, "distribution/station.html", {
-        "title": _("Scan station: %(station)s") % {"station": station_name}, "day": day, "station": station_name,
-        "endpoint": reverse("api:scan_card"), "extra": {"day": day.pk, "station": station_name},
-        "today": timezone.localdate()})
+    return render(request, "distribution/station.html", _station_context(day, station_name))
+
+
+def _station_context(day, station_name, **extra):
+    return {"title": _("Scan station: %(station)s") % {"station": station_name}, "day": day, "station": station_name,
+            "endpoint": reverse("api:scan_card"), "extra": {"day": day.pk, "station": station_name},
+            "today": timezone.localdate(), **extra}
+
+
+def _search_answer(request, day, context, status=200):
+    """The results into the page (htmx), or, when the search was sent before htmx had loaded (a slow
+    network: station pages take it after they are ready to scan), the whole station page with them."""
+    if request.htmx:
+        return render(request, "distribution/_station_search.html", context, status=status)
+    station_name = (request.POST.get("station") or "").strip()[:60]
+    return render(request, "distribution/station.html", _station_context(day, station_name, search=context),
+                  status=status)
 
 
 SEARCH_MARGIN = timedelta(hours=2)
@@ -95,7 +108,7 @@ def station_search(request, pk):
     day = get_object_or_404(DistributionDay, pk=pk)
     if not search_is_open(day):
         opens, closes = search_window(day)
-        return render(request, "distribution/_station_search.html", {
+        return _search_answer(request, day, {
             "closed": True, "opens": timezone.localtime(opens), "closes": timezone.localtime(closes)},
             status=200 if request.htmx else 403)  # htmx swaps only 2xx answers into the page
     query = request.POST.get("q", "")
@@ -114,5 +127,4 @@ def station_search(request, pk):
             "collectors": [{"pk": c.pk, "name": c.name} for c in household.collectors.all() if c.is_active]})
     if len(query.strip()) >= 2:
         audit(AuditLog.Action.VIEW, day, changes={"station_search_results": len(rows), "station": station_name})
-    return render(request, "distribution/_station_search.html", {"rows": rows, "query": query,
-                                                                  "searched": len(query.strip()) >= 2})
+    return _search_answer(request, day, {"rows": rows, "query": query, "searched": len(query.strip()) >= 2})

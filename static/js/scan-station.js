@@ -59,6 +59,9 @@
   /* ZXing (npm @zxing/library, ~100 KB) is needed only when the camera is used on a browser without
      BarcodeDetector: it is fetched then, not on every visit (its address: data-zxing on this script). */
   const ZXING_SRC = document.currentScript && document.currentScript.dataset.zxing;
+  // Station pages leave htmx out of their first load (it is most of their bytes on a slow network) and
+  // take it once the station is ready to scan.
+  const HTMX_SRC = document.currentScript && document.currentScript.dataset.htmx;
   let zxingLoading = null;
   function loadZXing() {
     if (window.ZXing || !ZXING_SRC) return Promise.resolve(window.ZXing);
@@ -380,6 +383,12 @@
       if (!root.scanStation) root.scanStation = new ScanStation(root);
     });
     startCameraButtons();
+    if (!window.htmx && HTMX_SRC && !document.querySelector("script[data-htmx-later]")) {
+      const script = document.createElement("script");
+      script.src = HTMX_SRC;
+      script.dataset.htmxLater = "";
+      document.head.appendChild(script);
+    }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -184,7 +184,7 @@ def test_volunteers_see_the_station_but_no_household_details(volunteer_client):
     assert page.status_code == 200 and "data-scan-station" in page.content.decode()
     open_around_now(day)
     results = volunteer_client.post(reverse("distribution:station_search", args=[day.pk]),
-                                    {"q": "mustafa", "station": "Τραπέζι 2"})
+                                    {"q": "mustafa", "station": "Τραπέζι 2"}, HTTP_HX_REQUEST="true")
     html = results.content.decode()
     assert "Αϊσέ Μουσταφά" in html and "data-record" in html and "1980" in html  # the birth year, on the ID
     for secret in ["Ρωμανού", "σημειώσεις", "ΚΕΑ", "kea", "6971234567", "01/05/1980", "1980-05-01"]:

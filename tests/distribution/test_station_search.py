@@ -34,8 +34,17 @@ def _search(client, day, q="Μουσταφάς", **extra):
                        **extra)
 
 
+def test_a_search_sent_before_htmx_loaded_gets_the_station_page_with_the_results(volunteer_client, day):
+    response = volunteer_client.post(reverse("distribution:station_search", args=[day.pk]),
+                                     {"q": "Μουσταφάς", "station": "Τραπέζι 1"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "data-scan-station" in html
+    assert html.count("Ορχάν Μουσταφάς") >= 2 and "data-record" in html
+    assert '"station": "Τραπέζι 1"' in html.replace("&quot;", '"')  # the same table keeps scanning
+
+
 def test_the_search_tells_two_namesakes_apart_and_shows_nothing_more(volunteer_client, day):
-    html = _search(volunteer_client, day).content.decode()
+    html = _search(volunteer_client, day, HTTP_HX_REQUEST="true").content.decode()  # the results alone
     assert html.count("Ορχάν Μουσταφάς") >= 2
     assert "Ισμαήλ" in html and "Χασάν" in html and "1980" in html and "1992" in html
     assert "Κατερίνα Ιωαννίδου" in html  # the authorised collector's name, for the "collects" button
