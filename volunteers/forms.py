@@ -42,6 +42,11 @@ class ApplicationForm(OnceFormMixin, forms.ModelForm):
     def is_spam(self) -> bool:
         return bool(self.data.get("website"))
 
+    def _get_validation_exclusions(self):
+        # Whether the address is already known is the service's business (roster.submit_application):
+        # the public page must answer the same either way, so the form does not check it.
+        return {*super()._get_validation_exclusions(), "email"}
+
     def clean(self):
         data = super().clean()
         if not data.get("email") and not data.get("phone"):
@@ -65,6 +70,11 @@ class MyDetailsForm(forms.ModelForm):
         model = Volunteer
         fields = OWN_FIELDS  # the service writes these and nothing else
         labels = {"availability_notes": _("When can you usually help?")}
+
+    def _get_validation_exclusions(self):
+        # A new address is checked when its owner confirms it (services.contacts.confirm_change), so
+        # this form does not tell a volunteer whether an address belongs to someone else.
+        return {*super()._get_validation_exclusions(), "email"}
 
 
 LanguageFormSet = inlineformset_factory(Volunteer, VolunteerLanguage, fields=["language", "level"], extra=2,

@@ -7,7 +7,9 @@ Rules the database keeps by itself:
 - one assignment row per (shift, volunteer);
 - on PostgreSQL, no volunteer holds two active assignments whose times overlap (an exclusion
   constraint on the assignment's copy of the shift's time range, see migration 0002);
-- a reminder is recorded once per (assignment, shift start), so it is never sent twice.
+- a reminder is recorded once per (assignment, shift start), so it is never sent twice;
+- an e-mail address belongs to at most one volunteer, whatever its capitals (so a sign-in link goes
+  to exactly one account).
 """
 
 import secrets
@@ -17,6 +19,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,6 +27,8 @@ from django.utils.translation import pgettext_lazy
 from core import validators as plausible
 from core.models import Location
 from core.text import search_key
+
+EMAIL_TAKEN = _("Another volunteer already has this e-mail address.")
 
 
 def new_token() -> str:
@@ -109,6 +114,9 @@ class Volunteer(models.Model):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(
+            Lower("email"), condition=~Q(email=""), name="volunteer_email_unique_any_case",
+            violation_error_message=EMAIL_TAKEN)]
 
     def __str__(self):
         return self.full_name

@@ -73,7 +73,7 @@ def request_change(volunteer: Volunteer, field: str, new_value: str, *, by) -> b
 @transaction.atomic
 def confirm_change(secret: str) -> ContactChange:
     """Apply the change the link confirms; ValidationError when unknown, used or expired."""
-    from .roster import sync_account
+    from .roster import check_email_free, sync_account
 
     change = (ContactChange.objects.select_for_update().select_related("volunteer")
               .filter(nonce_hash=_hash(secret or "")).first())
@@ -85,6 +85,8 @@ def confirm_change(secret: str) -> ContactChange:
         raise ValidationError(_("This confirmation link has expired. Change your details again to get a new one."))
     volunteer = Volunteer.objects.select_for_update().get(pk=change.volunteer_id)
     setattr(volunteer, change.field, change.new_value)
+    if change.field == ContactChange.Field.EMAIL:
+        check_email_free(volunteer)
     volunteer.save(update_fields=[change.field, "search_text"])
     sync_account(volunteer)
     change.confirmed_at = timezone.now()

@@ -5,7 +5,10 @@ import re
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -14,9 +17,10 @@ from core.messaging import notify
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
 from core.text import latin_spelling
+from core.throttle import recipient_allowed
 
-from ..models import Assignment, Volunteer, VolunteerLanguage, new_token
-from .notices import greeting, send_to_volunteer
+from ..models import EMAIL_TAKEN, Assignment, Volunteer, VolunteerLanguage, new_token
+from .notices import absolute, greeting, send_to_volunteer
 from .signin import send_signin_link
 from .signups import remove
 
@@ -36,13 +40,58 @@ def consent_text() -> str:
     ) % {"centre": centre.name}
 
 
+def email_owner(email: str, *, exclude_pk=None) -> Volunteer | None:
+    """The volunteer who has this e-mail address, whatever its capitals (the database's own rule,
+    `volunteer_email_unique_any_case`), other than `exclude_pk`."""
+    if not email:
+        return None
+    found = Volunteer.objects.alias(email_lower=Lower("email")).filter(email_lower=Lower(Value(email)))
+    return found.exclude(pk=exclude_pk).first() if exclude_pk else found.first()
+
+
+def check_email_free(volunteer: Volunteer) -> None:
+    """Refuse an address another volunteer already has (before the database's constraint would)."""
+    if email_owner(volunteer.email, exclude_pk=volunteer.pk) is not None:
+        raise ValidationError({"email": EMAIL_TAKEN})
+
+
+def _tell_known_address(volunteer: Volunteer) -> None:
+    """Someone applied with the address of a volunteer we know: the public page answers as always
+    (it must not reveal which addresses are known); the address's owner is told instead, once a day."""
+    if not recipient_allowed("volunteer-known-address", volunteer.email):
+        return
+    with translation.override(volunteer.language):
+        link = absolute(reverse("volunteers:signin_request"))
+        subject = _("An application with your e-mail address")
+        text = greeting(_("Someone, perhaps you, applied to volunteer with this e-mail address. It is already on "
+                          "our list (as a volunteer, or an application waiting for the coordinator), so no new "
+                          "application was made. An active volunteer can ask for a sign-in link to see their "
+                          "shifts: %(link)s. To change your details or to come back, contact the coordinator. "
+                          "If it was not you, you can ignore this message.") % {"link": link})
+    notify(email=volunteer.email, subject=subject, text=text)
+
+
 @transaction.atomic
-def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> Volunteer:
-    """A member of the public applies (public form). `languages` is a list of (code, level)."""
-    volunteer.status = Volunteer.Status.APPLICANT
-    volunteer.consent_text = consent
-    volunteer.consent_at = timezone.now()
-    volunteer.save()
+def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> Volunteer | None:
+    """A member of the public applies (public form). `languages` is a list of (code, level).
+
+    An address already on the list makes no second profile: its owner is told by e-mail and None is
+    returned (the page answers the same either way)."""
+    known = email_owner(volunteer.email)
+    if known is None:
+        volunteer.status = Volunteer.Status.APPLICANT
+        volunteer.consent_text = consent
+        volunteer.consent_at = timezone.now()
+        try:
+            with transaction.atomic():
+                volunteer.save()
+        except IntegrityError:
+            known = email_owner(volunteer.email)  # the same address, sent at the same moment
+            if known is None:
+                raise
+    if known is not None:
+        transaction.on_commit(lambda: _tell_known_address(known))
+        return None
     for code, level in languages:
         VolunteerLanguage.objects.get_or_create(volunteer=volunteer, language=code, defaults={"level": level})
     audit(AuditLog.Action.CREATE, volunteer, user=None, changes={"status": ["", "applicant"]})
@@ -138,6 +187,7 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     """Save the coordinator's edits (form data already on the instance); pausing or leaving frees
     the volunteer's future places, and the account follows the status."""
     creating = volunteer.pk is None
+    check_email_free(volunteer)
     before = {} if creating else snapshot(Volunteer.objects.get(pk=volunteer.pk), PROFILE_FIELDS)
     if volunteer.status == Volunteer.Status.ACTIVE:
         _ensure_account(volunteer, by=by)  # added directly by the coordinator
@@ -168,7 +218,10 @@ def save_own_details(volunteer: Volunteer, *, by) -> list[str]:
 
     current = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     before = snapshot(current, OWN_FIELDS)
-    volunteer.full_clean(exclude=[f.name for f in Volunteer._meta.fields if f.name not in OWN_FIELDS])
+    others = {f.name for f in Volunteer._meta.fields if f.name not in OWN_FIELDS}
+    volunteer.full_clean(exclude=others, validate_constraints=False)
+    # A new address is not written here: whether another volunteer has it is checked when it is confirmed.
+    volunteer.validate_constraints(exclude=others | {"email"})
     waiting = []
     for field in CONTACT_FIELDS:
         new_value = getattr(volunteer, field)

@@ -32,6 +32,7 @@ def apply(request):
                                           languages=[(code, "good") for code in form.cleaned_data["languages"]])
         except AlreadySubmitted:
             pass  # the same application sent twice: it was registered once, and the answer is the same
+        # An address already on the list gets the same answer (its owner is told by e-mail instead).
         return render(request, "volunteers/apply_done.html", {"title": _("Thank you")})
     return render(request, "volunteers/apply.html", {"form": form, "consent": consent,
                                                      "title": _("Become a volunteer")})
@@ -42,9 +43,10 @@ def signin_request(request):
     form = SignInLinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Over the address's allowance nothing is sent, and the answer is the same.
-        found = Volunteer.objects.filter(email__iexact=form.cleaned_data["email"], status=Volunteer.Status.ACTIVE,
-                                         user__isnull=False)[:1] if public_form_allowed(request, "sign-in-link") else []
-        for volunteer in found:
+        # One volunteer at most has an address, whatever its capitals (a constraint): one account gets the link.
+        volunteer = roster.email_owner(form.cleaned_data["email"]) if public_form_allowed(request, "sign-in-link") \
+            else None
+        if volunteer is not None and volunteer.status == Volunteer.Status.ACTIVE and volunteer.user_id:
             signin.send_signin_link(volunteer, limited=True)
         messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
                                     "It works once, within 24 hours."))
