@@ -1,13 +1,21 @@
-"""API authentication and core's endpoints.
+"""API authentication, who may call what, and core's endpoints.
 
 Devices send `Authorization: Bearer <token>`; the app's own pages use their session (with CSRF).
+Each operation names the rule of the access table it needs (core.roles), as the pages do:
+
+    @router.get("/stock", ...)
+    @api_access("inventory.view_stock")
+    def list_stock(request, ...): ...
 """
+
+from functools import wraps
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer, SessionAuth
 
-from .roles import role_of
+from .problems import problem_response
+from .roles import refusal_message, role_of, roles_for
 from .selectors import active_locations
 from .services import user_for_token
 
@@ -27,6 +35,30 @@ class Session(SessionAuth):
 
 
 api_auth = [BearerToken(), Session()]
+
+
+# operationId (Django Ninja's default: module and function name) -> the access rule it declared
+ACCESS_BY_OPERATION: dict[str, str] = {}
+
+
+def api_access(rule: str):
+    """Operation decorator: the signed-in user's role must be one the access rule grants, else the
+    API's 403 problem document (code `forbidden`) says what the operation is and who may call it.
+    The rule is also written into the OpenAPI document (`x-access`, core.openapi)."""
+    roles_for(rule)  # a rule no app declares fails when the module is imported
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if role_of(request.user) not in roles_for(rule):
+                return problem_response(403, code="forbidden", message=refusal_message(rule))
+            return view(request, *args, **kwargs)
+
+        wrapped.access_rule = rule
+        ACCESS_BY_OPERATION[f"{view.__module__}_{view.__name__}".replace(".", "_")] = rule
+        return wrapped
+
+    return decorator
 
 router = Router(tags=[str(_("Core"))])
 
@@ -52,5 +84,6 @@ def me(request):
 
 
 @router.get("/locations", response=list[LocationOut], summary="Active sites and store rooms")
+@api_access("core.see_locations")
 def locations(request):
     return list(active_locations())

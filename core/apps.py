@@ -6,15 +6,11 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Core")
 
-    # Which permissions each role gets for this app's models: see core.roles.
-    role_permissions = {
-        "coordinator": [
-            "core.view_location", "core.add_location", "core.change_location",
-            "core.view_auditlog", "core.view_centre", "core.change_centre",
-            "core.view_apitoken", "core.add_apitoken", "core.delete_apitoken",
-        ],
-        "staff": ["core.view_location", "core.add_location", "core.change_location", "core.view_centre"],
-        "volunteer": ["core.view_location"],
+    # Who may do what (core.roles.access_table): {rule: (roles, what it is)}; staff implies the coordinator.
+    access = {
+        "core.see_locations": (("volunteer", "staff"), _("The list of sites and store rooms")),
+        "core.manage_locations": (("staff",), _("Editing sites and store rooms")),
+        "core.administer": (("coordinator",), _("Users, API tokens, the audit log and the centre's details")),
     }
 
     def ready(self):
@@ -22,7 +18,7 @@ class CoreConfig(AppConfig):
 
         from . import checks, roles, signals  # noqa: F401  (registers checks, connects login/logout audit)
 
-        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="core.sync_role_permissions")
+        post_migrate.connect(roles.ensure_roles, dispatch_uid="core.ensure_roles")
 
         from .validators import install_text_hygiene
 

@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import COORDINATOR, STAFF, VOLUNTEER, has_role
+from .roles import COORDINATOR, STAFF, VOLUNTEER, has_role, may
 
 CORE_NAVIGATION = [
     ("core:home", _("Home"), (COORDINATOR, STAFF, VOLUNTEER)),
@@ -36,7 +36,8 @@ def navigation_for(request):
     items = []
     current = request.path
     for url_name, label, roles in entries:
-        if not has_role(user, *roles):
+        # roles: a rule of the access table ("inventory.view_stock") or a tuple of roles
+        if not (may(user, roles) if isinstance(roles, str) else has_role(user, *roles)):
             continue
         try:
             url = reverse(url_name)

@@ -111,6 +111,24 @@ def _is_plain_message(content: dict) -> bool:
     return schema.get("$ref", "").endswith("/Message")
 
 
+def _document_access(operation: dict) -> None:
+    """`x-access`: who may call the operation (the access table's rule and its roles, core.roles);
+    public operations have no security, and an operation with security but no rule is for anyone
+    signed in."""
+    from .api import ACCESS_BY_OPERATION
+    from .roles import ROLES, roles_for
+
+    rule = ACCESS_BY_OPERATION.get(operation.get("operationId", ""))
+    if rule is not None:
+        roles = [role for role in ROLES if role in roles_for(rule)]
+    else:
+        roles = ["public"] if not operation.get("security") else ["signed_in"]
+    operation["x-access"] = {"rule": rule, "roles": roles}
+    who = ", ".join(roles)
+    operation["description"] = (operation.get("description", "") + f"\n\nWho may call it: {who}"
+                                + (f" (rule `{rule}`)." if rule else ".")).strip()
+
+
 def complete(schema: dict, api) -> dict:
     components = schema.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
@@ -150,6 +168,7 @@ def complete(schema: dict, api) -> dict:
             for code in shared:
                 responses.setdefault(str(code), {"$ref": f"#/components/responses/{RESPONSES[code][0]}"})
             operation["responses"] = dict(sorted(responses.items()))
+            _document_access(operation)
             for (link_method, link_path, link_status), links in LINKS.items():
                 if (link_method, link_path) != (method, short) or link_status not in responses:
                     continue

@@ -1,11 +1,20 @@
-"""The three roles (Django groups) and what each may do.
+"""The three roles (Django groups) and the one table of who may do what.
 
-Each app declares `role_permissions` on its AppConfig ({"coordinator": [...], "staff": [...],
-"volunteer": [...]}); after every migrate the groups are given exactly those permissions, so a
-new model's permissions reach the roles without anyone editing core.
+Each app declares on its AppConfig what its pages and API operations need, as named rules:
+
+    access = {"inventory.view_stock": ((STAFF,), _("Reading the stock"))}
+
+`access_table()` collects them (the coordinator may do everything staff may, so a rule that names
+staff includes her). Pages say `@role_required("inventory.view_stock")` or
+`RoleRequiredMixin.access = "inventory.view_stock"`; the API says `@api_access("inventory.view_stock")`
+on the operation (a refusal is the API's 403 problem document, core.problems). The same rule for a
+page and its API operation gives every role the same answer (tests/core/test_access.py).
+
+The groups carry no Django model permissions: the roles and this table are the one source, and
+after every migrate the groups exist and hold no permissions (nothing else to keep in step).
 """
 
-from functools import wraps
+from functools import cache, wraps
 
 from django.apps import apps as global_apps
 from django.contrib.auth.decorators import login_required
@@ -45,58 +54,88 @@ def has_role(user, *roles) -> bool:
     return role in roles
 
 
-def role_required(*roles):
-    """View decorator: signed in and holding one of the roles, else 403."""
+@cache
+def access_table() -> dict[str, tuple[frozenset[str], str]]:
+    """{rule: (roles, what it is)} from every app's `AppConfig.access`; staff implies the coordinator."""
+    table = {}
+    for config in global_apps.get_app_configs():
+        for rule, (roles, label) in getattr(config, "access", {}).items():
+            if not rule.startswith(f"{config.label}.") or rule in table:
+                raise ValueError(f"access rule {rule!r} of {config.label}: name it '{config.label}.<what>', once")
+            unknown = set(roles) - set(ROLES)
+            if unknown:
+                raise ValueError(f"access rule {rule!r}: unknown roles {sorted(unknown)}")
+            granted = frozenset(roles) | ({COORDINATOR} if STAFF in roles else frozenset())
+            table[rule] = (granted, label)
+    return table
+
+
+def roles_for(rule: str) -> frozenset[str]:
+    """The roles a rule grants (KeyError for a rule no app declares: a typo fails at once)."""
+    return access_table()[rule][0]
+
+
+def may(user, rule: str) -> bool:
+    """Whether the user's role is one the rule grants."""
+    return role_of(user) in roles_for(rule)
+
+
+def refusal_message(rule: str) -> str:
+    """The 403 text for a rule, in the request's language: what it is and which roles may."""
+    roles, label = access_table()[rule]
+    names = ", ".join(str(ROLE_LABELS[role]) for role in ROLES if role in roles)
+    return _("%(what)s: only for %(roles)s.") % {"what": label, "roles": names}
+
+
+def _allowed(user, rules_or_roles) -> bool:
+    if len(rules_or_roles) == 1 and "." in rules_or_roles[0]:
+        return may(user, rules_or_roles[0])
+    return has_role(user, *rules_or_roles)
+
+
+def role_required(*rules_or_roles, login_url=None):
+    """View decorator: signed in and allowed by the rule (`"inventory.view_stock"`) or holding one
+    of the roles, else 403."""
 
     def decorator(view):
         @wraps(view)
-        @login_required
+        @login_required(login_url=login_url)
         def wrapped(request, *args, **kwargs):
-            if not has_role(request.user, *roles):
+            if not _allowed(request.user, rules_or_roles):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        wrapped.access_rule = rules_or_roles[0] if len(rules_or_roles) == 1 and "." in rules_or_roles[0] else None
         return wrapped
 
     return decorator
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
-    """Class-based view mixin: set `roles = (STAFF,)` and so on."""
+    """Class-based view mixin: set `access = "inventory.view_stock"` (a rule), or `roles = (STAFF,)`."""
 
+    access: str = ""
     roles: tuple[str, ...] = ()
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not has_role(request.user, *self.roles):
+        if not _allowed(request.user, (self.access,) if self.access else self.roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
-def sync_role_permissions(sender=None, apps=None, using="default", **kwargs):
-    """post_migrate (also sent after `flush`): the groups exist and hold exactly their declared
-    permissions, and each app's `ensure_reference_data(using)` has run."""
+def ensure_roles(sender=None, apps=None, using="default", **kwargs):
+    """post_migrate (also sent after `flush`): the three groups exist, without Django model
+    permissions (the access table decides), and each app's `ensure_reference_data(using)` has run."""
     last = [c for c in global_apps.get_app_configs() if c.models_module is not None][-1]
     if sender is not None and sender.name != last.name:
-        return  # run once per migrate, after the last app's permissions have been created
-    from django.contrib.auth.models import Group, Permission
+        return  # run once per migrate, after the last app's tables exist
+    from django.contrib.auth.models import Group
 
-    wanted: dict[str, set[str]] = {role: set() for role in ROLES}
-    for config in global_apps.get_app_configs():
-        for role, perms in getattr(config, "role_permissions", {}).items():
-            wanted[role].update(perms)
-    for role, perms in wanted.items():
+    for role in ROLES:
         group, _created = Group.objects.using(using).get_or_create(name=role)
-        objects = []
-        for code in sorted(perms):
-            app_label, codename = code.split(".", 1)
-            perm = Permission.objects.using(using).filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if perm is not None:
-                objects.append(perm)
-        group.permissions.set(objects)
+        group.permissions.clear()
     # Reference rows other apps need (e.g. standard skills) come back after a flush too.
     for config in global_apps.get_app_configs():
         ensure = getattr(config, "ensure_reference_data", None)

@@ -13,7 +13,7 @@ from . import services
 from .filters import AuditLogFilter, LocationFilter, UserFilter
 from .forms import ApiTokenForm, CentreForm, LocationForm, UserForm
 from .models import ApiToken, AuditLog, Centre, Location, User
-from .roles import COORDINATOR, STAFF, role_of, role_required
+from .roles import role_of, role_required
 from .tables import ApiTokenTable, AuditLogTable, LocationTable, UserTable
 from .views_base import FilteredTableView
 
@@ -42,7 +42,7 @@ class LocationListView(FilteredTableView):
     model = Location
     table_class = LocationTable
     filterset_class = LocationFilter
-    roles = (STAFF,)
+    access = "core.manage_locations"
     template_name = "core/locations.html"
 
     @property
@@ -50,7 +50,7 @@ class LocationListView(FilteredTableView):
         return _("Locations")
 
 
-@role_required(STAFF)
+@role_required("core.manage_locations")
 def location_edit(request, pk=None):
     location = get_object_or_404(Location, pk=pk) if pk else Location()
     form = LocationForm(request.POST or None, instance=location)
@@ -68,7 +68,7 @@ class AuditLogView(FilteredTableView):
     model = AuditLog
     table_class = AuditLogTable
     filterset_class = AuditLogFilter
-    roles = (COORDINATOR,)
+    access = "core.administer"
 
     def get_queryset(self):
         return AuditLog.objects.select_related("content_type")
@@ -78,7 +78,7 @@ class AuditLogView(FilteredTableView):
         return _("Audit log")
 
 
-@role_required(COORDINATOR)
+@role_required("core.administer")
 def centre_edit(request):
     centre = Centre.current()
     form = CentreForm(request.POST or None, request.FILES or None, instance=centre)
@@ -89,7 +89,7 @@ def centre_edit(request):
     return render(request, "core/form.html", {"form": form, "title": _("Centre details"), "multipart": True})
 
 
-@role_required(COORDINATOR)
+@role_required("core.administer")
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
@@ -103,7 +103,7 @@ def api_tokens(request):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("core.administer")
 def api_token_revoke(request, pk):
     services.revoke_api_token(get_object_or_404(ApiToken, pk=pk), by=request.user)
     messages.success(request, _("The token was revoked."))
@@ -114,7 +114,7 @@ class UserListView(FilteredTableView):
     model = User
     table_class = UserTable
     filterset_class = UserFilter
-    roles = (COORDINATOR,)
+    access = "core.administer"
     template_name = "core/users.html"
 
     def get_queryset(self):
@@ -126,7 +126,7 @@ class UserListView(FilteredTableView):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("core.administer")
 def user_invite(request, pk):
     from .accounts import send_invitation
 
@@ -141,7 +141,7 @@ def user_invite(request, pk):
     return redirect("core:user_edit", pk)
 
 
-@role_required(COORDINATOR)
+@role_required("core.administer")
 def user_edit(request, pk=None):
     account = get_object_or_404(User, pk=pk) if pk else User()
     form = UserForm(request.POST or None, instance=account)

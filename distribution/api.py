@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.responses import Status
 
+from core.api import api_access
 from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, has_role
 
 from .models import Card, Household, Person
 from .selectors import household_for_page, households_matching
@@ -114,12 +114,6 @@ class RevokeIn(StrictSchema):
     reason: Literal[tuple(Card.RevokeReason.values)] = Field(..., description="lost, stolen, damaged or ineligible")
 
 
-def _forbidden(request):
-    if not has_role(request.user, STAFF):
-        return Status(403, {"message": _("Only staff may see or change households and cards.")})
-    return None
-
-
 def _card_out(card):
     return {"id": card.pk, "household_id": card.household_id, "number": card.display_number,
             "status": card.effective_status(), "valid_until": card.valid_until}
@@ -137,9 +131,8 @@ def _household_out(household):
 
 @router.get("/households", response={200: list[HouseholdSummary], 403: Message},
             summary="Search households by name, card number, AMKA or phone")
+@api_access("distribution.manage_households")
 def search_households(request, q: str = ""):
-    if denied := _forbidden(request):
-        return denied
     if not q.strip():
         return Status(200, [])
     found = list(households_matching(q)[:50])
@@ -149,9 +142,8 @@ def search_households(request, q: str = ""):
 
 @router.post("/households", response={201: HouseholdOut, 403: Message, 409: DuplicatesOut, 422: Message},
              summary="Register a household with its reference person and members")
+@api_access("distribution.manage_households")
 def create_household(request, payload: HouseholdIn):
-    if denied := _forbidden(request):
-        return denied
     data = payload.dict()
     reference, members = data.pop("reference"), data.pop("members")
     allow = data.pop("allow_duplicates")
@@ -173,9 +165,8 @@ def create_household(request, payload: HouseholdIn):
 
 @router.get("/households/{household_id}", response={200: HouseholdOut, 403: Message, 404: Message},
             summary="One household with its members and cards (audited)")
+@api_access("distribution.manage_households")
 def read_household(request, household_id: Id):
-    if denied := _forbidden(request):
-        return denied
     get_object_or_404(Household.objects.only("pk"), pk=household_id)
     household = household_for_page(household_id)
     audit(AuditLog.Action.VIEW, household)
@@ -183,17 +174,15 @@ def read_household(request, household_id: Id):
 
 
 @router.get("/cards/{card_id}", response={200: CardOut, 403: Message, 404: Message}, summary="One card")
+@api_access("distribution.manage_cards")
 def read_card(request, card_id: Id):
-    if denied := _forbidden(request):
-        return denied
     return Status(200, _card_out(get_object_or_404(Card, pk=card_id)))
 
 
 @router.post("/cards", response={201: CardOut, 403: Message, 404: Message, 409: Message},
              summary="Issue (request) a card for a household without an active one")
+@api_access("distribution.manage_cards")
 def issue_card(request, payload: CardRequestIn):
-    if denied := _forbidden(request):
-        return denied
     household = get_object_or_404(Household, pk=payload.household_id)
     try:
         card = card_services.request_card(household, by=request.user)
@@ -204,9 +193,8 @@ def issue_card(request, payload: CardRequestIn):
 
 @router.post("/cards/{card_id}/revoke", response={200: CardOut, 403: Message, 404: Message, 409: Message,
                                                    422: Message}, summary="Revoke a card at once")
+@api_access("distribution.manage_cards")
 def revoke_card(request, card_id: Id, payload: RevokeIn):
-    if denied := _forbidden(request):
-        return denied
     card = get_object_or_404(Card, pk=card_id)
     if payload.reason not in Card.RevokeReason.values:
         return Status(422, {"message": _("Choose why the card is revoked.")})
@@ -221,9 +209,8 @@ def revoke_card(request, card_id: Id, payload: RevokeIn):
              summary="Print a requested card: creates its secret token and returns the PDF (only once)",
              openapi_extra={"responses": {200: {"description": "PDF",
                                                 "content": {"application/pdf": {}}}}})
+@api_access("distribution.manage_cards")
 def card_pdf(request, card_id: Id):
-    if denied := _forbidden(request):
-        return denied
     card = get_object_or_404(Card, pk=card_id)
     try:
         with transaction.atomic():

@@ -8,14 +8,13 @@ from typing import Annotated
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import WithJsonSchema
 
+from core.api import api_access
 from core.api_types import Date, Id, StrictSchema
 from core.problems import PROBLEM_CONTENT_TYPE, problem_response
-from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role
 from inventory.units import unit_word
 
 from .models import DistributionDay
@@ -23,9 +22,6 @@ from .selectors.days import progress
 from .services.scans import ScanRequestError, record_scan
 
 router = Router(tags=["Distribution days"])
-
-SCAN_ROLES = (COORDINATOR, STAFF, VOLUNTEER)
-
 
 class ScanIn(StrictSchema):
     code: str = Field(..., min_length=1, max_length=300,
@@ -131,9 +127,8 @@ SCAN_OPENAPI = {
                          "request_id reused with another body; 404 no such day; 400 malformed; 401/403 no right "
                          "to scan; 429 rate limit; 503 database briefly unavailable (send the same request again). "
                          "Request ids are scoped to the user and kept API_REQUEST_ID_RETENTION_HOURS (72 h).")
+@api_access("distribution.work_station")
 def scan(request, payload: ScanIn):
-    if not has_role(request.user, *SCAN_ROLES):
-        return Status(403, {"message": _("You may not scan cards.")})
     try:
         answer = record_scan(day_id=payload.day, code=payload.code, station=payload.station,
                              request_id=payload.request_id, by=request.user, collector_id=payload.collector,
@@ -199,9 +194,8 @@ class DayFilter(Schema):
 
 
 @router.get("/days", response={200: list[DayOut], 403: Message}, summary="Distribution days")
+@api_access("distribution.work_station")
 def days(request, filters: Query[DayFilter]):
-    if not has_role(request.user, *SCAN_ROLES):
-        return Status(403, {"message": _("You may not see distribution days.")})
     qs = DistributionDay.objects.select_related("location", "programme").order_by("date", "starts_at")
     if filters.date:
         qs = qs.filter(date=filters.date)
@@ -216,9 +210,8 @@ def days(request, filters: Query[DayFilter]):
 
 @router.get("/days/{day_id}", response={200: DayDetailOut, 403: Message, 404: Message},
             summary="A distribution day with its basket and progress")
+@api_access("distribution.work_station")
 def day_detail(request, day_id: Id):
-    if not has_role(request.user, *SCAN_ROLES):
-        return Status(403, {"message": _("You may not see distribution days.")})
     day = get_object_or_404(DistributionDay.objects.select_related("location", "programme"), pk=day_id)
     figures = progress(day, with_stock=False)
     basket = [{"item": rule.item.name, "basis": rule.basis, "quantity": str(rule.quantity.normalize()),

@@ -1,24 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_MODELS = ["household", "person", "authorisedcollector", "programme", "enrolment", "card", "importjob"]
-
 
 class DistributionConfig(AppConfig):
     name = "distribution"
     verbose_name = _("Distribution")
-    # Household data are for staff only; volunteers get what the scan station declares.
-    role_permissions: dict[str, list[str]] = {
-        "coordinator": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
-        "staff": [f"distribution.{a}_{m}" for m in _MODELS for a in ("view", "add", "change")],
-        "volunteer": [],
+    # Household data are for staff only; volunteers get what the scan station shows.
+    access = {
+        "distribution.manage_households": (("staff",), _("Households and their members")),
+        "distribution.manage_cards": (("staff",), _("Household cards")),
+        "distribution.work_station": (("volunteer", "staff"), _("The scan station (distribution days, scanning "
+                                                                  "cards)")),
     }
     navigation = [
-        ("distribution:households", _("Households"), ("staff",)),
-        ("distribution:cards", _("Cards"), ("staff",)),
+        ("distribution:households", _("Households"), "distribution.manage_households"),
+        ("distribution:cards", _("Cards"), "distribution.manage_cards"),
         ("distribution:programmes", _("Programmes"), ("staff",)),
         ("distribution:days", _("Distribution days"), ("staff",)),
-        ("distribution:station_pick", _("Scan station"), ("volunteer", "staff")),
+        ("distribution:station_pick", _("Scan station"), "distribution.work_station"),
     ]
 
     def ready(self):

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from core.api import api_access
 from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, VOLUNTEER, has_role
 
 from . import selectors, services
 from .models import Event
@@ -135,9 +135,8 @@ def get_event(request, event_id: Id):
 
 @router.get("/events/{event_id}/registrations", response={200: list[RegistrationOut], 403: Message},
             summary="Registrations of an event (staff)")
+@api_access("events.manage_events")
 def list_registrations(request, event_id: Id, status: str | None = None):
-    if not has_role(request.user, STAFF):
-        return Status(403, {"message": _("Only staff may see registrations.")})
     event = get_object_or_404(Event, pk=event_id)
     rows = selectors.registrations_for(event)
     if status:
@@ -150,9 +149,8 @@ def list_registrations(request, event_id: Id, status: str | None = None):
                                     403: Message, 404: Message},
              summary="Check a ticket in at an event's door (staff, volunteers; the scan station)",
              url_name="events_checkins")
+@api_access("events.check_in")
 def check_in(request, payload: CheckInIn):
-    if not has_role(request.user, STAFF, VOLUNTEER):
-        return Status(403, {"message": _("Only staff and volunteers may check tickets in.")})
     event = Event.objects.filter(pk=payload.event).exclude(status=Event.Status.DRAFT).first()
     if event is None:
         return Status(404, {"message": _("There is no such event.")})

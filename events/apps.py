@@ -5,21 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Events")
-    role_permissions = {
-        "coordinator": [
-            "events.view_event", "events.add_event", "events.change_event",
-            "events.view_registration", "events.add_registration", "events.change_registration",
-            "events.view_checkin", "events.add_checkin",
-        ],
-        "staff": [
-            "events.view_event", "events.add_event", "events.change_event",
-            "events.view_registration", "events.add_registration", "events.change_registration",
-            "events.view_checkin", "events.add_checkin",
-        ],
-        "volunteer": ["events.view_event", "events.add_checkin"],
+    access = {
+        "events.manage_events": (("staff",), _("Events and their registrations")),
+        "events.check_in": (("staff", "volunteer"), _("Checking tickets in at the door")),
     }
     navigation = [
-        ("events:staff_list", _("Events"), ("staff",)),
+        ("events:staff_list", _("Events"), "events.manage_events"),
         ("events:door", _("Event check-in"), ("volunteer",)),
     ]
 

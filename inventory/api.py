@@ -8,8 +8,8 @@ from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from core.api import api_access
 from core.api_types import Id
-from core.roles import STAFF, VOLUNTEER, has_role
 from core.text import filter_by_search
 
 from . import selectors
@@ -71,10 +71,6 @@ Offset = Annotated[int, Field(ge=0, le=10**9)]
 Days = Annotated[int, Field(ge=0, le=36500)]
 
 
-def _forbidden():
-    return Status(403, {"message": _("Your role may not read the inventory.")})
-
-
 def _page(rows, limit, offset):
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
@@ -82,12 +78,11 @@ def _page(rows, limit, offset):
 
 
 @router.get("/items", response={200: ItemPage, 403: Message}, summary="Items (goods), with their barcodes")
+@api_access("inventory.view_items")
 def list_items(request, q: str = "", category: str = "", code: str = "", active: bool | None = None,
                limit: Limit = 100, offset: Offset = 0):
     """Filter by search text (`q`, Greek or Latin), `category`, a scanned `code`, or `active`.
     Paged with `limit` (at most 500) and `offset`; `count` is the number of matches."""
-    if not has_role(request.user, STAFF, VOLUNTEER):
-        return _forbidden()
     items = Item.objects.prefetch_related(Prefetch("barcodes", queryset=Barcode.objects.order_by("code")))
     if q:
         items = filter_by_search(items, q)
@@ -102,13 +97,12 @@ def list_items(request, q: str = "", category: str = "", code: str = "", active:
 
 @router.get("/stock", response={200: StockPage, 403: Message},
             summary="Stock on hand per item and location")
+@api_access("inventory.view_stock")
 def list_stock(request, location: Id | None = None, item: Id | None = None, low: bool = False,
                expiring_within_days: Days | None = None, in_stock: bool = False, limit: Limit = 100,
                offset: Offset = 0):
     """Lots summed per item and location. `low`: only below the threshold; `expiring_within_days`:
     only lots that expire by then (or already have). Paged with `limit` and `offset`."""
-    if not has_role(request.user, STAFF, VOLUNTEER):
-        return _forbidden()
     rows = selectors.stock_on_hand(expiring_within_days=expiring_within_days)
     if location is not None:
         rows = rows.filter(location_id=location)
@@ -126,9 +120,8 @@ def list_stock(request, location: Id | None = None, item: Id | None = None, low:
 
 @router.get("/items/by-code/{code}", response={200: ItemOut, 403: Message, 404: Message},
             summary="The item a scanned code finds")
+@api_access("inventory.count_stock")
 def item_by_code(request, code: str):
-    if not has_role(request.user, STAFF, VOLUNTEER):
-        return _forbidden()
     item = selectors.find_item_by_code(code)
     if item is None:
         return Status(404, {"message": _("No item has this code.")})

@@ -1,29 +1,22 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-_STAFF_MODELS = ["item", "barcode", "lowstockthreshold", "donor", "donation", "donationline", "transfer",
-                 "stocktake", "stocktakecount"]
-_STAFF_PERMISSIONS = (
-    [f"inventory.{action}_{model}" for model in _STAFF_MODELS for action in ("view", "add", "change")]
-    + ["inventory.view_stocklevel", "inventory.view_stockmovement", "inventory.add_stockmovement",
-       "inventory.delete_donationline", "inventory.delete_barcode", "inventory.delete_stocktakecount"]
-)
-
 
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
-    role_permissions = {
-        "coordinator": _STAFF_PERMISSIONS,
-        "staff": _STAFF_PERMISSIONS,
-        # Volunteers may help count at a stock-take; they see items, not values or donors.
-        "volunteer": ["inventory.view_item", "inventory.view_stocktake", "inventory.add_stocktakecount"],
+    access = {
+        "inventory.view_items": (("staff",), _("Items (goods) and their values")),
+        "inventory.view_stock": (("staff",), _("Stock levels")),
+        # Volunteers may help count at a stock-take: they find items by code, not values or donors.
+        "inventory.count_stock": (("staff", "volunteer"), _("Counting at a stock-take")),
+        "inventory.manage_stocktakes": (("staff",), _("Starting, reviewing and posting stock-takes")),
     }
     navigation = [
-        ("inventory:stock", _("Stock"), ("staff",)),
+        ("inventory:stock", _("Stock"), "inventory.view_stock"),
         ("inventory:donations", _("Donations"), ("staff",)),
-        ("inventory:items", _("Items"), ("staff",)),
-        ("inventory:stocktakes", _("Stock-takes"), ("staff", "volunteer")),
+        ("inventory:items", _("Items"), "inventory.view_items"),
+        ("inventory:stocktakes", _("Stock-takes"), "inventory.count_stock"),
     ]
 
     def home_panels(self, request, role):

@@ -4,12 +4,11 @@ the exports, as JSON. Money and tonnes are decimal strings ("19.55"), people and
 from datetime import date
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from core.api import api_access
 from core.api_types import Date, Id
-from core.roles import STAFF, has_role
 
 from . import esf
 from .forms import PeriodForm
@@ -58,11 +57,10 @@ class EsfOut(Schema):
 
 @router.get("/reports/esf", response={200: EsfOut, 403: Message, 404: Message, 422: Message},
             summary="ESF+ material-deprivation indicators (Annex III) for a period")
+@api_access("reports.see_reports")
 def esf_indicators(request, filters: Query[PeriodIn]):
     """Every figure of the ESF+ report for the period (default: 1 January to today), optionally of one
     programme and one location: values in €, tonnes of food, end recipients (with "not declared")."""
-    if not has_role(request.user, STAFF):
-        return Status(403, {"message": _("Only staff may see the reports.")})
     form = PeriodForm({key: value for key, value in filters.dict().items() if value is not None})
     if not form.is_valid():
         # A programme or location that does not exist is not found (404); a period the form refuses

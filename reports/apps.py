@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Reports")
-    role_permissions: dict = {}
+    access = {
+        "reports.see_reports": (("staff",), _("Reports and the funders' figures")),
+    }
     navigation = [
         ("reports:dashboard", _("Dashboard"), ("coordinator",)),
-        ("reports:index", _("Reports"), ("staff",)),
+        ("reports:index", _("Reports"), "reports.see_reports"),
     ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.audit import audit
 from core.exports import exports
 from core.models import AuditLog
-from core.roles import COORDINATOR, STAFF, role_required
+from core.roles import COORDINATOR, role_required
 from distribution.selectors import reporting as distribution_reporting
 
 from . import activities, dashboard, documents, esf, operations, submissions
@@ -75,13 +75,13 @@ REPORTS = [
 ]
 
 
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def index(request):
     return render(request, "reports/index.html", {"title": _("Reports"), "reports": REPORTS})
 
 
 @exports("xlsx", "pdf")
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def esf_indicators(request):
     def build(form):
         report = esf.esf_report(form.period())
@@ -107,7 +107,7 @@ def _household_url(household_id):
         return None
 
 
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def esf_drill(request):
     """The people or collections behind one ESF+ figure (personal data: staff only, audited)."""
     form = PeriodForm(request.GET or None)
@@ -173,7 +173,7 @@ def _describe_people(support, group, answer):
 
 
 @exports("xlsx", "pdf")
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def distribution(request):
     return render_report(
         request, PeriodForm(request.GET or None),
@@ -182,7 +182,7 @@ def distribution(request):
 
 
 @exports("xlsx", "pdf")
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def stock(request):
     def build(form):
         period = form.period()
@@ -193,7 +193,7 @@ def stock(request):
 
 
 @exports("xlsx", "pdf")
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def activities_report(request):
     def build(form):
         period = form.period()
@@ -226,7 +226,7 @@ def _submission_context(form) -> dict:
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def esf_submit(request):
     """Mark the period's ESF+ report as submitted (kept as it is now, with its XLSX and PDF)."""
     form = SubmitForm(request.POST)
@@ -244,7 +244,7 @@ def esf_submit(request):
     return redirect(f"{reverse('reports:esf')}?{query}")
 
 
-@role_required(STAFF)
+@role_required("reports.see_reports")
 def esf_submitted_file(request, pk, export_format):
     """The XLSX or PDF of a submitted report, byte for byte as it was submitted."""
     submitted = get_object_or_404(SubmittedReport, pk=pk)

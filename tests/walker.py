@@ -218,3 +218,103 @@ def messages_on(html: str) -> list[str]:
 def english_only(messages: list[str]) -> list[str]:
     """The messages with letters but no Greek letter."""
     return [m for m in messages if re.search("[A-Za-z]{3}", m) and not GREEK.search(m)]
+
+
+# --- The API, from its OpenAPI document -----------------------------------------------------------
+
+@dataclass
+class Operation:
+    method: str
+    path: str  # as documented: /api/v1/households/{household_id}
+    spec: dict
+    document: dict = field(repr=False, default_factory=dict)
+
+    @property
+    def rule(self):
+        return (self.spec.get("x-access") or {}).get("rule")
+
+    @property
+    def public(self) -> bool:
+        return not self.spec.get("security")
+
+    def parameters(self, where: str) -> list[dict]:
+        return [p for p in self.spec.get("parameters", []) if p.get("in") == where]
+
+    def body_schema(self) -> dict | None:
+        content = (self.spec.get("requestBody") or {}).get("content") or {}
+        schema = (content.get("application/json") or {}).get("schema")
+        return deref(schema, self.document) if schema else None
+
+
+def api_operations(client) -> list[Operation]:
+    """Every operation of /api/v1/openapi.json (so a new one is found by itself)."""
+    document = client.get("/api/v1/openapi.json").json()
+    return [Operation(method.upper(), path, spec, document)
+            for path, methods in document["paths"].items() for method, spec in methods.items()]
+
+
+def deref(schema, document):
+    """The schema with its $ref followed (one level at a time, as used)."""
+    while isinstance(schema, dict) and "$ref" in schema:
+        node = document
+        for part in schema["$ref"].lstrip("#/").split("/"):
+            node = node[part]
+        schema = node
+    return schema
+
+
+def _alternatives(schema, document):
+    options = schema.get("anyOf") or schema.get("oneOf") or []
+    return [deref(option, document) for option in options]
+
+
+def sample(schema, document, name=""):
+    """A plausible valid value for a JSON schema (the first choice, the smallest allowed length)."""
+    schema = deref(schema or {}, document)
+    options = [o for o in _alternatives(schema, document) if o.get("type") != "null"]
+    if options:
+        return sample(options[0], document, name)
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        required = set(schema.get("required", []))
+        return {key: sample(value, document, key) for key, value in schema.get("properties", {}).items()
+                if key in required}
+    if kind == "array":
+        return []
+    if kind == "integer":
+        return max(1, schema.get("minimum", 1))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if schema.get("format") == "date":
+        return "2030-01-01"
+    if schema.get("format") == "date-time":
+        return "2030-01-01T10:00:00+02:00"
+    if schema.get("format") == "uuid" or name == "request_id":
+        return "5f0c2c44-6f53-4a8e-9f7e-2d1f0a9b7c31"
+    text = "Δοκιμή"
+    return (text * 20)[:max(len(text), schema.get("minLength", 0))]
+
+
+# A path parameter names its model: household_id -> distribution.Household (walker.model_for_segment).
+def fill_api_path(operation: Operation) -> str | None:
+    """The documented path with an existing object's id in each `{…_id}` (a code for other parts)."""
+    path = operation.path
+    for parameter in operation.parameters("path"):
+        name = parameter["name"]
+        if name.endswith("_id"):
+            app = operation.spec.get("operationId", "").split("_")[0]
+            model = model_for_segment(name[:-3], app)
+            obj = model._default_manager.order_by("pk").first() if model else None
+            if obj is None:
+                return None
+            value = str(obj.pk)
+        else:
+            value = "4006381333931"
+        path = path.replace("{" + name + "}", value)
+    return path

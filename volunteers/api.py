@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from core.api import api_access
 from core.api_types import DateTime, Id
-from core.roles import COORDINATOR, STAFF, has_role
+from core.roles import may
 
 from . import selectors
 from .models import Assignment, Shift
@@ -61,23 +62,27 @@ def _out(shift, mine=None):
 
 @router.get("/shifts", response={200: list[ShiftOut], 403: Message},
             summary="Upcoming volunteer shifts (volunteers: the ones they may take or are on)")
+@api_access("volunteers.own_shifts")
 def list_shifts(request, location: Id | None = None, since: DateTime | None = None, until: DateTime | None = None):
     volunteer = getattr(request.user, "volunteer", None)
-    if not has_role(request.user, COORDINATOR, STAFF) and volunteer is None:
-        return Status(403, {"message": _("Only volunteers and the coordinator see shifts.")})
+    everything = may(request.user, "volunteers.manage")  # the coordinator sees every shift
+    if volunteer is None and not everything:
+        return Status(200, [])  # a volunteer account without a profile (the page says so): no shifts
     shifts = selectors.visible_shifts(request.user, since=since or timezone.now(), until=until, location=location)
     mine = {}
     if volunteer is not None:
         mine = dict(Assignment.objects.filter(volunteer=volunteer).values_list("shift_id", "status"))
-        if not has_role(request.user, COORDINATOR):
-            shifts = [s for s in shifts if s.pk in mine or s.signup_mode != "assigned"]
+    if not everything:
+        shifts = [s for s in shifts if s.pk in mine or s.signup_mode != "assigned"]
     return Status(200, [_out(s, mine) for s in list(shifts)[:500]])
 
 
 def _act(request, shift_id, action):
     volunteer = getattr(request.user, "volunteer", None)
     if volunteer is None:
-        return Status(403, {"message": _("Only volunteers take or leave shifts.")})
+        # Allowed by the rule, but there is no profile to book (the page says the same): a conflict.
+        return Status(409, {"message": _("This account is not linked to a volunteer profile: ask the coordinator "
+                                         "to link it.")})
     shift = get_object_or_404(Shift, pk=shift_id)
     try:
         if action == "take":
@@ -91,11 +96,13 @@ def _act(request, shift_id, action):
 
 @router.post("/shifts/{shift_id}/take", response={200: AssignmentOut, 403: Message, 409: Message},
              summary="Take a place on an open shift (or ask for one on an on-request shift)")
+@api_access("volunteers.own_shifts")
 def take(request, shift_id: Id):
     return _act(request, shift_id, "take")
 
 
 @router.post("/shifts/{shift_id}/leave", response={200: AssignmentOut, 403: Message, 409: Message},
              summary="Give a place back before the shift starts")
+@api_access("volunteers.own_shifts")
 def leave(request, shift_id: Id):
     return _act(request, shift_id, "leave")

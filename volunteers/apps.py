@@ -1,18 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-MODELS = ["volunteer", "volunteerlanguage", "certificate", "availability", "skill", "shift", "shiftseries",
-          "shifttemplate", "shifttemplateline", "assignment"]
-
 
 class VolunteersConfig(AppConfig):
     name = "volunteers"
     verbose_name = _("Volunteers")
-    role_permissions: dict[str, list[str]] = {
-        "coordinator": [f"volunteers.{verb}_{model}" for model in MODELS
-                        for verb in ("view", "add", "change", "delete")],
-        "staff": ["volunteers.view_shift"],
-        "volunteer": [],
+    access = {
+        "volunteers.own_shifts": (("volunteer", "coordinator"), _("Volunteer shifts (your own, and those you may "
+                                                                   "take)")),
+        "volunteers.manage": (("coordinator",), _("The volunteer roster and shifts")),
     }
     navigation = [
         ("volunteers:board", _("Volunteer board"), ("coordinator",)),

@@ -6,7 +6,7 @@ ROLES = ["coordinator", "staff", "volunteer"]
 
 
 def create_role_groups(apps, schema_editor):
-    # Permissions are attached after every migrate by core.roles.sync_role_permissions.
+    # What each role may do is core.roles.access_table(); the groups hold no model permissions.
     Group = apps.get_model("auth", "Group")
     for name in ROLES:
         Group.objects.get_or_create(name=name)

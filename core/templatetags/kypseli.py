@@ -40,3 +40,11 @@ def scan_station(endpoint, extra=None, label=None, timeout_ms=None):
         "label": label or _("Scan or type a code"),
         "timeout_ms": timeout_ms,
     }
+
+
+@register.filter
+def may(user, rule):
+    """`{% if user|may:"inventory.manage_stocktakes" %}`: the access table's answer (core.roles)."""
+    from core.roles import may as allowed
+
+    return allowed(user, rule)

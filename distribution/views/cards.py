@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed, step_form
-from core.roles import STAFF, role_required
+from core.roles import role_required
 from core.views_base import FilteredTableView
 
 from ..filters import CardFilter
@@ -30,7 +30,7 @@ class CardListView(FilteredTableView):
     model = Card
     table_class = CardTable
     filterset_class = CardFilter
-    roles = (STAFF,)
+    access = "distribution.manage_cards"
     template_name = "distribution/card_list.html"
     export_name = "cards"
 
@@ -48,7 +48,7 @@ class CardListView(FilteredTableView):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_cards")
 def card_request(request, pk):
     household = get_object_or_404(Household, pk=pk)
     try:
@@ -63,7 +63,7 @@ def card_request(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_cards")
 def card_print(request, card_pk):
     card = get_object_or_404(Card, pk=card_pk)
     try:
@@ -74,7 +74,7 @@ def card_print(request, card_pk):
     return pdf_response(pdf, f"card-{card.number}.pdf")
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_cards")
 def cards_print_new(request):
     """Print every requested card at once (GET shows how many; POST returns the PDF)."""
     cards = list(cards_to_print())
@@ -88,7 +88,7 @@ def cards_print_new(request):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_cards")
 def card_hand_over(request, card_pk):
     card = get_object_or_404(Card, pk=card_pk)
     form = HandOverForm(request.POST)
@@ -104,7 +104,7 @@ def card_hand_over(request, card_pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(STAFF)
+@role_required("distribution.manage_cards")
 def card_revoke(request, card_pk):
     """Revoking asks first (core.confirm): the card is refused at every table from then on, for good."""
     card = get_object_or_404(Card.objects.select_related("household"), pk=card_pk)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, role_required
+from core.roles import role_required
 from core.views_base import FilteredTableView
 
 from ..filters import HouseholdFilter
@@ -37,7 +37,7 @@ class HouseholdListView(FilteredTableView):
     model = Household
     table_class = HouseholdTable
     filterset_class = HouseholdFilter
-    roles = (STAFF,)
+    access = "distribution.manage_households"
     template_name = "distribution/household_list.html"
     export_name = "households"
 
@@ -63,7 +63,7 @@ def _duplicates(duplicates):
             "duplicates_soft": [d for d in duplicates if d.soft]}
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def household_new(request):
     household_form = HouseholdForm(request.POST or None, prefix="household")
     person_form = PersonForm(request.POST or None, prefix="person", reference_form=True)
@@ -90,7 +90,7 @@ def household_new(request):
     })
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def household_detail(request, pk):
     return household_page(request, pk)
 
@@ -117,7 +117,7 @@ def household_page(request, pk, **forms):
     })
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def household_edit(request, pk):
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     form = HouseholdForm(request.POST or None, instance=household)
@@ -132,7 +132,7 @@ def household_edit(request, pk):
         "form": form, "title": _("Edit household %(id)s") % {"id": pk}, "back": household})
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def member_edit(request, pk, person_pk=None):
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     person = get_object_or_404(Person, pk=person_pk, household=household) if person_pk else Person(household=household)
@@ -156,7 +156,7 @@ def member_edit(request, pk, person_pk=None):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def member_remove(request, pk, person_pk):
     person = get_object_or_404(Person, pk=person_pk, household_id=pk)
     form = MemberLeftForm(request.POST)
@@ -172,7 +172,7 @@ def member_remove(request, pk, person_pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def collector_add(request, pk):
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     form = CollectorForm(request.POST, instance=AuthorisedCollector(household=household))
@@ -188,7 +188,7 @@ def collector_add(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def collector_remove(request, pk, collector_pk):
     collector = get_object_or_404(AuthorisedCollector, pk=collector_pk, household_id=pk)
     services.deactivate_collector(collector, by=request.user)
@@ -197,7 +197,7 @@ def collector_remove(request, pk, collector_pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def enrolment_add(request, pk):
     household = get_object_or_404(Household, pk=pk)
     form = EnrolmentForm(request.POST)
@@ -213,7 +213,7 @@ def enrolment_add(request, pk):
     return household_page(request, pk, enrolment_form=form)
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def household_merge(request, pk):
     """Merge another household into this one. When the two share people (same AMKA or identifier, or
     same name and birth date), a second step lists the pairs for staff to confirm before merging."""
@@ -242,7 +242,7 @@ def household_merge(request, pk):
         "title": _("Merge another household into household %(id)s") % {"id": pk}})
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def nationalities_to_resolve(request):
     """Nationalities written as text that name no country (from before the list, or imported): staff
     choose the country for each text, once for everyone who has it."""
@@ -263,7 +263,7 @@ def nationalities_to_resolve(request):
         "choices": nationality_choices()})
 
 
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def person_export(request, person_pk):
     """Right of access: everything held about one person, as a JSON file."""
     person = get_object_or_404(Person.everyone.select_related("household"), pk=person_pk)  # former members too
@@ -275,7 +275,7 @@ def person_export(request, person_pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("distribution.manage_households")
 def household_anonymise(request, pk):
     household = get_object_or_404(Household, pk=pk)
     services.anonymise_household(household, by=request.user)

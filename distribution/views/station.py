@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import COORDINATOR, STAFF, VOLUNTEER, has_role, role_required
+from core.roles import COORDINATOR, STAFF, has_role, role_required
 
 from ..forms_days import StationPickForm, day_label
 from ..models import DistributionDay
@@ -39,7 +39,7 @@ def _may_name_station(user) -> bool:
     return has_role(user, COORDINATOR)
 
 
-@role_required(VOLUNTEER, STAFF)
+@role_required("distribution.work_station")
 def station_pick(request):
     """Each day open to this person, with its tables as buttons (a coordinator may also name another)."""
     days = _station_days(request.user)
@@ -52,7 +52,7 @@ def station_pick(request):
         "may_name_station": form.may_name_station})
 
 
-@role_required(VOLUNTEER, STAFF)
+@role_required("distribution.work_station")
 def station(request, pk):
     day = get_object_or_404(DistributionDay.objects.select_related("programme", "location"), pk=pk)
     station_name = (request.GET.get("station") or "").strip()[:60]
@@ -103,7 +103,7 @@ def search_is_open(day: DistributionDay, now=None) -> bool:
 
 @require_POST
 @never_cache
-@role_required(VOLUNTEER, STAFF)
+@role_required("distribution.work_station")
 def station_search(request, pk):
     day = get_object_or_404(DistributionDay, pk=pk)
     if not search_is_open(day):

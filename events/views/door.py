@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.roles import STAFF, VOLUNTEER, role_required
+from core.roles import role_required
 
 from .. import selectors, services
 from ..models import Event, Registration
@@ -26,7 +26,7 @@ def _door_event(pk):
                              status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
 
 
-@role_required(STAFF, VOLUNTEER)
+@role_required("events.check_in")
 def today(request):
     now = timezone.now()
     events = [(event, event.starts_at <= now <= event.ends_at, event.ends_at < now)
@@ -34,7 +34,7 @@ def today(request):
     return render(request, "events/door/today.html", {"events": events, "title": _("Check-in at events")})
 
 
-@role_required(STAFF, VOLUNTEER)
+@role_required("events.check_in")
 def checkin(request, pk):
     event = _door_event(pk)
     result = None
@@ -55,7 +55,7 @@ def checkin(request, pk):
     })
 
 
-@role_required(STAFF, VOLUNTEER)
+@role_required("events.check_in")
 def door_list(request, pk):
     """The list and figures, refreshed every few seconds on the door page (check-ins at other doors)."""
     event = _door_event(pk)
@@ -64,7 +64,7 @@ def door_list(request, pk):
 
 
 @require_POST
-@role_required(STAFF, VOLUNTEER)
+@role_required("events.check_in")
 def tick(request, pk, registration_pk):
     event = _door_event(pk)
     registration = get_object_or_404(Registration, pk=registration_pk, event=event)

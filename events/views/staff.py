@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, role_required
+from core.roles import role_required
 from core.views_base import FilteredTableView
 
 from .. import selectors, services
@@ -38,7 +38,7 @@ class EventListView(FilteredTableView):
     model = Event
     table_class = EventTable
     filterset_class = StaffEventFilter
-    roles = (STAFF,)
+    access = "events.manage_events"
     template_name = "events/staff/event_list.html"
 
     def get_queryset(self):
@@ -49,7 +49,7 @@ class EventListView(FilteredTableView):
         return _("Events")
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_edit(request, pk=None):
     event = get_object_or_404(Event, pk=pk) if pk else Event()
     if event.status == Event.Status.CANCELLED:
@@ -70,7 +70,7 @@ def event_edit(request, pk=None):
         "title": _("Edit event") if pk else _("New event")})
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_detail(request, pk):
     event = get_object_or_404(Event.objects.select_related("location", "series"), pk=pk)
     return render(request, "events/staff/event_detail.html", {
@@ -91,7 +91,7 @@ def _run(request, action, success, *args, **kwargs):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_publish(request, pk):
     event = get_object_or_404(Event, pk=pk)
     _run(request, services.publish_event, _("The event is published."), event, by=request.user)
@@ -99,14 +99,14 @@ def event_publish(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_unpublish(request, pk):
     event = get_object_or_404(Event, pk=pk)
     _run(request, services.unpublish_event, _("The event is a draft again."), event, by=request.user)
     return redirect("events:staff_event", pk=pk)
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_cancel(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = CancelEventForm(request.POST or None)
@@ -125,7 +125,7 @@ def event_cancel(request, pk):
         "submit": _("Cancel the event")})
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_sessions(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = SessionsForm(request.POST or None)
@@ -146,7 +146,7 @@ class RegistrationListView(FilteredTableView):
     model = Registration
     table_class = RegistrationTable
     filterset_class = RegistrationFilter
-    roles = (STAFF,)
+    access = "events.manage_events"
     template_name = "events/staff/registrations.html"
     paginate_by = 100
 
@@ -179,7 +179,7 @@ class RegistrationListView(FilteredTableView):
         return _("Registrations: %(title)s") % {"title": self.event.title}
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def registration_add(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = StaffRegistrationForm(request.POST or None, event=event,
@@ -202,7 +202,7 @@ def registration_add(request, pk):
         "form": form, "event": event, "title": _("Add a registration")})
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def registration_detail(request, pk):
     return registration_page(request, pk)
 
@@ -223,7 +223,7 @@ def registration_page(request, pk, **forms):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("events.manage_events")
 def registration_action(request, pk, action):
     registration = get_object_or_404(Registration, pk=pk)
     if action == "approve":
@@ -252,7 +252,7 @@ def registration_action(request, pk, action):
     return redirect("events:staff_registration", pk=pk)
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def event_message(request, pk):
     event = get_object_or_404(Event, pk=pk)
     form = MessageForm(request.POST or None)
@@ -267,7 +267,7 @@ def event_message(request, pk):
         "explain": _("Sent by e-mail and/or SMS, with each person's private link.")})
 
 
-@role_required(STAFF)
+@role_required("events.manage_events")
 def attendance(request):
     today = timezone.localdate()
     form = PeriodForm(request.GET or None, initial={"start": today - timedelta(days=90), "end": today})

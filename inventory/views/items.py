@@ -10,7 +10,7 @@ from django_tables2 import RequestConfig
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import STAFF, role_required
+from core.roles import role_required
 from core.views_base import FilteredTableView
 
 from .. import pdf, selectors, services
@@ -25,7 +25,7 @@ class ItemListView(FilteredTableView):
     model = Item
     table_class = ItemTable
     filterset_class = ItemFilter
-    roles = (STAFF,)
+    access = "inventory.view_items"
     template_name = "inventory/items.html"
 
     def get_queryset(self):
@@ -36,7 +36,7 @@ class ItemListView(FilteredTableView):
         return _("Items")
 
 
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def item_edit(request, pk=None):
     item = get_object_or_404(Item, pk=pk) if pk else Item()
     thresholds = dict(LowStockThreshold.objects.filter(item=item).values_list("location_id", "quantity")) if pk \
@@ -59,7 +59,7 @@ def item_edit(request, pk=None):
     })
 
 
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def item_detail(request, pk):
     item = get_object_or_404(Item, pk=pk)
     history = MovementFilter(request.GET or None, queryset=selectors.item_history(item))
@@ -73,7 +73,7 @@ def item_detail(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def barcode_add(request, pk):
     item = get_object_or_404(Item, pk=pk)
     form = BarcodeForm(request.POST)
@@ -87,7 +87,7 @@ def barcode_add(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def barcode_remove(request, pk):
     barcode = get_object_or_404(Barcode, pk=pk)
     services.remove_barcode(barcode, by=request.user)
@@ -96,7 +96,7 @@ def barcode_remove(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def barcode_attach(request):
     """From a scan page: attach an unknown scanned code to an existing item, then carry on with it."""
     form = AttachCodeForm(request.POST)
@@ -113,7 +113,7 @@ def barcode_attach(request):
     return redirect(with_query(target, item=item.pk, attached=form.cleaned_data["code"]))
 
 
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def labels(request):
     """Choose items and print sheets of our own Code128 labels (PDF)."""
     without_ean = list(Item.objects.filter(is_active=True).exclude(barcodes__kind=Barcode.Kind.EAN)
@@ -132,7 +132,7 @@ def labels(request):
     return render(request, "inventory/labels.html", {"form": form, "title": _("Print labels")})
 
 
-@role_required(STAFF)
+@role_required("inventory.view_items")
 def movement_reverse(request, pk):
     movement = get_object_or_404(StockMovement.objects.select_related("item", "location"), pk=pk)
     form = ReverseForm(request.POST or None)

@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from core.exports import export_response, exports
 from core.once import ALREADY_DONE, AlreadySubmitted, submit_once
 from core.params import int_param
-from core.roles import STAFF, RoleRequiredMixin, role_required
+from core.roles import RoleRequiredMixin, role_required
 from core.views_base import FilteredTableView
 
 from .. import selectors, services
@@ -27,7 +27,7 @@ class StockListView(FilteredTableView):
 
     table_class = StockTable
     filterset_class = StockFilter
-    roles = (STAFF,)
+    access = "inventory.view_stock"
     template_name = "inventory/stock.html"
     export_name = "stock"
 
@@ -40,7 +40,7 @@ class StockListView(FilteredTableView):
         return _("Stock on hand")
 
 
-@role_required(STAFF)
+@role_required("inventory.view_stock")
 def write_off(request, pk):
     level = get_object_or_404(StockLevel.objects.select_related("item", "location"), pk=pk)
     initial = {"reason": StockMovement.Reason.EXPIRED if level.expiry_date and
@@ -80,7 +80,7 @@ def _report_headers():
 
 
 @exports("csv", "xlsx", param="export")
-@role_required(STAFF)
+@role_required("inventory.view_stock")
 def movement_report(request):
     today = timezone.localdate()
     data = request.GET if "start" in request.GET else {"start": today.replace(day=1), "end": today}
@@ -107,7 +107,7 @@ class TransferListView(FilteredTableView):
     model = Transfer
     table_class = TransferTable
     filterset_class = TransferFilter
-    roles = (STAFF,)
+    access = "inventory.view_stock"
     template_name = "inventory/transfers.html"
 
     def get_queryset(self):
@@ -118,7 +118,7 @@ class TransferListView(FilteredTableView):
         return _("Transfers")
 
 
-@role_required(STAFF)
+@role_required("inventory.view_stock")
 def transfer_new(request):
     form = TransferForm(request.POST or None, initial={"from_location": request.GET.get("from")})
     lines = TransferLineFormSet(request.POST or None, prefix="lines")
@@ -145,7 +145,7 @@ def transfer_new(request):
                                                              "title": _("Move stock")})
 
 
-@role_required(STAFF)
+@role_required("inventory.view_stock")
 def transfer_detail(request, pk):
     transfer = get_object_or_404(Transfer.objects.select_related("from_location", "to_location", "by"), pk=pk)
     movements = StockMovement.objects.filter(document_type="inventory.transfer", document_id=str(pk)) \
@@ -157,7 +157,7 @@ def transfer_detail(request, pk):
 class ExpiringView(RoleRequiredMixin, ListView):
     """Lots that expire soon (or already did), soonest first; links to write them off."""
 
-    roles = (STAFF,)
+    access = "inventory.view_stock"
     template_name = "inventory/expiring.html"
     paginate_by = 100
 

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
-from core.roles import STAFF, VOLUNTEER, has_role, role_required
+from core.roles import STAFF, has_role, role_required
 from core.views_base import FilteredTableView
 
 from .. import selectors, services
@@ -24,7 +24,7 @@ class StockTakeListView(FilteredTableView):
     model = StockTake
     table_class = StockTakeTable
     filterset_class = StockTakeFilter
-    roles = (STAFF, VOLUNTEER)
+    access = "inventory.count_stock"
     template_name = "inventory/stocktakes.html"
 
     def get_queryset(self):
@@ -38,7 +38,7 @@ class StockTakeListView(FilteredTableView):
         return _("Stock-takes")
 
 
-@role_required(STAFF)
+@role_required("inventory.manage_stocktakes")
 def stocktake_new(request):
     form = StockTakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -72,7 +72,7 @@ def _count_page(request, stocktake, *, line_form=None):
     return render(request, "inventory/stocktake.html", context)
 
 
-@role_required(STAFF, VOLUNTEER)
+@role_required("inventory.count_stock")
 def stocktake_detail(request, pk):
     stocktake = get_object_or_404(StockTake.objects.select_related("location"), pk=pk)
     if not stocktake.is_open and not has_role(request.user, STAFF):
@@ -81,7 +81,7 @@ def stocktake_detail(request, pk):
 
 
 @require_POST
-@role_required(STAFF, VOLUNTEER)
+@role_required("inventory.count_stock")
 def count_add(request, pk):
     stocktake = get_object_or_404(StockTake.objects.select_related("location"), pk=pk)
     form = CountForm(request.POST)
@@ -100,7 +100,7 @@ def count_add(request, pk):
 
 
 @require_POST
-@role_required(STAFF, VOLUNTEER)
+@role_required("inventory.count_stock")
 def count_remove(request, pk, count_pk):
     count = get_object_or_404(StockTakeCount.objects.select_related("stocktake"), pk=count_pk, stocktake_id=pk)
     if not has_role(request.user, STAFF) and count.counted_by_id != request.user.pk:
@@ -113,7 +113,7 @@ def count_remove(request, pk, count_pk):
     return redirect("inventory:stocktake", pk=pk)
 
 
-@role_required(STAFF)
+@role_required("inventory.manage_stocktakes")
 def stocktake_review(request, pk):
     stocktake = get_object_or_404(StockTake.objects.select_related("location"), pk=pk)
     review = selectors.stocktake_review(stocktake)
@@ -125,7 +125,7 @@ def stocktake_review(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(STAFF)
+@role_required("inventory.manage_stocktakes")
 def stocktake_post(request, pk):
     """Posting asks first (core.confirm): how many items change, and by how much."""
     stocktake = get_object_or_404(StockTake.objects.select_related("location"), pk=pk)
@@ -163,7 +163,7 @@ def stocktake_post(request, pk):
 
 
 @require_POST
-@role_required(STAFF)
+@role_required("inventory.manage_stocktakes")
 def stocktake_cancel(request, pk):
     stocktake = get_object_or_404(StockTake, pk=pk)
     try:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import COORDINATOR, role_required
+from core.roles import role_required
 
 from .. import selectors
 from ..calendar import shifts_calendar
@@ -52,7 +52,7 @@ def location_feed(request, token):
     return _ics(shifts_calendar(shifts, name=location.name, with_people=True))
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def certificate(request, pk):
     volunteer = get_object_or_404(Volunteer, pk=pk)
     period = PeriodForm(request.GET)

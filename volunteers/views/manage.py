@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.audit import audit
 from core.codes import qr_svg
 from core.models import AuditLog, Location
-from core.roles import COORDINATOR, role_required
+from core.roles import role_required
 from core.views_base import FilteredTableView
 
 from .. import selectors
@@ -38,7 +38,7 @@ from . import refused
 from .documents import location_feed_url
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def board(request):
     rows = selectors.board(days=14)
     return render(request, "volunteers/board.html", {
@@ -55,7 +55,7 @@ class VolunteerListView(FilteredTableView):
     model = Volunteer
     table_class = VolunteerTable
     filterset_class = VolunteerFilter
-    roles = (COORDINATOR,)
+    access = "volunteers.manage"
     template_name = "volunteers/roster.html"
 
     def get_queryset(self):
@@ -66,7 +66,7 @@ class VolunteerListView(FilteredTableView):
         return _("Volunteers")
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def volunteer_detail(request, pk):
     volunteer = get_object_or_404(Volunteer.objects.select_related("user"), pk=pk)
     audit(AuditLog.Action.VIEW, volunteer)
@@ -78,7 +78,7 @@ def volunteer_detail(request, pk):
     })
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def volunteer_edit(request, pk=None):
     volunteer = get_object_or_404(Volunteer, pk=pk) if pk else Volunteer(status=Volunteer.Status.ACTIVE)
     form = VolunteerForm(request.POST or None, instance=volunteer)
@@ -100,7 +100,7 @@ def volunteer_edit(request, pk=None):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def volunteer_action(request, pk, action):
     volunteer = get_object_or_404(Volunteer, pk=pk)
     try:
@@ -124,7 +124,7 @@ def volunteer_action(request, pk, action):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def location_feed_new(request, pk):
     calendars.rotate_location_calendar(get_object_or_404(Location, pk=pk), by=request.user)
     messages.success(request, _("The location's calendar has a new address; the old one no longer works."))
@@ -135,7 +135,7 @@ class ShiftListView(FilteredTableView):
     model = Shift
     table_class = ShiftTable
     filterset_class = ShiftFilter
-    roles = (COORDINATOR,)
+    access = "volunteers.manage"
     template_name = "volunteers/shift_list.html"
 
     def get_queryset(self):
@@ -149,7 +149,7 @@ class ShiftListView(FilteredTableView):
         return _("Shifts")
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_new(request):
     # Other apps' pages (a distribution day, an event) may link here with ?day=YYYY-MM-DD&location=ID.
     initial = {"day": request.GET.get("day"), "location": request.GET.get("location")}
@@ -179,7 +179,7 @@ def _shift_initial(shift):
             "skills_needed": list(shift.skills_needed.all()), "description": shift.description, "scope": "one"}
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_edit(request, pk):
     shift = get_object_or_404(Shift, pk=pk)
     form = ShiftEditForm(request.POST or None, initial=_shift_initial(shift), series=bool(shift.series_id))
@@ -195,7 +195,7 @@ def shift_edit(request, pk):
     return render(request, "volunteers/shift_form.html", {"form": form, "title": _("Edit shift"), "shift": shift})
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_cancel(request, pk):
     shift = get_object_or_404(Shift, pk=pk)
     form = CancelForm(request.POST or None)
@@ -207,7 +207,7 @@ def shift_cancel(request, pk):
                                                             "title": _("Cancel shift")})
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_detail(request, pk):
     return shift_page(request, pk)
 
@@ -229,7 +229,7 @@ def shift_page(request, pk, **forms):
     })
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_assign(request, pk):
     shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
     if request.method == "POST":
@@ -262,7 +262,7 @@ def shift_assign(request, pk):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def assignment_action(request, pk, action):
     assignment = get_object_or_404(Assignment, pk=pk)
     try:
@@ -287,7 +287,7 @@ def assignment_action(request, pk, action):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_approve_hours(request, pk):
     shift = get_object_or_404(Shift, pk=pk)
     count = attendance.approve_shift_hours(shift, by=request.user)
@@ -296,7 +296,7 @@ def shift_approve_hours(request, pk):
 
 
 @require_POST
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_message(request, pk, audience):
     shift = get_object_or_404(selectors.with_people(Shift.objects.all()), pk=pk)
     form = MessageForm(request.POST)
@@ -315,7 +315,7 @@ def shift_message(request, pk, audience):
     return redirect("volunteers:shift", pk)
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def shift_qr(request, pk):
     shift = get_object_or_404(Shift.objects.select_related("location"), pk=pk)
     url = notices.absolute(reverse("volunteers:checkin", args=[shift.checkin_token]))
@@ -323,7 +323,7 @@ def shift_qr(request, pk):
                                                         "title": _("Check-in code")})
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def template_list(request):
     form = ApplyTemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -339,7 +339,7 @@ def template_list(request):
         "templates": ShiftTemplate.objects.prefetch_related("lines")})
 
 
-@role_required(COORDINATOR)
+@role_required("volunteers.manage")
 def template_edit(request, pk=None):
     template = get_object_or_404(ShiftTemplate, pk=pk) if pk else ShiftTemplate()
     form = TemplateForm(request.POST or None, instance=template)
@@ -360,7 +360,7 @@ class HoursView(FilteredTableView):
     model = Volunteer
     table_class = HoursTable
     filterset_class = HoursFilter
-    roles = (COORDINATOR,)
+    access = "volunteers.manage"
     template_name = "volunteers/hours.html"
     export_name = "volunteer-hours"
 

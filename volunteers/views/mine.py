@@ -1,7 +1,6 @@
 """A volunteer's own pages: my shifts, shifts I may take, confirm or decline, my hours, check-in."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required as django_login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
+from core.roles import role_required
 
 from .. import selectors
 from ..forms import MyDetailsForm
@@ -17,16 +17,17 @@ from ..models import Assignment, Shift
 from ..services import attendance, calendars, contacts, notices, roster, signups
 from . import refused
 
+# Volunteers and the coordinator (rule volunteers.own_shifts, the same as GET /api/v1/shifts).
 # Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
 # (which also offers the password sign-in), not straight to the password form.
-login_required = django_login_required(login_url=reverse_lazy("volunteers:signin_request"))
+own_shifts_required = role_required("volunteers.own_shifts", login_url=reverse_lazy("volunteers:signin_request"))
 
 
 def _me(request):
     return getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
 
 
-@login_required
+@own_shifts_required
 def me(request):
     volunteer = _me(request)
     if volunteer is None:
@@ -41,7 +42,7 @@ def me(request):
     })
 
 
-@login_required
+@own_shifts_required
 def my_details(request):
     """The volunteer changes their own contact details, language and availability notes."""
     volunteer = _me(request)
@@ -91,7 +92,7 @@ def _ask_to_leave(request, shift, *, action):
 
 
 @require_POST
-@login_required
+@own_shifts_required
 def my_calendar_new(request):
     volunteer = _me(request)
     if volunteer is not None:
@@ -101,7 +102,7 @@ def my_calendar_new(request):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@own_shifts_required
 def shift_action(request, pk, action):
     volunteer = _me(request)
     if volunteer is None:
@@ -141,7 +142,7 @@ def shift_action(request, pk, action):
 
 
 @require_http_methods(["GET", "POST"])
-@login_required
+@own_shifts_required
 def assignment_answer(request, pk, action):
     volunteer = _me(request)
     assignment = get_object_or_404(Assignment.objects.select_related("shift__location"), pk=pk,

@@ -1,0 +1,197 @@
+"""One table of who may do what (core.roles.access_table), for pages and the API alike.
+
+Every API operation is found from the OpenAPI document, with the access rule it declares
+(`x-access`, from `@api_access(rule)`). It is called as each role, and so is every page that declares
+the same rule (found from the URL configuration): each role must get the same yes or no from both,
+and the one the table gives. A new operation is covered by itself; one without a page of its rule
+must say why in NO_PAGE.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import access_table, role_of, roles_for
+from core.services import create_api_token
+from tests.factories import UserFactory
+from tests.walker import api_operations, fill_api_path, fill_route, sample, url_patterns
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [None, "volunteer", "staff", "coordinator"]
+# Operations whose rule no page shares, and why.
+NO_PAGE = {
+    "core.see_locations": "the names and addresses of the sites are what a device needs to label itself; "
+                          "the locations page is for editing them (core.manage_locations)",
+}
+# Operations without a rule: public ones (no security), and /me (anyone signed in, whatever the role).
+SIGNED_IN_ONLY = {("GET", "/api/v1/me")}
+
+
+@pytest.fixture
+def world(db):
+    """A little of everything the pages and operations name by id, and a user and token per role."""
+    from inventory.models import StockTake
+    from tests.distribution.days_helpers import day_with_basket, household
+    from tests.events.factories import EventFactory
+    from tests.volunteers.factories import ShiftFactory, VolunteerFactory
+
+    day, items = day_with_basket()
+    household(day.programme)
+    from distribution.models import Card, Household
+
+    Card.objects.create(household=Household.objects.first(), status="active", valid_until=None) \
+        if not Card.objects.exists() else None
+    StockTake.objects.create(location=day.location, started_by=UserFactory(username="starter", role="staff"))
+    EventFactory(status="published")
+    ShiftFactory(starts_at=timezone.now() + timezone.timedelta(days=2),
+                 ends_at=timezone.now() + timezone.timedelta(days=2, hours=3))
+    users, tokens = {None: None}, {None: None}
+    for role in ROLES[1:]:
+        users[role] = UserFactory(username=f"access-{role}", role=role)
+        tokens[role] = create_api_token(users[role], "access")[1]
+    VolunteerFactory(user=users["volunteer"])
+    return users, tokens
+
+
+def _api_allows(client, operation, token) -> bool:
+    path = fill_api_path(operation)
+    assert path is not None, f"no record to call {operation.method} {operation.path} with"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    if operation.method == "GET":
+        response = client.get(path, **headers)
+    else:
+        body = sample(operation.body_schema(), operation.document) if operation.body_schema() else {}
+        response = client.generic(operation.method, path, data=__import__("json").dumps(body),
+                                  content_type="application/json", **headers)
+    assert response.status_code < 500, (operation.method, path, response.status_code)
+    if response.status_code == 403:
+        assert response.json()["code"] == "forbidden", response.json()
+    return response.status_code not in (401, 403)
+
+
+def _pages_by_rule():
+    """{rule: [(url name, route)]} of the pages that declare a rule of the access table."""
+    found = {}
+    for name, route, pattern in url_patterns():
+        callback = pattern.callback
+        rule = getattr(callback, "access_rule", None) or getattr(getattr(callback, "view_class", None), "access", "")
+        if rule:
+            found.setdefault(rule, []).append((name, route))
+    return found
+
+
+def _page_allows(client, url) -> bool | None:
+    """True/False for a page that answers GET; None for one that does not (POST only)."""
+    response = client.get(url)
+    if response.status_code in (404, 405):
+        return None
+    assert response.status_code < 500, (url, response.status_code)
+    if response.status_code == 403:
+        return False
+    if response.status_code == 302:
+        to = response["Location"]
+        if to.startswith((resolve_url(settings.LOGIN_URL), reverse("volunteers:signin_request"))):
+            return False
+    return True
+
+
+def test_every_api_operation_answers_each_role_as_its_pages_and_the_table_do(client, world):
+    users, tokens = world
+    pages = _pages_by_rule()
+    operations = api_operations(client)
+    assert len(operations) >= 20
+    compared = 0
+    for operation in operations:
+        where = f"{operation.method} {operation.path}"
+        answers = {role: _api_allows(client, operation, tokens[role]) for role in ROLES}
+        if operation.public:
+            assert all(answers.values()), (where, answers)
+            continue
+        if operation.rule is None:
+            assert (operation.method, operation.path) in SIGNED_IN_ONLY, (
+                f"{where} declares no access rule: add @api_access(rule) (core.api)")
+            assert answers == {None: False, "volunteer": True, "staff": True, "coordinator": True}, where
+            continue
+        expected = {role: role is not None and role in roles_for(operation.rule) for role in ROLES}
+        assert answers == expected, (where, operation.rule, answers)
+        if operation.rule in NO_PAGE:
+            continue
+        decided = 0
+        for name, route in pages.get(operation.rule, []):
+            url = fill_route(route, name.split(":")[0])
+            if url is None:
+                continue
+            page_answers = {}
+            for role in ROLES:
+                client.logout()
+                if users[role] is not None:
+                    client.force_login(users[role])
+                page_answers[role] = _page_allows(client, url)
+            client.logout()
+            if None in page_answers.values():
+                continue
+            assert page_answers == answers, (where, name, operation.rule, page_answers, answers)
+            decided += 1
+        assert decided, f"{where}: no page declares rule {operation.rule} (or say why in NO_PAGE)"
+        compared += 1
+    assert compared >= 15
+
+
+def test_staff_may_not_list_volunteer_shifts_through_the_api(client, world):
+    users, tokens = world
+    response = client.get("/api/v1/shifts", HTTP_AUTHORIZATION=f"Bearer {tokens['staff']}",
+                          HTTP_ACCEPT_LANGUAGE="el")
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "forbidden" and response["Content-Type"].startswith("application/problem+json")
+    assert "Εθελοντ" in body["message"] and "Συντονίστρια" in body["message"], body["message"]
+    client.force_login(users["staff"])
+    assert client.get(reverse("volunteers:me")).status_code == 403  # the page refuses them too
+    for role in ("volunteer", "coordinator"):
+        assert client.get("/api/v1/shifts", HTTP_AUTHORIZATION=f"Bearer {tokens[role]}").status_code == 200
+
+
+def test_volunteers_may_not_read_the_stock_through_the_api(client, world):
+    users, tokens = world
+    response = client.get("/api/v1/stock", HTTP_AUTHORIZATION=f"Bearer {tokens['volunteer']}",
+                          HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403 and response.json()["code"] == "forbidden"
+    assert response.json()["message"] == "Stock levels: only for Coordinator, Staff."
+    client.force_login(users["volunteer"])
+    assert client.get(reverse("inventory:stock")).status_code == 403
+    assert client.get("/api/v1/stock", HTTP_AUTHORIZATION=f"Bearer {tokens['staff']}").status_code == 200
+
+
+def test_no_api_module_checks_roles_inline():
+    root = Path(settings.BASE_DIR)
+    modules = [p for app in ("core", "inventory", "distribution", "volunteers", "events", "reports", "config")
+               for p in (root / app).rglob("*.py") if "api" in p.stem or "api" in p.parent.name]
+    assert len(modules) >= 7
+    inline = [str(p.relative_to(root)) for p in modules if "has_role(" in p.read_text()]
+    assert not inline, f"declare @api_access(rule) instead of checking roles inline: {inline}"
+
+
+def test_every_rule_has_a_label_in_greek_and_names_known_roles():
+    from django.utils import translation
+
+    with translation.override("el"):
+        for rule, (roles, label) in access_table().items():
+            assert roles and roles <= {"coordinator", "staff", "volunteer"}, rule
+            assert any("\u0370" <= c <= "\u03ff" for c in str(label)), (rule, str(label))
+
+
+def test_a_rule_nobody_declared_fails_at_once():
+    from core.api import api_access
+
+    with pytest.raises(KeyError):
+        api_access("inventory.no_such_rule")
+
+
+def test_role_of_is_the_one_the_table_reads(world):
+    users, _tokens = world
+    assert [role_of(users[r]) for r in ROLES[1:]] == ROLES[1:]
