@@ -30,10 +30,14 @@ def scanned_text(text) -> str:
     return str(text or "").translate(GREEK_LAYOUT).upper().strip()
 
 
-def display(level: str, headline, lines) -> dict:
+def display(level: str, headline, lines, action=None) -> dict:
     """What the station widget shows in big type: `level` "ok" (hand over, admit), "warn" (look
-    closer) or "bad" (refuse), a headline and the lines below it."""
-    return {"level": level, "headline": str(headline), "lines": [str(line) for line in lines]}
+    closer) or "bad" (refuse), a headline and the lines below it; `action`, the word the volunteer acts
+    on ("Δώστε", "Μην δώσετε"), first and largest, so that nobody has to read a colour or an icon."""
+    shown = {"level": level, "headline": str(headline), "lines": [str(line) for line in lines]}
+    if action:
+        shown["action"] = str(action)
+    return shown
 
 
 @dataclass

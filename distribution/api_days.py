@@ -57,6 +57,7 @@ class DisplayOut(Schema):
     level: str = Field(..., description="ok (green), warn (amber), bad (red)")
     headline: str
     lines: list[str]
+    action: str | None = Field(None, description="The word the volunteer acts on, shown first (Δώστε / Μην δώσετε)")
 
 
 class ScanOut(Schema):

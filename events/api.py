@@ -84,6 +84,7 @@ class CheckInDisplayOut(Schema):
     level: str = Field(..., description="ok | warn | bad")
     headline: str
     lines: list[str]
+    action: str | None = Field(None, description="The word the volunteer acts on, shown first: Let in, Do not let in")
 
 
 class CheckInRegistration(Schema):

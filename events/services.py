@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from core import idempotency
 from core.audit import audit, model_changes, snapshot
@@ -596,10 +596,17 @@ def _registration_summary(registration: Registration | None) -> dict | None:
 
 
 def _result(outcome, status, registration, message, level, headline, lines) -> StationAnswer:
+    # The word the volunteer acts on: let in, or not; a second scan of a ticket already used is for the
+    # volunteer to judge (the same person coming back in), so it gets none.
+    action = None if outcome == ALREADY_CHECKED_IN else LET_IN if level == "ok" else DO_NOT_LET_IN
     return StationAnswer(status, {
         "outcome": outcome, "message": message, "registration": _registration_summary(registration),
-        "display": display(level, headline, [x for x in lines if x]),
+        "display": display(level, headline, [x for x in lines if x], action=action),
     })
+
+
+LET_IN = pgettext_lazy("event door", "Let in")
+DO_NOT_LET_IN = pgettext_lazy("event door", "Do not let in")
 
 
 def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:

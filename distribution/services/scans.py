@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 
 from core import idempotency
 from core.db import rows
@@ -63,6 +63,10 @@ class _OutOfStock(Exception):
         self.shortages = shortages
 
 
+# The word the volunteer acts on, first on the station's answer.
+GIVE = pgettext_lazy("scan station", "Give")
+DO_NOT_GIVE = pgettext_lazy("scan station", "Do not give")
+
 def _local_time(moment) -> str:
     return formats.time_format(timezone.localtime(moment), "H:i")
 
@@ -95,7 +99,7 @@ def _body(outcome, message, *, card=None, collector=None, basket=(), collection=
 
 
 def _refusal(outcome, message, *, card=None, collection=None, headline=None, lines=()) -> tuple[int, dict]:
-    shown = display("bad", headline or Outcome(outcome).label, [message, *lines])
+    shown = display("bad", headline or Outcome(outcome).label, [message, *lines], action=DO_NOT_GIVE)
     status = HTTP_STATUS.get(outcome, REFUSAL_STATUS)
     # A refusal is an error answer: problem details (core/problems.py) with the scan's members.
     return status, {**problem_body(status, code=str(outcome), message=message),
@@ -192,12 +196,12 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
                                                 "size": _size_text(card.member_count)}
         shown = display("warn", _("Collector: %(collector)s · household: %(name)s") % {
             "collector": collector.name, "name": name},
-            [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines])
+            [_("Authorised collector: check their ID"), _size_text(card.member_count), *lines], action=GIVE)
     else:
         message = _("Hand over the basket. Household: %(name)s (%(size)s).") % {
             "name": name, "size": _size_text(card.member_count)}
         extra = [] if card.matched_by == "token" or id_checked else [_("Card number typed: check an ID")]
-        shown = display("ok", f"{name} · {_size_text(card.member_count)}", [*extra, *lines])
+        shown = display("ok", f"{name} · {_size_text(card.member_count)}", [*extra, *lines], action=GIVE)
     return 201, _body(Outcome.COLLECTED, message, card=card, collector=collector, basket=basket,
                       collection=collection, display=shown), collection
 
@@ -259,7 +263,7 @@ def _reused() -> StationAnswer:
     message = str(idempotency.REUSED_MESSAGE)
     body = {**problem_body(REFUSAL_STATUS, code=idempotency.REUSED_CODE, message=message),
             **_body(idempotency.REUSED_CODE, message,
-                    display=display("bad", idempotency.REUSED_HEADLINE, [message]))}
+                    display=display("bad", idempotency.REUSED_HEADLINE, [message], action=DO_NOT_GIVE))}
     return StationAnswer(REFUSAL_STATUS, body)
 
 

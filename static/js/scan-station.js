@@ -203,6 +203,12 @@
       const level = known.includes(display.level) ? display.level : "bad";
       this.result.className = "scan-result scan-" + level;
       this.result.replaceChildren();
+      if (display.action) {  // the word the volunteer acts on ("Δώστε"), first and largest
+        const action = document.createElement("p");
+        action.className = "scan-action";
+        action.textContent = display.action;
+        this.result.appendChild(action);
+      }
       const headline = document.createElement("p");
       headline.className = "scan-headline";
       headline.textContent = display.headline || "";
@@ -384,10 +390,16 @@
     });
     startCameraButtons();
     if (!window.htmx && HTMX_SRC && !document.querySelector("script[data-htmx-later]")) {
-      const script = document.createElement("script");
-      script.src = HTMX_SRC;
-      script.dataset.htmxLater = "";
-      document.head.appendChild(script);
+      // After "load": htmx added between DOMContentLoaded and "load" would wait for a DOMContentLoaded
+      // that never comes again, and never start.
+      const later = () => {
+        const script = document.createElement("script");
+        script.src = HTMX_SRC;
+        script.dataset.htmxLater = "";
+        document.head.appendChild(script);
+      };
+      if (document.readyState === "complete") later();
+      else window.addEventListener("load", later, { once: true });
     }
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

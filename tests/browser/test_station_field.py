@@ -156,9 +156,11 @@ def test_the_whole_answer_is_in_view_on_a_phone_and_in_the_pages_language(phone,
     result = page.get_by_test_id("scan-result")
     expect(result).to_have_attribute("data-level", "ok")
     expect(result).to_contain_text("Ρύζι")
+    expect(result.locator("p").first).to_have_text("Δώστε")  # the word to act on, first
     box = result.bounding_box()
     assert page.evaluate("() => window.scrollY") == 0
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
     page.keyboard.type("NO-SUCH-CARD\n", delay=5)
     expect(result).to_have_attribute("data-level", "bad")
+    expect(result.locator("p").first).to_have_text("Μην δώσετε")
     assert re.search("[α-ωΑ-Ω]{4}", result.inner_text()), result.inner_text()

@@ -1,6 +1,7 @@
 """The door page lists the events a door may be opened for: running now (also past midnight), starting
 within the week (tomorrow morning's can be prepared tonight) and those ended in the last hours."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -41,3 +42,17 @@ def test_the_door_page_marks_what_runs_now(volunteer_client):
     html = volunteer_client.get(reverse("events:door")).content.decode()
     assert running.title_el in html and later.title_el in html
     assert html.count("<strong>τώρα</strong>") == 1
+
+
+def test_the_door_says_let_in_or_not(volunteer_client, sign_up):
+    event = EventFactory(starts_at=timezone.now() + timedelta(hours=1))
+    ticket = sign_up(event)
+
+    def check_in(code):
+        return volunteer_client.post("/api/v1/checkins", {"code": code, "event": event.pk,
+                                                          "request_id": str(uuid.uuid4())},
+                                     content_type="application/json", HTTP_ACCEPT_LANGUAGE="el").json()["display"]
+
+    assert check_in(ticket.ticket_code)["action"] == "Είσοδος"
+    assert check_in(ticket.ticket_code).get("action") is None  # the same ticket again: for the volunteer to judge
+    assert check_in("EVT-NOPE")["action"] == "Όχι είσοδος"
