@@ -109,3 +109,14 @@ def _fresh_api_rate_counters():
     from django.core.cache import caches
 
     caches["api_rate"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _greek_at_the_start_of_each_test():
+    """A request's middleware leaves its language active in the thread (as Django's own does): a test
+    that asked the API in English must not make the next test's service calls speak English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
