@@ -160,6 +160,11 @@ def test_the_whole_answer_is_in_view_on_a_phone_and_in_the_pages_language(phone,
     box = result.bounding_box()
     assert page.evaluate("() => window.scrollY") == 0
     assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+    # With the on-screen keyboard open (about 330 px of the screen), the word and the headline still show.
+    page.set_viewport_size({"width": 390, "height": 844 - 330})
+    headline = result.locator(".scan-headline").bounding_box()
+    assert page.evaluate("() => window.scrollY") == 0 and headline["y"] + headline["height"] <= 844 - 330, headline
+    page.set_viewport_size(PHONE)
     page.keyboard.type("NO-SUCH-CARD\n", delay=5)
     expect(result).to_have_attribute("data-level", "bad")
     expect(result.locator("p").first).to_have_text("Μην δώσετε")
