@@ -278,9 +278,9 @@ def load(report, rng: random.Random):
     collections, movements = load_collections(rng, sizes, days, items, user)
     tz = timezone.get_current_timezone()
     outcomes = ["already_collected", "revoked_card", "expired_eligibility", "not_enrolled", "unknown_card"]
-    _copy(Scan._meta.db_table, ["request_id", "day_id", "station", "at", "by_id", "outcome", "http_status", "answer",
-                                "code_hint"],
-          ((f"bench-{n}", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
+    _copy(Scan._meta.db_table, ["request_id", "request_fingerprint", "day_id", "station", "at", "by_id", "outcome",
+                                "http_status", "answer", "code_hint"],
+          ((f"bench-{n}", "", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
             rng.choice(outcomes), 409, json.dumps({}), "") for n in range(COLLECTIONS // 25)))
     report(f"{collections} collections over {YEARS} year(s), {movements} ledger rows, {COLLECTIONS // 25} refused "
            f"scans ({time.perf_counter() - started:.1f} s)")
@@ -499,13 +499,20 @@ if __name__ == "__main__":
     if os.environ.get("BENCH_REPORTS_KEEP"):
         with kept_database():
             from distribution.models import Collection, Programme
+            from events.models import Event
 
             existing = Programme.objects.filter(code="bench-kea").first()
-            if existing is not None and Collection.objects.exists():
+            # The events are loaded last: a load that stopped half-way is not reused.
+            if existing is not None and Collection.objects.exists() and Event.objects.exists():
                 print(f"reusing kypseli_bench_reports_{COLLECTIONS}: {Collection.objects.count()} collections",
                       flush=True)
                 run(print, programme=existing)
             else:
+                if existing is not None:
+                    print(f"kypseli_bench_reports_{COLLECTIONS} holds a load that stopped half-way: loading again",
+                          flush=True)
+                    connection.close()
+                    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
                 run(print)
     else:
         with throwaway_database():
