@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
+from core.db.expressions import DigitsAsInteger
 from core.models import Location
 from core.text import search_key
 
@@ -326,9 +327,8 @@ class StockMovement(models.Model):
         CORRECTION = "correction", _("Correction")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    # Every distribution scan writes ledger rows: only the indexes queries use (item via the
-    # (item, location, at) index, document_type via (document_type, document_id), the rare reasons
-    # through a partial index).
+    # Every scan writes ledger rows: only the indexes queries use ((item, location, at), (document_type,
+    # document_key), the rare reasons through a partial index).
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="movements",
                              db_index=False)
@@ -336,17 +336,19 @@ class StockMovement(models.Model):
     lot = models.CharField(_("lot"), max_length=60, blank=True, default="")
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    # The item's weight and value when the goods moved, so that later edits of the item do not
-    # rewrite past reports.
+    # The item's weight and value when the goods moved: later edits of the item do not rewrite past reports.
     unit_weight_kg = models.DecimalField(_("weight per unit (kg)"), max_digits=10, decimal_places=3, default=ZERO)
     unit_value_eur = models.DecimalField(_("value per unit (€)"), max_digits=10, decimal_places=2, default=ZERO)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, blank=True,
                            on_delete=models.PROTECT, related_name="+")
     reason_text = models.CharField(_("note"), max_length=300, blank=True)
-    # The source document as two plain strings ("inventory.donation", "42"), so that inventory
-    # never imports the apps that call it (distribution, for one).
+    # The source document as two plain strings ("inventory.donation", "42"), so that inventory never imports
+    # the apps that call it (distribution, for one); and the id as a number, computed by the database (never
+    # out of step), which reports join and look documents up on.
     document_type = models.CharField(_("document type"), max_length=60, blank=True)
     document_id = models.CharField(_("document"), max_length=64, blank=True)
+    document_key = models.GeneratedField(expression=DigitsAsInteger("document_id"),
+                                         output_field=models.BigIntegerField(), db_persist=True)
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reversed_by")
 
@@ -360,11 +362,9 @@ class StockMovement(models.Model):
             models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_not_zero",
                                    violation_error_message=_("A stock movement cannot have a quantity of zero.")),
             models.CheckConstraint(
-                condition=Q(reason__in=["received", "transferred_in"], quantity__gt=0)
-                | Q(reason__in=["distributed", "transferred_out", "expired", "damaged", "written_off"],
-                    quantity__lt=0)
-                | Q(reason__in=["counted", "correction"]),
-                name="movement_sign_matches_reason",
+                condition=Q(reason__in=["received", "transferred_in"], quantity__gt=0) | Q(reason__in=[
+                    "distributed", "transferred_out", "expired", "damaged", "written_off"], quantity__lt=0)
+                | Q(reason__in=["counted", "correction"]), name="movement_sign_matches_reason",
                 violation_error_message=_("The sign of the quantity does not match the reason (in or out)."),
             ),
             models.CheckConstraint(condition=Q(reverses__isnull=True) | Q(reason="correction"),
@@ -373,9 +373,8 @@ class StockMovement(models.Model):
         ]
         indexes = [
             models.Index(fields=["item", "location", "at"]),
-            models.Index(fields=["document_type", "document_id"]),
-            # The rare reasons (write-offs, corrections, counts) by period, for the stock report;
-            # partial, so that the many rows of distributions and donations never enter it.
+            models.Index(fields=["document_type", "document_key"], name="movement_document"),
+            # The rare reasons by period, for the stock report; partial: distributions never enter it.
             models.Index(fields=["reason", "at"], name="movement_rare_reason_at",
                          condition=Q(reason__in=["expired", "damaged", "written_off", "correction", "counted"])),
         ]

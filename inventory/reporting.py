@@ -46,7 +46,7 @@ def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
     sql = (f"SELECT dr.kind, COUNT(DISTINCT don.id), SUM(m.quantity), SUM(m.quantity * m.unit_weight_kg), "  # noqa: S608
            f"SUM(m.quantity * m.unit_value_eur) "
            f"FROM {quote(StockMovement._meta.db_table)} m "
-           f"JOIN {quote(Donation._meta.db_table)} don ON m.document_id = CAST(don.id AS VARCHAR(64)) "
+           f"JOIN {quote(Donation._meta.db_table)} don ON m.document_key = don.id "
            f"JOIN {quote(Donor._meta.db_table)} dr ON dr.id = don.donor_id "
            f"WHERE {where} GROUP BY dr.kind ORDER BY dr.kind")
     with connection.cursor() as cursor:

@@ -2,6 +2,7 @@
 
 * `rows`: plain-SQL inserts, updates and reads of model rows for the hot paths (the scan, the ledger);
 * `sql`: the portable SQL fragments of the set-based reports;
+* `expressions`: database expressions models compute columns with (a text id as a number);
 * `ttl_cache`: values a process keeps a few seconds (a device token's user, a day's plan);
 * `postgresql`: the database backend on PostgreSQL (cheap health check, prepared statements);
 * `migration_ops`: PostgreSQL-only migration operations, trigram indexes, key refreshes, duplicate checks.

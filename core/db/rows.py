@@ -41,7 +41,8 @@ def cursor():
 
 
 def _fields(model):
-    return [field for field in model._meta.concrete_fields if not field.primary_key]
+    """The columns an INSERT writes: not the key, not those the database computes (generated)."""
+    return [field for field in model._meta.concrete_fields if not field.primary_key and not field.generated]
 
 
 @lru_cache(maxsize=256)
@@ -51,8 +52,14 @@ def _insert_sql(model, vendor: str, rows: int) -> str:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in _fields(model))
     one = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
+    returned = ", ".join(quote(field.column) for field in [meta.pk, *_generated(model)])
     return (f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([one] * rows)} "  # noqa: S608
-            f"RETURNING {quote(meta.pk.column)}")
+            f"RETURNING {returned}")
+
+
+def _generated(model):
+    """The columns the database computes on insert, returned with the key (as `save()` does)."""
+    return [field for field in model._meta.concrete_fields if field.generated]
 
 
 def _insert_statement(connection, instances) -> tuple[str, list]:
@@ -63,9 +70,12 @@ def _insert_statement(connection, instances) -> tuple[str, list]:
     return _insert_sql(model, connection.vendor, len(instances)), params
 
 
-def _saved(connection, instances, keys) -> None:
-    for obj, key in zip(instances, keys, strict=True):
-        obj.pk = key
+def _saved(connection, instances, returned) -> None:
+    generated = _generated(type(instances[0]))
+    for obj, row in zip(instances, returned, strict=True):
+        obj.pk = row[0]
+        for field, value in zip(generated, row[1:], strict=True):
+            setattr(obj, field.attname, value)
         obj._state.adding = False
         obj._state.db = connection.alias
 
@@ -81,8 +91,8 @@ def insert(*instances: Model) -> None:
         sql, params = _insert_statement(connection, batch)
         with cursor() as statement:
             statement.execute(sql, params)
-            keys = [row[0] for row in statement.fetchall()]
-        _saved(connection, batch, keys)
+            returned = statement.fetchall()
+        _saved(connection, batch, returned)
 
 
 def _update_statement(connection, instances, field_names) -> tuple[str, list]:
@@ -130,8 +140,8 @@ def update_then_insert(updated, field_names: tuple[str, ...], inserted) -> None:
     insert_sql, insert_params = _insert_statement(connection, inserted)
     with cursor() as statement:
         statement.execute(f"WITH updated AS ({update_sql}) {insert_sql}", update_params + insert_params)
-        keys = [row[0] for row in statement.fetchall()]
-    _saved(connection, inserted, keys)
+        returned = statement.fetchall()
+    _saved(connection, inserted, returned)
 
 
 def fetch(model, sql: str, params=(), *, extra=()) -> list[Model]:

@@ -33,11 +33,6 @@ def month_key(expr: str) -> str:
     return f"strftime('%%Y-%%m', {expr})"
 
 
-def text_id(expr: str) -> str:
-    """An id as text, to join a column that holds ids of several kinds of documents as text."""
-    return f"CAST({expr} AS VARCHAR(64))"
-
-
 def in_list(column: str, values, params: list) -> str:
     """`column IN (%s, …)` with the values appended to `params`; a condition that is never true for none."""
     values = list(values)
@@ -75,11 +70,12 @@ def as_date(value):
 
 
 @contextmanager
-def reporting_cursor():
+def reporting_cursor(*, parallel: bool = True):
     """A cursor for the big aggregations: on PostgreSQL, enough memory for their hash joins and
     aggregates (for this transaction only) so they do not spill to disk, no JIT compilation (it
     costs ~0.2 s per statement and saves nothing on these few-column aggregates), and random reads
-    priced as on solid-state storage, so that a short period is read through the indexes."""
+    priced as on solid-state storage, so that a short period is read through the indexes.
+    `parallel=False`: no parallel workers either (for statements that read a small part of each table)."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
@@ -88,4 +84,6 @@ def reporting_cursor():
             # (4, for spinning disks) the planner reads every collection ever recorded rather than a
             # month's through the (day, at) index: 0.77 s instead of 0.03 s at 2 million collections.
             cursor.execute("SET LOCAL random_page_cost = 1.1")
+            if not parallel:
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield cursor

@@ -382,7 +382,7 @@ def next_enrolment_start(household_id, programme_id, *, after: date):
 
 def collection_goods(collection: Collection):
     """The goods a collection took out of stock (its ledger rows not reversed yet), with their items."""
-    return (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id=str(collection.pk),
+    return (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_key=collection.pk,
                                          reverses__isnull=True, reversed_by__isnull=True)
             .select_related("item").order_by("item__name_el", "id"))
 
@@ -400,10 +400,10 @@ def day_report(day: DistributionDay) -> dict:
     from inventory.models import StockMovement
 
     collections = Collection.objects.filter(day=day, cancelled_at__isnull=True)
-    ids = [str(pk) for pk in Collection.objects.filter(day=day).values_list("pk", flat=True)]
+    ids = list(Collection.objects.filter(day=day).values_list("pk", flat=True))
     per_item = defaultdict(lambda: {"quantity": ZERO, "kg": ZERO, "eur": ZERO})
     names = {}
-    movements = (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id__in=ids)
+    movements = (StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_key__in=ids)
                  .select_related("item"))
     for movement in movements:
         row = per_item[movement.item_id]

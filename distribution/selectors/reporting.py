@@ -41,9 +41,8 @@ from core.db.sql import bit_or as _bit_or
 from core.db.sql import day_start as _day_start
 from core.db.sql import in_list as _in_list
 from core.db.sql import month_key as _month
-from core.db.sql import reporting_cursor as _reporting_cursor
+from core.db.sql import reporting_cursor
 from core.db.sql import table as _table
-from core.db.sql import text_id as _text_id
 from core.db.sql import ymd as _ymd
 from inventory.models import Item, StockMovement
 
@@ -62,6 +61,22 @@ class Period:
     end: date
     programme_id: int | None = None
     location_id: int | None = None
+
+
+# A period up to this many days is short: it reads a small part of each table, through indexes.
+SHORT_PERIOD_DAYS = 92
+
+
+def _short(period: Period) -> bool:
+    return (period.end - period.start).days < SHORT_PERIOD_DAYS
+
+
+def _reporting_cursor(period: Period):
+    """core.db.sql.reporting_cursor, without parallel workers for a short period: they pay off when most
+    of a table is read, and for a month the planner would still read every collection ever recorded in
+    parallel (to spread the month's ledger look-ups over the workers), a cost that grows with the
+    history, not with the month."""
+    return reporting_cursor(parallel=not _short(period))
 
 
 def _age(at: str) -> str:
@@ -236,7 +251,7 @@ def esf_figures(period: Period) -> dict:
     columns.append(_households_counted())
     keys.append(("households", None, None))
     sql += f" SELECT {', '.join(columns)} FROM people"  # noqa: S608 - our own fragments
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     counts: dict = {support: {"total": 0, **{g: {"yes": 0, "not_declared": 0} for g in GROUPS}}
@@ -259,11 +274,12 @@ def value_rows(period: Period) -> list[dict]:
     goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
     params: list = []
     # Items are looked up after the aggregation: the ledger side of the join stays narrow.
-    sql = f"""SELECT h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity)
-              {_value_from(period, params, item=False)}
+    with_sql, from_sql = _value_from(period, params, item=False)
+    sql = f"""{with_sql} SELECT h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity)
+              {from_sql}
               GROUP BY h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur
               """  # noqa: S608 - see _collections_cte
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
@@ -319,7 +335,7 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
             f" WHERE {condition} ORDER BY household_id, person_id")
     if limit:
         sql += f" LIMIT {int(limit)}"
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
@@ -335,7 +351,7 @@ def people_facts(period: Period) -> list[dict]:
     columns = ["person_id", "household_id", "first_any", "first_food", "first_material", "age_any", "age_food",
                "age_material", "sex", "disability", "homeless", "third_country", "foreign_minority"]
     sql = _people_cte(period, params) + f" SELECT {', '.join(columns)} FROM people"  # noqa: S608
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     result = []
@@ -353,35 +369,44 @@ def households_counted(period: Period) -> list[int]:
     params: list = []
     sql = (f"WITH {_collections_cte(period, params)} SELECT DISTINCT {_root('h')} FROM hh "  # noqa: S608
            f"JOIN {_table(Household)} h ON h.id = hh.household_id")
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> str:
-    where = ["c.cancelled_at IS NULL", "d.date >= %s", "d.date <= %s", "m.document_type = %s"]
-    params.extend([period.start, period.end, COLLECTION_DOCUMENT])
-    if period.programme_id:
-        where.append("d.programme_id = %s")
-        params.append(period.programme_id)
-    if period.location_id:
-        where.append("d.location_id = %s")
-        params.append(period.location_id)
-    # A collection's ledger rows: those it was recorded with, written on its day (the scan refuses any
-    # other day), and corrections (a cancelled or partly returned basket), written then or later. So:
-    # the rows of the period's days (with a day's margin for time zones), read through the index on
-    # `at`, and the corrections after them, read through the partial index on (reason, at). The ledger
-    # rows read follow the period asked for, not the history kept.
-    where.append("((m.at >= %s AND m.at < %s) OR (m.reason = %s AND m.at >= %s))")
-    upper = _day_start(period.end + timedelta(days=2))
-    params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value, upper])
-    return f"""
-        FROM {_table(Collection)} c
-        JOIN {_table(DistributionDay)} d ON d.id = c.day_id
+def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> tuple[str, str]:
+    """(WITH clause, FROM … WHERE clause) of the ledger rows of the period's collections: the query goes
+    `{with} SELECT … {from}`, the collection as `c` (c.id, c.household_id, c.date), the ledger row as `m`.
+
+    A collection's ledger rows carry its id as the number `document_key` (indexed with the document
+    type). A short period reads its collections through the (day, at) index and each one's rows
+    through that index: the cost follows the collections of the period, and the planner's estimates
+    are right (three or so rows per collection at any size of the ledger).
+
+    A long period is read as a whole: its ledger rows are those of its days (with a day's margin for
+    time zones), through the index on `at`, and the corrections after them (a cancelled or partly
+    returned basket; the scan refuses any other day), through the partial index on (reason, at), joined
+    to the collections by a hash on the integer key. For a short period that window is left out: it
+    selects nothing more, and the planner, taking it as independent of the key, would expect a fraction
+    of the rows (the smaller the longer the history) and choose sorts and loops for them."""
+    where = _period_where(period, params)
+    with_sql = f"""WITH pc AS (
+        SELECT c.id, c.household_id, d.date
+        FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id WHERE {where})"""  # noqa: S608
+    conditions = "m.document_type = %s"
+    params.append(COLLECTION_DOCUMENT)
+    if not _short(period):
+        conditions += " AND ((m.at >= %s AND m.at < %s) OR (m.reason = %s AND m.at >= %s))"
+        upper = _day_start(period.end + timedelta(days=2))
+        params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value,
+                       upper])
+    from_sql = f"""
+        FROM pc c
         {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
-        JOIN {_table(StockMovement)} m ON m.document_id = {_text_id('c.id')}
+        JOIN {_table(StockMovement)} m ON m.document_key = c.id
         {f"JOIN {_table(Item)} i ON i.id = m.item_id" if item else ""}
-        WHERE {' AND '.join(where)}"""
+        WHERE {conditions}"""
+    return with_sql, from_sql
 
 
 def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,
@@ -389,7 +414,7 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
     """The collections behind a value figure: id, date, household, net quantity, kg and € of the goods
     that match (food or not; item categories in / not in; household declared homeless or not)."""
     params: list = []
-    from_sql = _value_from(period, params)
+    with_sql, from_sql = _value_from(period, params)
     conditions = ["1 = 1"]
     if is_food is not None:
         conditions.append("i.is_food = %s")
@@ -400,15 +425,15 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
         conditions.append("NOT " + _in_list("i.category", exclude_categories, params))
     if homeless is not None:
         conditions.append(f"h.homeless {'=' if homeless else '<>'} 'yes'")
-    sql = f"""SELECT c.id, d.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
+    sql = f"""{with_sql} SELECT c.id, c.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
                      SUM(-m.quantity * m.unit_value_eur)
               {from_sql} AND {' AND '.join(conditions)}
-              GROUP BY c.id, d.date, c.household_id
+              GROUP BY c.id, c.date, c.household_id
               HAVING SUM(-m.quantity) <> 0
-              ORDER BY d.date, c.id"""
+              ORDER BY c.date, c.id"""
     if limit:
         sql += f" LIMIT {int(limit)}"
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"collection_id": r[0], "date": _as_date(r[1]), "household_id": r[2], "quantity": _dec(r[3]),
@@ -474,10 +499,10 @@ def goods_by_item(period: Period) -> list[dict]:
     in the period's collections. The database sums quantities per item and recorded unit weight/value
     (a few dozen groups); kg and € are multiplied out here, exactly."""
     params: list = []
-    from_sql = _value_from(period, params, household=False, item=False)
-    sql = (f"SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity) {from_sql} "  # noqa: S608
+    with_sql, from_sql = _value_from(period, params, household=False, item=False)
+    sql = (f"{with_sql} SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity) {from_sql} "  # noqa: S608
            f"GROUP BY m.item_id, m.unit_weight_kg, m.unit_value_eur")
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     zero = Decimal("0")
@@ -513,7 +538,7 @@ def _per_day(period: Period) -> list[dict]:
            f"SUM(c.goods_kg), SUM(c.goods_value_eur) FROM {_table(Collection)} c "
            f"WHERE c.cancelled_at IS NULL AND c.day_id IN (SELECT d.id FROM {_table(DistributionDay)} d "
            f"WHERE {days}) GROUP BY c.day_id")
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [{"day_id": r[0], "collections": r[1], "people": int(r[2] or 0), "food_kg": _dec(r[3]),
@@ -546,7 +571,7 @@ def _distinct_households(period: Period) -> tuple[dict, dict]:
     locations = sorted({location for _day, location in dates_and_locations})
     if max(len(months), len(locations)) > 62:  # more than a BIGINT holds (over five years of months)
         raise ValueError("period too long for the household counts")
-    with _reporting_cursor() as cursor:
+    with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         masks = cursor.fetchall()
     per_month, per_location = [0] * len(months), [0] * len(locations)

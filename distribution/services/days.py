@@ -163,7 +163,7 @@ def cancel_collection(collection: Collection, *, reason: str, by) -> Collection:
     collection = Collection.objects.select_for_update().get(pk=collection.pk)
     if collection.cancelled_at is not None:
         raise DistributionError(_("This collection was already cancelled."))
-    movements = list(StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_id=str(collection.pk),
+    movements = list(StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, document_key=collection.pk,
                                                   reverses__isnull=True, reversed_by__isnull=True,
                                                   reason=StockMovement.Reason.DISTRIBUTED))
     reverse_movements(movements, by=by, reason_text=_("Collection %(id)s cancelled: %(reason)s") % {

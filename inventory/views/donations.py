@@ -92,7 +92,7 @@ def _donation_page(request, donation, *, line_form=None, error=""):
         context["attached"] = request.GET.get("attached", "")
     else:
         context["movements"] = StockMovement.objects.filter(
-            document_type=services.donations.DOCUMENT_TYPE, document_id=str(donation.pk)).select_related("item")
+            document_type=services.donations.DOCUMENT_TYPE, document_key=donation.pk).select_related("item")
     return render(request, "inventory/donation.html", context)
 
 

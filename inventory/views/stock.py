@@ -148,7 +148,7 @@ def transfer_new(request):
 @role_required("inventory.view_stock")
 def transfer_detail(request, pk):
     transfer = get_object_or_404(Transfer.objects.select_related("from_location", "to_location", "by"), pk=pk)
-    movements = StockMovement.objects.filter(document_type="inventory.transfer", document_id=str(pk)) \
+    movements = StockMovement.objects.filter(document_type="inventory.transfer", document_key=pk) \
         .select_related("item", "location").order_by("id")
     return render(request, "inventory/transfer_detail.html", {
         "transfer": transfer, "movements": movements, "title": _("Transfer %(number)s") % {"number": transfer.number}})

@@ -39,11 +39,23 @@ def test_take_out_picks_the_earliest_expiry_first_and_undated_lots_last(store, s
                      document_id="77")
     assert [(m.lot, m.quantity) for m in moved] == [("L-early", d(-3)), ("L-late", d(-5)), ("L-none", d(-1))]
     assert all(m.reason == StockMovement.Reason.DISTRIBUTED and m.by == staff_user for m in moved)
-    assert {(m.document_type, m.document_id) for m in moved} == {("distribution.collection", "77")}
+    assert {(m.document_type, m.document_id, m.document_key) for m in moved} == {("distribution.collection", "77", 77)}
     assert levels_of(rice, store) == {("L-late", day("2027-06-30")): d(0), ("L-none", None): d(3),
                                       ("L-early", day("2027-01-31")): d(0)}
     assert selectors.available_by_item(store, [rice]) == {rice.pk: d(3)}
     assert selectors.stock_differences() == []
+
+
+@pytest.mark.parametrize("reference, key", [("42", 42), ("0042", 42), ("123456789012345678", 123456789012345678),
+                                            ("1234567890123456789", None), ("", None), ("B-7", None), ("-5", None),
+                                            ("4 2", None), ("٤٢", None), ("42a", None)])
+def test_a_ledger_row_has_its_document_as_a_number_only_when_it_is_one(store, staff_user, reference, key):
+    rice = ItemFactory()
+    stock(rice, store, 5)
+    moved = take_out(location=store, lines=[(rice, 1)], by=staff_user, document_type="x", document_id=reference)
+    assert moved[0].document_key == key
+    assert StockMovement.objects.get(pk=moved[0].pk).document_key == key
+    assert list(StockMovement.objects.filter(document_type="x", document_key__isnull=key is None)) == [moved[0]]
 
 
 def test_take_out_refuses_as_a_whole_and_writes_nothing(store, staff_user):
@@ -320,7 +332,8 @@ def test_one_level_row_per_lot_and_services_are_audited(store, staff_user):
 @pytest.mark.postgres
 def test_on_postgresql_the_one_statement_take_out_allocates_like_the_locking_one(on_postgres, store, staff_user):
     """take_out runs as one statement on PostgreSQL (inventory.services.stock); on random lots it
-    must take exactly what the three-step way takes, and refuse exactly when it refuses."""
+    must take exactly what the three-step way takes, and refuse exactly when it refuses; both record
+    the document, and the database gives its number (document_key) to the rows and to what they return."""
     import random
 
     from inventory.services import stock as stock_service
@@ -336,25 +349,30 @@ def test_on_postgresql_the_one_statement_take_out_allocates_like_the_locking_one
         sid = transaction.savepoint()
         try:
             moved = take()
-            result = ("taken", [(m.item_id, m.lot, m.expiry_date, m.quantity) for m in moved],
+            stored = dict(StockMovement.objects.filter(pk__in=[m.pk for m in moved])
+                          .values_list("pk", "document_key"))
+            assert [m.document_key for m in moved] == [stored[m.pk] for m in moved]
+            result = ("taken", [(m.item_id, m.lot, m.expiry_date, m.quantity, m.document_type, m.document_id,
+                                 m.document_key) for m in moved],
                       sorted(StockLevel.objects.values_list("item_id", "lot", "quantity")))
         except InsufficientStock as refused:
             result = ("short", [(item.pk, wanted, have) for item, wanted, have in refused.shortages], [])
         transaction.savepoint_rollback(sid)
         return result
 
-    kinds = set()
-    for _case in range(60):
+    kinds, keys = set(), set()
+    for case in range(60):
         lines = {item.pk: (item, d(rng.choice([1, 2, 3, Decimal("0.5"), 7, 12, 30]))) for item in
                  rng.sample(items, rng.randint(1, 3))}
-        one = outcome(lambda lines=lines: stock_service._take_out_in_one_statement(
-            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
-            reason_text="") or stock_service._take_out_locking(
-            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
-            reason_text=""))
-        locking = outcome(lambda lines=lines: stock_service._take_out_locking(
-            store, lines, by=staff_user, reason=StockMovement.Reason.DISTRIBUTED, document_type="", document_id="",
-            reason_text=""))
+        # A collection's number, a reference that is not a number, or none.
+        document = {"document_type": "distribution.collection", "document_id": str(900 + case)} if case % 3 else \
+            {"document_type": "demo.basket", "document_id": f"B-{case}" if case % 2 else ""}
+        fields = {"by": staff_user, "reason": StockMovement.Reason.DISTRIBUTED, "reason_text": "", **document}
+        one = outcome(lambda lines=lines, fields=fields: stock_service._take_out_in_one_statement(
+            store, lines, **fields) or stock_service._take_out_locking(store, lines, **fields))
+        locking = outcome(lambda lines=lines, fields=fields: stock_service._take_out_locking(store, lines, **fields))
         assert one == locking, lines
         kinds.add(one[0])
+        keys |= {row[-1] for row in one[1]} if one[0] == "taken" else set()
     assert kinds == {"taken", "short"}  # the cases covered both
+    assert None in keys and keys - {None} <= set(range(900, 960)) and len(keys) > 10
