@@ -503,7 +503,7 @@ def _run_size(size: int, results: dict, loads: dict, only: str = "", echo: bool 
     process = subprocess.Popen([sys.executable, "-m", "bench.reports"], env=env,  # noqa: S603 - ourselves
                                stdout=subprocess.PIPE, text=True)
     for line in process.stdout:
-        if echo or not line.startswith(("RESULT|", "LOAD|")):
+        if echo:
             print(line, end="", flush=True)
         if line.startswith("RESULT|"):
             _tag, _size, label, seconds = line.rstrip("\n").split("|")
