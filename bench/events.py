@@ -40,9 +40,9 @@ def _run(report, threads, per_thread):
     from django.db import connections
 
     from core.models import User
-    from events import services
     from events.models import Registration
-    from events.services import RegistrationRequest
+    from events.services import door, registrations
+    from events.services.registrations import RegistrationRequest
 
     event = _event(capacity=300)
     barrier = threading.Barrier(threads)
@@ -52,7 +52,7 @@ def _run(report, threads, per_thread):
         try:
             barrier.wait()
             for i in range(per_thread):
-                services.register(event, RegistrationRequest(
+                registrations.register(event, RegistrationRequest(
                     name=f"Άτομο {n}-{i}", places=1 + (n + i) % 3, email=f"b{n}-{i}@example.org", consent=True))
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
@@ -73,12 +73,12 @@ def _run(report, threads, per_thread):
            f"({elapsed:.1f} s); places taken {event.places_taken}/{event.capacity}, held {held}, "
            f"waiting {Registration.objects.filter(event=event, status='waiting').count()}, errors {len(errors)}")
 
-    door = User.objects.create_user("bench-door")
+    doorkeeper = User.objects.create_user("bench-door")
     tickets = list(Registration.objects.filter(event=event, status="confirmed").values_list("ticket_code", flat=True))
     timings = []
     for code in tickets[:200]:
         began = time.perf_counter()
-        services.check_in_ticket(event, code, request_id=uuid.uuid4(), by=door)
+        door.check_in_ticket(event, code, request_id=uuid.uuid4(), by=doorkeeper)
         timings.append((time.perf_counter() - began) * 1000)
     timings.sort()
     report(f"{len(timings)} scans at the door: median {statistics.median(timings):.1f} ms, "

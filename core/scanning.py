@@ -26,7 +26,7 @@ def scanned_text(text) -> str:
     """The code a scanner or a person typed, as Latin capitals: letters typed with the Greek layout
     become the Latin letters of their keys, surrounding spaces and line ends go. Each station then
     reads its own kind of code from it (`distribution.identifiers.parse_code`,
-    `events.services.normalise_code`, `inventory.codes.normalize_code`)."""
+    `events.services.door.normalise_code`, `inventory.codes.normalize_code`)."""
     return str(text or "").translate(GREEK_LAYOUT).upper().strip()
 
 

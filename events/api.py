@@ -17,8 +17,9 @@ from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
 
-from . import selectors, services
+from . import selectors
 from .models import Event
+from .services import door
 
 router = Router(tags=["Events"])
 
@@ -155,5 +156,5 @@ def check_in(request, payload: CheckInIn):
     event = Event.objects.filter(pk=payload.event).exclude(status=Event.Status.DRAFT).first()
     if event is None:
         return Status(404, {"message": _("There is no such event.")})
-    result = services.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user)
+    result = door.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user)
     return Status(result.http_status, result.body)

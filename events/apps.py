@@ -17,7 +17,7 @@ class EventsConfig(AppConfig):
     def ready(self):
         from core.idempotency import register_purger
 
-        from .services import purge_request_ids
+        from .services.door import purge_request_ids
 
         register_purger("ticket check-ins", purge_request_ids)
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from core.models import Location, User
 
-from . import services
 from .models import CheckIn, Event, Question, Registration
-from .services import EventError, RegistrationRequest
+from .services import EventError, door, planning, registrations
+from .services.registrations import RegistrationRequest
 
 CENTRE = "Κέντρο Κοινότητας — Πλατεία Ελευθερίας"
 BRANCH = "Παράρτημα Ρομά"
@@ -121,12 +121,12 @@ def _load(ctx):
             ends_at=start + timedelta(minutes=minutes), capacity=capacity,
             max_places_per_registration=per_registration, requires_approval=approval,
         )
-        services.save_event(event, by=staff, questions=[
+        planning.save_event(event, by=staff, questions=[
             {"label_el": q[0], "label_en": q[1], "kind": q[2], "required": q[3]} for q in questions])
         if status == "published":
-            services.publish_event(event, by=staff)
+            planning.publish_event(event, by=staff)
         if repeats:
-            services.add_sessions(event, [start + timedelta(days=d) for d in repeats], by=staff)
+            planning.add_sessions(event, [start + timedelta(days=d) for d in repeats], by=staff)
         created.append(event)
     if not created:
         return
@@ -159,7 +159,7 @@ def _registrations(ctx, events, staff):
             places = min(event.max_places_per_registration, rng.choice([1, 1, 2, 3]) if painting else 1)
             by_staff = index % 4 == 3
             try:
-                services.register(event, RegistrationRequest(
+                registrations.register(event, RegistrationRequest(
                     name=name, phone=phone, email=email, places=places, answers=_answers(event, rng),
                     consent=True, source=Registration.Source.STAFF if by_staff else Registration.Source.PUBLIC,
                     household_ref=str(rng.randint(1000, 1400)) if by_staff else ""), by=staff if by_staff else None)
@@ -189,19 +189,19 @@ def _past_events(ctx, sites, staff):
                       category=category, audience=audience, location=sites[site], starts_at=start,
                       ends_at=start + timedelta(hours=2), capacity=capacity,
                       max_places_per_registration=per_registration)
-        services.save_event(event, by=staff)
-        services.publish_event(event, by=staff)
+        planning.save_event(event, by=staff)
+        planning.publish_event(event, by=staff)
         people = rng.sample(PEOPLE, rng.randint(6, 10))
         for name, phone, email in people:
             places = rng.randint(1, per_registration)
             try:
-                registration = services.register(event, RegistrationRequest(
+                registration = registrations.register(event, RegistrationRequest(
                     name=name, phone=phone, email=email, places=places, consent=True,
                     source=Registration.Source.STAFF, household_ref=str(rng.randint(1000, 1400))), by=staff)
             except EventError:
                 continue
             if registration.status == Registration.Status.CONFIRMED and rng.random() < 0.8:
-                services.set_checked_in(registration, True, by=staff)
+                door.set_checked_in(registration, True, by=staff)
         shift = _at(days, 17) - start
         Event.objects.filter(pk=event.pk).update(
             starts_at=event.starts_at + shift, ends_at=event.ends_at + shift,

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Location
 
 from .models import Event, Question, Registration
-from .services import EventError, validate_event
+from .services import EventError
+from .services.planning import validate_event
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 

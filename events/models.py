@@ -1,7 +1,7 @@
 """Events, the questions they ask, registrations (confirmed, pending, waiting) and check-ins.
 
 The rule that matters most, "the room is never overbooked", lives in two places: the service
-(`events.services.register` and friends lock the event row with SELECT … FOR UPDATE) and the
+(`events.services.registrations.register` and friends lock the event row with SELECT … FOR UPDATE) and the
 database: `Event.places_taken` is the sum of the places of the registrations that hold places
 (pending approval or confirmed), it changes only by relative UPDATEs in the same transaction as
 the registration, and a CHECK constraint keeps it between 0 and `capacity`. A code path that

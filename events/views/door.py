@@ -3,7 +3,7 @@ ticking the list.
 
 Staff and volunteers. Volunteers see names and places only, never contact details. The scan
 station posts to `POST /api/v1/checkins`; without JavaScript a plain form posts here and calls the
-same service (`services.check_in_ticket`), so both give the same answers.
+same service (`door.check_in_ticket`), so both give the same answers.
 """
 
 import uuid
@@ -19,6 +19,7 @@ from core.roles import role_required
 
 from .. import selectors, services
 from ..models import Event, Registration
+from ..services import door
 
 
 def _door_event(pk):
@@ -45,7 +46,7 @@ def checkin(request, pk):
             request_id = uuid.uuid4()
         code = request.POST.get("code", "").strip()
         if code:
-            result = services.check_in_ticket(event, code, request_id=request_id, by=request.user).body
+            result = door.check_in_ticket(event, code, request_id=request_id, by=request.user).body
     return render(request, "events/door/checkin.html", {
         "event": event, "result": result, "request_id": uuid.uuid4(), "counts": selectors.event_counts(event),
         "door_list": selectors.door_list(event), "title": _("Check-in: %(title)s") % {"title": event.title},
@@ -70,7 +71,7 @@ def tick(request, pk, registration_pk):
     registration = get_object_or_404(Registration, pk=registration_pk, event=event)
     checked = request.POST.get("checked") == "1"
     try:
-        services.set_checked_in(registration, checked, by=request.user)
+        door.set_checked_in(registration, checked, by=request.user)
     except services.EventError as exc:
         messages.error(request, exc.message)
     else:

@@ -18,6 +18,7 @@ from ..calendar import event_calendar, events_calendar
 from ..filters import PublicEventFilter
 from ..forms import RegistrationForm
 from ..models import Registration
+from ..services import registrations
 
 REGISTRATIONS_PER_HOUR_DEFAULT = 10
 
@@ -76,10 +77,10 @@ def register(request, pk):
             "event": event, "title": _("Not registered"), "rate_limited": True}, status=429)
     data = form.cleaned_data
     try:
-        services.register(event, services.RegistrationRequest(
+        registrations.register(event, registrations.RegistrationRequest(
             name=data["name"], phone=data["phone"], email=data["email"], places=data["places"],
             answers=form.answers(), language=translation.get_language() or "el", consent=data["consent"]))
-    except services.AlreadyRegistered as exc:
+    except registrations.AlreadyRegistered as exc:
         # The same answer as for a new registration: the form tells nobody who is registered. The
         # person who is gets a message with their own link.
         notifications.safely(notifications.send_already_registered, exc.registration)
@@ -130,7 +131,7 @@ def manage_cancel(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":
         try:
-            services.cancel_registration(registration)
+            registrations.cancel_registration(registration)
         except services.EventError as exc:
             messages.error(request, exc.message)
         else:

@@ -31,6 +31,7 @@ from ..forms import (
 )
 from ..models import Event, Registration
 from ..notifications import private_link
+from ..services import planning, registrations
 from ..tables import EventTable, RegistrationTable
 
 
@@ -59,7 +60,7 @@ def event_edit(request, pk=None):
     questions = QuestionFormSet(request.POST or None, initial=question_initial(event), prefix="questions")
     if request.method == "POST" and form.is_valid() and questions.is_valid():
         try:
-            event = services.save_event(form.save(commit=False), by=request.user, questions=questions_from(questions))
+            event = planning.save_event(form.save(commit=False), by=request.user, questions=questions_from(questions))
         except services.EventError as exc:
             form.add_error(None, exc.message)
         else:
@@ -94,7 +95,7 @@ def _run(request, action, success, *args, **kwargs):
 @role_required("events.manage_events")
 def event_publish(request, pk):
     event = get_object_or_404(Event, pk=pk)
-    _run(request, services.publish_event, _("The event is published."), event, by=request.user)
+    _run(request, planning.publish_event, _("The event is published."), event, by=request.user)
     return redirect("events:staff_event", pk=pk)
 
 
@@ -102,7 +103,7 @@ def event_publish(request, pk):
 @role_required("events.manage_events")
 def event_unpublish(request, pk):
     event = get_object_or_404(Event, pk=pk)
-    _run(request, services.unpublish_event, _("The event is a draft again."), event, by=request.user)
+    _run(request, planning.unpublish_event, _("The event is a draft again."), event, by=request.user)
     return redirect("events:staff_event", pk=pk)
 
 
@@ -112,7 +113,7 @@ def event_cancel(request, pk):
     form = CancelEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            told = services.cancel_event(event, reason=form.cleaned_data["reason"], by=request.user)
+            told = planning.cancel_event(event, reason=form.cleaned_data["reason"], by=request.user)
         except services.EventError as exc:
             messages.error(request, exc.message)
         else:
@@ -131,7 +132,7 @@ def event_sessions(request, pk):
     form = SessionsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.add_sessions(event, form.cleaned_data["starts"], by=request.user)
+            created = planning.add_sessions(event, form.cleaned_data["starts"], by=request.user)
         except services.EventError as exc:
             form.add_error(None, exc.message)
         else:
@@ -187,7 +188,7 @@ def registration_add(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            registration = services.register(event, services.RegistrationRequest(
+            registration = registrations.register(event, registrations.RegistrationRequest(
                 name=data["name"], phone=data["phone"], email=data["email"], places=data["places"],
                 answers=form.answers(), language=data["language"], consent=data["consent"],
                 source=Registration.Source.STAFF, household_ref=data["household_ref"],
@@ -227,22 +228,22 @@ def registration_page(request, pk, **forms):
 def registration_action(request, pk, action):
     registration = get_object_or_404(Registration, pk=pk)
     if action == "approve":
-        _run(request, services.approve_registration, _("Approved; the ticket was sent."), registration,
+        _run(request, registrations.approve_registration, _("Approved; the ticket was sent."), registration,
              by=request.user)
     elif action == "decline":
         form = DeclineForm(request.POST)
         if not form.is_valid():  # not declined with the reason dropped: the page comes back with it
             return registration_page(request, pk, decline_form=form)
-        _run(request, services.decline_registration, _("Declined; the person was told."), registration,
+        _run(request, registrations.decline_registration, _("Declined; the person was told."), registration,
              by=request.user, reason=form.cleaned_data["reason"])
     elif action == "cancel":
-        _run(request, services.cancel_registration, _("The registration was cancelled."), registration,
+        _run(request, registrations.cancel_registration, _("The registration was cancelled."), registration,
              by=request.user)
     elif action == "household":
         form = HouseholdLinkForm(request.POST)
         if not form.is_valid():
             return registration_page(request, pk, household_form=form)
-        _run(request, services.link_household, _("The household link was saved."), registration,
+        _run(request, registrations.link_household, _("The household link was saved."), registration,
              form.cleaned_data["household_ref"], by=request.user)
     else:
         messages.error(request, _("Unknown action."))
@@ -258,8 +259,8 @@ def event_message(request, pk):
     form = MessageForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        count = services.message_registrations(event, subject=data["subject"], text=data["text"],
-                                               statuses=data["statuses"], by=request.user)
+        count = registrations.message_registrations(event, subject=data["subject"], text=data["text"],
+                                                    statuses=data["statuses"], by=request.user)
         messages.success(request, _("The message was sent to %(n)s registrations.") % {"n": count})
         return redirect("events:staff_event", pk=pk)
     return render(request, "events/staff/confirm_form.html", {

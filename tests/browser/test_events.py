@@ -144,7 +144,7 @@ def test_staff_pages_are_accessible(page, login_as, axe_check, sign_up_browser):
 
 @pytest.fixture
 def sign_up_browser():
-    from events.services import RegistrationRequest, register
+    from events.services.registrations import RegistrationRequest, register
 
     def make(event):
         return register(event, RegistrationRequest(name="Νίκος Αθανασίου", places=2, email="n@example.org",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.audit import audit, clean_changes
 from core.models import AuditLog
-from events import services as event_services
+from events.services import registrations, retention
 from tests.distribution.days_helpers import day_with_basket, household, open_around_now
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
@@ -88,19 +88,19 @@ def test_anonymising_a_volunteer_removes_their_name_from_their_own_entries(db, c
 
 def test_purged_registrations_leave_no_names_in_the_log(db, staff_user):
     event = EventFactory()
-    registration = event_services.register(event, event_services.RegistrationRequest(
+    registration = registrations.register(event, registrations.RegistrationRequest(
         name=f"Ευτέρπη {SURNAME}", phone=PHONE, places=2, consent=True))
-    event_services.cancel_registration(registration)
+    registrations.cancel_registration(registration)
     event.starts_at, event.ends_at = timezone.now() - timedelta(days=400), timezone.now() - timedelta(days=399)
     event.save()
-    event_services.anonymise_past_registrations(older_than_days=180)
+    retention.anonymise_past_registrations(older_than_days=180)
     _assert_forgotten(SURNAME, PHONE, "Ευτέρπη")
     assert AuditLog.objects.filter(object_id=str(registration.pk)).exists()
 
 
 def test_private_link_tokens_are_masked_in_the_page_column(db):
     event = EventFactory()
-    registration = event_services.register(event, event_services.RegistrationRequest(
+    registration = registrations.register(event, registrations.RegistrationRequest(
         name="Άννα Σαλή", email="anna@example.org", places=1, consent=True))
     Client().post(reverse("events:manage_cancel", args=[registration.manage_token]))
     entry = AuditLog.objects.filter(changes__cancelled_by=["", "link"]).get()

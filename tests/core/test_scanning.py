@@ -4,7 +4,7 @@ import pytest
 
 from core.scanning import GREEK_CAPITALS, GREEK_SMALL, LATIN_KEYS, StationAnswer, display, scanned_text
 from distribution.identifiers import parse_code, qr_payload
-from events.services import normalise_code
+from events.services.door import normalise_code
 from inventory.codes import normalize_code
 
 

@@ -125,12 +125,12 @@ def test_event_notices(builder):
 
 
 def test_a_message_staff_write_keeps_its_text_and_the_link_within_two_parts():
-    from events import services
+    from events.services import registrations
 
     registration = _registration("confirmed")
     text = ("Λόγω της βροχής η εκδήλωση θα γίνει στην αίθουσα του ισογείου και όχι στην αυλή. Φέρτε ένα "
             "μπουφάν για τα παιδιά, γιατί το απόγευμα κάνει κρύο. Σας περιμένουμε!")
-    services.message_registrations(registration.event, subject="Αλλαγή αίθουσας", text=text,
-                                   statuses=["confirmed"], by=None)
+    registrations.message_registrations(registration.event, subject="Αλλαγή αίθουσας", text=text,
+                                        statuses=["confirmed"], by=None)
     (sms,) = [m.text for m in messaging.outbox]
     check(sms, needs=["Αλλαγή αίθουσας: Λόγω της βροχής", notifications.private_link(registration)])

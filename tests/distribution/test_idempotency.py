@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.services import create_api_token
 from distribution.models import Collection, Scan
 from events.models import CheckIn, ScanRequest
-from events.services import RegistrationRequest, register
+from events.services.registrations import RegistrationRequest, register
 from tests.distribution.days_helpers import collector, day_with_basket, household
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory

@@ -1,7 +1,7 @@
 import pytest
 
 from core import messaging
-from events.services import RegistrationRequest, register
+from events.services.registrations import RegistrationRequest, register
 
 
 @pytest.fixture(autouse=True)

@@ -29,18 +29,18 @@ def test_the_door_warns_and_admits_nobody_weeks_before_the_event(sign_up, volunt
 
     from django.utils import timezone
 
-    from events import services
     from events.models import CheckIn
+    from events.services import door
 
     event = EventFactory(starts_at=timezone.now() + timedelta(days=21, hours=3),
                          ends_at=timezone.now() + timedelta(days=21, hours=5),
                          registration_closes_at=timezone.now() + timedelta(days=20))
     registration = sign_up(event)
-    result = services.check_in_ticket(event, registration.ticket_code, request_id=uuid.uuid4(), by=volunteer_user)
+    result = door.check_in_ticket(event, registration.ticket_code, request_id=uuid.uuid4(), by=volunteer_user)
     assert result.outcome == "too_early" and result.http_status == 422
     assert result.body["display"]["level"] == "warn" and "σε 21 ημέρες" in result.body["message"]
     assert not CheckIn.objects.exists()
     soon = EventFactory(starts_at=timezone.now() + timedelta(hours=20), ends_at=timezone.now() + timedelta(hours=22))
     ticket = sign_up(soon)
-    assert services.check_in_ticket(soon, ticket.ticket_code, request_id=uuid.uuid4(),
-                                    by=volunteer_user).outcome == "checked_in"
+    assert door.check_in_ticket(soon, ticket.ticket_code, request_id=uuid.uuid4(),
+                                by=volunteer_user).outcome == "checked_in"

@@ -10,9 +10,9 @@ import uuid
 import pytest
 from django.db import connection, connections
 
-from events import services
 from events.models import CheckIn, Event, Registration
-from events.services import RegistrationRequest
+from events.services import door, registrations
+from events.services.registrations import RegistrationRequest
 
 from .factories import EventFactory
 
@@ -44,14 +44,14 @@ def test_parallel_registrations_never_overbook(on_postgres, settings):
     settings.SMS_BACKEND = "locmem"
     event = EventFactory(capacity=10, max_places_per_registration=3)
     # 7 places already taken: 3 left for 16 people asking for 1, 2 or 3 places at once.
-    services.register(event, RegistrationRequest(name="Πρώτη οικογένεια", places=3, email="f1@example.org",
-                                                 consent=True))
-    services.register(event, RegistrationRequest(name="Δεύτερη οικογένεια", places=3, email="f2@example.org",
-                                                 consent=True))
-    services.register(event, RegistrationRequest(name="Μόνη", places=1, email="f3@example.org", consent=True))
+    registrations.register(event, RegistrationRequest(name="Πρώτη οικογένεια", places=3, email="f1@example.org",
+                                                      consent=True))
+    registrations.register(event, RegistrationRequest(name="Δεύτερη οικογένεια", places=3, email="f2@example.org",
+                                                      consent=True))
+    registrations.register(event, RegistrationRequest(name="Μόνη", places=1, email="f3@example.org", consent=True))
 
     def work(i):
-        return services.register(event, RegistrationRequest(
+        return registrations.register(event, RegistrationRequest(
             name=f"Άτομο {i}", places=1 + i % 3, email=f"p{i}@example.org", consent=True)).status
 
     statuses, errors = run_together(16, work)
@@ -67,18 +67,18 @@ def test_parallel_registrations_never_overbook(on_postgres, settings):
 def test_parallel_cancellations_and_registrations_keep_the_counter_true(on_postgres, settings):
     settings.SMS_BACKEND = "locmem"
     event = EventFactory(capacity=6, max_places_per_registration=2)
-    first = [services.register(event, RegistrationRequest(name=f"Α{i}", places=2, email=f"a{i}@example.org",
-                                                          consent=True)) for i in range(3)]
-    waiting = [services.register(event, RegistrationRequest(name=f"Β{i}", places=1 + i % 2,
-                                                            email=f"b{i}@example.org", consent=True))
+    first = [registrations.register(event, RegistrationRequest(name=f"Α{i}", places=2, email=f"a{i}@example.org",
+                                                               consent=True)) for i in range(3)]
+    waiting = [registrations.register(event, RegistrationRequest(name=f"Β{i}", places=1 + i % 2,
+                                                                 email=f"b{i}@example.org", consent=True))
                for i in range(6)]
     assert all(r.status == "waiting" for r in waiting)
 
     def work(i):
         if i < 3:
-            return services.cancel_registration(first[i]).status
-        return services.register(event, RegistrationRequest(name=f"Γ{i}", places=1, email=f"c{i}@example.org",
-                                                            consent=True)).status
+            return registrations.cancel_registration(first[i]).status
+        return registrations.register(event, RegistrationRequest(name=f"Γ{i}", places=1, email=f"c{i}@example.org",
+                                                                 consent=True)).status
 
     _results, errors = run_together(9, work)
     assert not errors, errors
@@ -91,11 +91,12 @@ def test_parallel_cancellations_and_registrations_keep_the_counter_true(on_postg
 def test_two_doors_scan_one_ticket_at_the_same_moment(on_postgres, settings, volunteer_user):
     settings.SMS_BACKEND = "locmem"
     event = EventFactory()
-    ticket = services.register(event, RegistrationRequest(name="Ζωή", places=2, email="z@example.org", consent=True))
+    ticket = registrations.register(event, RegistrationRequest(name="Ζωή", places=2, email="z@example.org",
+                                                                consent=True))
     event = Event.objects.get(pk=event.pk)
 
     def work(i):
-        return services.check_in_ticket(event, ticket.ticket_code, request_id=uuid.uuid4(), by=volunteer_user).outcome
+        return door.check_in_ticket(event, ticket.ticket_code, request_id=uuid.uuid4(), by=volunteer_user).outcome
 
     outcomes, errors = run_together(6, work)
     assert not errors, errors
@@ -106,11 +107,12 @@ def test_two_doors_scan_one_ticket_at_the_same_moment(on_postgres, settings, vol
 def test_one_request_id_sent_twice_at_once_is_answered_once(on_postgres, settings, volunteer_user):
     settings.SMS_BACKEND = "locmem"
     event = EventFactory()
-    ticket = services.register(event, RegistrationRequest(name="Ζωή", places=1, email="z@example.org", consent=True))
+    ticket = registrations.register(event, RegistrationRequest(name="Ζωή", places=1, email="z@example.org",
+                                                                consent=True))
     request_id = uuid.uuid4()
 
     def work(i):
-        result = services.check_in_ticket(event, ticket.ticket_code, request_id=request_id, by=volunteer_user)
+        result = door.check_in_ticket(event, ticket.ticket_code, request_id=request_id, by=volunteer_user)
         return result.http_status, result.body
 
     answers, errors = run_together(4, work)

@@ -62,10 +62,11 @@ def test_messages_to_one_number_are_limited(client, sms_outbox, settings):
 
 
 def test_staff_are_told_about_a_duplicate(staff_client):
-    from events import services
+    from events.services import registrations
 
     event = EventFactory(capacity=5)
-    services.register(event, services.RegistrationRequest(name="Α", phone="6971234567", places=1, consent=True))
-    with pytest.raises(services.AlreadyRegistered):
-        services.register(event, services.RegistrationRequest(name="Β", phone="6971234567", places=1,
-                                                              source=Registration.Source.STAFF))
+    registrations.register(event, registrations.RegistrationRequest(name="Α", phone="6971234567", places=1,
+                                                                    consent=True))
+    with pytest.raises(registrations.AlreadyRegistered):
+        registrations.register(event, registrations.RegistrationRequest(name="Β", phone="6971234567", places=1,
+                                                                        source=Registration.Source.STAFF))

@@ -7,9 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from core.models import AuditLog
-from events import selectors, services
+from events import selectors
 from events.models import Event, Question, Registration
-from events.services import EventError, RegistrationRequest
+from events.services import EventError, door, planning, registrations, retention
+from events.services.registrations import RegistrationRequest
 
 from .factories import EventFactory
 
@@ -38,7 +39,7 @@ def test_only_published_events_are_public(staff_user):
     published = EventFactory()
     assert list(selectors.public_events()) == [published]
     assert selectors.public_event(draft.pk) is None
-    services.publish_event(draft, by=staff_user)
+    planning.publish_event(draft, by=staff_user)
     assert set(selectors.public_events()) == {draft, published}
     assert AuditLog.objects.filter(object_id=str(draft.pk), action="change").exists()
 
@@ -47,13 +48,13 @@ def test_past_or_cancelled_or_empty_events_cannot_be_published(staff_user):
     past = EventFactory(status=Event.Status.DRAFT, published_at=None,
                         starts_at=timezone.now() - timedelta(hours=1))
     with pytest.raises(EventError, match="already started"):
-        services.publish_event(past, by=staff_user)
+        planning.publish_event(past, by=staff_user)
     cancelled = EventFactory(status=Event.Status.CANCELLED)
     with pytest.raises(EventError, match="cancelled"):
-        services.publish_event(cancelled, by=staff_user)
+        planning.publish_event(cancelled, by=staff_user)
     empty = EventFactory(status=Event.Status.DRAFT, published_at=None, description_el="  ")
     with pytest.raises(EventError, match="Greek title and description"):
-        services.publish_event(empty, by=staff_user)
+        planning.publish_event(empty, by=staff_user)
     assert Event.objects.filter(status=Event.Status.PUBLISHED).count() == 0
 
 
@@ -61,16 +62,16 @@ def test_back_to_draft_only_while_nobody_registered(staff_user, sign_up):
     event = EventFactory()
     sign_up(event)
     with pytest.raises(EventError, match="cancel the event instead"):
-        services.unpublish_event(event, by=staff_user)
+        planning.unpublish_event(event, by=staff_user)
     other = EventFactory()
-    services.unpublish_event(other, by=staff_user)
+    planning.unpublish_event(other, by=staff_user)
     assert selectors.public_event(other.pk) is None
 
 
 def test_cancelled_event_stays_reachable_by_link_but_leaves_the_list(staff_user, sign_up):
     event = EventFactory()
     sign_up(event)
-    services.cancel_event(event, reason="", by=staff_user)
+    planning.cancel_event(event, reason="", by=staff_user)
     assert selectors.public_event(event.pk) == event
     assert event not in selectors.public_events()
 
@@ -93,7 +94,7 @@ def test_event_validation(staff_user, changes, message):
             value = timezone.now() + timedelta(days=int(value[1:-1]))
         setattr(event, name, value)
     with pytest.raises(EventError, match=message):
-        services.save_event(event, by=staff_user)
+        planning.save_event(event, by=staff_user)
 
 
 def test_database_refuses_impossible_events():
@@ -115,7 +116,7 @@ def test_registration_validation(data, message):
     event = EventFactory()
     request = RegistrationRequest(**{"name": "Ελένη", "places": 1, "email": "e@example.org", "consent": True, **data})
     with pytest.raises(EventError, match=message):
-        services.register(event, request)
+        registrations.register(event, request)
     assert not Registration.objects.exists() and taken(event) == 0
 
 
@@ -134,7 +135,7 @@ def test_registration_window_and_status(sign_up):
 
 def test_staff_may_register_someone_who_phoned_while_online_registration_is_closed(staff_user):
     event = EventFactory(registration_closes_at=timezone.now() - timedelta(minutes=1), requires_approval=True)
-    registration = services.register(event, RegistrationRequest(
+    registration = registrations.register(event, RegistrationRequest(
         name="Σταύρος Μουσταφά", places=2, phone="697 123 4567", source=Registration.Source.STAFF,
         household_ref="K-0042"), by=staff_user)
     assert registration.status == Registration.Status.CONFIRMED, "staff registrations need no approval"
@@ -190,13 +191,13 @@ def test_promotion_in_order_of_the_first_entries_that_fit(sign_up, mailoutbox):
     pair = sign_up(event, "Ζευγάρι", places=2)      # waiting 3rd, needs 2
     assert {r.status for r in (big, single, pair)} == {"waiting"}
     mailoutbox.clear()
-    services.cancel_registration(first)             # 2 places free: the group of 3 does not fit
+    registrations.cancel_registration(first)             # 2 places free: the group of 3 does not fit
     statuses = {r.name: Registration.objects.get(pk=r.pk).status for r in (big, single, pair)}
     assert statuses == {"Τριμελής": "waiting", "Μόνος": "confirmed", "Ζευγάρι": "waiting"}, (
         "the first entry that fits (1 place) moves up; the pair behind it does not fit the 1 place left")
     assert taken(event) == 3
     assert [m.to for m in mailoutbox] == [[single.email]] and "εισιτήριό" in mailoutbox[0].subject
-    services.cancel_registration(second)           # 3 free: the group of 3 is first in the queue
+    registrations.cancel_registration(second)           # 3 free: the group of 3 is first in the queue
     assert Registration.objects.get(pk=big.pk).status == "confirmed"
     assert Registration.objects.get(pk=pair.pk).status == "waiting"
     assert taken(event) == 4
@@ -209,12 +210,12 @@ def test_leaving_the_waiting_list_moves_the_others_up(sign_up):
     a = sign_up(event, "Α", places=1)
     b = sign_up(event, "Β", places=1)
     assert selectors.waiting_position(b) == 2
-    services.cancel_registration(a)
+    registrations.cancel_registration(a)
     assert Registration.objects.get(pk=a.pk).status == "cancelled"
     assert selectors.waiting_position(Registration.objects.get(pk=b.pk)) == 1
     assert taken(event) == 1
     with pytest.raises(EventError, match="already cancelled"):
-        services.cancel_registration(a)
+        registrations.cancel_registration(a)
 
 
 def test_more_places_promote_the_waiting_list_and_fewer_than_taken_is_refused(staff_user, sign_up, sms_outbox):
@@ -223,11 +224,11 @@ def test_more_places_promote_the_waiting_list_and_fewer_than_taken_is_refused(st
     waiting = sign_up(event, "Αναμονή", places=2, email="", phone="6900000000")
     event.capacity = event.max_places_per_registration = 1
     with pytest.raises(EventError, match="cannot have fewer places"):
-        services.save_event(event, by=staff_user)
+        planning.save_event(event, by=staff_user)
     event.refresh_from_db()
     event.capacity = 4
     event.max_places_per_registration = 2
-    services.save_event(event, by=staff_user)
+    planning.save_event(event, by=staff_user)
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
     assert taken(event) == 4
     assert sms_outbox and sms_outbox[-1].to == "6900000000" and "/events/r/" in sms_outbox[-1].text
@@ -239,14 +240,14 @@ def test_approval_holds_places_and_declining_frees_them(staff_user, sign_up, mai
     waiting = sign_up(event, "Αναμονή", places=1)
     assert pending.status == "pending" and waiting.status == "waiting"
     assert taken(event) == 2
-    services.decline_registration(pending, by=staff_user, reason="Μόνο για ωφελούμενους.")
+    registrations.decline_registration(pending, by=staff_user, reason="Μόνο για ωφελούμενους.")
     assert Registration.objects.get(pk=waiting.pk).status == "pending", "promoted, still needs approval"
     assert taken(event) == 1
-    services.approve_registration(Registration.objects.get(pk=waiting.pk), by=staff_user)
+    registrations.approve_registration(Registration.objects.get(pk=waiting.pk), by=staff_user)
     assert Registration.objects.get(pk=waiting.pk).status == "confirmed"
     assert any("Μόνο για ωφελούμενους." in m.body for m in mailoutbox)
     with pytest.raises(EventError):
-        services.approve_registration(Registration.objects.get(pk=waiting.pk), by=staff_user)
+        registrations.approve_registration(Registration.objects.get(pk=waiting.pk), by=staff_user)
 
 
 def test_no_promotion_once_the_event_has_started(sign_up):
@@ -254,8 +255,8 @@ def test_no_promotion_once_the_event_has_started(sign_up):
     sign_up(event)
     waiting = sign_up(event)
     Event.objects.filter(pk=event.pk).update(starts_at=timezone.now() - timedelta(minutes=5))
-    services.cancel_registration(Registration.objects.filter(event=event, status="confirmed").get(),
-                                 by=event.created_by or _staff())
+    registrations.cancel_registration(Registration.objects.filter(event=event, status="confirmed").get(),
+                                      by=event.created_by or _staff())
     assert Registration.objects.get(pk=waiting.pk).status == "waiting"
 
 
@@ -273,14 +274,14 @@ def test_cancelling_the_event_tells_everyone_in_their_language(staff_user, sign_
     sign_up(event, "Σε αναμονή", email="", phone="6911111111")
     mailoutbox.clear()
     sms_outbox.clear()
-    told = services.cancel_event(event, reason="Ο χώρος δεν είναι διαθέσιμος.", by=staff_user)
+    told = planning.cancel_event(event, reason="Ο χώρος δεν είναι διαθέσιμος.", by=staff_user)
     assert told == 2
     assert taken(event) == 0
     assert set(event.registrations.values_list("status", flat=True)) == {"cancelled"}
     assert mailoutbox[0].subject.startswith("Cancelled:") and "Ο χώρος" in mailoutbox[0].body
     assert sms_outbox[0].text.startswith("Ακυρώθηκε:") and "Λυπούμαστε" in sms_outbox[0].text
     with pytest.raises(EventError):
-        services.cancel_event(event, reason="", by=staff_user)
+        planning.cancel_event(event, reason="", by=staff_user)
 
 
 def test_message_everyone_registered(staff_user, sign_up, mailoutbox):
@@ -288,8 +289,8 @@ def test_message_everyone_registered(staff_user, sign_up, mailoutbox):
     sign_up(event, email="confirmed@example.org")
     sign_up(event, email="waiting@example.org")
     mailoutbox.clear()
-    count = services.message_registrations(event, subject="Αλλαγή αίθουσας", text="Αίθουσα 2.",
-                                           statuses=["confirmed"], by=staff_user)
+    count = registrations.message_registrations(event, subject="Αλλαγή αίθουσας", text="Αίθουσα 2.",
+                                                statuses=["confirmed"], by=staff_user)
     assert count == 1 and mailoutbox[0].to == ["confirmed@example.org"]
     assert "/events/r/" in mailoutbox[0].body
 
@@ -342,7 +343,7 @@ def test_staff_cancelling_a_registration_tells_the_person(staff_user, sign_up, m
     event = EventFactory()
     registration = sign_up(event, email="x@example.org")
     mailoutbox.clear()
-    services.cancel_registration(registration, by=staff_user)
+    registrations.cancel_registration(registration, by=staff_user)
     assert [m.to for m in mailoutbox] == [["x@example.org"]]
     assert "Ακύρωση εγγραφής" in mailoutbox[0].subject
 
@@ -358,7 +359,7 @@ def test_scanner_noise_and_a_greek_keyboard_layout_still_find_the_ticket(volunte
     code = registration.ticket_code
     latin_to_greek = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "ΑΒΨΔΕΦΓΗΙΞΚΛΜΝΟΠ;ΡΣΤΘΩςΧΥΖ")
     scanned = typed.format(code=code, lower=code.lower(), greek=code.translate(latin_to_greek))
-    result = services.check_in_ticket(event, scanned, request_id=uuid.uuid4(), by=volunteer_user)
+    result = door.check_in_ticket(event, scanned, request_id=uuid.uuid4(), by=volunteer_user)
     assert result.outcome == "checked_in", scanned
 
 
@@ -372,7 +373,7 @@ def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures
     old, recent = EventFactory(capacity=10), EventFactory(capacity=10)
     came = sign_up(old, "Ελένη Σαλή", places=3, phone="6911111111", household_ref="KC-000123")
     sign_up(old, "Νίκος Αθανασίου", places=2)
-    services.set_checked_in(came, True, by=staff_user)
+    door.set_checked_in(came, True, by=staff_user)
     Registration.objects.filter(pk=came.pk).update(staff_note="ήρθε με τη γιαγιά")
     kept = sign_up(recent, "Ζωή Παπά")
     now = timezone.now()
@@ -385,7 +386,7 @@ def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures
     assert before and (before[0]["attended_places"], before[0]["households_reached"]) == (3, 1)
     old_link = came.manage_token
 
-    assert services.anonymise_past_registrations(older_than_days=180, by=staff_user) == 2
+    assert retention.anonymise_past_registrations(older_than_days=180, by=staff_user) == 2
     for registration in Registration.objects.filter(event=old):
         assert (registration.name, registration.phone, registration.email, registration.answers,
                 registration.staff_note) == ("", "", "", {}, "")
@@ -401,7 +402,7 @@ def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures
     assert kept.name == "Ζωή Παπά" and kept.anonymised_at is None
     assert AuditLog.objects.filter(object_id=str(old.pk), changes__has_key="registrations anonymised").count() == 1
 
-    assert services.anonymise_past_registrations(older_than_days=180) == 0  # idempotent
+    assert retention.anonymise_past_registrations(older_than_days=180) == 0  # idempotent
     out = io.StringIO()
     call_command("purge_event_registrations", "--older-than", "5", stdout=out)
     assert out.getvalue().startswith("1 registrations anonymised")

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import AuditLog
-from events import services
 from events.models import CheckIn, Event, Registration
+from events.services import door, registrations
 
 from .factories import EventFactory
 
@@ -140,7 +140,7 @@ def test_attendance_figures(staff_client, staff_user, sign_up):
     event = EventFactory(capacity=10)
     confirmed = sign_up(event, places=3, household_ref="H1")
     sign_up(event, places=2)
-    services.set_checked_in(confirmed, True, by=staff_user)
+    door.set_checked_in(confirmed, True, by=staff_user)
     # A past evening, late enough that its UTC date differs from its Athens date: the report
     # must count the event on its local date.
     held_at = timezone.make_aware(datetime(2025, 3, 14, 23, 30))
@@ -202,7 +202,7 @@ def test_checkin_api_outcomes(volunteer_client, sign_up):
     assert wrong.status_code == 422 and wrong.json()["outcome"] == "wrong_event"
     not_confirmed = api_checkin(volunteer_client, event, waiting.ticket_code)
     assert not_confirmed.status_code == 422 and not_confirmed.json()["outcome"] == "not_confirmed"
-    services.cancel_registration(elsewhere)
+    registrations.cancel_registration(elsewhere)
     cancelled = api_checkin(volunteer_client, other_event, elsewhere.ticket_code)
     assert cancelled.status_code == 422 and cancelled.json()["outcome"] == "cancelled_registration"
     assert CheckIn.objects.count() == 1
@@ -268,7 +268,7 @@ def test_registrations_filter_by_checked_in(staff_client, staff_user, sign_up):
     event = EventFactory()
     inside = sign_up(event, "Μέσα")
     sign_up(event, "Έξω")
-    services.set_checked_in(inside, True, by=staff_user)
+    door.set_checked_in(inside, True, by=staff_user)
     url = reverse("events:registrations", args=[event.pk])
     html = staff_client.get(url, {"checked_in": "true"}).content.decode()
     assert "Μέσα" in html and "Έξω" not in html

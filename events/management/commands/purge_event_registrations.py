@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from events.services import anonymise_past_registrations
+from events.services.retention import anonymise_past_registrations
 
 
 class Command(BaseCommand):

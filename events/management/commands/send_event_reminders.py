@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from events.services import send_reminders
+from events.services.reminders import send_reminders
 
 
 class Command(BaseCommand):
