@@ -164,7 +164,7 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
     day), each with one of BASKETS precomputed baskets and its ledger rows, generated in PostgreSQL in
     the order the scans write them (day by day), as a real database holds them."""
     from distribution.models import Collection, DistributionDay
-    from distribution.selectors.days import BasketLine, basket_totals
+    from distribution.selectors.baskets import BasketLine, basket_totals
     from inventory.models import StockMovement
 
     baskets, lines = [], []

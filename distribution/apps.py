@@ -28,12 +28,12 @@ class DistributionConfig(AppConfig):
         from inventory.models import Item
 
         from .models import BasketRule, DistributionDay, Programme
-        from .selectors.days import forget_scan_plans
+        from .selectors.scan import forget_scan_plans
         from .services.scans import purge_request_ids
 
         register_purger("scans", purge_request_ids)
 
-        # A scan keeps the day's plan a few seconds (selectors.days.read_for_scan): an edit made in
+        # A scan keeps the day's plan a few seconds (selectors.scan.read_for_scan): an edit made in
         # this process is seen by its next scan.
         for model in (DistributionDay, BasketRule, Programme, Location, Item):
             post_save.connect(forget_scan_plans, sender=model, dispatch_uid=f"forget_scan_plans_save_{model.__name__}")

@@ -91,10 +91,10 @@ def on_postgres():
 
 @pytest.fixture(autouse=True)
 def _no_scan_plan_or_token_from_another_test():
-    """Scans keep a day's plan and device tokens their user per process (distribution.selectors.days,
+    """Scans keep a day's plan and device tokens their user per process (distribution.selectors.scan,
     core.services); a rolled-back test's ids can come back in the next test on SQLite."""
     from core.services import forget_tokens
-    from distribution.selectors.days import forget_scan_plans
+    from distribution.selectors.scan import forget_scan_plans
 
     forget_scan_plans()
     forget_tokens()

@@ -263,7 +263,7 @@ class Collection(models.Model):
     id_checked = models.BooleanField(_("ID checked"), default=False)
     # What the basket held, food and other goods apart (the items' food flag): whether any was handed
     # over, and its kg and € (quantity × the item's weight and value per unit when it left the stock;
-    # goods brought back deducted). Written with the collection (selectors.days.basket_totals) so that
+    # goods brought back deducted). Written with the collection (selectors.baskets.basket_totals) so that
     # reports never have to join the stock ledger; a cancelled collection keeps them but is left out.
     has_food = models.BooleanField(_("food handed over"), default=False)
     has_goods = models.BooleanField(_("other goods handed over"), default=False)

@@ -101,7 +101,7 @@ class Enrolment(models.Model):
         return min(self.end, self.ended_early_on) if self.ended_early_on else self.end
 
     # The scan reads a card and everything it needs in one plain SQL statement
-    # (distribution.selectors.days): these are the same rules as conditions on an enrolment row `alias`.
+    # (distribution.selectors.scan): these are the same rules as conditions on an enrolment row `alias`.
 
     @staticmethod
     def current_on_sql(alias: str, day) -> tuple[str, list]:

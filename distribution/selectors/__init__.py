@@ -1,6 +1,6 @@
 """Read queries of the distribution app (views, API, the scan station, reports).
 
-The scan's own read is `days.read_for_scan` (one statement); `card_for_code` finds a card by its
+The scan's own read is `scan.read_for_scan` (one statement); `card_for_code` finds a card by its
 code elsewhere (the station's fallback search): see distribution/selectors/cards.py.
 """
 

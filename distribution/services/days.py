@@ -54,7 +54,7 @@ def set_basket(day: DistributionDay, rules: list[BasketRule], *, by) -> list[Bas
         rule.day = day
         rule.full_clean()
     created = BasketRule.objects.bulk_create(rules)
-    day.save(update_fields=["updated_at"])  # scans compare it to the plan they keep (selectors.days)
+    day.save(update_fields=["updated_at"])  # scans compare it to the plan they keep (selectors.scan)
     audit(AuditLog.Action.CHANGE, day, user=by,
           changes={"basket": [_json(before), _json([snapshot(rule, RULE_FIELDS) for rule in created])]})
     return created

@@ -14,7 +14,7 @@
 
 The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
 (core.db.rows): the card with everything about its household and the day's row (1; the day's plan is
-kept a few seconds per process, selectors.days.read_for_scan, and read again when it changed: one
+kept a few seconds per process, selectors.scan.read_for_scan, and read again when it changed: one
 more), the collection INSERT (1), the Scan INSERT (1), take_out last (1 on PostgreSQL: lock, allocate,
 update the levels and insert the ledger rows; 3 on SQLite): the stock rows all tables share are
 locked only for the last moments of the transaction. An authorised collector adds one (their
@@ -34,14 +34,9 @@ from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
 
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
-from ..selectors.days import (
-    COLLECTION_DOCUMENT,
-    basket_for,
-    basket_totals,
-    member_rule_key,
-    next_enrolment_start,
-    read_for_scan,
-)
+from ..selectors.baskets import basket_for, basket_totals, member_rule_key
+from ..selectors.days import COLLECTION_DOCUMENT, next_enrolment_start
+from ..selectors.scan import read_for_scan
 
 Outcome = Scan.Outcome
 HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}

@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.migrations.state import ProjectState
 
 from distribution.models import Collection, Household, Person
-from distribution.selectors.days import BasketLine, basket_totals
+from distribution.selectors.baskets import BasketLine, basket_totals
 from distribution.services.days import cancel_collection
 from distribution.services.scans import record_scan
 from inventory.models import StockMovement

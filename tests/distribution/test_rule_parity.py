@@ -1,7 +1,7 @@
 """Each rule the scan repeats in plain SQL answers exactly as its ORM and Python forms.
 
 The scan reads a card and everything about its household in one SQL statement
-(`selectors.days.read_for_scan`); planning, lists and pages use the ORM and Python forms of the same
+(`selectors.scan.read_for_scan`); planning, lists and pages use the ORM and Python forms of the same
 rules. Each test below asks all the forms on the same edge cases and asserts that they agree with
 each other and with the answer written in the test (on SQLite, and on PostgreSQL in its pass):
 
@@ -21,13 +21,9 @@ from django.utils import timezone
 
 from distribution.models import BasketRule, Enrolment, Household, Person
 from distribution.models.days import years_before
-from distribution.selectors.days import (
-    expected_households,
-    forget_scan_plans,
-    member_counts_for,
-    member_rule_key,
-    read_for_scan,
-)
+from distribution.selectors.baskets import member_counts_for, member_rule_key
+from distribution.selectors.days import expected_households
+from distribution.selectors.scan import forget_scan_plans, read_for_scan
 from tests.distribution.days_helpers import day_with_basket, household, programme
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +148,8 @@ def test_members_counted_by_a_per_member_rule_the_scan_sql_answers_as_the_orm_an
 
 def test_the_basket_of_a_scan_and_of_the_stock_check_agree(staff_user):
     """The same household, the scan's basket and the planning's (stock check) need the same goods."""
-    from distribution.selectors.days import basket_for, stock_check
+    from distribution.selectors.baskets import basket_for
+    from distribution.selectors.days import stock_check
 
     day, items = day_with_basket()
     hh, _card, code = household(day.programme, size=4, children_under_3=1)

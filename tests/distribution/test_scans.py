@@ -11,8 +11,8 @@ from django.utils import timezone
 from core.db import ttl_cache as kept_module
 from core.models import AuditLog
 from distribution.models import BasketRule, Card, Collection, DistributionDay, Scan
-from distribution.selectors import days as day_selectors
-from distribution.selectors.days import forget_scan_plans
+from distribution.selectors import scan as scan_selectors
+from distribution.selectors.scan import forget_scan_plans
 from distribution.services.days import cancel_collection, set_basket
 from distribution.services.scans import ScanRequestError, record_scan
 from inventory.models import StockMovement
@@ -326,7 +326,7 @@ def test_on_postgresql_the_scan_statements_are_prepared_once_per_connection(on_p
     assert any("FOR UPDATE" in sql for sql in prepared)
 
 
-# --- The day's plan kept by the process (selectors.days.read_for_scan) -------------------------
+# --- The day's plan kept by the process (selectors.scan.read_for_scan) -------------------------
 
 
 def _basket_names(answer):
@@ -349,9 +349,9 @@ def test_a_new_basket_is_used_at_once_even_by_a_process_that_kept_the_old_plan(v
     day, items = day_with_basket()
     code = household(day.programme)[2]
     scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)  # keeps this day's plan (no collection yet)
-    kept = day_selectors._plans.entries[day.pk]
+    kept = scan_selectors._plans.entries[day.pk]
     set_basket(day, [BasketRule(item=items["rice"], basis="household", quantity=3)], by=staff_user)
-    day_selectors._plans.entries[day.pk] = kept  # as in another worker process, which saw no signal
+    scan_selectors._plans.entries[day.pk] = kept  # as in another worker process, which saw no signal
     answer = scan(day, code, volunteer_user)
     assert answer.status == 201
     assert [(line["item"], line["quantity"]) for line in answer.body["basket"]] == [(items["rice"].name, "3")]
@@ -365,7 +365,7 @@ def test_an_item_renamed_elsewhere_shows_within_plan_seconds(volunteer_user, mon
     type(rice).objects.filter(pk=rice.pk).update(name_el="Ρύζι νέο", name_en="New rice")  # no signal
     assert rice.name in _basket_names(scan(day, codes[1], volunteer_user))  # the kept plan
     now = kept_module.time.monotonic()
-    monkeypatch.setattr(kept_module.time, "monotonic", lambda: now + day_selectors.PLAN_SECONDS + 1)
+    monkeypatch.setattr(kept_module.time, "monotonic", lambda: now + scan_selectors.PLAN_SECONDS + 1)
     renamed = _basket_names(scan(day, codes[2], volunteer_user))
     assert rice.name not in renamed and any(name in renamed for name in ("Ρύζι νέο", "New rice"))
     assert _basket_names(first) != renamed
@@ -385,9 +385,9 @@ def test_a_deleted_day_is_a_bad_request_not_a_crash(volunteer_user):
     day, _items = day_with_basket()
     scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user)
     Scan.objects.filter(day=day).delete()
-    kept = day_selectors._plans.entries[day.pk]
+    kept = scan_selectors._plans.entries[day.pk]
     DistributionDay.objects.filter(pk=day.pk).delete()
-    day_selectors._plans.entries[day.pk] = kept
+    scan_selectors._plans.entries[day.pk] = kept
     with pytest.raises(ScanRequestError):
         scan(day, "not a card", volunteer_user)
-    assert day.pk not in day_selectors._plans.entries
+    assert day.pk not in scan_selectors._plans.entries

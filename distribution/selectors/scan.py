@@ -1,0 +1,172 @@
+"""The scan's read: the day's plan (kept a few seconds per process) and the card with everything
+about its household, in one plain SQL statement each."""
+
+# _card_and_day builds SQL text from table names (Model._meta) and fixed fragments only; every
+# value goes in as a query parameter.
+# ruff: noqa: S608
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+
+from core.db import rows
+from core.db.sql import as_date
+from core.db.ttl_cache import TTLCache
+from core.models import Location
+from inventory.models import Item
+
+from ..identifiers import hash_token, parse_code
+from ..models import BasketRule, Card, Collection, DistributionDay, Enrolment, Household, Person, Programme
+from .baskets import member_rule_key
+
+
+def day_plan(day_id) -> tuple[DistributionDay | None, list[BasketRule]]:
+    """The day (with programme and location) and its basket rules (with items), in one plain SQL
+    query (every scan reads it; the ORM's select_related over five tables cost more CPU than the query)."""
+    try:
+        day_id = int(day_id)
+    except (TypeError, ValueError):
+        return None, []
+    quote = connection.ops.quote_name
+    table = {model: quote(model._meta.db_table) for model in (DistributionDay, Programme, Location, BasketRule, Item)}
+    sql = (f"SELECT {rows.select_list(DistributionDay, 'd')}, {rows.select_list(Programme, 'p')}, "
+           f"{rows.select_list(Location, 'l')}, {rows.select_list(BasketRule, 'r')}, {rows.select_list(Item, 'i')} "
+           f"FROM {table[DistributionDay]} d JOIN {table[Programme]} p ON p.id = d.programme_id "
+           f"JOIN {table[Location]} l ON l.id = d.location_id "
+           f"LEFT JOIN {table[BasketRule]} r ON r.day_id = d.id LEFT JOIN {table[Item]} i ON i.id = r.item_id "
+           f"WHERE d.id = %s ORDER BY r.id")
+    found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item), sql, [day_id])
+    if not found:
+        return None, []
+    day, programme, location = found[0][:3]
+    day.programme, day.location = programme, location
+    rules = []
+    for _day, _programme, _location, rule, item in found:
+        if rule is not None:
+            rule.day, rule.item = day, item
+            rules.append(rule)
+    return day, rules
+
+
+# Every scan needs the day's plan: its programme, location, basket rules and their items. A process
+# keeps it for PLAN_SECONDS instead of reading it for every card (it was one statement and ten model
+# instances per scan). What must be exact is read fresh with the card in the same statement: the
+# day's row (status, date, programme, location, updated_at): a closed or moved day is refused at the
+# very next scan, and a plan whose day row changed (set_basket touches it) is read again at once.
+# Edits of an item, the programme or the location reach the process that made them at once (the
+# signals in distribution/apps.py) and the other processes within PLAN_SECONDS.
+PLAN_SECONDS = 5.0
+_plans = TTLCache(PLAN_SECONDS, most=100)  # day id -> (day, rules)
+forget_scan_plans = _plans.forget
+
+
+@dataclass
+class ScanRead:
+    """What one scan read: the day (fresh row, with the plan's programme and location), the basket
+    rules, and the card (None when no card matches the code)."""
+
+    day: DistributionDay
+    rules: list[BasketRule]
+    card: Card | None
+
+
+def read_for_scan(day_id, code: str) -> ScanRead | None:
+    """The day's plan and the card that `code` names; None when there is no such day."""
+    try:
+        day_id = int(day_id)
+    except (TypeError, ValueError):
+        return None
+    for _attempt in range(2):
+        plan = _plans.get(day_id)
+        if plan is None:
+            plan = day_plan(day_id)
+            if plan[0] is None:
+                return None
+            _plans.keep(day_id, plan)
+        planned, rules = plan
+        fresh, card = _card_and_day(code, planned, rules)
+        if fresh is None:  # the day was deleted
+            _plans.drop(day_id)
+            return None
+        if (fresh.updated_at, fresh.date, fresh.programme_id, fresh.location_id) == (
+                planned.updated_at, planned.date, planned.programme_id, planned.location_id):
+            fresh.programme, fresh.location = planned.programme, planned.location
+            return ScanRead(fresh, rules, card)
+        _plans.drop(day_id)  # the plan changed since it was read: read it again
+    fresh.programme, fresh.location = planned.programme, planned.location  # changing as we read: rare
+    return ScanRead(fresh, rules, card)
+
+
+def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionDay | None, Card | None]:
+    """The day's row, fresh, and the card a scanner read or a person typed, with everything the scan
+    needs, in ONE query: the household's status and size, the first name, eligibility in the day's
+    programme on the day's date, the collection of this day (if any), collections this month,
+    members per per-member rule (the rules and the date as planned: `read_for_scan` compares them).
+
+    Written as one plain SQL statement (standard SQL: PostgreSQL and SQLite): building the same
+    query with the ORM's Subquery/Exists expressions cost more CPU than running it. The rules it
+    repeats come from their one home, in SQL form: enrolment (`Enrolment.current_on_sql`,
+    `effective_end_sql`) and the members a per-member rule counts (`BasketRule.members_sql`); the
+    parity tests (tests/distribution/test_rule_parity.py) hold the answers to the ORM and Python forms.
+    Parsing is the households part's (`distribution.identifiers.parse_code`): QR text, barcode or a
+    typed card number. `card.matched_by` is "token" or "number".
+    """
+    parsed = parse_code(code)
+    quote = connection.ops.quote_name
+    card_t, household_t, person_t = Card._meta.db_table, Household._meta.db_table, Person._meta.db_table
+    enrolment_t, collection_t = Enrolment._meta.db_table, Collection._meta.db_table
+    day_t = DistributionDay._meta.db_table
+    on = day.date
+    enrolled_now, enrolled_params = Enrolment.current_on_sql("e", on)
+    columns = [
+        f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id AND p.left_on IS NULL) "
+        f"AS member_count",
+        f"(SELECT p.first_name FROM {person_t} p WHERE p.household_id = c.household_id AND p.is_reference = %s "
+        f"ORDER BY p.id LIMIT 1) AS reference_first_name",
+        f"(SELECT COUNT(*) FROM {enrolment_t} e WHERE e.household_id = c.household_id AND e.programme_id = %s "
+        f"AND {enrolled_now}) AS enrolled_now",
+        f"(SELECT MAX({Enrolment.effective_end_sql('e')}) FROM {enrolment_t} e "
+        f"WHERE e.household_id = c.household_id AND e.programme_id = %s AND e.start <= %s) AS eligible_until",
+        f"(SELECT co.id FROM {collection_t} co WHERE co.household_id = c.household_id AND co.day_id = %s "
+        f"AND co.cancelled_at IS NULL LIMIT 1) AS collected_today_id",
+    ]
+    params = [True, day.programme_id, *enrolled_params, day.programme_id, on, day.pk]
+    limit = day.programme.max_collections_per_month
+    if limit:
+        month_start = on.replace(day=1)
+        next_month = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        columns.append(
+            f"(SELECT COUNT(*) FROM {collection_t} co JOIN {day_t} d ON d.id = co.day_id "
+            f"WHERE co.household_id = c.household_id AND co.cancelled_at IS NULL AND d.programme_id = %s "
+            f"AND d.date >= %s AND d.date < %s AND co.day_id <> %s) AS collections_this_month")
+        params += [day.programme_id, month_start, next_month, day.pk]
+    for rule in rules:
+        if rule.basis != BasketRule.Basis.MEMBER:
+            continue
+        conditions, condition_params = rule.members_sql("p", on)
+        params += condition_params
+        columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id "
+                       f"AND p.left_on IS NULL{conditions}) "
+                       f"AS {member_rule_key(rule)}")
+    if parsed is None:
+        lookup = "c.id IS NULL"  # not a card code: the day's row only
+    else:
+        kind, value = parsed
+        lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
+        params.append(hash_token(value) if kind == "token" else value)
+    params.append(day.pk)
+    sql = (f"SELECT {rows.select_list(DistributionDay, 'dd')}, {rows.select_list(Card, 'c')}, "
+           f"h.status AS household_status, {', '.join(columns)} "
+           f"FROM {quote(day_t)} dd LEFT JOIN {card_t} c ON {lookup} "
+           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s")
+    extra = ["household_status"] + [column.rsplit(" AS ", 1)[1] for column in columns]
+    found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=extra, extra_on=1)
+    if not found:
+        return None, None
+    fresh, card = found[0]
+    if card is not None:
+        card.matched_by = parsed[0]
+        card.enrolled_now = bool(card.enrolled_now)
+        card.eligible_until = as_date(card.eligible_until)  # SQLite returns dates of an expression as text
+    return fresh, card
