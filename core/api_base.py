@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from . import openapi
 from .faults import is_transient, retry_after_seconds
 from .problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
+from .validators import CONTROL_CHARACTERS_MESSAGE
 
 logger = logging.getLogger("kypseli.api")
 
@@ -65,6 +66,9 @@ def _field_errors(errors) -> list[dict]:
 def _validation_error(request, exc: ValidationError):
     fields = ", ".join(".".join(str(p) for p in error.get("loc", ())[1:]) or str(error.get("loc", ("",))[0])
                        for error in exc.errors)
+    if any(error.get("type") == "control_characters" for error in exc.errors):
+        return problem_response(400, code="control_characters", message=f"{CONTROL_CHARACTERS_MESSAGE} ({fields})",
+                                errors=_field_errors(exc.errors))
     return problem_response(400, code="invalid_request", message=_("The request is not valid: check %(fields)s.")
                             % {"fields": fields}, errors=_field_errors(exc.errors))
 

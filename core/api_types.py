@@ -12,7 +12,10 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic_core import PydanticCustomError
+
+from .validators import has_control_characters
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
@@ -63,3 +66,12 @@ class StrictSchema(Schema):
     false), as the OpenAPI document says."""
 
     model_config = ConfigDict(strict=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value):
+        # NUL, ESC and the like in any text of the body (tab and line breaks pass; a one-line field
+        # refuses them with its own message): a NUL would reach PostgreSQL, which refuses it.
+        if has_control_characters(value, multiline=True):
+            raise PydanticCustomError("control_characters", "a text without control characters (NUL, ESC …)")
+        return value

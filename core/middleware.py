@@ -172,6 +172,13 @@ class ApiMiddleware:
             return problem_response(400)
         if length > settings.API_MAX_BODY_BYTES:
             return problem_response(413)
+        # NUL, ESC and the like in the path or a query parameter: a clear 400 before any view (a NUL
+        # would otherwise reach PostgreSQL, which refuses it in any text). Bodies: core.api_base. The
+        # OpenAPI document says so (core.openapi.TEXT).
+        from .validators import CONTROL_CHARACTERS_MESSAGE, has_control_characters
+
+        if has_control_characters([request.path, dict(request.GET.lists())], multiline=True):
+            return problem_response(400, code="control_characters", message=CONTROL_CHARACTERS_MESSAGE)
         return None
 
     @staticmethod

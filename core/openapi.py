@@ -25,6 +25,7 @@ PROBLEM_SCHEMA = {
         "code": {"type": "string", "description": "Machine-readable: invalid_request, malformed_body, "
                  "not_authenticated, forbidden, csrf_failed, not_found, method_not_allowed, conflict, "
                  "too_large, unsupported_media_type, unprocessable, request_id_reused, rate_limited, "
+                 "control_characters (NUL, ESC and the like in a text), "
                  "server_error, unavailable, or an operation's own refusal (e.g. unknown_card)."},
         "message": {"type": "string", "description": "What happened and what to do, in the request's language"},
         "detail": {"type": "string", "description": "The same as `message` (the RFC's name for it)"},
@@ -111,6 +112,48 @@ def _is_plain_message(content: dict) -> bool:
     return schema.get("$ref", "").endswith("/Message")
 
 
+# What the API refuses in texts (core.middleware, core.api_base: code `control_characters`), in the
+# document's terms: no NUL, ESC and the like (tab and line breaks pass; a one-line field refuses them
+# with its own message).
+TEXT = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+
+
+def _text_patterns(node, pattern, schemas, seen) -> None:
+    """Give every plain text of a request schema (no format, enum or pattern of its own) `pattern`,
+    following references into `components.schemas` once."""
+    if isinstance(node, list):
+        for item in node:
+            _text_patterns(item, pattern, schemas, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref", "")
+    if ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen and name in schemas:
+            seen.add(name)
+            _text_patterns(schemas[name], pattern, schemas, seen)
+        return
+    if node.get("type") == "string" and not ({"format", "enum", "pattern", "const"} & set(node)):
+        node["pattern"] = pattern
+    if isinstance(node.get("additionalProperties"), dict) and "propertyNames" not in node:
+        node["propertyNames"] = {"pattern": pattern}  # the keys of a free-form object (categories)
+    for key, value in node.items():
+        if key in ("properties", "items", "anyOf", "oneOf", "allOf", "additionalProperties", "schema"):
+            _text_patterns(list(value.values()) if key == "properties" else value, pattern, schemas, seen)
+
+
+def _document_text_rules(schema: dict) -> None:
+    schemas = schema.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                _text_patterns(parameter.get("schema"), TEXT, schemas, seen)
+            for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                _text_patterns(media.get("schema"), TEXT, schemas, seen)
+
+
 def _document_access(operation: dict) -> None:
     """`x-access`: who may call the operation (the access table's rule and its roles, core.roles);
     public operations have no security, and an operation with security but no rule is for anyone
@@ -136,6 +179,7 @@ def complete(schema: dict, api) -> dict:
         name: {"description": description, "content": _problem_content(), **({"headers": headers} if headers else {})}
         for name, description, headers in RESPONSES.values()}
     components["schemas"].pop("Message", None)
+    _document_text_rules(schema)
     prefix = api.get_root_path({}).rstrip("/")
     for path, operations in schema["paths"].items():
         short = path[len(prefix):] if path.startswith(prefix) else path

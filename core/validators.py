@@ -118,6 +118,20 @@ def calendar_range(value):
 
 _CONTROL_SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f]")
 _CONTROL_MULTI_LINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_CHARACTERS_MESSAGE = _("Remove the invisible control characters (such as NUL or ESC) from this text.")
+
+
+def has_control_characters(value, *, multiline=False) -> bool:
+    """NUL, ESC and the like anywhere in a text (tab and line breaks allowed when `multiline`),
+    or in any text inside a list or dict (a JSON body)."""
+    if isinstance(value, str):
+        return bool((_CONTROL_MULTI_LINE if multiline else _CONTROL_SINGLE_LINE).search(value))
+    if isinstance(value, dict):
+        return any(has_control_characters(k, multiline=multiline) or has_control_characters(v, multiline=multiline)
+                   for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_control_characters(v, multiline=multiline) for v in value)
+    return False
 
 
 @deconstructible
@@ -131,8 +145,7 @@ class CleanText:
         if not isinstance(value, str):
             return
         if _CONTROL_MULTI_LINE.search(value):
-            raise ValidationError(_("Remove the invisible control characters (such as NUL or ESC) from this text."),
-                                  code="control_characters")
+            raise ValidationError(CONTROL_CHARACTERS_MESSAGE, code="control_characters")
         if not self.multiline and _CONTROL_SINGLE_LINE.search(value):
             raise ValidationError(_("Line breaks and tabs are not allowed here."), code="line_break")
 

@@ -56,6 +56,26 @@ def test_every_kind_of_error_is_a_problem_in_greek(token_client, client, volunte
     assert "CSRF check Failed" not in body["message"] and "CSRF" in body["message"]
 
 
+@pytest.mark.parametrize("bad", ["a\x00b", "a\x1b[31m", "a\x07"])
+def test_control_characters_in_the_path_a_query_or_the_body_are_a_clear_400(token_client, bad):
+    """PostgreSQL refuses a NUL in any text: it must never get that far (it answered 500)."""
+    from urllib.parse import quote
+
+    expected = "Αφαιρέστε"
+    for response in (token_client.get("/api/v1/items/by-code/" + quote(bad)),
+                     token_client.get("/api/v1/events", {"category": bad}),
+                     token_client.post("/api/v1/scans", data=json.dumps({"code": bad, "day": 1, "station": "T1",
+                                                                         "request_id": "12345678"}),
+                                       content_type="application/json")):
+        body = assert_problem(response, 400, "control_characters")
+        assert body["message"].startswith(expected), body["message"]
+    # Tab and line breaks are text in a body (multi-line fields), refused by the field where it is one line.
+    answer = token_client.post("/api/v1/scans", data=json.dumps({"code": "x\n", "day": 1, "station": "T1",
+                                                                 "request_id": "12345678"}),
+                               content_type="application/json")
+    assert answer.json().get("code") != "control_characters"
+
+
 def test_an_oversized_body_is_413_without_reading_it(token_client, settings):
     settings.API_MAX_BODY_BYTES = 1024
     big = json.dumps({"code": "x" * 5000, "day": 1, "station": "T", "request_id": "12345678"})
