@@ -302,12 +302,15 @@ def sample(schema, document, name=""):
 
 
 # A path parameter names its model: household_id -> distribution.Household (walker.model_for_segment).
-def fill_api_path(operation: Operation) -> str | None:
-    """The documented path with an existing object's id in each `{…_id}` (a code for other parts)."""
+def fill_api_path(operation: Operation, **given) -> str | None:
+    """The documented path with an existing object's id in each `{…_id}` (a code for other parts);
+    `given` values (already quoted) go in as they are."""
     path = operation.path
     for parameter in operation.parameters("path"):
         name = parameter["name"]
-        if name.endswith("_id"):
+        if name in given:
+            value = given[name]
+        elif name.endswith("_id"):
             app = operation.spec.get("operationId", "").split("_")[0]
             model = model_for_segment(name[:-3], app)
             obj = model._default_manager.order_by("pk").first() if model else None
@@ -318,3 +321,33 @@ def fill_api_path(operation: Operation) -> str | None:
             value = "4006381333931"
         path = path.replace("{" + name + "}", value)
     return path
+
+
+API_ROLES = [None, "volunteer", "staff", "coordinator"]
+
+
+def make_api_world():
+    """A little of everything the API's paths name by id, and a user and a token per role:
+    ({role: user}, {role: token}); the anonymous role is None."""
+    from django.utils import timezone
+
+    from core.services import create_api_token
+    from inventory.models import StockTake
+    from tests.distribution.days_helpers import day_with_basket, household
+    from tests.events.factories import EventFactory
+    from tests.factories import UserFactory
+    from tests.volunteers.factories import ShiftFactory, VolunteerFactory
+
+    day, _items = day_with_basket()
+    staff = UserFactory(username="world-staff", role="staff")
+    household(day.programme)  # with a printed card
+    StockTake.objects.create(location=day.location, started_by=staff)
+    EventFactory(status="published")
+    soon = timezone.now() + timezone.timedelta(days=2)
+    ShiftFactory(starts_at=soon, ends_at=soon + timezone.timedelta(hours=3))
+    users, tokens = {None: None}, {None: None}
+    for role in API_ROLES[1:]:
+        users[role] = UserFactory(username=f"api-{role}", role=role)
+        tokens[role] = create_api_token(users[role], "walker")[1]
+    VolunteerFactory(user=users["volunteer"])
+    return users, tokens

@@ -13,16 +13,13 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils import timezone
 
 from core.roles import access_table, role_of, roles_for
-from core.services import create_api_token
-from tests.factories import UserFactory
-from tests.walker import api_operations, fill_api_path, fill_route, sample, url_patterns
+from tests.walker import API_ROLES as ROLES
+from tests.walker import api_operations, fill_api_path, fill_route, make_api_world, sample, url_patterns
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [None, "volunteer", "staff", "coordinator"]
 # Operations whose rule no page shares, and why.
 NO_PAGE = {
     "core.see_locations": "the names and addresses of the sites are what a device needs to label itself; "
@@ -34,28 +31,7 @@ SIGNED_IN_ONLY = {("GET", "/api/v1/me")}
 
 @pytest.fixture
 def world(db):
-    """A little of everything the pages and operations name by id, and a user and token per role."""
-    from inventory.models import StockTake
-    from tests.distribution.days_helpers import day_with_basket, household
-    from tests.events.factories import EventFactory
-    from tests.volunteers.factories import ShiftFactory, VolunteerFactory
-
-    day, items = day_with_basket()
-    household(day.programme)
-    from distribution.models import Card, Household
-
-    Card.objects.create(household=Household.objects.first(), status="active", valid_until=None) \
-        if not Card.objects.exists() else None
-    StockTake.objects.create(location=day.location, started_by=UserFactory(username="starter", role="staff"))
-    EventFactory(status="published")
-    ShiftFactory(starts_at=timezone.now() + timezone.timedelta(days=2),
-                 ends_at=timezone.now() + timezone.timedelta(days=2, hours=3))
-    users, tokens = {None: None}, {None: None}
-    for role in ROLES[1:]:
-        users[role] = UserFactory(username=f"access-{role}", role=role)
-        tokens[role] = create_api_token(users[role], "access")[1]
-    VolunteerFactory(user=users["volunteer"])
-    return users, tokens
+    return make_api_world()
 
 
 def _api_allows(client, operation, token) -> bool:

@@ -12,6 +12,7 @@ import os
 import re
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -219,3 +220,159 @@ def test_no_page_or_form_breaks_or_writes_on_bad_input():
     failures += [f"control character stored: {s}" for s in stored[:20]]
     assert pages > 300 and len(forms) > 40 and posts > 300, (pages, len(forms), posts)
     assert not failures, f"{len(failures)} failures:\n" + "\n".join(failures[:100])
+
+
+# --- The API: every operation of the OpenAPI document, as each role, with bad values ---------------
+
+HUGE_NUMBER = 10**25
+# By the parameter's documented kind: what people and scripts send.
+API_BAD_VALUES = {
+    "string": [OVERLONG, "a\x00b", "a\x07\x1bb", '=HYPERLINK("http://x.example","y")', "@SUM(1)", "+30 69"],
+    "integer": [HUGE_NUMBER, -HUGE_NUMBER, -1, "abc"],
+    "number": [1e308, -1, "abc"],
+    "boolean": ["maybe"],
+    "date": ["0001-01-01", "9999-12-31", "2030-02-30"],
+    "date-time": ["0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+00:00", "2030-01-01T25:00"],
+    "enum": ["nope", HUGE],
+}
+
+
+def _kind(schema, document):
+    from tests.walker import deref
+
+    schema = deref(schema or {}, document)
+    options = [deref(o, document) for o in schema.get("anyOf") or schema.get("oneOf") or []]
+    options = [o for o in options if o.get("type") != "null"] or [schema]
+    schema = options[0]
+    if "enum" in schema:
+        return "enum"
+    if schema.get("format") in ("date", "date-time"):
+        return schema["format"]
+    if schema.get("type") == "object" or "properties" in schema:
+        return "object"
+    return schema.get("type", "string")
+
+
+def _body_fields(schema, document, prefix=()):
+    """(path, kind) of each field of a body, one level of nesting deep (a household's reference person)."""
+    from tests.walker import deref
+
+    schema = deref(schema or {}, document)
+    for name, field_schema in schema.get("properties", {}).items():
+        kind = _kind(field_schema, document)
+        if kind == "object" and not prefix:
+            inner = deref(field_schema, document)
+            options = inner.get("anyOf") or [inner]
+            yield from _body_fields(deref(options[0], document), document, (name,))
+        elif kind not in ("object", "array"):
+            yield (*prefix, name), kind
+
+
+def _with(body, path, value):
+    import copy
+
+    changed = copy.deepcopy(body)
+    node = changed
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+    return changed
+
+
+def _api_call(client, operation, token, *, path, query, body, where, tables, failures):
+    import json
+
+    headers = {"HTTP_ACCEPT_LANGUAGE": "el"}
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    before = _counts(tables)
+    if operation.method == "GET":
+        response = client.get(path, query, **headers)
+    else:
+        url = path + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+        response = client.generic(operation.method, url, json.dumps(body), content_type="application/json",
+                                  **headers)
+    status = response.status_code
+    if status >= 500:
+        failures.append(f"{where}: {status}")
+        return status
+    if status >= 400:
+        try:
+            answer = response.json()
+        except ValueError:
+            failures.append(f"{where}: {status} without a problem document")
+            return status
+        texts = [str(answer.get(key, "")) for key in ("message", "title")]
+        english = english_only(texts)
+        if english:
+            failures.append(f"{where}: English-only message {english[:2]}")
+        after = _counts(tables)
+        if after != before:
+            changed = [t for t, a, b in zip(tables, before, after, strict=True) if a != b]
+            failures.append(f"{where}: refused ({status}) but wrote rows in {changed}")
+    return status
+
+
+def test_no_api_operation_breaks_or_writes_on_bad_input(client, settings):
+    """Every operation of the OpenAPI document (a new one is walked by itself), as each role: the valid
+    request, then each path, query and body field alone with each bad value of its kind (the roles
+    the operation refuses: every field bad at once). Fails on a 5xx, an answer without Greek when Greek
+    was asked for, a row written by a refused request, or a control character stored."""
+    from tests.walker import API_ROLES, api_operations, fill_api_path, make_api_world, sample
+
+    settings.API_RATE_LIMIT = ""  # the walker is a runaway client by design
+    started = time.perf_counter()
+    _users, tokens = make_api_world()
+    tables = [m._meta.db_table for m in _counted_models()]
+    failures = Failures()
+    operations = api_operations(client)
+    calls = 0
+    for operation in operations:
+        path = fill_api_path(operation)
+        assert path is not None, f"no record for {operation.method} {operation.path}"
+        document = operation.document
+        body_schema = operation.body_schema()
+        body = sample(body_schema, document) if body_schema else {}
+        query = {p["name"]: sample(p.get("schema"), document, p["name"]) for p in operation.parameters("query")
+                 if p.get("required")}
+        # (part, name, kind): where a bad value can go
+        slots = [("path", p["name"], _kind(p.get("schema"), document)) for p in operation.parameters("path")]
+        slots += [("query", p["name"], _kind(p.get("schema"), document)) for p in operation.parameters("query")]
+        slots += [("body", field, kind) for field, kind in _body_fields(body_schema, document)]
+        for role in API_ROLES:
+            token = tokens[role]
+            label = f"{role or 'anonymous'} {operation.method} {operation.path}"
+            status = _api_call(client, operation, token, path=path, query=query, body=body, where=f"{label} valid",
+                               tables=tables, failures=failures)
+            calls += 1
+            if status in (401, 403):
+                # Refused: once with every query and body field bad at once (refused all the same).
+                bad_query, bad_body = dict(query), body
+                for part, name, kind in slots:
+                    value = API_BAD_VALUES.get(kind, [HUGE])[0]
+                    if part == "query":
+                        bad_query[name] = value
+                    elif part == "body":
+                        bad_body = _with(bad_body, name, value)
+                _api_call(client, operation, token, path=path, query=bad_query, body=bad_body,
+                          where=f"{label} everything bad", tables=tables, failures=failures)
+                calls += 1
+                continue
+            for part, name, kind in slots:
+                for bad in API_BAD_VALUES.get(kind, []):
+                    bad_path, bad_query, bad_body = path, query, body
+                    if part == "path":
+                        bad_path = fill_api_path(operation, **{name: quote(str(bad), safe="")})
+                    elif part == "query":
+                        bad_query = {**query, name: bad}
+                    else:
+                        bad_body = _with(body, name, bad)
+                    shown = ".".join(name) if part == "body" else name
+                    _api_call(client, operation, token, path=bad_path, query=bad_query, body=bad_body,
+                              where=f"{label} {part} {shown}={str(bad)[:14]!r}", tables=tables, failures=failures)
+                    calls += 1
+    stored = _text_with_control_characters()
+    failures += [f"control character stored: {s}" for s in stored[:20]]
+    spent = time.perf_counter() - started
+    assert len(operations) >= 20 and calls > 500, (len(operations), calls)
+    assert not failures, f"{len(failures)} failures in {calls} calls ({spent:.0f} s):\n" + "\n".join(failures[:100])
