@@ -30,7 +30,15 @@ def main():
 def run(total_people, repeat, explain=False):
     from django.db import connection
 
-    from distribution.demo import GREEK_MEN, GREEK_SURNAMES, GREEK_WOMEN, MIGRANTS, ROMA_MEN, ROMA_SURNAMES, ROMA_WOMEN
+    from distribution.demo.households import (
+        GREEK_MEN,
+        GREEK_SURNAMES,
+        GREEK_WOMEN,
+        MIGRANTS,
+        ROMA_MEN,
+        ROMA_SURNAMES,
+        ROMA_WOMEN,
+    )
     from distribution.identifiers import card_number_for_serial, hash_token, make_amka, new_token
     from distribution.models import Card, Household, Person
     from distribution.selectors import card_for_code, households_matching

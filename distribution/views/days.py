@@ -22,7 +22,7 @@ from core.roles import STAFF, role_required
 from inventory.units import with_unit
 
 from ..day_documents import signature_list_pdf
-from ..forms_days import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
+from ..forms import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
 from ..models import Collection, DistributionDay, Scan
 from ..selectors.days import (
     collection_goods,

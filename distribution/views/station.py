@@ -1,5 +1,5 @@
 """The scan station page (volunteers, staff, coordinator): pick the day and the table once, then
-scan. The scanning itself is POST /api/v1/scans (distribution/api_days.py) from core's widget.
+scan. The scanning itself is POST /api/v1/scans (distribution/api/days.py) from core's widget.
 
 The fallback search (a forgotten card) is not a way into the household register: it answers only
 by POST from the station of a planned day, on its date and from SEARCH_MARGIN before the day's
@@ -21,7 +21,7 @@ from core.audit import audit
 from core.models import AuditLog
 from core.roles import COORDINATOR, STAFF, has_role, role_required
 
-from ..forms_days import StationPickForm, day_label
+from ..forms import StationPickForm, day_label
 from ..models import DistributionDay
 from ..selectors.days import days_for_station, households_for_station_search
 

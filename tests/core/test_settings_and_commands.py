@@ -109,7 +109,7 @@ def test_wsgi_module_loads_urls_and_catalogues_without_touching_the_database():
         "import sys, config.wsgi\n"
         "from django.db import connection\n"
         "from django.utils.translation import trans_real\n"
-        "assert 'config.urls' in sys.modules and 'distribution.api_days' in sys.modules\n"
+        "assert 'config.urls' in sys.modules and 'distribution.api.days' in sys.modules\n"
         "assert {'el', 'en'} <= set(trans_real._translations)\n"
         "assert connection.connection is None\n"
         "print('warm')\n"

@@ -45,7 +45,7 @@ def test_statuses_and_body_shape(volunteer_client):
     assert unknown.json()["household"] is None and unknown.json()["collection"] is None
     # The endpoint renders the service's body without re-validating it: every kind of answer must
     # match the documented schema exactly (no missing, extra or mistyped fields).
-    from distribution.api_days import ScanOut, ScanRefusalOut
+    from distribution.api.days import ScanOut, ScanRefusalOut
 
     def utc_as_z(answer):  # pydantic writes UTC as "Z", the service "+00:00": both RFC 3339 with an offset
         return json.loads(json.dumps(answer).replace('+00:00"', 'Z"'))

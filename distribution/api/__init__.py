@@ -1,4 +1,8 @@
-"""Households and cards over the API: staff (and the coordinator) only, like the pages."""
+"""Households and cards over the API: staff (and the coordinator) only, like the pages.
+
+Distribution days and the scan are in `days` (added to this router below). The endpoints stay in
+these two modules' names: the OpenAPI operation ids are made from them (distribution_api_…,
+distribution_api_days_…) and the document's links name them."""
 
 from datetime import date
 from typing import Literal
@@ -16,10 +20,10 @@ from core.api_types import Date, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
 
-from .models import Card, Household, Person
-from .selectors import household_for_page, households_matching
-from .services import cards as card_services
-from .services import households as household_services
+from ..models import Card, Household, Person
+from ..selectors import household_for_page, households_matching
+from ..services import cards as card_services
+from ..services import households as household_services
 
 router = Router(tags=["Distribution"])
 
@@ -224,6 +228,6 @@ def card_pdf(request, card_id: Id):
 
 
 # Distribution days and the scan endpoint live in their own module.
-from .api_days import router as days_router  # noqa: E402
+from .days import router as days_router  # noqa: E402
 
 router.add_router("", days_router)

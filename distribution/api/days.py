@@ -17,9 +17,9 @@ from core.api_types import Date, Id, StrictSchema
 from core.problems import PROBLEM_CONTENT_TYPE, problem_response
 from inventory.units import unit_word
 
-from .models import DistributionDay
-from .selectors.days import progress
-from .services.scans import ScanRequestError, record_scan
+from ..models import DistributionDay
+from ..selectors.days import progress
+from ..services.scans import ScanRequestError, record_scan
 
 router = Router(tags=["Distribution days"])
 

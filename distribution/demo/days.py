@@ -13,10 +13,10 @@ from core.models import Location, User
 from inventory import services as stock_services
 from inventory.models import Donor, Item
 
-from .models import BasketRule, DistributionDay, Programme
-from .selectors.days import expected_households
-from .services.days import cancel_collection, plan_slots
-from .services.scans import record_scan
+from ..models import BasketRule, DistributionDay, Programme
+from ..selectors.days import expected_households
+from ..services.days import cancel_collection, plan_slots
+from ..services.scans import record_scan
 
 MARK = "[demo]"
 BASKET = [  # (item name_en, basis, quantity, min size, max size, max age)

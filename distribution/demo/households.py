@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from core.models import User
 
-from .identifiers import card_number_for_serial, hash_token, make_amka
-from .models import AuthorisedCollector, Card, Enrolment, Household, Person, Programme
+from ..identifiers import card_number_for_serial, hash_token, make_amka
+from ..models import AuthorisedCollector, Card, Enrolment, Household, Person, Programme
 
 HOUSEHOLDS = 200
 GREEK_MEN = ["Γιώργος", "Δημήτρης", "Κωνσταντίνος", "Νίκος", "Γιάννης", "Χρήστος", "Παναγιώτης", "Βασίλης",
@@ -153,7 +153,3 @@ def load(ctx):
             card.save()
         created += 1
     ctx.say(f"distribution: {created} demo households")
-    # Distribution days, collections and time slots.
-    from .demo_days import load as load_days
-
-    load_days(ctx)
