@@ -196,3 +196,38 @@ def test_allocation_rule_is_pure():
     assert values["food_other"] == 3 and values["food_other_undeclared"] == 3 and values["food_homeless"] == 2
     assert values["goods_children"] == 6 and values["goods_homeless"] == 6 and values["goods_other"] == 0
     assert values["food_kg"] == 3 and values["goods_eur"] == 12
+
+
+def test_a_short_period_reads_the_same_ledger_rows_as_the_windowed_reading_of_a_long_one(data, monkeypatch):
+    """A short period joins each collection to all its ledger rows through the document index; a long one
+    reads the ledger rows of its days and the corrections written after them (distribution.selectors.
+    reporting._value_from). On the same period both must find the same rows: here with a basket partly
+    brought back the same day, one cancelled, and a correction of a March basket written in May."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from distribution.selectors import reporting
+    from inventory.models import StockMovement
+
+    moved = StockMovement.objects.filter(document_type=reporting.COLLECTION_DOCUMENT, reason="distributed",
+                                         document_key__in=[c.pk for c in data.collections.values()
+                                                           if c.cancelled_at is None and c.day.date.month == 3])
+    late = moved.first()
+    StockMovement.objects.create(
+        at=timezone.make_aware(datetime(2026, 5, 20, 9)), reason=StockMovement.Reason.CORRECTION, item=late.item,
+        location=late.location, quantity=D("1"), unit_weight_kg=late.unit_weight_kg, unit_value_eur=late.unit_value_eur,
+        document_type=late.document_type, document_id=late.document_id, by=late.by)
+
+    def read(period):
+        return (reporting.value_rows(period), reporting.goods_by_item(period),
+                reporting.value_collections(period), reporting.value_collections(period, is_food=True, homeless=False))
+
+    for period in (Period(*MARCH), Period(*MARCH, programme_id=data.programme.pk)):
+        short = read(period)
+        monkeypatch.setattr(reporting, "SHORT_PERIOD_DAYS", 0)  # every period read as a long one
+        windowed = read(period)
+        monkeypatch.undo()
+        assert short == windowed
+        assert short[0] and short[2]
+        assert any(row["collection_id"] == int(late.document_id) for row in short[2])
