@@ -1,7 +1,7 @@
-"""Card lifecycle, the one-active-card rule, the scan contract and the printed PDF read back."""
+"""Card lifecycle, the one-active-card rule, `card_for_code` and the printed PDF read back (racing
+requests and prints: test_concurrency.py)."""
 
 import subprocess
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -150,54 +150,3 @@ def test_printed_pdf_scans_back_to_exactly_the_issued_tokens(staff_user, tmp_pat
     assert format_card_number(Card.objects.get(pk=cards[0].pk).number) in text
     for token in tokens.values():
         assert token not in text
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_parallel_card_requests_give_one_active_card(on_postgres, staff_user):
-    household = household_with_reference()
-    barrier = threading.Barrier(6)
-    outcomes = []
-
-    def request():
-        try:
-            barrier.wait()
-            services.request_card(household, by=staff_user)
-            outcomes.append("ok")
-        except services.CardError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=request) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["ok"] + ["refused"] * 5
-    assert Card.objects.filter(household=household, status__in=Card.ACTIVE_STATUSES).count() == 1
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_parallel_prints_of_one_card_print_it_once(on_postgres, staff_user):
-    card = services.request_card(household_with_reference(), by=staff_user)
-    barrier = threading.Barrier(4)
-    outcomes = []
-
-    def print_it():
-        try:
-            barrier.wait()
-            services.print_cards([card], by=staff_user)
-            outcomes.append("ok")
-        except services.CardError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=print_it) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]

@@ -1,4 +1,5 @@
-"""Exactly once on PostgreSQL: the same card fired from many parallel connections at once."""
+"""Exactly once on PostgreSQL: the same card fired from many parallel connections at once; one active
+card and one print of it when staff click at the same moment."""
 
 import threading
 import uuid
@@ -7,10 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from distribution.models import Collection, Scan
+from distribution.models import Card, Collection, Scan
+from distribution.services import cards as card_services
 from distribution.services.scans import record_scan
 from inventory.selectors import available_by_item
 from tests.distribution.days_helpers import d, day_with_basket, household
+from tests.distribution.factories import household_with_reference
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -77,3 +80,52 @@ def test_many_households_in_parallel_share_the_stock_exactly(on_postgres):
     assert {a.outcome for a in answers if a.status != 201} == {"out_of_stock"}
     assert available_by_item(day.location, [items["rice"]])[items["rice"].pk] == d(0)
     call_command("check_stock")
+
+
+# --- Cards: one active card per household, a card printed once ------------------------------------
+
+def test_parallel_card_requests_give_one_active_card(on_postgres, staff_user):
+    household = household_with_reference()
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def request():
+        try:
+            barrier.wait()
+            card_services.request_card(household, by=staff_user)
+            outcomes.append("ok")
+        except card_services.CardError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=request) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] + ["refused"] * 5
+    assert Card.objects.filter(household=household, status__in=Card.ACTIVE_STATUSES).count() == 1
+
+
+def test_parallel_prints_of_one_card_print_it_once(on_postgres, staff_user):
+    card = card_services.request_card(household_with_reference(), by=staff_user)
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def print_it():
+        try:
+            barrier.wait()
+            card_services.print_cards([card], by=staff_user)
+            outcomes.append("ok")
+        except card_services.CardError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=print_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
