@@ -42,6 +42,12 @@ def in_list(column: str, values, params: list) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
+def materialized() -> str:
+    """The keyword that keeps a CTE computed once (PostgreSQL inlines a CTE used once otherwise);
+    SQLite has no such keyword."""
+    return "MATERIALIZED " if connection.vendor == "postgresql" else ""
+
+
 def bit_or(expr: str) -> str:
     """The bitwise OR of distinct powers of two: PostgreSQL's BIT_OR; SQLite has none, and
     SUM(DISTINCT power of two) is the same number."""

@@ -15,8 +15,8 @@ Contract (used by `reports`, which no app imports):
 
 Everything is aggregated in the database (one statement per figure set), so the cost does not grow
 with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
-except for small vendor-specific fragments (dates as numbers, month keys, casts, bit aggregates), written
-once in core.db.sql.
+except for small vendor-specific fragments (dates as numbers, month keys, casts, bit aggregates, a
+materialised CTE), written once in core.db.sql.
 
 Rules (docs/reports.md):
 * a person is a member of a household that had at least one collection in the period; they are
@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Count, F, Prefetch
 
 from core.db.sql import as_date as _as_date
@@ -40,6 +39,7 @@ from core.db.sql import as_decimal as _as_decimal
 from core.db.sql import bit_or as _bit_or
 from core.db.sql import day_start as _day_start
 from core.db.sql import in_list as _in_list
+from core.db.sql import materialized as _materialized
 from core.db.sql import month_key as _month
 from core.db.sql import reporting_cursor
 from core.db.sql import table as _table
@@ -187,7 +187,7 @@ def _people_cte(period: Period, params: list) -> str:
                {", ".join(f"MIN({f}) AS {f}" for f in facts)}
         FROM spans GROUP BY person_id
     ),"""  # noqa: S608 - see _collections_cte
-    materialized = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    materialized = _materialized()
     sql += f"""
     people AS {materialized}(
         SELECT p.person_id, p.household_id, p.first_any, p.first_food, p.first_material, p.collections,
