@@ -3,7 +3,7 @@
 ``card_for_code(code) -> Card | None`` is the station's read of a card outside the scan itself: the
 fallback search at the table (``days.households_for_station_search``: a card number typed, or the
 card scanned into the search box). The scan reads the card with the day's figures in one plain SQL
-statement instead (``days.read_for_scan``); both parse the code with ``identifiers.parse_code``.
+statement instead (``scan.read_for_scan``); both parse the code with ``identifiers.parse_code``.
 
 It takes the raw text of a QR code (``KC1-<token>``), of the Code128 barcode (``<token>``), or a card
 number as a person types it (``0000-0123``, ``k 00000123``, any case, spaces or dashes; a
