@@ -18,6 +18,7 @@ from ninja.parser import Parser
 from . import openapi
 from .faults import is_transient, retry_after_seconds
 from .problems import PROBLEM_CONTENT_TYPE, problem_body, problem_response
+from .refusals import Refusal, refusal_text
 from .validators import CONTROL_CHARACTERS_MESSAGE
 
 logger = logging.getLogger("kypseli.api")
@@ -114,7 +115,13 @@ def _any_exception(request, exc):
     return problem_response(500)
 
 
+def _refusal(request, exc: Refusal):
+    """A business rule refused the action (core.refusals): its status, code and message."""
+    return problem_response(exc.status, code=exc.code, message=refusal_text(exc))
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
+    api.add_exception_handler(Refusal, _refusal)
     api.add_exception_handler(ValidationError, _validation_error)
     api.add_exception_handler(AuthenticationError, _authentication_error)
     api.add_exception_handler(HttpError, _http_error)

@@ -5,9 +5,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.refusals import Refusal
 
-class SubmittedReportError(Exception):
-    pass
+
+class SubmittedReportError(Refusal):
+    """A submitted report is kept as it was: never changed nor deleted."""
+
+    code = "submitted_report"
 
 
 class SubmittedReport(models.Model):

@@ -188,10 +188,7 @@ def read_card(request, card_id: Id):
 @api_access("distribution.manage_cards")
 def issue_card(request, payload: CardRequestIn):
     household = get_object_or_404(Household, pk=payload.household_id)
-    try:
-        card = card_services.request_card(household, by=request.user)
-    except card_services.CardError as exc:
-        return Status(409, {"message": str(exc)})
+    card = card_services.request_card(household, by=request.user)
     return Status(201, _card_out(card))
 
 
@@ -202,10 +199,7 @@ def revoke_card(request, card_id: Id, payload: RevokeIn):
     card = get_object_or_404(Card, pk=card_id)
     if payload.reason not in Card.RevokeReason.values:
         return Status(422, {"message": _("Choose why the card is revoked.")})
-    try:
-        card = card_services.revoke_card(card, reason=payload.reason, by=request.user)
-    except card_services.CardError as exc:
-        return Status(409, {"message": str(exc)})
+    card = card_services.revoke_card(card, reason=payload.reason, by=request.user)
     return Status(200, _card_out(card))
 
 
@@ -216,11 +210,8 @@ def revoke_card(request, card_id: Id, payload: RevokeIn):
 @api_access("distribution.manage_cards")
 def card_pdf(request, card_id: Id):
     card = get_object_or_404(Card, pk=card_id)
-    try:
-        with transaction.atomic():
-            pdf = card_services.print_cards([card], by=request.user)
-    except card_services.CardError as exc:
-        return Status(409, {"message": str(exc)})
+    with transaction.atomic():  # a card already printed: CardError, answered 409 by core.api_base
+        pdf = card_services.print_cards([card], by=request.user)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="card-{card.number}.pdf"'
     response["Cache-Control"] = "no-store"

@@ -14,12 +14,12 @@ from pydantic import WithJsonSchema
 
 from core.api import api_access
 from core.api_types import Date, Id, StrictSchema
-from core.problems import PROBLEM_CONTENT_TYPE, problem_response
+from core.problems import PROBLEM_CONTENT_TYPE
 from inventory.units import unit_word
 
 from ..models import DistributionDay
 from ..selectors.days import progress
-from ..services.scans import ScanRequestError, record_scan
+from ..services.scans import record_scan
 
 router = Router(tags=["Distribution days"])
 
@@ -130,12 +130,11 @@ SCAN_OPENAPI = {
                          "Request ids are scoped to the user and kept API_REQUEST_ID_RETENTION_HOURS (72 h).")
 @api_access("distribution.work_station")
 def scan(request, payload: ScanIn):
-    try:
-        answer = record_scan(day_id=payload.day, code=payload.code, station=payload.station,
-                             request_id=payload.request_id, by=request.user, collector_id=payload.collector,
-                             id_checked=payload.id_checked)
-    except ScanRequestError as exc:
-        return problem_response(exc.status, code=exc.code, message=str(exc))
+    # No such day (404) or not an authorised collector (422): ScanRequestError, a refusal that
+    # core.api_base answers with its status and code.
+    answer = record_scan(day_id=payload.day, code=payload.code, station=payload.station,
+                         request_id=payload.request_id, by=request.user, collector_id=payload.collector,
+                         id_checked=payload.id_checked)
     # The body is built by the scan service to ScanOut's shape (tests/distribution/test_scan_api.py
     # validates every outcome against it); rendering it directly saves re-validating it per scan.
     # Refusals (409, 422) are problem details with the scan's members (core/problems.py).

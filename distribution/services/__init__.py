@@ -5,5 +5,8 @@ Modules: `households` (registration, members, duplicates, merge, retention, righ
 `card_pdf` (rendering), `days` (planning, closing, corrections), `scans` (the scan).
 """
 
-class DistributionError(Exception):
-    """A business rule refused the action; `str(exc)` is a translated message for the user."""
+from core.refusals import Refusal
+
+
+class DistributionError(Refusal):
+    """A business rule of the distribution app refused the action (core.refusals)."""

@@ -26,7 +26,9 @@ CARD_VALIDITY_DAYS = getattr(settings, "KYPSELI_CARD_VALIDITY_DAYS", 365)
 
 
 class CardError(DistributionError):
-    pass
+    """The card's state does not allow the action (an active card exists, already printed, revoked…)."""
+
+    code = "card_state"
 
 
 def _active_card_exists():

@@ -150,6 +150,8 @@ def _same_name_and_contact(person, people, existing, household, seen) -> list[Du
 
 
 class DuplicatesFound(DistributionError):
+    code = "possible_duplicates"
+
     def __init__(self, duplicates):
         self.duplicates = duplicates
         super().__init__(" ".join(d.message for d in duplicates))

@@ -92,7 +92,10 @@ _SEX = {_plain(word): code for code, words in _SEX_WORDS.items() for word in wor
 
 
 class ImportFileError(DistributionError):
-    pass
+    """The file cannot be read as a list (type, encoding, columns)."""
+
+    code = "import_file"
+    status = 422
 
 
 def _category_lookup():

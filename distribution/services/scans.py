@@ -30,6 +30,7 @@ from django.utils.translation import ngettext, pgettext_lazy
 from core import idempotency
 from core.db import rows
 from core.problems import problem_body
+from core.refusals import Refusal
 from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
 
@@ -43,14 +44,12 @@ HTTP_STATUS = {Outcome.COLLECTED: 201, Outcome.ALREADY_COLLECTED: 409}
 REFUSAL_STATUS = 422
 
 
-class ScanRequestError(Exception):
+class ScanRequestError(Refusal):
     """The request names what does not exist (no such day: 404) or may not be (not an authorised
     collector: 422): nothing recorded, nothing stored under the request id."""
 
-    def __init__(self, message, *, status=422, code="unprocessable"):
-        super().__init__(message)
-        self.status = status
-        self.code = code
+    code = "unprocessable"
+    status = 422
 
 
 class _OutOfStock(Exception):

@@ -18,6 +18,7 @@ from core.audit import audit
 from core.confirm import ask, is_confirmed, step_form
 from core.exports import export_response, exports
 from core.models import AuditLog
+from core.refusals import show_refusal
 from core.roles import STAFF, role_required
 from inventory.units import with_unit
 
@@ -70,7 +71,7 @@ def day_edit(request, pk=None):
                     rules.append(rule)
                 services.set_basket(day, rules, by=request.user)
         except DistributionError as exc:
-            messages.error(request, str(exc))
+            show_refusal(request, exc)
         except ValidationError as exc:  # a rule the form could not check alone (e.g. a day saved meanwhile)
             form.add_error(None, exc)
         else:
@@ -168,7 +169,7 @@ def day_slots(request, pk):
         try:
             slots = services.plan_slots(day, minutes=form.cleaned_data["minutes"], by=request.user)
         except DistributionError as exc:
-            messages.error(request, str(exc))
+            show_refusal(request, exc)
         else:
             messages.success(request, _("%(n)s time slots planned.") % {"n": len(slots)})
     else:
@@ -265,7 +266,7 @@ def collection_cancel(request, pk):
     try:
         services.cancel_collection(collection, reason=form.cleaned_data["reason"], by=request.user)
     except DistributionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The collection was cancelled and its goods returned to stock."))
     return redirect(back)

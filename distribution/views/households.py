@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
+from core.refusals import show_refusal
 from core.roles import role_required
 from core.views_base import FilteredTableView
 
@@ -49,14 +50,6 @@ class HouseholdListView(FilteredTableView):
         return _("Households")
 
 
-def _form_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _duplicates(duplicates):
     """The warnings for the page: the certain ones (AMKA, name and birth date) apart from the softer ones."""
     return {"duplicates": duplicates, "duplicates_certain": [d for d in duplicates if not d.soft],
@@ -80,7 +73,7 @@ def household_new(request):
         except services.DuplicatesFound as exc:
             duplicates = exc.duplicates
         except ValidationError as exc:
-            _form_errors(person_form, exc)
+            show_refusal(request, exc, form=person_form)
         else:
             messages.success(request, _("The household was registered."))
             return redirect("distribution:household", pk=household.pk)
@@ -146,7 +139,7 @@ def member_edit(request, pk, person_pk=None):
         except services.DuplicatesFound as exc:
             duplicates = exc.duplicates
         except DistributionError as exc:
-            form.add_error(None, str(exc))
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("distribution:household", pk=pk)
@@ -167,7 +160,7 @@ def member_remove(request, pk, person_pk):
         services.remove_member(person, by=request.user, left_on=form.cleaned_data["left_on"])
         messages.success(request, _("The member was recorded as having left the household."))
     except DistributionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     return redirect("distribution:household", pk=pk)
 
 
@@ -232,7 +225,7 @@ def household_merge(request, pk):
                     services.merge_households(keep, other, by=request.user,
                                               same=[(p.kept, p.merged) for p in pairs if p.value in chosen])
                 except DistributionError as exc:
-                    form.add_error(None, str(exc))
+                    show_refusal(request, exc, form=form)
                 else:
                     messages.success(request, _("Household %(other)s was merged into this one.")
                                      % {"other": other.pk})
@@ -254,7 +247,7 @@ def nationalities_to_resolve(request):
         try:
             count = services.resolve_nationality(text, code, by=request.user)
         except DistributionError as exc:
-            messages.error(request, str(exc))
+            show_refusal(request, exc)
         else:
             messages.success(request, _("%(count)s people now have that nationality.") % {"count": count})
         return redirect("distribution:nationalities")

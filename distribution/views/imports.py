@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.refusals import show_refusal
 from core.roles import STAFF, role_required
 
 from ..forms import ImportUploadForm
@@ -71,7 +72,7 @@ def import_start(request, pk):
     try:
         services.start_import(job, dry_run=bool(request.POST.get("dry_run")), by=request.user)
     except DistributionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     return redirect("distribution:import", pk=pk)
 
 

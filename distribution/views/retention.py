@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.refusals import show_refusal
 from core.roles import COORDINATOR, STAFF, has_role, role_required
 
 from ..models import Household
@@ -30,7 +31,7 @@ def retention_confirm(request, pk):
     try:
         services.confirm_retention(household, by=request.user)
     except DistributionError as exc:
-        messages.error(request, str(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("Confirmed: household %(id)s will be anonymised on its retention date.")
                          % {"id": household.pk})

@@ -16,10 +16,8 @@ Messages to people go out after the transaction has committed (a failing mail se
 a registration), in the language the person registered in.
 """
 
+from core.refusals import Refusal
 
-class EventError(Exception):
-    """A business rule refused the action; `message` is for the person (already translated)."""
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
+class EventError(Refusal):
+    """A business rule of the events app refused the action (core.refusals); `message` is for the person."""

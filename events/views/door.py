@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.refusals import show_refusal
 from core.roles import role_required
 
 from .. import selectors, services
@@ -73,7 +74,7 @@ def tick(request, pk, registration_pk):
     try:
         door.set_checked_in(registration, checked, by=request.user)
     except services.EventError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
     else:
         messages.success(request, (_("Checked in: %(name)s.") if checked else _("Check-in undone: %(name)s."))
                          % {"name": registration.name})

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.codes import qr_svg
 from core.net import client_ip
+from core.refusals import show_refusal
 from core.throttle import allow
 
 from .. import notifications, selectors, services
@@ -85,7 +86,7 @@ def register(request, pk):
         # person who is gets a message with their own link.
         notifications.safely(notifications.send_already_registered, exc.registration)
     except services.EventError as exc:
-        form.add_error(None, exc.message)
+        show_refusal(request, exc, form=form)
         return public_detail(request, pk, form=form, status=400)
     return render(request, "events/public/received.html", {
         "event": event, "title": _("Thank you"), "by_email": bool(data["email"]), "by_phone": bool(data["phone"])})
@@ -133,7 +134,7 @@ def manage_cancel(request, token):
         try:
             registrations.cancel_registration(registration)
         except services.EventError as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
         else:
             if registration.status == Registration.Status.WAITING:
                 messages.success(request, _("You have left the waiting list."))

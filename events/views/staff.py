@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.audit import audit
 from core.models import AuditLog
+from core.refusals import show_refusal
 from core.roles import role_required
 from core.views_base import FilteredTableView
 
@@ -62,7 +63,7 @@ def event_edit(request, pk=None):
         try:
             event = planning.save_event(form.save(commit=False), by=request.user, questions=questions_from(questions))
         except services.EventError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("The event was saved."))
             return redirect("events:staff_event", pk=event.pk)
@@ -85,7 +86,7 @@ def _run(request, action, success, *args, **kwargs):
     try:
         action(*args, **kwargs)
     except services.EventError as exc:
-        messages.error(request, exc.message)
+        show_refusal(request, exc)
         return False
     messages.success(request, success)
     return True
@@ -115,7 +116,7 @@ def event_cancel(request, pk):
         try:
             told = planning.cancel_event(event, reason=form.cleaned_data["reason"], by=request.user)
         except services.EventError as exc:
-            messages.error(request, exc.message)
+            show_refusal(request, exc)
         else:
             messages.success(request, _("The event was cancelled and %(n)s registered people were told.")
                              % {"n": told})
@@ -134,7 +135,7 @@ def event_sessions(request, pk):
         try:
             created = planning.add_sessions(event, form.cleaned_data["starts"], by=request.user)
         except services.EventError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("%(n)s sessions were added.") % {"n": len(created)})
             return redirect("events:staff_event", pk=pk)
@@ -194,7 +195,7 @@ def registration_add(request, pk):
                 source=Registration.Source.STAFF, household_ref=data["household_ref"],
                 staff_note=data["staff_note"]), by=request.user)
         except services.EventError as exc:
-            form.add_error(None, exc.message)
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("Registration saved (%(status)s): %(name)s.") % {
                 "name": registration.name, "status": registration.get_status_display()})

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.db import rows
 from core.models import AuditLog
+from core.refusals import Refusal
 
 from ..models import ZERO, Item, StockLevel, StockMovement, Transfer
 
@@ -38,18 +39,23 @@ def format_quantity(value) -> str:
     return formats.number_format(value, use_l10n=True)
 
 
-class InsufficientStock(Exception):  # noqa: N818 - the name is part of the contract with distribution
+class InsufficientStock(Refusal):  # noqa: N818 - the name is part of the contract with distribution
     """A change would take stock below zero; nothing was written.
 
     `shortages` is a list of (item, wanted, available) with Decimal quantities.
     """
 
+    code = "insufficient_stock"
+
     def __init__(self, shortages, location=None):
         self.shortages = list(shortages)
         self.location = location
-        super().__init__(str(self))
+        super().__init__(self._text())
 
     def __str__(self):
+        return self._text()
+
+    def _text(self):
         details = "; ".join(
             _("%(item)s: wanted %(wanted)s, available %(available)s") % {
                 "item": item.name if isinstance(item, Item) else item,

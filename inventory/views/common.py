@@ -1,6 +1,5 @@
 """Shared pieces of the inventory pages: scan-driven entry, safe redirects."""
 
-from django.core.exceptions import ValidationError
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from core.text import filter_by_search
@@ -56,5 +55,3 @@ def with_query(url: str, **params) -> str:
     return f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
 
 
-def error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.audit import audit
 from core.confirm import ask, is_confirmed
 from core.models import AuditLog
+from core.refusals import show_refusal
 from core.roles import STAFF, role_required
 from core.views_base import FilteredTableView
 
@@ -20,7 +21,7 @@ from ..forms import DonationForm, DonationLineForm, DonorForm
 from ..models import Donation, DonationLine, Donor, StockMovement
 from ..tables import DonationTable, DonorTable
 from ..units import with_unit
-from .common import error_text, safe_next, scan_context, with_query
+from .common import safe_next, scan_context, with_query
 
 
 class DonorListView(FilteredTableView):
@@ -113,7 +114,7 @@ def donation_line_add(request, pk):
             line = services.add_donation_line(donation, item=data["item"], quantity=data["quantity"], lot=data["lot"],
                                               expiry_date=data["expiry_date"], by=request.user)
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            show_refusal(request, exc, form=form)
         else:
             return redirect(with_query(reverse("inventory:donation", args=[pk]), added=line.pk))
     return _donation_page(request, donation, line_form=form)
@@ -126,7 +127,7 @@ def donation_line_remove(request, pk, line_pk):
     try:
         services.remove_donation_line(line, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     return redirect("inventory:donation", pk=pk)
 
 
@@ -159,7 +160,7 @@ def donation_receive(request, pk):
     try:
         movements = services.receive_donation(donation, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The donation was received: %(count)s lines are now in stock.")
                          % {"count": len(movements)})
@@ -173,7 +174,7 @@ def donation_delete(request, pk):
     try:
         services.delete_draft_donation(donation, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
         return redirect("inventory:donation", pk=pk)
     messages.success(request, _("The draft donation was deleted."))
     return redirect("inventory:donations")

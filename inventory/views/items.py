@@ -10,6 +10,7 @@ from django_tables2 import RequestConfig
 
 from core.audit import audit
 from core.models import AuditLog
+from core.refusals import refusal_text, show_refusal
 from core.roles import role_required
 from core.views_base import FilteredTableView
 
@@ -18,7 +19,7 @@ from ..filters import ItemFilter, MovementFilter
 from ..forms import AttachCodeForm, BarcodeForm, ItemForm, LabelForm, ReverseForm
 from ..models import Barcode, Item, LowStockThreshold, StockMovement
 from ..tables import ItemTable, MovementTable
-from .common import error_text, safe_next, with_query
+from .common import safe_next, with_query
 
 
 class ItemListView(FilteredTableView):
@@ -48,7 +49,7 @@ def item_edit(request, pk=None):
             item = services.save_item(form.save(commit=False), by=request.user, thresholds=form.thresholds(),
                                       barcode=form.cleaned_data.get("barcode", ""))
         except ValidationError as exc:
-            form.add_error("barcode" if "barcode" in form.fields else None, error_text(exc))
+            show_refusal(request, exc, form=form, field="barcode")
         else:
             messages.success(request, _("The item %(item)s was saved.") % {"item": item.name})
             target = safe_next(request, "")
@@ -82,7 +83,7 @@ def barcode_add(request, pk):
             services.add_barcode(item, form.cleaned_data["code"], by=request.user)
             messages.success(request, _("The code was added."))
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_refusal(request, exc)
     return redirect("inventory:item", pk=item.pk)
 
 
@@ -108,7 +109,7 @@ def barcode_attach(request):
     try:
         services.add_barcode(item, form.cleaned_data["code"], by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
         return redirect(target)
     return redirect(with_query(target, item=item.pk, attached=form.cleaned_data["code"]))
 
@@ -140,7 +141,7 @@ def movement_reverse(request, pk):
         try:
             services.reverse_movements([movement], by=request.user, reason_text=form.cleaned_data["reason_text"])
         except (ValidationError, services.InsufficientStock) as exc:
-            form.add_error(None, error_text(exc) if isinstance(exc, ValidationError) else str(exc))
+            form.add_error(None, refusal_text(exc) if isinstance(exc, ValidationError) else str(exc))
         else:
             messages.success(request, _("The movement was reversed with a correction."))
             return redirect("inventory:item", pk=movement.item_id)

@@ -11,6 +11,7 @@ from django.views.generic import ListView
 from core.exports import export_response, exports
 from core.once import ALREADY_DONE, AlreadySubmitted, submit_once
 from core.params import int_param
+from core.refusals import show_refusal
 from core.roles import RoleRequiredMixin, role_required
 from core.views_base import FilteredTableView
 
@@ -19,7 +20,6 @@ from ..filters import StockFilter, TransferFilter
 from ..forms import ReportForm, TransferForm, TransferLineFormSet, WriteOffForm
 from ..models import Item, StockLevel, StockMovement, Transfer
 from ..tables import StockTable, TransferTable
-from .common import error_text
 
 
 class StockListView(FilteredTableView):
@@ -56,10 +56,10 @@ def write_off(request, pk):
         except AlreadySubmitted as done:
             messages.info(request, ALREADY_DONE)
             return redirect(done.outcome_url or reverse("inventory:item", args=[level.item_id]))
+        except services.InsufficientStock as exc:  # a refusal too: caught first, for its own field
+            show_refusal(request, exc, form=form, field="quantity")
         except ValidationError as exc:
-            form.add_error("reason_text", error_text(exc))
-        except services.InsufficientStock as exc:
-            form.add_error("quantity", str(exc))
+            show_refusal(request, exc, form=form, field="reason_text")
         else:
             messages.success(request, _("The goods were written off."))
             return redirect("inventory:item", pk=level.item_id)
@@ -134,10 +134,8 @@ def transfer_new(request):
         except AlreadySubmitted as done:
             messages.info(request, ALREADY_DONE)
             return redirect(done.outcome_url or reverse("inventory:transfers"))
-        except ValidationError as exc:
-            form.add_error(None, error_text(exc))
-        except services.InsufficientStock as exc:
-            form.add_error(None, str(exc))
+        except ValidationError as exc:  # InsufficientStock included
+            show_refusal(request, exc, form=form)
         else:
             messages.success(request, _("The goods were moved (%(number)s).") % {"number": transfer.number})
             return redirect("inventory:transfer", pk=transfer.pk)

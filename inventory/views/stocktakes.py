@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
+from core.refusals import show_refusal
 from core.roles import STAFF, has_role, role_required
 from core.views_base import FilteredTableView
 
@@ -17,7 +18,7 @@ from ..forms import CountForm, StockTakeForm
 from ..models import StockTake, StockTakeCount
 from ..tables import StockTakeTable
 from ..units import with_unit
-from .common import error_text, scan_context, with_query
+from .common import scan_context, with_query
 
 
 class StockTakeListView(FilteredTableView):
@@ -46,7 +47,7 @@ def stocktake_new(request):
             stocktake = services.start_stocktake(location=form.cleaned_data["location"], by=request.user,
                                                  note=form.cleaned_data["note"])
         except ValidationError as exc:
-            form.add_error("location", error_text(exc))
+            show_refusal(request, exc, form=form, field="location")
         else:
             return redirect("inventory:stocktake", pk=stocktake.pk)
     return render(request, "core/form.html", {"form": form, "title": _("Start a stock-take"),
@@ -91,7 +92,7 @@ def count_add(request, pk):
             count = services.add_count(stocktake, item=data["item"], quantity=data["quantity"], lot=data["lot"],
                                        expiry_date=data["expiry_date"], shelf=data["shelf"], by=request.user)
         except ValidationError as exc:
-            form.add_error(None, error_text(exc))
+            show_refusal(request, exc, form=form)
         else:
             url = reverse("inventory:stocktake", args=[pk])
             return redirect(with_query(url, added=count.pk, shelf=data["shelf"]) if data["shelf"]
@@ -109,7 +110,7 @@ def count_remove(request, pk, count_pk):
         try:
             services.remove_count(count, by=request.user)
         except ValidationError as exc:
-            messages.error(request, error_text(exc))
+            show_refusal(request, exc)
     return redirect("inventory:stocktake", pk=pk)
 
 
@@ -152,11 +153,8 @@ def stocktake_post(request, pk):
                    action=_("Post the stock-take"))
     try:
         movements = services.post_stocktake(stocktake, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, error_text(exc))
-        return redirect(back)
-    except services.InsufficientStock as exc:  # cannot happen for counts >= 0, but never a 500
-        messages.error(request, str(exc))
+    except ValidationError as exc:  # also InsufficientStock, which cannot happen for counts >= 0
+        show_refusal(request, exc)
         return redirect(back)
     messages.success(request, _("The stock-take was posted: %(count)s adjustments.") % {"count": len(movements)})
     return redirect("inventory:stocktake", pk=pk)
@@ -169,7 +167,7 @@ def stocktake_cancel(request, pk):
     try:
         services.cancel_stocktake(stocktake, by=request.user)
     except ValidationError as exc:
-        messages.error(request, error_text(exc))
+        show_refusal(request, exc)
     else:
         messages.success(request, _("The stock-take was cancelled; stock did not change."))
     return redirect("inventory:stocktakes")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.audit import audit
 from core.codes import qr_svg
 from core.models import AuditLog, Location
+from core.refusals import show_refusal
 from core.roles import role_required
 from core.views_base import FilteredTableView
 
@@ -34,7 +35,6 @@ from ..forms import (
 from ..models import Assignment, Shift, ShiftTemplate, Volunteer
 from ..services import attendance, calendars, notices, roster, shifts, signin, signups
 from ..tables import HoursTable, ShiftTable, VolunteerTable
-from . import refused
 from .documents import location_feed_url
 
 
@@ -119,7 +119,7 @@ def volunteer_action(request, pk, action):
             roster.anonymise(volunteer, by=request.user)
             messages.success(request, _("The volunteer's personal details were removed; the hours remain."))
     except ValidationError as error:
-        refused(request, error)
+        show_refusal(request, error)
     return redirect("volunteers:volunteer", pk)
 
 
@@ -245,7 +245,7 @@ def shift_assign(request, pk):
                 messages.success(request, _("%(name)s was assigned and asked to confirm.")
                                  % {"name": volunteer.full_name})
             except ValidationError as error:
-                refused(request, error)
+                show_refusal(request, error)
         return redirect(request.get_full_path())
     everyone = request.GET.get("everyone") == "1"
     candidates = selectors.candidates(shift, everyone=everyone)
@@ -282,7 +282,7 @@ def assignment_action(request, pk, action):
             attendance.approve_hours(assignment, by=request.user, hours=hours)
         messages.success(request, _("Saved."))
     except ValidationError as error:
-        refused(request, error)
+        show_refusal(request, error)
     return redirect("volunteers:shift", assignment.shift_id)
 
 
@@ -311,7 +311,7 @@ def shift_message(request, pk, audience):
         count = notices.message_people(shift, people, form.cleaned_data["text"], by=request.user, audience=audience)
         messages.success(request, _("The message went to %(n)s people.") % {"n": count})
     except ValidationError as error:
-        refused(request, error)
+        show_refusal(request, error)
     return redirect("volunteers:shift", pk)
 
 

@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
+from core.refusals import show_refusal
 from core.roles import role_required
 
 from .. import selectors
 from ..forms import MyDetailsForm
 from ..models import Assignment, Shift
 from ..services import attendance, calendars, contacts, notices, roster, signups
-from . import refused
 
 # Volunteers and the coordinator (rule volunteers.own_shifts, the same as GET /api/v1/shifts).
 # Volunteers usually have no password: send a signed-out visitor to the "e-mail me a link" page
@@ -137,7 +137,7 @@ def shift_action(request, pk, action):
             signups.leave_shift(volunteer, shift, by=request.user)
             messages.success(request, _("You left the shift; the place is free for someone else."))
     except ValidationError as error:
-        refused(request, error)
+        show_refusal(request, error)
     return redirect("volunteers:me")
 
 
@@ -163,7 +163,7 @@ def assignment_answer(request, pk, action):
             signups.decline(assignment, by=request.user)
             messages.success(request, _("Noted: you will not come to this shift."))
     except ValidationError as error:
-        refused(request, error)
+        show_refusal(request, error)
     return redirect("volunteers:me")
 
 
@@ -178,6 +178,6 @@ def checkin(request, token):
             messages.success(request, _("You are checked in. Have a good shift!"))
             return redirect("volunteers:me")
         except ValidationError as error:
-            refused(request, error)
+            show_refusal(request, error)
     return render(request, "volunteers/checkin.html", {"title": _("Check in"), "shift": shift,
                                                        "volunteer": volunteer})
