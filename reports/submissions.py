@@ -35,7 +35,7 @@ def _age_group_answer(group: str, age) -> str | None:
 
 def figure_answers(row: dict):
     """The people figures one person counts in, as (figure key, "yes" or "not_declared"): the same
-    conditions as the SQL of `esf_figures` (reporting._group_conditions)."""
+    conditions as the SQL of `esf_figures` (reporting.esf._group_conditions)."""
     for support in source.SUPPORTS:
         if row[f"first_{support}"] is None:
             continue

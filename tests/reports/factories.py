@@ -20,7 +20,7 @@ from django.utils import timezone
 from core.models import Location
 from distribution.models import Collection, DistributionDay, Household, Person, Programme
 from distribution.selectors.baskets import BasketLine, basket_totals
-from distribution.selectors.reporting import COLLECTION_DOCUMENT
+from distribution.selectors.days import COLLECTION_DOCUMENT
 from inventory.models import Item, StockMovement
 from tests.factories import UserFactory
 

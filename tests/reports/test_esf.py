@@ -201,16 +201,18 @@ def test_allocation_rule_is_pure():
 def test_a_short_period_reads_the_same_ledger_rows_as_the_windowed_reading_of_a_long_one(data, monkeypatch):
     """A short period joins each collection to all its ledger rows through the document index; a long one
     reads the ledger rows of its days and the corrections written after them (distribution.selectors.
-    reporting._value_from). On the same period both must find the same rows: here with a basket partly
+    reporting.period._value_from). On the same period both must find the same rows: here with a basket partly
     brought back the same day, one cancelled, and a correction of a March basket written in May."""
     from datetime import datetime
 
     from django.utils import timezone
 
     from distribution.selectors import reporting
+    from distribution.selectors.days import COLLECTION_DOCUMENT
+    from distribution.selectors.reporting import period as reporting_period
     from inventory.models import StockMovement
 
-    moved = StockMovement.objects.filter(document_type=reporting.COLLECTION_DOCUMENT, reason="distributed",
+    moved = StockMovement.objects.filter(document_type=COLLECTION_DOCUMENT, reason="distributed",
                                          document_key__in=[c.pk for c in data.collections.values()
                                                            if c.cancelled_at is None and c.day.date.month == 3])
     late = moved.first()
@@ -225,7 +227,7 @@ def test_a_short_period_reads_the_same_ledger_rows_as_the_windowed_reading_of_a_
 
     for period in (Period(*MARCH), Period(*MARCH, programme_id=data.programme.pk)):
         short = read(period)
-        monkeypatch.setattr(reporting, "SHORT_PERIOD_DAYS", 0)  # every period read as a long one
+        monkeypatch.setattr(reporting_period, "SHORT_PERIOD_DAYS", 0)  # every period read as a long one
         windowed = read(period)
         monkeypatch.undo()
         assert short == windowed

@@ -1,82 +1,35 @@
-"""Set-based read queries for the reports app (ESF+ indicators, distribution reports).
+"""ESF+ figures: the end recipients counted once per period by support kind and target group, the
+net goods handed out (kg, €, food groups, children's goods), the drill-downs behind each figure and
+the nationalities that count as third countries. The rules: see `distribution.selectors.reporting`."""
 
-Contract (used by `reports`, which no app imports):
-
-* `Period(start, end, programme_id=None, location_id=None)` selects the collections that were not
-  cancelled, of distribution days dated start..end (inclusive), optionally of one programme/location.
-* `recipient_counts(period)` — end recipients (people) counted once
-  per period, by support kind (any / food / material) and target group, yes and not declared.
-* `recipient_rows(period, support, group, ...)` — the people behind one of those figures (drill-down).
-* `esf_figures(period)` — all of it in two statements: the people figures, and the
-  net goods handed out (kg, €, food groups, children's goods) per household answer about homelessness.
-* `value_collections(period, is_food, ...)` — the collections behind a value figure (drill-down).
-* `third_country_nationalities()`, `unresolved_nationalities()` — what counted as third countries, and
-  the typed nationalities that name no country (listed for staff, counted as not declared).
-
-Everything is aggregated in the database (one statement per figure set), so the cost does not grow
-with Python loops over collections. The SQL is plain and portable between PostgreSQL and SQLite
-except for small vendor-specific fragments (dates as numbers, month keys, casts, bit aggregates, a
-materialised CTE), written once in core.db.sql.
-
-Rules (docs/reports.md):
-* a person is a member of a household that had at least one collection in the period; they are
-  counted once however often the household collected;
-* a person received food (material) support when at least one of those collections handed out food
-  (non-food) items, according to the stock ledger (a "distributed" row of such an item);
-* the person's age is taken on the date of their household's first collection in the period (of that
-  support kind); a person with neither birth date nor birth year has an undeclared age;
-* a category answer that is missing ("not declared") is counted as not declared, never guessed.
-"""
-
-from dataclasses import dataclass
-from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count
 
 from core.db.sql import as_date as _as_date
-from core.db.sql import as_decimal as _as_decimal
-from core.db.sql import bit_or as _bit_or
-from core.db.sql import day_start as _day_start
 from core.db.sql import in_list as _in_list
 from core.db.sql import materialized as _materialized
-from core.db.sql import month_key as _month
-from core.db.sql import reporting_cursor
 from core.db.sql import table as _table
 from core.db.sql import ymd as _ymd
-from inventory.models import Item, StockMovement
+from inventory.models import Item
 
-from ..models import Collection, DistributionDay, Household, MembershipHistory, Person, Programme
-from .days import COLLECTION_DOCUMENT  # document_type of a collection's stock movements
+from ...models import Collection, DistributionDay, Household, MembershipHistory, Person
+from .period import (
+    Period,
+    _dec,
+    _period_where,
+    _reporting_cursor,
+    _value_from,
+)
 
 SUPPORTS = ("any", "food", "material")
+
+
 GROUPS = ("children", "young", "women", "senior", "disability", "third_country", "foreign_minority", "homeless")
+
+
 # Item categories whose value counts as goods for children (see the allocation rule in reports).
 CHILDREN_ITEM_CATEGORIES = (Item.Category.BABY, Item.Category.SCHOOL)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-    programme_id: int | None = None
-    location_id: int | None = None
-
-
-# A period up to this many days is short: it reads a small part of each table, through indexes.
-SHORT_PERIOD_DAYS = 92
-
-
-def _short(period: Period) -> bool:
-    return (period.end - period.start).days < SHORT_PERIOD_DAYS
-
-
-def _reporting_cursor(period: Period):
-    """core.db.sql.reporting_cursor, without parallel workers for a short period: they pay off when most
-    of a table is read, and for a month the planner would still read every collection ever recorded in
-    parallel (to spread the month's ledger look-ups over the workers), a cost that grows with the
-    history, not with the month."""
-    return reporting_cursor(parallel=not _short(period))
 
 
 def _age(at: str) -> str:
@@ -374,41 +327,6 @@ def households_counted(period: Period) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> tuple[str, str]:
-    """(WITH clause, FROM … WHERE clause) of the ledger rows of the period's collections: the query goes
-    `{with} SELECT … {from}`, the collection as `c` (c.id, c.household_id, c.date), the ledger row as `m`.
-
-    A collection's ledger rows carry its id as the number `document_key` (indexed with the document
-    type). A short period reads its collections through the (day, at) index and each one's rows
-    through that index: the cost follows the collections of the period, and the planner's estimates
-    are right (three or so rows per collection at any size of the ledger).
-
-    A long period is read as a whole: its ledger rows are those of its days (with a day's margin for
-    time zones), through the index on `at`, and the corrections after them (a cancelled or partly
-    returned basket; the scan refuses any other day), through the partial index on (reason, at), joined
-    to the collections by a hash on the integer key. For a short period that window is left out: it
-    selects nothing more, and the planner, taking it as independent of the key, would expect a fraction
-    of the rows (the smaller the longer the history) and choose sorts and loops for them."""
-    where = _period_where(period, params)
-    with_sql = f"""WITH pc AS (
-        SELECT c.id, c.household_id, d.date
-        FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id WHERE {where})"""  # noqa: S608
-    conditions = "m.document_type = %s"
-    params.append(COLLECTION_DOCUMENT)
-    if not _short(period):
-        conditions += " AND ((m.at >= %s AND m.at < %s) OR (m.reason = %s AND m.at >= %s))"
-        upper = _day_start(period.end + timedelta(days=2))
-        params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value,
-                       upper])
-    from_sql = f"""
-        FROM pc c
-        {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
-        JOIN {_table(StockMovement)} m ON m.document_key = c.id
-        {f"JOIN {_table(Item)} i ON i.id = m.item_id" if item else ""}
-        WHERE {conditions}"""
-    return with_sql, from_sql
-
-
 def value_collections(period: Period, *, is_food: bool | None = None, categories=None, exclude_categories=None,
                       homeless: bool | None = None, limit: int | None = None) -> list[dict]:
     """The collections behind a value figure: id, date, household, net quantity, kg and € of the goods
@@ -440,10 +358,6 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
              "kg": _dec(r[4]), "eur": _dec(r[5])} for r in rows]
 
 
-def _dec(value) -> Decimal:
-    return _as_decimal(value, places=6)  # quantity (3 places) × unit weight or value
-
-
 def third_country_nationalities() -> list[str]:
     """The nationality codes recorded that count as third countries (stateless included)."""
     return sorted(Person.everyone.filter(nationality_group="TC").exclude(nationality="")
@@ -455,214 +369,3 @@ def unresolved_nationalities() -> list[dict]:
     and how many people have it, most frequent first. They count as not declared until resolved."""
     return list(Person.everyone.exclude(nationality_recorded="").values("nationality_recorded")
                 .annotate(people=Count("id")).order_by("-people", "nationality_recorded"))
-
-
-def programmes():
-    """Programmes to choose from in report filters."""
-    return Programme.objects.order_by("name")
-
-
-def households_by_id(ids) -> dict:
-    """Households with their members, for a drill-down page (ids from the rows above)."""
-    return Household.objects.prefetch_related(Prefetch("members", queryset=Person.everyone.all())).in_bulk(list(ids))
-
-
-def people_by_id(ids) -> dict:
-    return Person.everyone.in_bulk(list(ids))
-
-
-def period_collections(period: Period):
-    """The period's collections (not cancelled) as a queryset, for lists and per-day/month reports."""
-    qs = Collection.objects.filter(cancelled_at__isnull=True, day__date__gte=period.start, day__date__lte=period.end)
-    if period.programme_id:
-        qs = qs.filter(day__programme_id=period.programme_id)
-    if period.location_id:
-        qs = qs.filter(day__location_id=period.location_id)
-    return qs
-
-
-def collections_of(period: Period, household_ids, limit: int = 2000) -> list[dict]:
-    """The period's collections of some households (drill-down), oldest first."""
-    return list(period_collections(period).filter(household_id__in=list(household_ids))
-                .order_by("day__date", "at", "id")
-                .values("id", "household_id", "station", "at", "household_size", day_date=F("day__date"),
-                        location=F("day__location__name"))[:limit])
-
-
-def _period_where(period: Period, params: list) -> str:
-    """The period's distribution days (alias d) and their collections not cancelled (alias c)."""
-    return "c.cancelled_at IS NULL AND " + _days_where(period, params)
-
-
-def goods_by_item(period: Period) -> list[dict]:
-    """The one pass over the ledger of the distribution report: net quantity, kg and € handed out per item
-    in the period's collections. The database sums quantities per item and recorded unit weight/value
-    (a few dozen groups); kg and € are multiplied out here, exactly."""
-    params: list = []
-    with_sql, from_sql = _value_from(period, params, household=False, item=False)
-    sql = (f"{with_sql} SELECT m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity) {from_sql} "  # noqa: S608
-           f"GROUP BY m.item_id, m.unit_weight_kg, m.unit_value_eur")
-    with _reporting_cursor(period) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    zero = Decimal("0")
-    per_item: dict = {}
-    for item_id, unit_kg, unit_eur, quantity in rows:
-        quantity = _dec(quantity)
-        entry = per_item.setdefault(item_id, {"item_id": item_id, "quantity": zero, "kg": zero, "eur": zero})
-        entry["quantity"] += quantity
-        entry["kg"] += quantity * _dec(unit_kg)
-        entry["eur"] += quantity * _dec(unit_eur)
-    return list(per_item.values())
-
-
-def _days_where(period: Period, params: list) -> str:
-    where = ["d.date >= %s", "d.date <= %s"]
-    params.extend([period.start, period.end])
-    if period.programme_id:
-        where.append("d.programme_id = %s")
-        params.append(period.programme_id)
-    if period.location_id:
-        where.append("d.location_id = %s")
-        params.append(period.location_id)
-    return " AND ".join(where)
-
-
-def _per_day(period: Period) -> list[dict]:
-    """Per distribution day of the period with collections: collections (= households, one collection per
-    household and day), people (household sizes summed) and the collections' food/goods kg and €. One
-    hash aggregate over the collections, a row per day."""
-    params: list = []
-    days = _days_where(period, params)
-    sql = (f"SELECT c.day_id, COUNT(*), SUM(c.household_size), SUM(c.food_kg), SUM(c.food_value_eur), "  # noqa: S608
-           f"SUM(c.goods_kg), SUM(c.goods_value_eur) FROM {_table(Collection)} c "
-           f"WHERE c.cancelled_at IS NULL AND c.day_id IN (SELECT d.id FROM {_table(DistributionDay)} d "
-           f"WHERE {days}) GROUP BY c.day_id")
-    with _reporting_cursor(period) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [{"day_id": r[0], "collections": r[1], "people": int(r[2] or 0), "food_kg": _dec(r[3]),
-             "food_eur": _dec(r[4]), "goods_kg": _dec(r[5]), "goods_eur": _dec(r[6])} for r in rows]
-
-
-def _distinct_households(period: Period) -> tuple[dict, dict]:
-    """Households that collected per month ({"YYYY-MM": n}) and per location ({location id: n}), each
-    household counted once per month / location, in one pass over the collections: per household, the
-    set of months and the set of locations where it collected, as bit masks (a bit per month / location
-    of the period, numbered by DENSE_RANK over the days), counted here. On PostgreSQL the masks are
-    BIT_OR aggregates (hashed, in parallel; COUNT(DISTINCT ...) would sort half a million rows); SQLite has
-    no BIT_OR, and SUM(DISTINCT power of two) is the same number."""
-    params: list = []
-    days = _days_where(period, params)
-    month = _month("d.date")
-    sql = (f"SELECT {_bit_or('CAST(1 AS BIGINT) << dd.month_bit')}, "  # noqa: S608
-           f"{_bit_or('CAST(1 AS BIGINT) << dd.location_bit')} FROM {_table(Collection)} c "
-           f"JOIN (SELECT d.id, CAST(DENSE_RANK() OVER (ORDER BY {month}) - 1 AS INTEGER) AS month_bit, "
-           f"CAST(DENSE_RANK() OVER (ORDER BY d.location_id) - 1 AS INTEGER) AS location_bit "
-           f"FROM {_table(DistributionDay)} d "
-           f"WHERE {days}) dd ON dd.id = c.day_id WHERE c.cancelled_at IS NULL GROUP BY c.household_id")
-    days_qs = DistributionDay.objects.filter(date__gte=period.start, date__lte=period.end)
-    if period.programme_id:
-        days_qs = days_qs.filter(programme_id=period.programme_id)
-    if period.location_id:
-        days_qs = days_qs.filter(location_id=period.location_id)
-    dates_and_locations = list(days_qs.values_list("date", "location_id"))
-    months = sorted({day.strftime("%Y-%m") for day, _location in dates_and_locations})
-    locations = sorted({location for _day, location in dates_and_locations})
-    if max(len(months), len(locations)) > 62:  # more than a BIGINT holds (over five years of months)
-        raise ValueError("period too long for the household counts")
-    with _reporting_cursor(period) as cursor:
-        cursor.execute(sql, params)
-        masks = cursor.fetchall()
-    per_month, per_location = [0] * len(months), [0] * len(locations)
-    for month_mask, location_mask in masks:
-        for counts, mask in ((per_month, int(month_mask)), (per_location, int(location_mask))):
-            while mask:
-                low = mask & -mask
-                counts[low.bit_length() - 1] += 1
-                mask ^= low
-    return dict(zip(months, per_month, strict=True)), dict(zip(locations, per_location, strict=True))
-
-
-def collections_by(period: Period, by: str, *, with_goods: bool = False, per_day=None,
-                   households=None) -> list[dict]:
-    """Distribution days, collections, distinct households and people (members when they collected) per
-    "month", "day" or "location", in that order; `with_goods`: also food and other goods kg and € (the
-    collections' own totals). No ledger involved: one aggregate per day (`per_day`, computed unless given),
-    rolled up here, and one count of distinct households per month and location (`households`: the
-    result of _distinct_households, computed unless given)."""
-    per_day = {row["day_id"]: row for row in (per_day if per_day is not None else _per_day(period))}
-    days = (DistributionDay.objects.filter(pk__in=list(per_day))
-            .values("id", "date", "location_id", "location__name", "programme__name"))
-    if by == "day":
-        households = {}
-    else:
-        households = (households or _distinct_households(period))[0 if by == "month" else 1]
-    figures = ["collections", "people", "food_kg", "food_eur", "goods_kg", "goods_eur"]
-    zero = Decimal("0")
-    groups: dict = {}
-    for day in days:
-        if by == "day":
-            key = (day["date"], day["location__name"], day["programme__name"], day["id"])
-            head = {"date": day["date"], "location": day["location__name"], "programme": day["programme__name"],
-                    "day_id": day["id"]}
-        elif by == "month":
-            key = (day["date"].strftime("%Y-%m"),)
-            head = {"month": key[0]}
-        else:
-            key = (day["location__name"], day["location_id"])
-            head = {"location": key[0], "location_id": key[1]}
-        entry = groups.setdefault(key, {**head, "days": 0, **{f: zero if "_" in f else 0 for f in figures}})
-        entry["days"] += 1
-        for figure in figures:
-            entry[figure] += per_day[day["id"]][figure]
-    result = []
-    for key in sorted(groups):
-        entry = groups[key]
-        entry["households"] = (entry["collections"] if by == "day" else
-                               households.get(entry["month"] if by == "month" else entry["location_id"], 0))
-        if not with_goods:
-            for figure in figures[2:]:
-                del entry[figure]
-        result.append(entry)
-    return result
-
-
-def distribution_overview(period: Period) -> dict:
-    """Everything the distribution report shows: {"month", "day", "location": rows of `collections_by` with
-    food_kg, food_eur, goods_kg, goods_eur; "items": per item (one pass over the ledger)}."""
-    per_day, households = _per_day(period), _distinct_households(period)
-    result = {by: collections_by(period, by, with_goods=True, per_day=per_day, households=households)
-              for by in ("month", "day", "location")}
-    goods = goods_by_item(period)
-    items = {i["id"]: i for i in Item.objects.filter(id__in={g["item_id"] for g in goods})
-             .values("id", "name_el", "unit", "is_food", "food_group")}
-    result["items"] = sorted(({**line, "name": items[line["item_id"]]["name_el"],
-                               **{k: items[line["item_id"]][k] for k in ("unit", "is_food", "food_group")}}
-                              for line in goods), key=lambda r: r["name"])
-    return result
-
-
-def distribution_by(period: Period, by: str) -> list[dict]:
-    """Rows of `distribution_overview` for one breakdown ("month", "day" or "location")."""
-    return distribution_overview(period)[by]
-
-
-def distributed_by_item(period: Period) -> list[dict]:
-    """Net quantity, kg and € per item handed out in the period's collections."""
-    return distribution_overview(period)["items"]
-
-
-def refusals_by_reason(period: Period) -> list[dict]:
-    """Scans refused at the tables in the period, per outcome (reason), most frequent first."""
-    from ..models import Scan
-
-    qs = Scan.objects.exclude(outcome=Scan.Outcome.COLLECTED).filter(day__date__gte=period.start,
-                                                                      day__date__lte=period.end)
-    if period.programme_id:
-        qs = qs.filter(day__programme_id=period.programme_id)
-    if period.location_id:
-        qs = qs.filter(day__location_id=period.location_id)
-    labels = dict(Scan.Outcome.choices)
-    return [{"outcome": row["outcome"], "label": labels.get(row["outcome"], row["outcome"]), "scans": row["n"]}
-            for row in qs.values("outcome").annotate(n=Count("id")).order_by("-n", "outcome")]
