@@ -1,0 +1,18 @@
+"""Search keys recomputed: core.text.search_key now reads SMS Greeklish (η as h after a consonant, θ as 8,
+ξ as 3, ευ/αυ as eu/au, γκ as nk) and Latin look-alike letters inside a Greek word as Greek."""
+
+from django.db import migrations
+
+from core.migration_ops import RefreshKeys
+from core.text import search_key
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('volunteers', '0009_volunteer_email_unique_any_case'),
+    ]
+
+    operations = [
+        RefreshKeys("Volunteer", lambda r: {"search_text": search_key(f"{r.first_name} {r.last_name} {r.email} {r.phone}")}),
+    ]
