@@ -140,3 +140,40 @@ def model_changes(before: dict, after: dict) -> dict:
 
 def snapshot(obj, fields) -> dict:
     return {name: getattr(obj, name) for name in fields}
+
+
+def audited_save(obj, fields, *, by, save=None, changes=None) -> dict:
+    """Save `obj` (its new values already set) and log CREATE, or CHANGE with the differences in
+    `fields` between the stored row and the saved instance, in one call. Call it inside the service's
+    transaction.
+
+    `save(before)` replaces `obj.save()` when the write needs more than a save (a nested atomic block
+    whose IntegrityError becomes a refusal, an account to follow the record); it gets the stored
+    values of `fields` ({} for a new record). `changes` are logged beside the differences. Returns
+    what was logged. A record is new when no row has its primary key yet (a pk set in advance, as the
+    centre's, still counts as new until it is stored)."""
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first() if obj.pk is not None else None
+    before = {} if stored is None else snapshot(stored, fields)
+    if save is None:
+        obj.save()
+    else:
+        save(before)
+    logged = {**(changes or {}), **model_changes(before, snapshot(obj, fields))}
+    audit(AuditLog.Action.CREATE if stored is None else AuditLog.Action.CHANGE, obj, user=by, changes=logged)
+    return logged
+
+
+def audited_formset_save(formset, *, by) -> list:
+    """Save a valid model formset row by row, audited: the rows marked for deletion are deleted with a
+    DELETE entry each, then every new or changed row goes through `audited_save` (the form's fields).
+    An inline formset's rows belong to `formset.instance`: set it to the saved parent first."""
+    fields = list(formset.form._meta.fields)
+    saved = formset.save(commit=False)
+    for obj in formset.deleted_objects:
+        audit(AuditLog.Action.DELETE, obj, user=by,
+              changes={name: [str(value), ""] for name, value in snapshot(obj, fields).items()})
+        obj.delete()
+    for obj in saved:
+        audited_save(obj, fields, by=by)
+    formset.save_m2m()
+    return saved

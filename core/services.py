@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .audit import audit, model_changes, snapshot
+from .audit import audit, audited_save, model_changes, snapshot
 from .db.ttl_cache import TTLCache
 from .models import ApiToken, AuditLog, Centre, Location
 
@@ -107,11 +107,7 @@ LOCATION_FIELDS = ["name", "kind", "address", "phone", "opening_hours", "is_acti
 @transaction.atomic
 def save_location(location: Location, *, by) -> Location:
     """Create or update a location (form data already on the instance)."""
-    creating = location.pk is None
-    before = {} if creating else snapshot(Location.objects.get(pk=location.pk), LOCATION_FIELDS)
-    location.save()
-    changes = model_changes(before, snapshot(location, LOCATION_FIELDS))
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, location, changes=changes, user=by)
+    audited_save(location, LOCATION_FIELDS, by=by)
     return location
 
 
@@ -121,7 +117,7 @@ CENTRE_FIELDS = ["name", "short_name", "address", "phones", "email", "opening_ho
 
 @transaction.atomic
 def save_centre(centre: Centre, *, by) -> Centre:
-    existing = Centre.objects.filter(pk=1).first()
+    existing = Centre.objects.filter(pk=1).first()  # Centre.save() makes any instance the one row
     before = snapshot(existing, CENTRE_FIELDS) if existing else {}
     centre.save()
     audit(AuditLog.Action.CHANGE if existing else AuditLog.Action.CREATE, centre,

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, audited_save, snapshot
 from core.messaging import SmsError, first_phone, fit_sms, notify
 from core.models import AuditLog, Centre
 from inventory.models import StockMovement
@@ -25,21 +25,21 @@ RULE_FIELDS = ["item_id", "basis", "quantity", "min_size", "max_size", "min_age"
 
 @transaction.atomic
 def save_day(day: DistributionDay, *, by) -> DistributionDay:
-    creating = day.pk is None
-    before = {} if creating else snapshot(DistributionDay.objects.get(pk=day.pk), DAY_FIELDS)
     day.full_clean()  # includes the rule of one day per date, site and programme, with its message
-    if creating:
+    if day.pk is None:
         day.created_by = by
-    try:
-        with transaction.atomic():
-            day.save()
-    except IntegrityError as exc:  # the same day saved at the same moment by another request
-        if not DistributionDay.objects.exclude(pk=day.pk).exclude(status=DistributionDay.Status.CANCELLED).filter(
-                date=day.date, location_id=day.location_id, programme_id=day.programme_id).exists():
-            raise
-        raise ValidationError(ONE_DAY_PER_DATE_SITE_PROGRAMME) from exc
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, day, user=by,
-          changes=model_changes(before, snapshot(day, DAY_FIELDS)))
+
+    def save(_before):
+        try:
+            with transaction.atomic():
+                day.save()
+        except IntegrityError as exc:  # the same day saved at the same moment by another request
+            if not DistributionDay.objects.exclude(pk=day.pk).exclude(status=DistributionDay.Status.CANCELLED).filter(
+                    date=day.date, location_id=day.location_id, programme_id=day.programme_id).exists():
+                raise
+            raise ValidationError(ONE_DAY_PER_DATE_SITE_PROGRAMME) from exc
+
+    audited_save(day, DAY_FIELDS, by=by, save=save)
     return day
 
 

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, audited_save
 from core.models import AuditLog
 
 from ..models import Enrolment, Household, Programme
@@ -16,12 +16,8 @@ PROGRAMME_FIELDS = ["code", "name", "description", "once_per_distribution_day", 
 
 @transaction.atomic
 def save_programme(programme: Programme, *, by) -> Programme:
-    creating = programme.pk is None
-    before = {} if creating else snapshot(Programme.objects.get(pk=programme.pk), PROGRAMME_FIELDS)
     programme.full_clean()
-    programme.save()
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, programme, user=by,
-          changes=model_changes(before, snapshot(programme, PROGRAMME_FIELDS)))
+    audited_save(programme, PROGRAMME_FIELDS, by=by)
     return programme
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, audited_save, model_changes, snapshot
 from core.models import AuditLog
 
 from ..models import Event, Question, Registration
@@ -47,8 +47,7 @@ def save_event(event: Event, *, by, questions: list[dict] | None = None) -> Even
     with transaction.atomic():
         if event.pk is None:
             event.created_by = by
-            event.save()
-            audit(AuditLog.Action.CREATE, event, changes=model_changes({}, snapshot(event, EVENT_FIELDS)), user=by)
+            audited_save(event, EVENT_FIELDS, by=by)
         else:
             locked = lock_event(event.pk)
             before = snapshot(locked, EVENT_FIELDS)

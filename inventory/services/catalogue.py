@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, audited_save
 from core.models import AuditLog
 
 from ..codes import is_valid_ean, looks_like_ean, normalize_code
@@ -24,12 +24,9 @@ def save_item(item: Item, *, by, thresholds: dict | None = None, barcode: str = 
     A new item that gets no EAN receives our own Code128 code at once, so it can be labelled.
     """
     creating = item.pk is None
-    before = {} if creating else snapshot(Item.objects.get(pk=item.pk), ITEM_FIELDS)
     if not item.is_food:
         item.food_group = ""
-    item.save()
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, item, user=by,
-          changes=model_changes(before, snapshot(item, ITEM_FIELDS)))
+    audited_save(item, ITEM_FIELDS, by=by)
     if barcode:
         add_barcode(item, barcode, by=by)
     if thresholds is not None:
@@ -105,9 +102,5 @@ def set_threshold(item: Item, location, quantity: Decimal | None, *, by) -> None
 
 @transaction.atomic
 def save_donor(donor: Donor, *, by) -> Donor:
-    creating = donor.pk is None
-    before = {} if creating else snapshot(Donor.objects.get(pk=donor.pk), DONOR_FIELDS)
-    donor.save()
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, donor, user=by,
-          changes=model_changes(before, snapshot(donor, DONOR_FIELDS)))
+    audited_save(donor, DONOR_FIELDS, by=by)
     return donor

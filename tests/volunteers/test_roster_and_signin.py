@@ -117,6 +117,51 @@ def test_coordinator_edits_profile_with_languages_certificates_and_availability(
     assert coordinator_client.post(reverse("volunteers:volunteer_edit", args=[volunteer.pk]), bad).status_code == 200
 
 
+
+def test_the_edit_pages_language_certificate_and_availability_rows_are_audited(coordinator_client):
+    from django.contrib.contenttypes.models import ContentType
+
+    from volunteers.models import Availability, Certificate, Skill, VolunteerLanguage
+
+    volunteer = VolunteerFactory()
+    first_aid = Skill.objects.get(name="Πρώτες βοήθειες")
+    data = {
+        "first_name": volunteer.first_name, "last_name": volunteer.last_name, "email": volunteer.email,
+        "phone": volunteer.phone, "language": "el", "status": "active", "emergency_name": "Μαρία Σαλή",
+        "emergency_phone": "6900000002",
+        "languages-TOTAL_FORMS": "1", "languages-INITIAL_FORMS": "0",
+        "languages-0-language": "rom", "languages-0-level": "native",
+        "certificates-TOTAL_FORMS": "1", "certificates-INITIAL_FORMS": "0",
+        "certificates-0-skill": first_aid.pk, "certificates-0-expires_on": "2027-03-01",
+        "availability-TOTAL_FORMS": "1", "availability-INITIAL_FORMS": "0",
+        "availability-0-weekday": "1", "availability-0-start_time": "08:00", "availability-0-end_time": "13:00",
+    }
+    url = reverse("volunteers:volunteer_edit", args=[volunteer.pk])
+    assert coordinator_client.post(url, data).status_code == 302
+
+    def entries(model, action):
+        return AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(model), action=action)
+
+    spoken = VolunteerLanguage.objects.get(volunteer=volunteer)
+    (created,) = entries(VolunteerLanguage, "create")
+    assert created.object_id == str(spoken.pk) and created.changes["level"] == ["", "native"]
+    assert created.user is not None and created.user.groups.filter(name="coordinator").exists()
+    assert entries(Availability, "create").count() == 1
+    assert entries(Certificate, "create").count() == 1
+
+    slot = volunteer.availability.get()
+    changed = dict(data, **{
+        "languages-INITIAL_FORMS": "1", "languages-0-id": spoken.pk, "languages-0-level": "good",
+        "certificates-TOTAL_FORMS": "0",
+        "availability-INITIAL_FORMS": "1", "availability-0-id": slot.pk, "availability-0-DELETE": "on",
+    })
+    assert coordinator_client.post(url, changed).status_code == 302
+    (change,) = entries(VolunteerLanguage, "change")
+    assert change.changes == {"level": ["native", "good"]}
+    (deleted,) = entries(Availability, "delete")
+    assert deleted.object_id == str(slot.pk) and not Availability.objects.filter(pk=slot.pk).exists()
+
+
 def test_anonymisation_removes_the_person_and_keeps_the_hours():
     coordinator = UserFactory(role="coordinator")
     volunteer = VolunteerFactory(first_name="Γιώργος", last_name="Καραγιάννης")

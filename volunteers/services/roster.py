@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.audit import audit, forget_person, model_changes, snapshot
+from core.audit import audit, audited_formset_save, audited_save, forget_person, model_changes, snapshot
 from core.messaging import notify
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
@@ -186,21 +186,33 @@ def _cancel_future(volunteer: Volunteer, *, by) -> int:
 def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
     """Save the coordinator's edits (form data already on the instance); pausing or leaving frees
     the volunteer's future places, and the account follows the status."""
-    creating = volunteer.pk is None
     check_email_free(volunteer)
-    before = {} if creating else snapshot(Volunteer.objects.get(pk=volunteer.pk), PROFILE_FIELDS)
-    if volunteer.status == Volunteer.Status.ACTIVE:
-        _ensure_account(volunteer, by=by)  # added directly by the coordinator
-    if volunteer.status == Volunteer.Status.LEFT and before.get("status") != Volunteer.Status.LEFT:
-        volunteer.calendar_token = new_token()  # their calendar link stops working
-    volunteer.save()
-    if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
-        _cancel_future(volunteer, by=by)
-    sync_account(volunteer)
-    audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, volunteer, user=by,
-          changes=model_changes(before, snapshot(volunteer, PROFILE_FIELDS)))
+
+    def save(before):
+        if volunteer.status == Volunteer.Status.ACTIVE:
+            _ensure_account(volunteer, by=by)  # added directly by the coordinator
+        if volunteer.status == Volunteer.Status.LEFT and before.get("status") != Volunteer.Status.LEFT:
+            volunteer.calendar_token = new_token()  # their calendar link stops working
+        volunteer.save()
+        if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
+            _cancel_future(volunteer, by=by)
+        sync_account(volunteer)
+
+    audited_save(volunteer, PROFILE_FIELDS, by=by, save=save)
     return volunteer
 
+
+
+@transaction.atomic
+def save_volunteer(volunteer: Volunteer, formsets, *, by) -> Volunteer:
+    """The coordinator's edit page: the profile (`save_profile`) and its inline formsets (languages,
+    certificates, availability; valid, bound to the volunteer), in one transaction; every row added,
+    changed or removed is audited."""
+    volunteer = save_profile(volunteer, by=by)
+    for formset in formsets:
+        formset.instance = volunteer
+        audited_formset_save(formset, by=by)
+    return volunteer
 
 # What a volunteer may change about themselves (forms.MyDetailsForm).
 OWN_FIELDS = ["email", "phone", "language", "address", "emergency_name", "emergency_phone", "availability_notes"]

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.audit import audit, model_changes, snapshot
+from core.audit import audit, audited_formset_save, audited_save, model_changes, snapshot
 from core.models import AuditLog, Location
 
 from ..models import Assignment, Shift, ShiftSeries, ShiftTemplate
@@ -201,3 +201,16 @@ def cancel_shift(shift: Shift, *, by, scope: str = "one") -> list[Shift]:
         told.extend(active)
     after_commit("cancelled", told)
     return targets
+
+
+TEMPLATE_FIELDS = ["name", "description"]
+
+
+@transaction.atomic
+def save_template(template: ShiftTemplate, lines, *, by) -> ShiftTemplate:
+    """A shift template (form data already on it) and its lines (a valid inline formset), audited
+    row by row."""
+    audited_save(template, TEMPLATE_FIELDS, by=by)
+    lines.instance = template
+    audited_formset_save(lines, by=by)
+    return template

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -86,11 +85,7 @@ def volunteer_edit(request, pk=None):
                 ((LanguageFormSet, "languages"), (CertificateFormSet, "certificates"),
                  (AvailabilityFormSet, "availability"))]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
-        with transaction.atomic():
-            volunteer = roster.save_profile(form.save(commit=False), by=request.user)
-            for formset in formsets:
-                formset.instance = volunteer
-                formset.save()
+        volunteer = roster.save_volunteer(form.save(commit=False), formsets, by=request.user)
         messages.success(request, _("The volunteer's details were saved."))
         return redirect("volunteers:volunteer", volunteer.pk)
     return render(request, "volunteers/volunteer_form.html", {
@@ -345,11 +340,7 @@ def template_edit(request, pk=None):
     form = TemplateForm(request.POST or None, instance=template)
     lines = template_line_formset()(request.POST or None, instance=template, prefix="lines")
     if request.method == "POST" and form.is_valid() and lines.is_valid():
-        with transaction.atomic():
-            template = form.save()
-            lines.instance = template
-            lines.save()
-            audit(AuditLog.Action.CHANGE if pk else AuditLog.Action.CREATE, template)
+        shifts.save_template(form.save(commit=False), lines, by=request.user)
         messages.success(request, _("The template was saved."))
         return redirect("volunteers:templates")
     return render(request, "volunteers/template_form.html", {
