@@ -11,6 +11,8 @@ from .api import api
 urlpatterns = [
     # The API first: scan stations call it for every card, and URLs are matched in order.
     path("api/v1/", api.urls),
+    # Browsers ask for /favicon.ico on every first visit, whatever the page says.
+    path("favicon.ico", core_views.favicon),
     path("", include("core.urls")),
     # Before Django's own: someone without a password (signed in by link) gets the set-password form.
     path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),

@@ -178,3 +178,12 @@ class PasswordChangeOrSetView(PasswordChangeView):
             context["title"] = _("Set a password")
             context["sets_password"] = True
         return context
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every first visit, whatever the page names: send them to the
+    static icon (its address is looked up per request: with hashed static names it needs the manifest)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
