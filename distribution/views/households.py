@@ -30,6 +30,7 @@ from ..models import AuthorisedCollector, Category, Household, Person
 from ..selectors import household_for_page, households_matching
 from ..services import DistributionError
 from ..services import households as services
+from ..services import retention as retention_services
 from ..services.programmes import enrol
 from ..tables import HouseholdTable
 
@@ -261,7 +262,7 @@ def person_export(request, person_pk):
     """Right of access: everything held about one person, as a JSON file."""
     person = get_object_or_404(Person.everyone.select_related("household"), pk=person_pk)  # former members too
     with transaction.atomic():
-        data = services.person_access_export(person, by=request.user)
+        data = retention_services.person_access_export(person, by=request.user)
     response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="person-{person.pk}.json"'
     return response
@@ -271,6 +272,6 @@ def person_export(request, person_pk):
 @role_required("distribution.manage_households")
 def household_anonymise(request, pk):
     household = get_object_or_404(Household, pk=pk)
-    services.anonymise_household(household, by=request.user)
+    retention_services.anonymise_household(household, by=request.user)
     messages.success(request, _("The household's personal data were removed; the statistics remain."))
     return redirect("distribution:household", pk=pk)

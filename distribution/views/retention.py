@@ -12,7 +12,7 @@ from ..models import Household
 from ..selectors import retention_preview
 from ..selectors.households import RETENTION_HOLD_DAYS, RETENTION_NOTICE_DAYS
 from ..services import DistributionError
-from ..services import households as services
+from ..services import retention as retention_services
 
 
 @role_required(STAFF)
@@ -29,7 +29,7 @@ def retention(request):
 def retention_confirm(request, pk):
     household = get_object_or_404(Household, pk=pk)
     try:
-        services.confirm_retention(household, by=request.user)
+        retention_services.confirm_retention(household, by=request.user)
     except DistributionError as exc:
         show_refusal(request, exc)
     else:

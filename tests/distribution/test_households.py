@@ -12,6 +12,7 @@ from distribution.selectors import households_matching, people_matching
 from distribution.services import DistributionError
 from distribution.services import cards as card_services
 from distribution.services import households as services
+from distribution.services import retention as retention_services
 from distribution.services.programmes import enrol
 from tests.distribution.factories import PersonFactory, ProgrammeFactory, household_with_reference
 
@@ -199,8 +200,8 @@ def test_anonymisation_keeps_statistics_and_removes_the_person(staff_user):
     card = card_services.request_card(household, by=staff_user)
     keep = register(staff_user, first="Άλλος", retention_until=timezone.localdate() + timedelta(days=10))
 
-    assert services.apply_retention() == 1
-    assert services.apply_retention() == 0  # idempotent
+    assert retention_services.apply_retention() == 1
+    assert retention_services.apply_retention() == 0  # idempotent
     person.refresh_from_db()
     household.refresh_from_db()
     assert (person.first_name, person.last_name, person.amka, person.phone, person.birth_date) == ("", "", "", "", None)
@@ -220,7 +221,7 @@ def test_right_of_access_export_has_everything_and_is_audited(staff_user):
     household = register(staff_user, amka=make_amka(date(1980, 5, 17), 5), address="Οδός 1")
     AuthorisedCollector.objects.create(household=household, name="Ελένη Σαλή")
     card_services.request_card(household, by=staff_user)
-    data = services.person_access_export(household.reference_person, by=staff_user)
+    data = retention_services.person_access_export(household.reference_person, by=staff_user)
     assert data["person"]["first_name"] == "Μαρία" and data["person"]["amka"].startswith("170580")
     assert data["household"]["address"] == "Οδός 1"
     assert data["authorised_collectors"][0]["name"] == "Ελένη Σαλή"

@@ -13,6 +13,7 @@ from distribution.models import Household, Person
 from distribution.selectors import retention_due, retention_preview
 from distribution.selectors.households import RETENTION_HOLD_DAYS
 from distribution.services import households as services
+from distribution.services import retention as retention_services
 
 pytestmark = pytest.mark.django_db
 
@@ -70,31 +71,31 @@ def test_a_recently_set_date_is_held_until_the_coordinator_confirms(staff_user, 
     assert household.retention_changed_at is not None
 
     # Two nights later: the old household goes, the one set yesterday is held.
-    assert services.apply_retention(today=today + timedelta(days=2)) == 1
+    assert retention_services.apply_retention(today=today + timedelta(days=2)) == 1
     assert Household.objects.get(pk=old.pk).status == Household.Status.ANONYMISED
     assert Household.objects.get(pk=household.pk).status == Household.Status.ACTIVE
     preview = retention_preview(today=today + timedelta(days=2))
     assert [(h.pk, h.held) for h in preview] == [(household.pk, True)]
 
-    services.confirm_retention(household, by=coordinator)
+    retention_services.confirm_retention(household, by=coordinator)
     assert list(retention_due(today + timedelta(days=2))) == [Household.objects.get(pk=household.pk)]
-    assert services.apply_retention(today=today + timedelta(days=2)) == 1
+    assert retention_services.apply_retention(today=today + timedelta(days=2)) == 1
     assert Household.objects.get(pk=household.pk).status == Household.Status.ANONYMISED
 
 
 def test_changing_the_date_again_needs_a_new_confirmation_and_the_hold_ends_after_its_days(staff_user, coordinator):
     today = timezone.localdate()
     household = register(staff_user, today + timedelta(days=5))
-    services.confirm_retention(household, by=coordinator)
+    retention_services.confirm_retention(household, by=coordinator)
     household.refresh_from_db()
     household.retention_until = today + timedelta(days=3)
     services.update_household(household, by=staff_user)
     assert [h.held for h in retention_preview()] == [True]
-    assert services.apply_retention(today=today + timedelta(days=10)) == 0
+    assert retention_services.apply_retention(today=today + timedelta(days=10)) == 0
     # Once the date has stood for RETENTION_HOLD_DAYS, nothing holds it any more.
     Household.objects.filter(pk=household.pk).update(
         retention_changed_at=timezone.now() - timedelta(days=RETENTION_HOLD_DAYS + 1))
-    assert services.apply_retention(today=today + timedelta(days=10)) == 1
+    assert retention_services.apply_retention(today=today + timedelta(days=10)) == 1
 
 
 def test_the_retention_page_and_the_coordinators_panel_list_what_goes_within_30_days(

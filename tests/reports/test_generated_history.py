@@ -19,6 +19,7 @@ from core.models import Location
 from distribution.models import DistributionDay, Household, Person, Programme
 from distribution.selectors.reporting import GROUPS, SUPPORTS, Period, esf_figures
 from distribution.services import households as services
+from distribution.services import retention as retention_services
 from inventory.models import Item
 from tests.factories import UserFactory
 
@@ -309,6 +310,6 @@ def test_every_figure_follows_the_independent_count_through_merges_and_anonymisa
     # Retention: anonymising a third of the households (those merged into them with them) changes nothing.
     for key in sorted(history.world.households)[::3]:
         if key not in history.merged_into:
-            services.anonymise_household(history.world.households[key], by=history.world.user)
+            retention_services.anonymise_household(history.world.households[key], by=history.world.user)
     for period in PERIODS:
         assert figures(period) == expected[period], period

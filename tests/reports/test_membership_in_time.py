@@ -12,6 +12,7 @@ from core.models import Location
 from distribution.models import DistributionDay, Household, MembershipHistory, Person, Programme
 from distribution.selectors.reporting import Period, esf_figures, recipient_rows
 from distribution.services import households as services
+from distribution.services import retention as retention_services
 from inventory.models import Item
 from tests.factories import UserFactory
 
@@ -201,7 +202,7 @@ def test_anonymisation_changes_no_figure_of_a_closed_period(world):
     before = {p: counts(p) for p in periods}
     assert before[H1]["food"]["third_country"]["yes"] == 1 and before[H1]["food"]["children"]["yes"] == 2
     drill_before = {p: people_counted(p) for p in periods}
-    services.anonymise_household(h, by=world.user)
+    retention_services.anonymise_household(h, by=world.user)
     assert not Person.everyone.filter(household=h).exclude(first_name="").exists()
     assert not Person.everyone.filter(household=h).exclude(nationality="").exists()
     assert not Person.everyone.filter(household=h, birth_date__isnull=False).exists()
@@ -215,10 +216,10 @@ def test_anonymisation_changes_no_figure_of_a_closed_period(world):
 def test_stand_in_birth_date_keeps_the_age_group_on_every_day():
     days = [date(2026, m, 15) for m in range(1, 13)]
     for born in (date(2008, 3, 20), date(1961, 3, 20), date(1997, 12, 31), date(2008, 3, 15)):
-        stand_in = services.stand_in_birth_date(born, days)
-        assert all(services._age_group(stand_in, d) == services._age_group(born, d) for d in days)
-    assert services.stand_in_birth_date(date(1970, 3, 20), days) == date(1970, 7, 1)
-    assert services.stand_in_birth_date(date(2008, 3, 20), days) == date(2008, 4, 1)
+        stand_in = retention_services.stand_in_birth_date(born, days)
+        assert all(retention_services._age_group(stand_in, d) == retention_services._age_group(born, d) for d in days)
+    assert retention_services.stand_in_birth_date(date(1970, 3, 20), days) == date(1970, 7, 1)
+    assert retention_services.stand_in_birth_date(date(2008, 3, 20), days) == date(2008, 4, 1)
 
 
 def test_a_former_member_is_listed_apart_and_keeps_the_right_of_access(world, client):

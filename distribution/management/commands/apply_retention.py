@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from distribution.selectors import retention_preview
 from distribution.services.cards import expire_cards
-from distribution.services.households import apply_retention
+from distribution.services.retention import apply_retention
 
 
 class Command(BaseCommand):
