@@ -6,6 +6,7 @@ from datetime import timezone as dt_timezone
 from typing import Annotated
 
 from django.http import JsonResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -19,6 +20,7 @@ from inventory.units import unit_word
 
 from ..models import DistributionDay
 from ..selectors.days import progress
+from ..services.manifest import day_manifest
 from ..services.scans import record_scan
 
 router = Router(tags=["Distribution days"])
@@ -221,3 +223,57 @@ def day_detail(request, day_id: Id):
     return Status(200, {**_day_json(day), "basket": basket,
                         "progress": {key: getattr(figures, key) for key in
                                      ("expected", "collected", "refused", "remaining", "people_served")}})
+
+
+class ManifestCollectedOut(Schema):
+    station: str
+    at: datetime
+    by: str
+    message: str
+
+
+class ManifestEntryOut(Schema):
+    n: str = Field(..., description="Card number (printed), the entry's identity for merging deltas")
+    k: str | None = Field(..., description="Keyed hash of the card's token: base64url of the first 16 bytes of "
+                                           "HMAC-SHA256(key, hex SHA-256 of the token); null: a card never printed")
+    r: str | None = Field(None, description="The refusal the scan would give (revoked_card, expired_eligibility, "
+                                            "not_enrolled, limit_reached, wrong_day, already_collected); absent: "
+                                            "hand over")
+    m: str | None = Field(None, description="The refusal's message, as the online scan gives it")
+    f: str | None = Field(None, description="First name of the reference person (cards that may collect)")
+    s: int | None = Field(None, description="Household size")
+    c: list[str] | None = Field(None, description="Authorised collectors' names")
+    b: int | None = Field(None, description="Index of the household's basket in `baskets`")
+    x: ManifestCollectedOut | None = Field(None, description="Already collected today: where, when, by whom")
+
+
+class ManifestQuery(Schema):
+    since: int | None = Field(None, ge=0, le=2**53, description="A `version` received before")
+
+
+class ManifestOut(Schema):
+    day: int
+    date: date_type
+    status: str = Field(..., description="planned, closed, cancelled: a station forgets a closed day's manifest")
+    version: int = Field(..., description="Send it back as `since` to get only what changed after it")
+    since: int | None
+    full: bool = Field(..., description="true: the whole manifest (replace what you hold); false: changes only")
+    key: str = Field(..., description="The day's key (base64url) for the entries' keyed hashes")
+    baskets: list[list[BasketLineOut]]
+    entries: list[ManifestEntryOut]
+    removed: list[str] = Field(..., description="Card numbers to drop (changes only)")
+
+
+@router.get("/days/{day_id}/manifest", response={200: ManifestOut, 403: Message, 404: Message},
+            url_name="day_manifest", summary="What a scan station needs to decide offline on a distribution day",
+            description="Every card that may come to the day with the refusal the scan would give, or the "
+                        "household's first name, size, collectors and basket, and whether it already collected. "
+                        "No card token: entries are found by a keyed hash that changes per day. `since` (a "
+                        "`version` received before) answers only the entries changed after it (`full: false`).")
+@api_access("distribution.work_station")
+def manifest(request, day_id: Id, params: Query[ManifestQuery]):
+    # Rendered directly (absent members stay absent: the manifest is sent often, over weak networks);
+    # tests/distribution/test_manifest.py validates it against ManifestOut.
+    # Compressed here (about a sixth of its size) rather than by a middleware for every page.
+    response = JsonResponse(day_manifest(day_id=day_id, since=params.since, by=request.user))
+    return GZipMiddleware(lambda _request: response).process_response(request, response)

@@ -64,6 +64,9 @@ class DistributionDay(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Random, drawn when a station first asks for the day's manifest: with SECRET_KEY and the day's
+    # id it makes the day's own key for the manifest's card hashes (services/manifest.py).
+    manifest_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("distribution day")

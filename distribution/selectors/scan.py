@@ -114,8 +114,45 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     """
     parsed = parse_code(code)
     quote = connection.ops.quote_name
-    card_t, household_t, person_t = Card._meta.db_table, Household._meta.db_table, Person._meta.db_table
-    enrolment_t, collection_t = Enrolment._meta.db_table, Collection._meta.db_table
+    card_t, household_t = Card._meta.db_table, Household._meta.db_table
+    day_t = DistributionDay._meta.db_table
+    columns, params = card_columns(day, rules)
+    if parsed is None:
+        lookup = "c.id IS NULL"  # not a card code: the day's row only
+    else:
+        kind, value = parsed
+        lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
+        params.append(hash_token(value) if kind == "token" else value)
+    params.append(day.pk)
+    sql = (f"SELECT {rows.select_list(DistributionDay, 'dd')}, {rows.select_list(Card, 'c')}, "
+           f"h.status AS household_status, {', '.join(columns)} "
+           f"FROM {quote(day_t)} dd LEFT JOIN {card_t} c ON {lookup} "
+           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s")
+    found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=_extra(columns), extra_on=1)
+    if not found:
+        return None, None
+    fresh, card = found[0]
+    if card is not None:
+        card.matched_by = parsed[0]
+        _convert(card)
+    return fresh, card
+
+
+def _extra(columns) -> list[str]:
+    return ["household_status"] + [column.rsplit(" AS ", 1)[1] for column in columns]
+
+
+def _convert(card: Card) -> None:
+    card.enrolled_now = bool(card.enrolled_now)
+    card.eligible_until = as_date(card.eligible_until)  # SQLite returns dates of an expression as text
+
+
+def card_columns(day: DistributionDay, rules) -> tuple[list[str], list]:
+    """The columns (with their parameters) that the scan's rules read about a card `c` of a household
+    on `day`: size, first name, enrolment, eligibility's end, today's collection, collections this
+    month, members per per-member rule. One home for the scan (one card) and the day's manifest (every
+    card that may come): both then decide with `services.scans.scan_refusal`."""
+    person_t, enrolment_t, collection_t = Person._meta.db_table, Enrolment._meta.db_table, Collection._meta.db_table
     day_t = DistributionDay._meta.db_table
     on = day.date
     enrolled_now, enrolled_params = Enrolment.current_on_sql("e", on)
@@ -149,24 +186,27 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
         columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id "
                        f"AND p.left_on IS NULL{conditions}) "
                        f"AS {member_rule_key(rule)}")
-    if parsed is None:
-        lookup = "c.id IS NULL"  # not a card code: the day's row only
-    else:
-        kind, value = parsed
-        lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
-        params.append(hash_token(value) if kind == "token" else value)
-    params.append(day.pk)
-    sql = (f"SELECT {rows.select_list(DistributionDay, 'dd')}, {rows.select_list(Card, 'c')}, "
-           f"h.status AS household_status, {', '.join(columns)} "
-           f"FROM {quote(day_t)} dd LEFT JOIN {card_t} c ON {lookup} "
-           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s")
-    extra = ["household_status"] + [column.rsplit(" AS ", 1)[1] for column in columns]
-    found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=extra, extra_on=1)
-    if not found:
-        return None, None
-    fresh, card = found[0]
-    if card is not None:
-        card.matched_by = parsed[0]
-        card.enrolled_now = bool(card.enrolled_now)
-        card.eligible_until = as_date(card.eligible_until)  # SQLite returns dates of an expression as text
-    return fresh, card
+    return columns, params
+
+
+def cards_of_day(day: DistributionDay, rules, *, card_ids=None) -> list[Card]:
+    """Every card that may come to `day` (the cards of the households ever enrolled in its programme;
+    `card_ids`: only those), each with the same columns as the scan's card (`card_columns`), in one
+    statement. Cards never printed (no token, no number) cannot be scanned and are left out."""
+    quote = connection.ops.quote_name
+    card_t, household_t, enrolment_t = Card._meta.db_table, Household._meta.db_table, Enrolment._meta.db_table
+    columns, params = card_columns(day, rules)
+    where = (f"c.household_id IN (SELECT e.household_id FROM {enrolment_t} e WHERE e.programme_id = %s) "
+             f"AND (c.token_hash IS NOT NULL OR c.number IS NOT NULL)")
+    params.append(day.programme_id)
+    if card_ids is not None:
+        ids = sorted({int(pk) for pk in card_ids}) or [0]
+        where += f" AND c.id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    sql = (f"SELECT {rows.select_list(Card, 'c')}, h.status AS household_status, {', '.join(columns)} "
+           f"FROM {quote(card_t)} c JOIN {quote(household_t)} h ON h.id = c.household_id WHERE {where} ORDER BY c.id")
+    cards = [card for (card,) in rows.fetch_joined((Card,), sql, params, extra=_extra(columns), extra_on=0)]
+    for card in cards:
+        card.matched_by = "token"
+        _convert(card)
+    return cards

@@ -107,7 +107,7 @@ def _mask(code: str) -> str:
     return f"{code[:4]}…{code[-2:]}"
 
 
-def _check(day: DistributionDay, card: Card | None, today) -> tuple[str, str, dict] | None:
+def scan_refusal(day: DistributionDay, card: Card | None, today) -> tuple[str, str, dict] | None:
     """The refusal for this card on this day, or None when it may collect."""
     if card is None:
         return Outcome.UNKNOWN_CARD, _("Unknown card. Check the number, or search by name and check an ID."), {}
@@ -164,15 +164,24 @@ def _earlier_collection(collection_id) -> Collection:
 def _already_collected(card, collection_id) -> tuple[int, dict]:
     earlier = _earlier_collection(collection_id)
     who = earlier.by.get_full_name() or earlier.by.get_username()
-    message = _("Already collected today at %(station)s, %(time)s, by %(user)s.") % {
-        "station": earlier.station, "time": _local_time(earlier.at), "user": who}
+    message = already_collected_message(station=earlier.station, at=earlier.at, who=who)
     return _refusal(Outcome.ALREADY_COLLECTED, message, card=card, collection=earlier,
                     headline=_("Already collected"), lines=[])
 
 
-def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tuple[int, dict, Collection]:
+def basket_of_card(rules, card: Card):
+    """The basket of the card's household, from the per-member counts the scan's read put on the card."""
     members = {rule.pk: getattr(card, member_rule_key(rule)) for rule in rules if hasattr(card, member_rule_key(rule))}
-    basket = basket_for(rules, card.member_count, members)
+    return basket_for(rules, card.member_count, members)
+
+
+def already_collected_message(*, station, at, who) -> str:
+    return _("Already collected today at %(station)s, %(time)s, by %(user)s.") % {
+        "station": station, "time": _local_time(at), "user": who}
+
+
+def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tuple[int, dict, Collection]:
+    basket = basket_of_card(rules, card)
     collection = Collection(
         day=day, household_id=card.household_id, card=card, collector=collector, station=station, at=now, by=by,
         household_size=card.member_count, id_checked=id_checked,
@@ -206,7 +215,7 @@ def _answer(*, day_id, code, station, request_id, by, fingerprint, collector_id,
     if read is None:
         raise ScanRequestError(_("There is no such distribution day."), status=404, code="day_not_found")
     day, rules, card = read.day, read.rules, read.card
-    refusal = _check(day, card, timezone.localdate())
+    refusal = scan_refusal(day, card, timezone.localdate())
     collection = None
     if refusal is None:
         collector = None
