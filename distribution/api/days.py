@@ -14,13 +14,15 @@ from ninja.responses import Status
 from pydantic import WithJsonSchema
 
 from core.api import api_access
-from core.api_types import Date, Id, StrictSchema
-from core.problems import PROBLEM_CONTENT_TYPE
+from core.api_types import Date, DateTime, Id, StrictSchema
+from core.problems import PROBLEM_CONTENT_TYPE, problem_body
+from core.refusals import Refusal
 from inventory.units import unit_word
 
 from ..models import DistributionDay
 from ..selectors.days import progress
 from ..services.manifest import day_manifest
+from ..services.offline import record_offline_scan
 from ..services.scans import record_scan
 
 router = Router(tags=["Distribution days"])
@@ -142,6 +144,62 @@ def scan(request, payload: ScanIn):
     # Refusals (409, 422) are problem details with the scan's members (core/problems.py).
     return JsonResponse(answer.body, status=answer.status,
                         content_type=PROBLEM_CONTENT_TYPE if answer.status >= 400 else "application/json")
+
+
+class OfflineScanIn(ScanIn):
+    made_at: DateTime = Field(..., description="When the station scanned the card (RFC 3339 with the offset): on "
+                                                "the day, not in the future")
+    offline: bool = Field(True, description="Decided by the station alone (always true for a queued scan)")
+    answered: str = Field("collected", max_length=30,
+                          description="What the station answered: collected (it handed over), or the refusal "
+                                      "it gave (already_collected, revoked_card, …)")
+
+
+class ScanBatchIn(StrictSchema):
+    scans: list[OfflineScanIn] = Field(..., min_length=1, max_length=500,
+                                       description="The station's queue, oldest first")
+
+
+class BatchResultOut(Schema):
+    request_id: str
+    status: int = Field(..., description="What POST /scans would have answered for it (201, 200 replay, 409, "
+                                         "422, 404)")
+    answer: dict = Field(..., description="The scan's answer (ScanOut / ScanRefusalOut); outcome "
+                                          "offline_handout: handed out offline where the server would have "
+                                          "refused (an offline double collection), flagged for the coordinator")
+
+
+class BatchOut(Schema):
+    results: list[BatchResultOut]
+
+
+@router.post("/scans/batch", response={200: BatchOut, 403: Message}, url_name="scan_batch",
+             summary="Record the scans a station made offline, in order",
+             description="Each scan is recorded as POST /scans would, once per (user, request_id) with the same "
+                         "fingerprint (a request already answered gets its stored answer; a replayed batch records "
+                         "nothing), at `made_at`. A scan answered green offline that the server would refuse (the "
+                         "household already collected at another table…) is recorded as an offline hand-out: the "
+                         "goods leave the stock and the coordinator follows it up. One result per scan, in order; "
+                         "one scan's refusal does not stop the others.")
+@api_access("distribution.work_station")
+def scan_batch(request, payload: ScanBatchIn):
+    results = []
+    for item in payload.scans:
+        try:
+            if item.offline:
+                answer = record_offline_scan(day_id=item.day, code=item.code, station=item.station,
+                                             request_id=item.request_id, by=request.user, made_at=item.made_at,
+                                             answered=item.answered, collector_id=item.collector,
+                                             id_checked=item.id_checked)
+            else:
+                answer = record_scan(day_id=item.day, code=item.code, station=item.station,
+                                     request_id=item.request_id, by=request.user, collector_id=item.collector,
+                                     id_checked=item.id_checked)
+            results.append({"request_id": item.request_id, "status": answer.status, "answer": answer.body})
+        except Refusal as exc:
+            results.append({"request_id": item.request_id, "status": exc.status,
+                            "answer": problem_body(exc.status, code=exc.code, message=exc.text)})
+    return JsonResponse({"results": results})
 
 
 # RFC 3339 full-time (with the offset), sent as text: JSON encoders refuse times with an offset.

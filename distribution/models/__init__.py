@@ -1,7 +1,7 @@
 """The distribution app's models, one module per area."""
 
 from .cards import Card
-from .days import BasketRule, Collection, DistributionDay, Scan, SlotAssignment, TimeSlot
+from .days import BasketRule, Collection, DistributionDay, OfflineHandout, Scan, SlotAssignment, TimeSlot
 from .households import (
     HOUSEHOLD_CATEGORIES,
     PERSON_CATEGORIES,
@@ -19,7 +19,7 @@ from .imports import ImportJob
 from .programmes import Enrolment, Programme
 
 __all__ = [
-    "BasketRule", "Collection", "DistributionDay", "Scan", "SlotAssignment", "TimeSlot",
+    "BasketRule", "Collection", "DistributionDay", "OfflineHandout", "Scan", "SlotAssignment", "TimeSlot",
     "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES", "AuthorisedCollector", "Card", "Category", "Declared",
     "Enrolment", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
     "identity_key", "phone_digits",

@@ -324,6 +324,9 @@ class Scan(models.Model):
         LIMIT_REACHED = "limit_reached", _("Collection limit reached")
         WRONG_DAY = "wrong_day", _("Wrong day or location")
         OUT_OF_STOCK = "out_of_stock", _("Not enough stock")
+        # Handed out by a station deciding offline, where the server would have refused (most often:
+        # another table handed out to the household already): an OfflineHandout row says why.
+        OFFLINE_HANDOUT = "offline_handout", _("Handed out offline, to follow up")
 
     # Unique by a constraint (Meta), not unique=True: no second LIKE index on PostgreSQL. Every
     # scan writes a row, so only indexes a query uses: the day's by (day, outcome).
@@ -359,3 +362,53 @@ class Scan(models.Model):
 
     def __str__(self):
         return f"{self.station} {self.at:%H:%M:%S} {self.outcome}"
+
+
+class OfflineHandout(models.Model):
+    """Goods a station handed out while deciding offline (green on its manifest) that the server, when
+    the scan arrived, would have refused: `reason` is what it would have answered, most often
+    already_collected (two tables, both offline, one household: `collection` is the one that stands).
+
+    A row of its own rather than a second Collection: "one collection per household per day" (the
+    constraint on Collection) stays whole for everything decided online, and every count of
+    households served stays right without a filter; the goods did leave the hall, so the stock
+    ledger takes them out (document `distribution.offline_handout`) and the coordinator follows up
+    (selectors.offline.offline_conflicts)."""
+
+    day = models.ForeignKey(DistributionDay, verbose_name=_("distribution day"), on_delete=models.PROTECT,
+                            related_name="offline_handouts")
+    household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
+                                  related_name="+")
+    card = models.ForeignKey(Card, verbose_name=_("card"), on_delete=models.PROTECT, related_name="+")
+    scan = models.OneToOneField(Scan, verbose_name=_("scan"), on_delete=models.PROTECT, related_name="offline_handout")
+    reason = models.CharField(_("the server's answer"), max_length=20, choices=Scan.Outcome.choices)
+    collection = models.ForeignKey(Collection, verbose_name=_("collection that stands"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+", db_index=False)
+    station = models.CharField(_("station"), max_length=60)
+    at = models.DateTimeField(_("handed out"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("volunteer"), on_delete=models.PROTECT,
+                           related_name="+")
+    recorded_at = models.DateTimeField(_("synchronised"), auto_now_add=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"))
+    basket = models.JSONField(_("basket"), default=list)
+    stock_taken = models.BooleanField(_("taken out of stock"), default=True)
+
+    class Meta:
+        verbose_name = _("offline hand-out")
+        verbose_name_plural = _("offline hand-outs")
+        ordering = ["day", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason__in=["collected", "offline_handout"]), name="offline_handout_was_refused",
+                violation_error_message=_("An offline hand-out is recorded only where the server would have "
+                                          "refused the scan.")),
+            models.CheckConstraint(
+                condition=~Q(reason="already_collected") | Q(collection__isnull=False),
+                name="offline_double_names_the_collection",
+                violation_error_message=_("An offline double collection names the collection that stands.")),
+        ]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return str(_("Offline hand-out %(id)s")) % {"id": self.pk}
