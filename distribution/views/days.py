@@ -34,6 +34,7 @@ from ..selectors.days import (
     slot_assignments,
     stock_check,
 )
+from ..selectors.offline import offline_conflicts
 from ..services import DistributionError
 from ..services import days as services
 
@@ -214,7 +215,8 @@ def day_slots_print(request, pk):
 def day_live(request, pk):
     day = _day(pk)
     return render(request, "distribution/day_live.html", {"title": _("Live: %(day)s") % {"day": day}, "day": day,
-                                                           "figures": progress(day), "recent": _recent(day)})
+                                                           "figures": progress(day), "recent": _recent(day),
+                                                           "conflicts": offline_conflicts(day)})
 
 
 def _recent(day):
@@ -225,7 +227,8 @@ def _recent(day):
 def day_live_panel(request, pk):
     day = _day(pk)
     return render(request, "distribution/_day_live_panel.html", {"day": day, "figures": progress(day),
-                                                                  "recent": _recent(day)})
+                                                                  "recent": _recent(day),
+                                                                  "conflicts": offline_conflicts(day)})
 
 
 @role_required(STAFF)

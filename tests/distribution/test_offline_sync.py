@@ -67,6 +67,16 @@ def test_batch_records_once_and_flags_the_double(volunteer_client, volunteer_use
     assert conflict["offline"]["station"] == "Τραπέζι 2" and conflict["offline"]["by"] == volunteer_user.get_full_name()
     assert conflict["standing"]["station"] == "Τραπέζι 1" and conflict["standing"]["by"] == "Ελένη Π."
     assert conflict["offline"]["at"] == made
+    # The coordinator sees it on the day's live view, with both tables and both volunteers.
+    from django.urls import reverse
+
+    staff = Client()
+    staff.force_login(UserFactory(username="coord", role="coordinator"))
+    panel = staff.get(reverse("distribution:day_live_panel", args=[day.pk]), HTTP_ACCEPT_LANGUAGE="el")
+    text = panel.content.decode()
+    assert panel.status_code == 200 and 'data-testid="offline-conflicts"' in text
+    assert card_a.display_number in text and "Ελένη Π." in text and volunteer_user.get_full_name() in text
+    assert "Τραπέζι 1" in text and "Τραπέζι 2" in text
     # The same batch again records nothing new and answers as the first time.
     scans = Scan.objects.count()
     again = send(volunteer_client, batch).json()["results"]
