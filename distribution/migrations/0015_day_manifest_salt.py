@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0013_localized_quantity_limit'),
+        ('distribution', '0014_sms_greeklish_search_keys'),
     ]
 
     operations = [

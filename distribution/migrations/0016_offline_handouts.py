@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('distribution', '0014_day_manifest_salt'),
+        ('distribution', '0015_day_manifest_salt'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
