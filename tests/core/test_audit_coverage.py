@@ -41,6 +41,7 @@ AUDITED = {
     "distribution.SlotAssignment": "distribution/services/days.py",
     "distribution.Collection": "distribution/services/days.py",
     "distribution.ImportJob": "distribution/services/imports.py",
+    "distribution.OfflineHandout": "distribution/services/offline.py",
     "volunteers.Volunteer": "volunteers/services/roster.py",
     "volunteers.VolunteerLanguage": "volunteers/services/roster.py",
     "volunteers.Certificate": "volunteers/services/roster.py",
