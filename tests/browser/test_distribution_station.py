@@ -104,7 +104,9 @@ def test_forgotten_card_search_records_after_an_id_check(page, login_as):
     page.get_by_label("Όνομα ή αριθμός κάρτας").fill("hasan")
     page.get_by_role("button", name="Αναζήτηση").click()
     expect(page.locator("#station-results")).to_contain_text("Φατμέ Χασάν")
-    page.get_by_role("button", name="Ελέγχθηκε ταυτότητα: παραλαμβάνει ο/η Κατερίνα Ιωαννίδου").click()
+    # The collector's name stands on its own label line inside the button, not in a sentence.
+    page.get_by_role("button", name="Ελέγχθηκε ταυτότητα: παραλαμβάνει εξουσιοδοτημένο πρόσωπο").filter(
+        has_text="Εξουσιοδοτημένο πρόσωπο: Κατερίνα Ιωαννίδου").click()
     result = page.get_by_test_id("scan-result")
     expect(result).to_have_attribute("data-level", "warn")
     expect(result).to_contain_text("Κατερίνα Ιωαννίδου")

@@ -187,6 +187,8 @@ def test_volunteers_see_the_station_but_no_household_details(volunteer_client):
                                     {"q": "mustafa", "station": "Τραπέζι 2"}, HTTP_HX_REQUEST="true")
     html = results.content.decode()
     assert "Αϊσέ Μουσταφά" in html and "data-record" in html and "1980" in html  # the birth year, on the ID
+    # The name stands on a label line, never inside a sentence (Greek would need its case).
+    assert "Υπεύθυνο πρόσωπο: Αϊσέ Μουσταφά" in html and "καταγραφή για" not in html
     for secret in ["Ρωμανού", "σημειώσεις", "ΚΕΑ", "kea", "6971234567", "01/05/1980", "1980-05-01"]:
         assert secret not in html
     assert AuditLog.objects.filter(action="view", changes__station_search_results=1).exists()
