@@ -3,6 +3,7 @@
 from .cards import Card
 from .days import BasketRule, Collection, DistributionDay, OfflineHandout, Scan, SlotAssignment, TimeSlot
 from .households import (
+    CATEGORY_SINGULAR_NAMES,
     HOUSEHOLD_CATEGORIES,
     PERSON_CATEGORIES,
     AuthorisedCollector,
@@ -20,7 +21,8 @@ from .programmes import Enrolment, Programme
 
 __all__ = [
     "BasketRule", "Collection", "DistributionDay", "OfflineHandout", "Scan", "SlotAssignment", "TimeSlot",
-    "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES", "AuthorisedCollector", "Card", "Category", "Declared",
+    "CATEGORY_SINGULAR_NAMES", "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES",
+    "AuthorisedCollector", "Card", "Category", "Declared",
     "Enrolment", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
     "identity_key", "phone_digits",
 ]

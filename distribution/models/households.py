@@ -17,20 +17,40 @@ from ..nationality import GROUP_CHOICES, group_of, map_text, nationality_choices
 
 
 class Category(models.TextChoices):
-    """Priority categories as the centre uses them. Each may be yes, no, or not declared."""
+    """Priority categories as the centre uses them. Each may be yes, no, or not declared.
 
-    KEA = "kea", _("KEA beneficiary")
-    POVERTY = "poverty", _("Living in poverty")
-    HOMELESS = "homeless", _("Homeless or in housing exclusion")
+    The labels name the group in the plural, as the funder's (ESF+) report does: a label then fits
+    a woman and a man alike in Greek ("Μετανάστες", not "Μετανάστης").
+    """
+
+    KEA = "kea", _("KEA beneficiaries")
+    POVERTY = "poverty", _("People living in poverty")
+    HOMELESS = "homeless", _("Homeless people or people in housing exclusion")
     ROMA = "roma", _("Roma")
-    UNEMPLOYED = "unemployed", _("Unemployed")
-    MIGRANT = "migrant", _("Migrant")
-    REPATRIATE = "repatriate", _("Repatriate")
-    INTERNATIONAL_PROTECTION = "protection", _("Beneficiary of international protection")
-    ASYLUM_SEEKER = "asylum", _("Asylum seeker")
-    DISABILITY = "disability", _("Person with disability")
-    SENIOR = "senior", _("65 or older")
-    CHILD = "child", _("Child")
+    UNEMPLOYED = "unemployed", _("Unemployed people")
+    MIGRANT = "migrant", _("Migrants")
+    REPATRIATE = "repatriate", _("Repatriates")
+    INTERNATIONAL_PROTECTION = "protection", _("Beneficiaries of international protection")
+    ASYLUM_SEEKER = "asylum", _("Applicants for international protection (asylum seekers)")
+    DISABILITY = "disability", _("Persons with disabilities")
+    SENIOR = "senior", _("People aged 65 or older")
+    CHILD = "child", _("Children")
+
+
+# The singular labels of earlier versions, still read in imported lists (Greek and English).
+CATEGORY_SINGULAR_NAMES = {
+    Category.KEA: ["KEA beneficiary", "Δικαιούχος ΚΕΑ"],
+    Category.POVERTY: ["Living in poverty", "Σε συνθήκες φτώχειας"],
+    Category.HOMELESS: ["Homeless or in housing exclusion", "Άστεγος ή σε στεγαστικό αποκλεισμό", "Άστεγος"],
+    Category.UNEMPLOYED: ["Unemployed", "Άνεργος", "Άνεργη"],
+    Category.MIGRANT: ["Migrant", "Μετανάστης", "Μετανάστρια"],
+    Category.REPATRIATE: ["Repatriate", "Παλιννοστών", "Παλιννοστούσα"],
+    Category.INTERNATIONAL_PROTECTION: ["Beneficiary of international protection", "Δικαιούχος διεθνούς προστασίας"],
+    Category.ASYLUM_SEEKER: ["Asylum seeker", "Αιτών άσυλο", "Αιτούσα άσυλο", "Αιτούντες άσυλο"],
+    Category.DISABILITY: ["Person with disability", "Άτομο με αναπηρία"],
+    Category.SENIOR: ["65 or older", "65 ετών και άνω"],
+    Category.CHILD: ["Child", "Παιδί"],
+}
 
 
 # Which categories are declared for the household as a whole and which for each person.

@@ -31,6 +31,7 @@ from core.text import search_key, strip_accents
 from core.uploads import IMPORT_MAX_BYTES
 
 from ..models import (
+    CATEGORY_SINGULAR_NAMES,
     HOUSEHOLD_CATEGORIES,
     Category,
     Declared,
@@ -101,7 +102,8 @@ class ImportFileError(DistributionError):
 def _category_lookup():
     lookup = {}
     for category in Category:
-        for name in (category.value, category.label, str(category.label)):
+        for name in (category.value, category.label, str(category.label),
+                     *CATEGORY_SINGULAR_NAMES.get(category, ())):
             lookup[search_key(str(name))] = category.value
     from django.utils import translation
 

@@ -25,7 +25,7 @@ def test_register_household_with_duplicate_warning_and_request_a_card(page, logi
     page.get_by_label("Όνομα:", exact=True).fill("Aise")
     page.get_by_label("Επώνυμο:", exact=True).fill("Sali")
     page.get_by_label("Ημερομηνία γέννησης:").fill("1980-05-17")
-    page.get_by_label("Δικαιούχος ΚΕΑ:").select_option("yes")
+    page.get_by_label("Δικαιούχοι ΚΕΑ:").select_option("yes")
     page.get_by_role("button", name="Καταχώριση").click()
     warning = page.get_by_test_id("duplicates")
     assert "ήδη καταχωρισμένο" in warning.inner_text()

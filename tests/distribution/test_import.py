@@ -199,3 +199,24 @@ def test_amka_stored_as_a_number_in_excel_keeps_its_leading_zero():
     counts, report = run(out.getvalue(), name="list.xlsx")
     assert counts["households_created"] == 1, report
     assert Person.objects.get().amka == amka
+
+
+def test_category_labels_are_plural_and_imports_still_read_the_singular_words():
+    from distribution.models import Category
+
+    with translation.override("el"):
+        labels = {str(c.label) for c in Category}
+    assert {"Μετανάστες", "Άτομα με αναπηρία", "Παιδιά", "Δικαιούχοι ΚΕΑ", "Άνεργοι"} <= labels
+    assert not {"Μετανάστης", "Άτομο με αναπηρία", "Παιδί", "Δικαιούχος ΚΕΑ", "Άνεργος"} & labels
+    csv = """household,last_name,first_name,categories
+S-1,Σαλή,Αϊσέ,"Δικαιούχος ΚΕΑ, Μετανάστρια, Άνεργη"
+S-1,Σαλής,Ραμαδάν,"Παιδιά"
+S-2,Smith,Anna,"Migrant, Persons with disabilities"
+"""
+    counts, report = run(csv.encode())
+    assert counts["households_created"] == 2, report
+    household = Household.objects.get(import_reference="S-1")
+    assert household.categories == {"kea": "yes"}
+    assert household.members.get(first_name="Αϊσέ").categories == {"migrant": "yes", "unemployed": "yes"}
+    assert household.members.get(first_name="Ραμαδάν").categories == {"child": "yes"}
+    assert Person.objects.get(first_name="Anna").categories == {"migrant": "yes", "disability": "yes"}
