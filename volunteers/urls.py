@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, manage, mine, public
+from .views import documents, manage, mine, public, rota
 
 app_name = "volunteers"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("roster/<int:pk>/edit/", manage.volunteer_edit, name="volunteer_edit"),
     path("roster/<int:pk>/certificate.pdf", documents.certificate, name="certificate"),
     path("roster/<int:pk>/<slug:action>/", manage.volunteer_action, name="volunteer_action"),
+    path("rota/", rota.rota, name="rota"),
     path("shifts/", manage.ShiftListView.as_view(), name="shifts"),
     path("shifts/new/", manage.shift_new, name="shift_new"),
     path("shifts/<int:pk>/", manage.shift_detail, name="shift"),
@@ -31,6 +32,7 @@ urlpatterns = [
     # a volunteer's own pages
     path("me/", mine.me, name="me"),
     path("me/details/", mine.my_details, name="my_details"),
+    path("me/rota/", rota.my_rota, name="my_rota"),
     path("me/calendar/new/", mine.my_calendar_new, name="my_calendar_new"),
     path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
     path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
