@@ -17,9 +17,26 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
+    class NotifyBy(models.TextChoices):
+        """How a coordinator is told, at once, of what needs her (a volunteer's "no", a place given back)."""
+
+        EMAIL = "email", _("By e-mail, at once")
+        SMS = "sms", _("By SMS, at once (a short text with the link)")
+        BOARD = "board", _("Not at once: only on the board and the home page")
+
+    notify_by = models.CharField(_("how I am told of a volunteer's “no”"), max_length=10,
+                                 choices=NotifyBy.choices, default=NotifyBy.EMAIL)
+    daily_digest = models.BooleanField(
+        _("a morning e-mail: places given back since the last one and the shifts of the next 7 days still "
+          "short of people"), default=False)
+    digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [models.CheckConstraint(
+            condition=models.Q(notify_by__in=["email", "sms", "board"]), name="user_notify_by_known",
+            violation_error_message=_("Choose how you want to be told: e-mail, SMS or only the board."))]
 
     @property
     def role(self):

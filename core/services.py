@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .audit import audit, audited_save, model_changes, snapshot
 from .db.ttl_cache import TTLCache
-from .models import ApiToken, AuditLog, Centre, Location
+from .models import ApiToken, AuditLog, Centre, Location, User
 
 TOKEN_BYTES = 32
 
@@ -152,4 +152,29 @@ def save_user(user, *, role: str, by):
         from .accounts import send_invitation
 
         transaction.on_commit(lambda: send_invitation(user, by=by))
+    return user
+
+
+NOTIFY_FIELDS = ["notify_by", "daily_digest", "phone"]
+
+
+@transaction.atomic
+def save_notification_choice(user, *, notify_by: str, daily_digest: bool, phone: str, by):
+    """How a coordinator is told of what needs her: at once by e-mail or SMS, or only on the board,
+    and whether she wants the morning summary. An SMS needs a phone number, e-mail an address."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    phone = (phone or "").strip()
+    if notify_by not in User.NotifyBy.values:
+        raise ValidationError({"notify_by": _("Choose how you want to be told: e-mail, SMS or only the board.")})
+    if notify_by == User.NotifyBy.SMS and not phone:
+        raise ValidationError({"phone": _("An SMS needs your mobile phone number: add it, or choose another way.")})
+    if (notify_by == User.NotifyBy.EMAIL or daily_digest) and not user.email:
+        raise ValidationError({"notify_by": _("Your account has no e-mail address: ask for one to be added, or "
+                                              "choose SMS or only the board, without the morning e-mail.")})
+    before = snapshot(User.objects.get(pk=user.pk), NOTIFY_FIELDS)
+    user.notify_by, user.daily_digest, user.phone = notify_by, bool(daily_digest), phone
+    user.save(update_fields=NOTIFY_FIELDS)
+    audit(AuditLog.Action.CHANGE, user, changes=model_changes(before, snapshot(user, NOTIFY_FIELDS)), user=by)
     return user

@@ -199,3 +199,20 @@ def template_line_formset():
     from .models import ShiftTemplateLine
 
     return inlineformset_factory(ShiftTemplate, ShiftTemplateLine, form=TemplateLineForm, extra=3, can_delete=True)
+
+
+class NotificationForm(forms.Form):
+    """How the coordinator is told of a volunteer's "no", and whether she wants the morning summary."""
+
+    notify_by = forms.ChoiceField(label=_("When a volunteer declines or gives a place back, tell me"),
+                                  widget=forms.RadioSelect)
+    daily_digest = forms.BooleanField(
+        label=_("Also send me a morning e-mail: the places given back since the last one and the shifts of the "
+                "next 7 days still short of people (only when there is something to tell)"), required=False)
+    phone = forms.CharField(label=_("mobile phone (for SMS)"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from core.models import User
+
+        super().__init__(*args, **kwargs)
+        self.fields["notify_by"].choices = User.NotifyBy.choices

@@ -14,6 +14,7 @@ urlpatterns = [
     path("roster/<int:pk>/certificate.pdf", documents.certificate, name="certificate"),
     path("roster/<int:pk>/<slug:action>/", manage.volunteer_action, name="volunteer_action"),
     path("rota/", rota.rota, name="rota"),
+    path("notifications/", manage.notifications, name="notifications"),
     path("shifts/", manage.ShiftListView.as_view(), name="shifts"),
     path("shifts/new/", manage.shift_new, name="shift_new"),
     path("shifts/<int:pk>/", manage.shift_detail, name="shift"),

@@ -124,45 +124,6 @@ def after_commit(kind: str, assignment_ids) -> None:
         transaction.on_commit(send)
 
 
-def coordinators():
-    """Active users in the coordinator group."""
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(is_active=True, groups__name="coordinator").distinct()
-
-
-def tell_coordinators(assignment: Assignment) -> int:
-    """A volunteer gave a place back: every coordinator with an e-mail address is told what is now
-    missing (the home panel lists it too, see selectors.dropouts). Returns how many were told."""
-    shift = assignment.shift
-    told = 0
-    for user in coordinators().exclude(email=""):
-        with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
-            subject = _("A volunteer will not come: %(shift)s") % {"shift": describe_shift(shift)}
-            text = greeting("\n".join([
-                _("A volunteer gave their place back."),
-                _("Volunteer: %(name)s") % {"name": assignment.volunteer.full_name},
-                _("Shift: %(shift)s") % {"shift": describe_shift(shift)},
-                _("Booked now: %(booked)s of at least %(min)s.") % {"booked": shift.booked, "min": shift.min_people},
-                _("The shift and the people who could fill it: %(link)s")
-                % {"link": absolute(reverse("volunteers:shift", args=[shift.pk]))},
-            ]))
-        try:
-            notify(email=user.email, subject=subject, text=text)
-            told += 1
-        except Exception:  # noqa: BLE001 - a mail server failure must not undo the volunteer's answer
-            logger.exception("Could not tell coordinator %s about assignment %s", user.pk, assignment.pk)
-    return told
-
-
-def tell_coordinators_after_commit(assignment_id: int) -> None:
-    def send():
-        assignment = Assignment.objects.select_related("shift__location", "volunteer").get(pk=assignment_id)
-        tell_coordinators(assignment)
-
-    transaction.on_commit(send)
-
-
 def reminder_lead_time() -> timedelta:
     return timedelta(hours=float(getattr(settings, "VOLUNTEER_REMINDER_HOURS", 24)))
 

@@ -19,7 +19,8 @@ from core.audit import audit
 from core.models import AuditLog
 
 from ..models import Assignment, Shift, SignupMode, Volunteer
-from .notices import after_commit, tell_coordinators_after_commit
+from .coordinator_notices import tell_coordinators_after_commit
+from .notices import after_commit
 
 ACTIVE = Assignment.ACTIVE
 

@@ -13,6 +13,7 @@ from core.codes import qr_svg
 from core.models import AuditLog, Location
 from core.refusals import show_refusal
 from core.roles import role_required
+from core.services import save_notification_choice
 from core.views_base import FilteredTableView
 
 from .. import selectors
@@ -25,6 +26,7 @@ from ..forms import (
     HoursForm,
     LanguageFormSet,
     MessageForm,
+    NotificationForm,
     ShiftEditForm,
     ShiftForm,
     TemplateForm,
@@ -46,8 +48,28 @@ def board(request):
         "expiring": selectors.expiring_certificates(within_days=30),
         "applicants": Volunteer.objects.filter(status=Volunteer.Status.APPLICANT).count(),
         "feeds": [(loc, location_feed_url(loc)) for loc in Location.objects.filter(is_active=True)],
-        "today": timezone.localdate(),
+        "today": timezone.localdate(), "notify_label": request.user.get_notify_by_display(),
+        "daily_digest": request.user.daily_digest,
     })
+
+
+@role_required("volunteers.manage")
+def notifications(request):
+    """How this coordinator is told of what needs her (each coordinator chooses her own)."""
+    user = request.user
+    form = NotificationForm(request.POST or None, initial={
+        "notify_by": user.notify_by, "daily_digest": user.daily_digest, "phone": user.phone})
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_notification_choice(user, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, texts in error.message_dict.items():
+                for text in texts:
+                    form.add_error(field if field in form.fields else None, text)
+        else:
+            messages.success(request, _("Saved: this is how you will be told."))
+            return redirect("volunteers:board")
+    return render(request, "volunteers/notifications.html", {"title": _("How I am told"), "form": form})
 
 
 class VolunteerListView(FilteredTableView):
