@@ -37,6 +37,7 @@ urlpatterns = [
     path("import/<int:pk>/start/", imports.import_start, name="import_start"),
     path("import/<int:pk>/step/", imports.import_step, name="import_step"),
     path("import/<int:pk>/again/", imports.import_again, name="import_again"),
+    path("import/<int:pk>/cards/", imports.import_cards, name="import_cards"),
     # Distribution days and the scan station.
     path("days/", days.day_list, name="days"),
     path("days/new/", days.day_edit, name="day_new"),

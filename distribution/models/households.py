@@ -171,6 +171,10 @@ class Household(models.Model):
         _("reference in the imported list"), max_length=60, null=True, blank=True, unique=True,
         help_text=_("E.g. the KEA application number; importing the same list twice matches on it."),
     )
+    # The import that registered the household (so that one step can request the cards of all of them).
+    import_job = models.ForeignKey("distribution.ImportJob", verbose_name=_("registered by the import"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="households_created",
+                                   editable=False)
     # When the retention date was last set (registration, edit, import, API) and whether the
     # coordinator then confirmed the anonymisation: apply_retention holds a household whose date
     # changed within the last RETENTION_HOLD_DAYS unless confirmed (services.households).

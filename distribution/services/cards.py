@@ -54,6 +54,28 @@ def request_card(household: Household, *, by) -> Card:
     return card
 
 
+def households_without_card(job):
+    """The households an import registered that are still active and have no active card."""
+    return (job.households_created.filter(status=Household.Status.ACTIVE)
+            .exclude(cards__status__in=Card.ACTIVE_STATUSES).order_by("pk"))
+
+
+def request_cards_for_import(job, *, by) -> list[Card]:
+    """One step after an import: a card requested for every household it registered that has none.
+
+    Each card is requested as `request_card` does (its own transaction and audit entry); a household
+    that got a card meanwhile is skipped, so running it twice (a double click, two tabs) requests
+    nothing twice. The step itself is audited on the import, with the number of cards."""
+    cards = []
+    for household in households_without_card(job):
+        try:
+            cards.append(request_card(household, by=by))
+        except CardError:
+            continue  # a card was requested meanwhile, or the household was merged: nothing to do
+    audit(AuditLog.Action.CHANGE, job, user=by, changes={"cards_requested": ["", str(len(cards))]})
+    return cards
+
+
 @transaction.atomic
 def print_cards(cards, *, by, tokens_out: dict | None = None) -> bytes:
     """Give each requested card a fresh token and return the PDF of all of them.

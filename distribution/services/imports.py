@@ -470,7 +470,7 @@ def _reject(group, errors_by_row, counts, report):
                            "message": _("Not imported: another row of the same household has errors.")})
 
 
-def import_group(group: list[dict], *, by, counts: dict, report: list, since=None) -> None:
+def import_group(group: list[dict], *, by, counts: dict, report: list, since=None, job=None) -> None:
     """Write one household (all its rows or none), and say per row what was done.
 
     The rows are validated again with the check's own function (row_errors) before anything is
@@ -487,7 +487,7 @@ def import_group(group: list[dict], *, by, counts: dict, report: list, since=Non
     mine, lines = _new_counts(), []
     try:
         with transaction.atomic():
-            _write_group(group, by=by, counts=mine, lines=lines, since=since)
+            _write_group(group, by=by, counts=mine, lines=lines, since=since, job=job)
     except (ValidationError, DistributionError) as exc:  # a rule the row check could not see
         messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         _reject(group, {group[0]["row"]: _unique(messages)}, counts, report)
@@ -497,7 +497,7 @@ def import_group(group: list[dict], *, by, counts: dict, report: list, since=Non
     report.extend(lines)
 
 
-def _write_group(group, *, by, counts, lines, since):
+def _write_group(group, *, by, counts, lines, since, job=None):
     def say(row, message, level="info"):
         lines.append({"row": row["row"], "level": level, "message": str(message)})
         if level == "warning":
@@ -516,7 +516,7 @@ def _write_group(group, *, by, counts, lines, since):
             import_reference=reference_row["household"], address=reference_row["address"],
             area=reference_row["area"], legal_basis=Household.LegalBasis.PUBLIC_TASK,
             retention_until=timezone.localdate() + timedelta(days=365 * DEFAULT_RETENTION_YEARS),
-            created_by=by,
+            created_by=by, import_job=job,
         )
         audit(AuditLog.Action.CREATE, household, user=by, changes={"import": True})
         counts["households_created"] += 1
@@ -569,12 +569,12 @@ def _write_group(group, *, by, counts, lines, since):
     household.save(update_fields=["categories", "updated_at"])
 
 
-def import_groups(groups, *, by, dry_run: bool, counts: dict, report: list, since=None) -> None:
+def import_groups(groups, *, by, dry_run: bool, counts: dict, report: list, since=None, job=None) -> None:
     """Import households one transaction each; a dry run rolls everything back at the end."""
     since = since or timezone.now()
     with transaction.atomic():
         for group in groups:
-            import_group(group, by=by, counts=counts, report=report, since=since)
+            import_group(group, by=by, counts=counts, report=report, since=since, job=job)
         if dry_run:
             transaction.set_rollback(True)
 
@@ -612,7 +612,8 @@ def process_next_chunk(job: ImportJob, *, by, size: int | None = None) -> Import
             return job
         chunk = job.groups[job.position:job.position + (size or CHUNK_SIZE)]
         counts, report = dict(job.counts), list(job.report)
-        import_groups(chunk, by=by, dry_run=job.dry_run, counts=counts, report=report, since=job.started_at)
+        import_groups(chunk, by=by, dry_run=job.dry_run, counts=counts, report=report, since=job.started_at,
+                      job=job)
         job.counts, job.report = counts, report
         job.position += len(chunk)
         if job.position >= job.total_groups:

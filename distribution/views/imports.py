@@ -2,15 +2,19 @@ from datetime import date
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
+from core.confirm import ask, is_confirmed
 from core.refusals import show_refusal
 from core.roles import STAFF, role_required
 
 from ..forms import ImportUploadForm
 from ..models import ImportJob
 from ..services import DistributionError
+from ..services import cards as card_services
 from ..services import imports as services
 
 PREVIEW_ROWS = 20
@@ -44,8 +48,15 @@ def import_detail(request, pk):
     job = _job_for(request, pk)
     rows = [_display_row(r) for g in job.groups for r in g]
     return render(request, "distribution/import_detail.html", {
-        "title": _("Import: %(file)s") % {"file": job.filename}, "job": job,
+        "title": _("Import: %(file)s") % {"file": job.filename}, "job": job, **_cards_waiting(job),
         "preview": rows[:PREVIEW_ROWS], "errors": [r for r in rows if r["errors"]], **_progress(job)})
+
+
+def _cards_waiting(job):
+    """How many households the (real, finished) import registered that still have no card."""
+    if job.status != ImportJob.Status.DONE or job.dry_run:
+        return {"cards_waiting": 0}
+    return {"cards_waiting": card_services.households_without_card(job).count()}
 
 
 def _display_row(row):
@@ -81,7 +92,8 @@ def import_start(request, pk):
 def import_step(request, pk):
     """One step of a running import; the progress block polls this with htmx until it is done."""
     job = services.process_next_chunk(_job_for(request, pk), by=request.user)
-    return render(request, "distribution/_import_progress.html", {"job": job, **_progress(job)})
+    return render(request, "distribution/_import_progress.html", {"job": job, **_progress(job),
+                                                                  **_cards_waiting(job)})
 
 
 @require_POST
@@ -98,3 +110,37 @@ def import_again(request, pk):
     job.save(update_fields=["groups"])
     services.start_import(fresh, dry_run=False, by=request.user)
     return redirect("distribution:import", pk=fresh.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(STAFF)
+def import_cards(request, pk):
+    """After a real import: request the cards of every household it registered that has none, in one
+    step, once confirmed."""
+    job = _job_for(request, pk)
+    back = reverse("distribution:import", args=[job.pk])
+    if job.status != ImportJob.Status.DONE or job.dry_run:
+        messages.error(request, _("Cards can be requested once the import has run for real."))
+        return redirect(back)
+    waiting = card_services.households_without_card(job).count()
+    if not waiting:
+        messages.info(request, _("Every household this import registered already has a card."))
+        return redirect(back)
+    if not is_confirmed(request):
+        return ask(request, title=_("Request the cards of the imported households?"), back=back, danger=False,
+                   action=_("Request the cards"),
+                   warning=ngettext("%(n)s household registered by this import has no card.",
+                                    "%(n)s households registered by this import have no card.", waiting)
+                   % {"n": waiting},
+                   consequences=[
+                       ngettext("%(n)s card will be requested: it then waits in the list of cards to print.",
+                                "%(n)s cards will be requested: they then wait in the list of cards to print.",
+                                waiting) % {"n": waiting},
+                       _("Households that already have a card, and those found already registered, are left "
+                         "as they are."),
+                   ])
+    cards = card_services.request_cards_for_import(job, by=request.user)
+    messages.success(request, ngettext("%(n)s card requested; it waits in the list of cards to print.",
+                                       "%(n)s cards requested; they wait in the list of cards to print.",
+                                       len(cards)) % {"n": len(cards)})
+    return redirect(back)
