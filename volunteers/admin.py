@@ -5,7 +5,7 @@ from .models import Assignment, Shift, ShiftSeries, ShiftTemplate, ShiftTemplate
 
 @admin.register(Skill)
 class SkillAdmin(admin.ModelAdmin):
-    list_display = ["name", "expires"]
+    list_display = ["name", "name_en", "expires"]
 
 
 @admin.register(Volunteer)

@@ -21,8 +21,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
@@ -62,7 +62,8 @@ class Language(models.TextChoices):
 class Skill(models.Model):
     """A skill or certificate (first aid, food hygiene, driving licence, criminal-record certificate)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)  # in Greek, as the centre names it
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     expires = models.BooleanField(_("has an expiry date"), default=True,
                                   help_text=_("Certificates such as first aid must be renewed."))
 
@@ -73,8 +74,8 @@ class Skill(models.Model):
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
-    def __str__(self):
-        return self.name
+    def __str__(self):  # a skill is data: its name in the page's language (Greek when no English one)
+        return self.name_en if self.name_en and (get_language() or "el").startswith("en") else self.name
 
 
 class Volunteer(models.Model):
