@@ -2,6 +2,7 @@
 
 import io
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from core.codes import register_pdf_fonts
 from core.models import Centre
+from inventory.services.stock import format_quantity
 
 
 def _upper(text: str) -> str:
@@ -25,8 +27,10 @@ def _basket_text(collection) -> str:
     parts = []
     for line in collection.basket:
         quantity = line.get("quantity", "")
-        if "." in quantity:
-            quantity = quantity.rstrip("0").rstrip(".")
+        try:
+            quantity = format_quantity(Decimal(quantity))  # "2,5", "1.000" in Greek
+        except (InvalidOperation, TypeError, ValueError):
+            pass
         parts.append(f"{line.get('name', '')} × {quantity}")
     return ", ".join(parts)
 
@@ -36,7 +40,8 @@ def _name(collection) -> str:
     reference = people[0] if people else None
     name = reference.full_name if reference else ""
     if collection.collector_id:
-        name = f"{name} ({_('by')} {collection.collector.name})"
+        # A label, not "by <name>": a Greek name after a preposition would need its case.
+        name = f"{name} ({_('Authorised person')}: {collection.collector.name})"
     return name
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from inventory.services.stock import format_quantity
 from inventory.units import unit_word
 
 from ..models import BasketRule
@@ -21,8 +22,8 @@ class BasketLine:
         return {"item": self.item.name, "quantity": _plain(self.quantity),
                 "unit": unit_word(self.item.unit, self.quantity)}
 
-    def text(self):
-        return f"{self.item.name} × {_plain(self.quantity)}"
+    def text(self):  # "Ρύζι × 2,5": the number as the page's language writes it
+        return f"{self.item.name} × {format_quantity(self.quantity)}"
 
 
 def _plain(quantity) -> str:

@@ -33,10 +33,11 @@ WRITE_OFF_REASONS = {StockMovement.Reason.EXPIRED, StockMovement.Reason.DAMAGED,
 
 
 def format_quantity(value) -> str:
-    """5 -> "5", 2.500 -> "2,5" (Greek), without trailing zeros."""
+    """5 -> "5", 2.500 -> "2,5", 1500 -> "1.500" (Greek), without trailing zeros. For reading, never for
+    a form's value (the thousands dot would not be read back)."""
     value = Decimal(value)
     value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    return formats.number_format(value, use_l10n=True)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 class InsufficientStock(Refusal):  # noqa: N818 - the name is part of the contract with distribution
