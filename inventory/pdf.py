@@ -111,7 +111,7 @@ def donation_receipt(donation, *, with_value: bool = False) -> bytes:
                 Paragraph(line.item.name_el, normal), Paragraph(with_unit(line.quantity, line.item.unit), normal),
                 Paragraph(line.lot or "—", normal),
                 formats.date_format(line.expiry_date, "SHORT_DATE_FORMAT") if line.expiry_date else "—",
-            ] + ([formats.number_format(value, 2, use_l10n=True)] if with_value else []))
+            ] + ([formats.number_format(value, 2, use_l10n=True, force_grouping=True)] if with_value else []))
         widths = [62 * mm, 34 * mm, 26 * mm, 26 * mm, 26 * mm] if with_value else [76 * mm, 40 * mm, 28 * mm, 30 * mm]
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
@@ -124,7 +124,7 @@ def donation_receipt(donation, *, with_value: bool = False) -> bytes:
                             normal)]
         if with_value:
             story.append(Paragraph(_("Estimated total value: %(eur)s €.") % {
-                "eur": formats.number_format(total_eur, 2, use_l10n=True)}, normal))
+                "eur": formats.number_format(total_eur, 2, use_l10n=True, force_grouping=True)}, normal))
         story += [
                   Spacer(1, 16 * mm),
                   Paragraph(_("For the centre"), normal), Spacer(1, 14 * mm),

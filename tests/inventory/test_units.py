@@ -69,3 +69,15 @@ def test_a_business_donor_receipt_can_show_the_value(staff_client, staff_user, t
     text = _pdf_text(response.content, tmp_path)
     assert "Αξία (€)" in text and "144,00" in text and "55,00" in text  # 60 × 2,40 and 50 × 1,10
     assert "Εκτιμώμενη συνολική αξία: 199,00 €." in text
+
+
+def test_receipt_values_have_the_thousands_dot(staff_client, staff_user, tmp_path):
+    donation = _received_donation(staff_user)
+    Item.objects.filter(name_el="Ηλιέλαιο").update(unit_value_eur=Decimal("240.00"))
+    response = staff_client.get(reverse("inventory:donation_receipt", args=[donation.pk]), {"value": "1"})
+    text = _pdf_text(response.content, tmp_path)
+    assert "14.400,00" in text and "Εκτιμώμενη συνολική αξία: 14.455,00 €." in text
+    page = staff_client.get(reverse("inventory:donation", args=[donation.pk])).content.decode()
+    assert "60 λίτρα" in page
+    with translation.override("el"):
+        assert with_unit(Decimal(1500), "piece") == "1.500 τεμάχια"
