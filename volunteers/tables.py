@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Shift, Volunteer
+from .models import Assignment, Shift, Volunteer
 
 
 class VolunteerTable(tables.Table):
@@ -28,10 +28,22 @@ class ShiftTable(tables.Table):
         verbose_name=_("starts"), order_by="starts_at")
     ends_at = tables.DateTimeColumn(format="H:i", verbose_name=_("ends"))
     fill = tables.Column(verbose_name=_("people"), empty_values=(), orderable=False)
+    names = tables.Column(verbose_name=_("who"), empty_values=(), orderable=False)
 
     class Meta:
         model = Shift
-        fields = ["starts_at", "ends_at", "location", "role", "signup_mode", "fill", "cancelled_at"]
+        fields = ["starts_at", "ends_at", "location", "role", "signup_mode", "fill", "names", "cancelled_at"]
+
+    def render_names(self, record):
+        """Those on the shift; "(?)" after those who have not confirmed yet."""
+        people = getattr(record, "people", None)
+        if people is None:
+            people = record.assignments.filter(status__in=Assignment.ACTIVE).select_related("volunteer")
+        return ", ".join(a.volunteer.full_name + ("" if a.status == Assignment.Status.CONFIRMED else " (?)")
+                         for a in people) or "—"
+
+    def value_names(self, record):
+        return self.render_names(record)
 
     def render_fill(self, record):
         css = "badge-bad" if record.booked < record.min_people else "badge-ok"

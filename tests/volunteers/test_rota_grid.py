@@ -137,3 +137,14 @@ def test_a_volunteers_grid_shows_their_shifts_and_those_they_may_take_but_no_one
     assert reverse("volunteers:my_shift_action", args=[takeable.pk, "take"]) in html
     month = client.get(reverse("volunteers:my_rota"), {"date": monday.isoformat()})
     assert month.context["grid"].view == "month" and f'data-shift="{takeable.pk}"' in month.content.decode()
+
+
+def test_the_shift_list_and_its_export_name_the_people(coordinator_client):
+    monday = monday_in(1)
+    shift = ShiftFactory(starts_at=at(monday, 9), ends_at=at(monday, 13), max_people=3)
+    staffed(shift, VolunteerFactory(first_name="Ελένη", last_name="Σαλή"))
+    staffed(shift, VolunteerFactory(first_name="Νίκος", last_name="Αλιόγλου"), status=Assignment.Status.ASSIGNED)
+    page = coordinator_client.get(reverse("volunteers:shifts")).content.decode()
+    assert "Ελένη Σαλή" in page and "Νίκος Αλιόγλου (?)" in page
+    exported = coordinator_client.get(reverse("volunteers:shifts"), {"_export": "csv"}).content.decode("utf-8-sig")
+    assert "Ελένη Σαλή" in exported and "Νίκος Αλιόγλου (?)" in exported

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -156,7 +157,9 @@ class ShiftListView(FilteredTableView):
     template_name = "volunteers/shift_list.html"
 
     def get_queryset(self):
-        qs = Shift.objects.select_related("location")
+        qs = Shift.objects.select_related("location").prefetch_related(Prefetch(
+            "assignments", to_attr="people", queryset=Assignment.objects.filter(status__in=Assignment.ACTIVE)
+            .select_related("volunteer").order_by("volunteer__last_name", "volunteer__first_name")))
         if not self.request.GET.get("since"):
             qs = qs.filter(ends_at__gt=timezone.now())
         return qs
