@@ -1,35 +1,35 @@
 from django.urls import path
 
-from .views import documents, manage, mine, public, rota
+from .views import documents, mine, public, roster, rota, shifts
 
 app_name = "volunteers"
 
 urlpatterns = [
     # coordinator
-    path("", manage.board, name="board"),
-    path("roster/", manage.VolunteerListView.as_view(), name="roster"),
-    path("roster/new/", manage.volunteer_edit, name="volunteer_new"),
-    path("roster/<int:pk>/", manage.volunteer_detail, name="volunteer"),
-    path("roster/<int:pk>/edit/", manage.volunteer_edit, name="volunteer_edit"),
+    path("", roster.board, name="board"),
+    path("roster/", roster.VolunteerListView.as_view(), name="roster"),
+    path("roster/new/", roster.volunteer_edit, name="volunteer_new"),
+    path("roster/<int:pk>/", roster.volunteer_detail, name="volunteer"),
+    path("roster/<int:pk>/edit/", roster.volunteer_edit, name="volunteer_edit"),
     path("roster/<int:pk>/certificate.pdf", documents.certificate, name="certificate"),
-    path("roster/<int:pk>/<slug:action>/", manage.volunteer_action, name="volunteer_action"),
+    path("roster/<int:pk>/<slug:action>/", roster.volunteer_action, name="volunteer_action"),
     path("rota/", rota.rota, name="rota"),
-    path("notifications/", manage.notifications, name="notifications"),
-    path("shifts/", manage.ShiftListView.as_view(), name="shifts"),
-    path("shifts/new/", manage.shift_new, name="shift_new"),
-    path("shifts/<int:pk>/", manage.shift_detail, name="shift"),
-    path("shifts/<int:pk>/edit/", manage.shift_edit, name="shift_edit"),
-    path("shifts/<int:pk>/cancel/", manage.shift_cancel, name="shift_cancel"),
-    path("shifts/<int:pk>/assign/", manage.shift_assign, name="shift_assign"),
-    path("shifts/<int:pk>/qr/", manage.shift_qr, name="shift_qr"),
-    path("shifts/<int:pk>/approve-hours/", manage.shift_approve_hours, name="shift_approve_hours"),
-    path("shifts/<int:pk>/message/<slug:audience>/", manage.shift_message, name="shift_message"),
-    path("assignments/<int:pk>/<slug:action>/", manage.assignment_action, name="assignment_action"),
-    path("templates/", manage.template_list, name="templates"),
-    path("templates/new/", manage.template_edit, name="template_new"),
-    path("templates/<int:pk>/", manage.template_edit, name="template_edit"),
-    path("hours/", manage.HoursView.as_view(), name="hours"),
-    path("calendars/<int:pk>/new/", manage.location_feed_new, name="location_feed_new"),
+    path("notifications/", roster.notifications, name="notifications"),
+    path("shifts/", shifts.ShiftListView.as_view(), name="shifts"),
+    path("shifts/new/", shifts.shift_new, name="shift_new"),
+    path("shifts/<int:pk>/", shifts.shift_detail, name="shift"),
+    path("shifts/<int:pk>/edit/", shifts.shift_edit, name="shift_edit"),
+    path("shifts/<int:pk>/cancel/", shifts.shift_cancel, name="shift_cancel"),
+    path("shifts/<int:pk>/assign/", shifts.shift_assign, name="shift_assign"),
+    path("shifts/<int:pk>/qr/", shifts.shift_qr, name="shift_qr"),
+    path("shifts/<int:pk>/approve-hours/", shifts.shift_approve_hours, name="shift_approve_hours"),
+    path("shifts/<int:pk>/message/<slug:audience>/", shifts.shift_message, name="shift_message"),
+    path("assignments/<int:pk>/<slug:action>/", shifts.assignment_action, name="assignment_action"),
+    path("templates/", shifts.template_list, name="templates"),
+    path("templates/new/", shifts.template_edit, name="template_new"),
+    path("templates/<int:pk>/", shifts.template_edit, name="template_edit"),
+    path("hours/", roster.HoursView.as_view(), name="hours"),
+    path("calendars/<int:pk>/new/", roster.location_feed_new, name="location_feed_new"),
     # a volunteer's own pages
     path("me/", mine.me, name="me"),
     path("me/details/", mine.my_details, name="my_details"),

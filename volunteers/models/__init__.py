@@ -1,0 +1,41 @@
+"""Volunteers, their languages, certificates and availability; shifts, series, templates;
+assignments (who is booked on which shift), attendance and hours; sent reminders; sign-in links.
+
+Rules the database keeps by itself:
+- a shift ends after it starts, 0 <= min_people <= max_people, and `booked` (active assignments,
+  kept by the services under a row lock) never exceeds `max_people` (check constraint);
+- one assignment row per (shift, volunteer);
+- on PostgreSQL, no volunteer holds two active assignments whose times overlap (an exclusion
+  constraint on the assignment's copy of the shift's time range, see migration 0002);
+- a reminder is recorded once per (assignment, shift start), so it is never sent twice;
+- an e-mail address belongs to at most one volunteer, whatever its capitals (so a sign-in link goes
+  to exactly one account).
+"""
+
+from .links import (  # noqa: F401
+    ContactChange,
+    LocationFeed,
+    SignInLink,
+)
+from .people import (  # noqa: F401
+    EMAIL_TAKEN,
+    MAX_AT_LEAST_MIN,
+    Availability,
+    Certificate,
+    Language,
+    Skill,
+    Volunteer,
+    VolunteerLanguage,
+    new_token,
+)
+from .shifts import (  # noqa: F401
+    Assignment,
+    ReminderSent,
+    Role,
+    Shift,
+    ShiftFields,
+    ShiftSeries,
+    ShiftTemplate,
+    ShiftTemplateLine,
+    SignupMode,
+)

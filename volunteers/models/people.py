@@ -1,0 +1,194 @@
+"""Volunteers: the people, their languages, certificates, availability and skills."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core import validators as plausible
+from core.text import search_key
+
+EMAIL_TAKEN = _("Another volunteer already has this e-mail address.")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+# The message of the three "at most as many as at least" checks (series, shift, template line).
+MAX_AT_LEAST_MIN = _("The maximum number of people must be at least 1 and not below the minimum.")
+
+
+class Language(models.TextChoices):
+    """Languages the centre's visitors speak, most needed first."""
+
+    GREEK = "el", _("Greek")
+    ROMANI = "rom", _("Romani")
+    TURKISH = "tr", _("Turkish")
+    BULGARIAN = "bg", _("Bulgarian")
+    ALBANIAN = "sq", _("Albanian")
+    RUSSIAN = "ru", _("Russian")
+    GEORGIAN = "ka", _("Georgian")
+    ARABIC = "ar", _("Arabic")
+    FARSI = "fa", _("Farsi")
+    ENGLISH = "en", _("English")
+    UKRAINIAN = "uk", _("Ukrainian")
+    KURDISH = "ku", _("Kurdish")
+    URDU = "ur", _("Urdu")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+
+
+class Skill(models.Model):
+    """A skill or certificate (first aid, food hygiene, driving licence, criminal-record certificate)."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)  # in Greek, as the centre names it
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    expires = models.BooleanField(_("has an expiry date"), default=True,
+                                  help_text=_("Certificates such as first aid must be renewed."))
+
+    class Meta:
+        verbose_name = _("skill or certificate")
+        verbose_name_plural = _("skills and certificates")
+        ordering = ["name"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):  # a skill is data: its name in the page's language (Greek when no English one)
+        return self.name_en if self.name_en and (get_language() or "el").startswith("en") else self.name
+
+
+class Volunteer(models.Model):
+    class Status(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant")
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        LEFT = "left", _("Left")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="volunteer")
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=30, blank=True)
+    language = models.CharField(_("language for messages"), max_length=8, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True,
+                                                  validators=[plausible.birth_year])
+    address = models.CharField(_("area or address"), max_length=200, blank=True)
+    emergency_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
+    emergency_phone = models.CharField(_("emergency contact phone"), max_length=30, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.APPLICANT,
+                              db_index=True)
+    motivation = models.TextField(_("why they want to volunteer"), blank=True)
+    availability_notes = models.CharField(_("availability notes"), max_length=300, blank=True)
+    notes = models.TextField(_("coordinator's notes"), blank=True)
+    consent_text = models.TextField(_("consent given"), blank=True)
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied"), default=timezone.now)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
+
+    class Meta:
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(
+            Lower("email"), condition=~Q(email=""), name="volunteer_email_unique_any_case",
+            violation_error_message=EMAIL_TAKEN)]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_key(f"{self.first_name} {self.last_name} {self.email} {self.phone}")
+        super().save(*args, **kwargs)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def speaks(self, code) -> bool:
+        return any(lang.language == code for lang in self.languages.all())
+
+
+class VolunteerLanguage(models.Model):
+    class Level(models.TextChoices):
+        BASIC = "basic", _("Basic")
+        GOOD = "good", _("Good")
+        FLUENT = "fluent", _("Fluent")
+        NATIVE = "native", _("Native")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.GOOD)
+
+    class Meta:
+        verbose_name = _("language spoken")
+        verbose_name_plural = _("languages spoken")
+        constraints = [models.UniqueConstraint(fields=["volunteer", "language"], name="volunteer_language_once",
+                                               violation_error_message=_("This language is already on the list."))]
+
+    def __str__(self):
+        return f"{self.get_language_display()} ({self.get_level_display()})"
+
+
+class Certificate(models.Model):
+    """A volunteer's skill or certificate, with its expiry date when it has one."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="certificates")
+    skill = models.ForeignKey(Skill, verbose_name=_("skill or certificate"), on_delete=models.PROTECT)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True, validators=[plausible.expiry_date])
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [models.UniqueConstraint(
+            fields=["volunteer", "skill"], name="volunteer_skill_once",
+            violation_error_message=_("The volunteer already has a certificate for this skill."))]
+
+    def __str__(self):
+        return str(self.skill)
+
+    def valid_on(self, day) -> bool:
+        return self.expires_on is None or self.expires_on >= day
+
+
+class Availability(models.Model):
+    """A weekly time window in which the volunteer can usually help (e.g. Tuesday 08:00-13:00)."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("weekly availability")
+        verbose_name_plural = _("weekly availability")
+        ordering = ["weekday", "start_time"]
+        constraints = [models.CheckConstraint(condition=Q(end_time__gt=models.F("start_time")),
+                                              name="availability_ends_after_start",
+                                              violation_error_message=_("The end must be after the start."))]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
