@@ -13,7 +13,7 @@ from core.roles import STAFF, role_required
 
 from ..forms import ImportUploadForm
 from ..models import ImportJob
-from ..services import DistributionError
+from ..services import DistributionError, import_files
 from ..services import cards as card_services
 from ..services import imports as services
 
@@ -34,8 +34,8 @@ def import_upload(request):
             services.start_import(job, dry_run=True, by=request.user)
             return redirect("distribution:import", pk=job.pk)
     return render(request, "distribution/import_upload.html", {
-        "title": _("Import households"), "form": form, "columns": services.COLUMNS,
-        "required": services.REQUIRED_COLUMNS,
+        "title": _("Import households"), "form": form, "columns": import_files.COLUMNS,
+        "required": import_files.REQUIRED_COLUMNS,
         "recent": ImportJob.objects.filter(created_by=request.user)[:5]})
 
 
