@@ -103,9 +103,15 @@ def role(request, tokens, settings):
     ROLE_TOKEN.clear()
 
 
+def _uncompressed(case):
+    """The manifest compresses itself when gzip is accepted; the test's WSGI transport would not undo it."""
+    case.headers = {**(case.headers or {}), "Accept-Encoding": "identity"}
+
+
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_keeps_the_contract(case, role):
+    _uncompressed(case)
     with transaction.atomic():
         response = case.call_and_validate()
     SEEN[role, response.status_code] += 1
@@ -114,6 +120,7 @@ def test_every_operation_keeps_the_contract(case, role):
 def test_the_links_between_operations_keep_the_contract(role):
     class Workflow(schema.as_state_machine()):
         def call(self, case, **kwargs):
+            _uncompressed(case)
             with transaction.atomic():
                 return super().call(case, **kwargs)
 
