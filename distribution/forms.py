@@ -214,9 +214,8 @@ class StationPickForm(forms.Form):
         cleaned = super().clean()
         day, station = cleaned.get("day"), (cleaned.get("station") or "").strip()
         if day and station:
-            known = {name.casefold(): name for name in day.station_choices}
-            if station.casefold() in known:
-                station = known[station.casefold()]
+            if day.station_named(station):
+                station = day.station_named(station)
             elif not self.may_name_station:
                 self.add_error("station", _("Choose one of the day's tables: %(tables)s.")
                                % {"tables": ", ".join(day.station_choices)})

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
 
-# Back-fill of the reporting columns (issue 8), in SQL that runs on PostgreSQL and SQLite (>= 3.33).
+# Back-fill of the reporting columns (the ESF+ report's per-collection figures), in SQL that runs on PostgreSQL and SQLite (>= 3.33).
 # Collections: from their stock-ledger rows (a cancellation's reversing rows left out, so a cancelled
 # collection keeps what it handed over; goods brought back deducted). People and households: from
 # the category JSON, as Person/Household.fill_derived_fields do.

@@ -103,6 +103,10 @@ class DistributionDay(models.Model):
         so that "Τραπέζι 1" and "Τραπεζι 1" never become two stations in the live view."""
         return self.station_names or list(DEFAULT_STATIONS)
 
+    def station_named(self, name: str) -> str | None:
+        """The day's own spelling of a table named in capitals or small letters ("ΤΡΑΠΈΖΙ 1"), else None."""
+        return {choice.casefold(): choice for choice in self.station_choices}.get(name.strip().casefold())
+
 
 # Offered when a day lists no tables. Names of places, stored with the scans: data in the centre's language,
 # not interface text (a translated default would split one table into two in the live view).

@@ -59,9 +59,8 @@ def station(request, pk):
     if not station_name:
         return redirect("distribution:station_pick")
     # An address kept from another day, or typed by hand, still has to name one of this day's tables.
-    known = {name.casefold(): name for name in day.station_choices}
-    if station_name.casefold() in known:
-        station_name = known[station_name.casefold()]
+    if day.station_named(station_name):
+        station_name = day.station_named(station_name)
     elif not _may_name_station(request.user):
         return redirect(f"{reverse('distribution:station_pick')}?{urlencode({'day': day.pk, 'station': station_name})}")
     return render(request, "distribution/station.html", _station_context(day, station_name))
