@@ -6,17 +6,16 @@ from datetime import timezone as dt_timezone
 from typing import Annotated
 
 from django.http import JsonResponse
-from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import WithJsonSchema
 
+from core import offline
 from core.api import api_access
 from core.api_types import Date, DateTime, Id, StrictSchema
-from core.problems import PROBLEM_CONTENT_TYPE, problem_body
-from core.refusals import Refusal
+from core.problems import PROBLEM_CONTENT_TYPE
 from inventory.units import unit_word
 
 from ..models import DistributionDay
@@ -156,7 +155,7 @@ class OfflineScanIn(ScanIn):
 
 
 class ScanBatchIn(StrictSchema):
-    scans: list[OfflineScanIn] = Field(..., min_length=1, max_length=500,
+    scans: list[OfflineScanIn] = Field(..., min_length=1, max_length=offline.BATCH_MOST,
                                        description="The station's queue, oldest first")
 
 
@@ -183,23 +182,16 @@ class BatchOut(Schema):
                          "one scan's refusal does not stop the others.")
 @api_access("distribution.work_station")
 def scan_batch(request, payload: ScanBatchIn):
-    results = []
-    for item in payload.scans:
-        try:
-            if item.offline:
-                answer = record_offline_scan(day_id=item.day, code=item.code, station=item.station,
-                                             request_id=item.request_id, by=request.user, made_at=item.made_at,
-                                             answered=item.answered, collector_id=item.collector,
-                                             id_checked=item.id_checked)
-            else:
-                answer = record_scan(day_id=item.day, code=item.code, station=item.station,
-                                     request_id=item.request_id, by=request.user, collector_id=item.collector,
-                                     id_checked=item.id_checked)
-            results.append({"request_id": item.request_id, "status": answer.status, "answer": answer.body})
-        except Refusal as exc:
-            results.append({"request_id": item.request_id, "status": exc.status,
-                            "answer": problem_body(exc.status, code=exc.code, message=exc.text)})
-    return JsonResponse({"results": results})
+    def record(item):
+        if item.offline:
+            return record_offline_scan(day_id=item.day, code=item.code, station=item.station,
+                                       request_id=item.request_id, by=request.user, made_at=item.made_at,
+                                       answered=item.answered, collector_id=item.collector,
+                                       id_checked=item.id_checked)
+        return record_scan(day_id=item.day, code=item.code, station=item.station, request_id=item.request_id,
+                           by=request.user, collector_id=item.collector, id_checked=item.id_checked)
+
+    return JsonResponse({"results": offline.batch_results(payload.scans, record)})
 
 
 # RFC 3339 full-time (with the offset), sent as text: JSON encoders refuse times with an offset.
@@ -333,5 +325,4 @@ def manifest(request, day_id: Id, params: Query[ManifestQuery]):
     # Rendered directly (absent members stay absent: the manifest is sent often, over weak networks);
     # tests/distribution/test_manifest.py validates it against ManifestOut.
     # Compressed here (about a sixth of its size) rather than by a middleware for every page.
-    response = JsonResponse(day_manifest(day_id=day_id, since=params.since, by=request.user))
-    return GZipMiddleware(lambda _request: response).process_response(request, response)
+    return offline.json_response(request, day_manifest(day_id=day_id, since=params.since, by=request.user))

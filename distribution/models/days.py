@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -261,6 +262,9 @@ class Collection(models.Model):
                                   blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     station = models.CharField(_("station"), max_length=60)
     at = models.DateTimeField(_("when"))
+    # When the server recorded it: `at` for a scan answered online; later for a scan a station made
+    # offline and synchronised (`at` is then when it was made). The manifests' deltas watch it.
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT,
                            related_name="+")
     household_size = models.PositiveSmallIntegerField(_("household size"))

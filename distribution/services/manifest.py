@@ -6,32 +6,27 @@ an entry with the card number, a keyed hash of its token, and what the scan woul
 no rule is written a second time), or the household's first name, size, authorised collectors and
 basket, and whether it already collected today (where, when, by whom).
 
-* Keys change per day: `key = HMAC-SHA256(SECRET_KEY, "kypseli-manifest:<day id>:<salt>")`, the salt
-  random per day (`DistributionDay.manifest_salt`). An entry's `k` is the first 16 bytes of
+* Keys change per day (`core.offline`, shared with the event door): the day's key is
+  `HMAC-SHA256(SECRET_KEY, "kypseli-manifest:<day id>:<salt>")`, the salt random per day
+  (`DistributionDay.manifest_salt`). An entry's `k` is the first 16 bytes of
   `HMAC-SHA256(key, hex SHA-256 of the token)`, base64url: the station hashes what it reads the same
   way (Web Crypto). The manifest holds no token and no token hash that the server stores, so it
   yields no usable card, and a key is worth nothing on another day.
-* Versions: `version` is the server's clock in milliseconds when the manifest was built. `since=<a
-  version>` answers only the entries that may have changed after it (collections made or
-  cancelled on the day, cards issued or revoked, households changed, enrolments and collectors
-  added), looking back `OVERLAP` more so that a transaction that committed late is not missed
-  (entries are replaced by card number: receiving one twice is harmless), and `removed`: the card
-  numbers of changed cards that are no longer in it. A change of the day itself (its plan, status or
-  date), a version older than `DELTA_HOURS` or from the future answers the whole manifest
+* Versions (`core.offline.window`): `since=<a version>` answers only the entries that may have
+  changed after it (collections made, synchronised or cancelled on the day, cards issued or revoked,
+  households changed, enrolments and collectors added), looking back `OVERLAP` more, and `removed`:
+  the card numbers of changed cards that are no longer in it. A change of the day itself (its plan,
+  status or date), a version older than `DELTA_HOURS` or from the future answers the whole manifest
   (`full: true`).
 """
 
-import base64
-import hashlib
-import hmac
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import offline
 from core.audit import audit
 from core.models import AuditLog
 
@@ -39,40 +34,23 @@ from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Enr
 from ..selectors.scan import cards_of_day, day_plan
 from .scans import Outcome, ScanRequestError, already_collected_message, basket_of_card, scan_refusal
 
-OVERLAP = timedelta(minutes=2)
-DELTA_HOURS = 12
-HASH_BYTES = 16
+# The keys, versions and deltas are core.offline's, shared with the event door's ticket manifest.
+OVERLAP = offline.OVERLAP
+DELTA_HOURS = offline.DELTA_HOURS
+keyed_hash = offline.keyed_hash
 
 
 def day_key(day: DistributionDay) -> bytes:
     """The day's own key (see the module docstring); draws the day's salt the first time."""
     if not day.manifest_salt:
-        salt = secrets.token_hex(16)
-        # An update, not save(): the day's updated_at (which the scan's plan cache and the manifest's
-        # versions watch) does not move. Two stations at once: the first salt stays.
-        DistributionDay.objects.filter(pk=day.pk, manifest_salt="").update(manifest_salt=salt)
-        day.manifest_salt = DistributionDay.objects.values_list("manifest_salt", flat=True).get(pk=day.pk)
-    message = f"kypseli-manifest:{day.pk}:{day.manifest_salt}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
-
-
-def keyed_hash(key: bytes, token_hash: str) -> str:
-    """An entry's `k`: what the station computes from a scanned token (SHA-256 hex, then this)."""
-    digest = hmac.new(key, token_hash.encode("ascii"), hashlib.sha256).digest()[:HASH_BYTES]
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def _millis(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
-
-
-def _moment(version: int) -> datetime:
-    return datetime.fromtimestamp(version / 1000, tz=UTC)
+        day.manifest_salt = offline.draw_salt(DistributionDay, day.pk)
+    return offline.manifest_key("manifest", day.pk, day.manifest_salt)
 
 
 def _changed_card_ids(day: DistributionDay, after: datetime) -> set[int]:
     """The cards whose entry may have changed after `after` (see the module docstring)."""
-    households = set(Collection.objects.filter(day=day).filter(Q(at__gte=after) | Q(cancelled_at__gte=after))
+    households = set(Collection.objects.filter(day=day)
+                     .filter(Q(at__gte=after) | Q(recorded_at__gte=after) | Q(cancelled_at__gte=after))
                      .values_list("household_id", flat=True))
     households |= set(Enrolment.objects.filter(programme_id=day.programme_id, created_at__gte=after)
                       .values_list("household_id", flat=True))
@@ -98,9 +76,9 @@ def day_manifest(*, day_id, since=None, by=None) -> dict:
     day, rules = day_plan(day_id)
     if day is None:
         raise ScanRequestError(_("There is no such distribution day."), status=404, code="day_not_found")
-    full = since is None or since > _millis(now) or _moment(since) < now - timedelta(hours=DELTA_HOURS) or \
-        day.updated_at >= _moment(since) - OVERLAP
-    changed = None if full else _changed_card_ids(day, _moment(since) - OVERLAP)
+    window = offline.window(since, owner_changed_at=day.updated_at, now=now)
+    full = window.full
+    changed = None if full else _changed_card_ids(day, window.after)
     cards = cards_of_day(day, rules, card_ids=changed) if changed is None or changed else []
     key = day_key(day)
     collected = _collected(day, [card.collected_today_id for card in cards if card.collected_today_id])
@@ -136,7 +114,7 @@ def day_manifest(*, day_id, since=None, by=None) -> dict:
         number__isnull=True).only("number")} - present)
     if full:  # the whole list of the day's households; deltas (every few seconds) are not audited one by one
         audit(AuditLog.Action.EXPORT, day, user=by, changes={"manifest_entries": len(entries)})
-    return {"day": day.pk, "date": day.date, "status": day.status, "version": _millis(now), "since": since,
-            "full": full, "key": base64.urlsafe_b64encode(key).rstrip(b"=").decode(), "baskets": baskets,
+    return {"day": day.pk, "date": day.date, "status": day.status, "version": window.version, "since": since,
+            "full": full, "key": offline.key_text(key), "baskets": baskets,
             "entries": entries, "removed": removed}
 

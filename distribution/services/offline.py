@@ -19,13 +19,13 @@ replayed batch records nothing new.
   station's, when the server would have handed over: its manifest was behind).
 """
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import idempotency
+from core import idempotency, offline
 from core.audit import audit
 from core.db import rows
 from core.models import AuditLog
@@ -51,14 +51,11 @@ from .scans import (
 )
 
 OFFLINE_HANDOUT_DOCUMENT = "distribution.offline_handout"  # document_type of its stock movements
-CLOCK_SKEW = timedelta(minutes=5)  # a station's clock may be this far ahead of the server's
 
 
 def _check_made_at(day, made_at, now) -> None:
-    if timezone.is_naive(made_at):
-        made_at = timezone.make_aware(made_at)
     day_start = timezone.make_aware(datetime.combine(day.date, time.min))
-    if made_at > now + CLOCK_SKEW or made_at < day_start:
+    if not offline.made_at_in_range(made_at, earliest=day_start, now=now):
         raise ScanRequestError(
             _("The time the scan was made (%(at)s) is not on this distribution day or is in the future: check "
               "the station's clock.") % {"at": timezone.localtime(made_at).strftime("%d/%m/%Y %H:%M")},

@@ -171,3 +171,19 @@ def test_revoked_device_token_stops_the_manifest_at_once(staff_user):
     assert device.get(url(day), HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     revoke_api_token(row, by=staff_user)
     assert device.get(url(day), HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_delta_brings_a_collection_synchronised_late(volunteer_user):
+    """A scan made offline twenty minutes ago and synchronised now is in the next delta of the other
+    stations (its collection's `at` is when it was made, long before their last version)."""
+    from distribution.services.offline import record_offline_scan
+
+    day, _items = day_with_basket()
+    _hh, card, code = household(day.programme)
+    _ten_minutes_ago()
+    first = day_manifest(day_id=day.pk, by=volunteer_user)
+    record_offline_scan(day_id=day.pk, code=code, station="Τραπέζι 3", request_id=str(uuid.uuid4()),
+                        by=volunteer_user, made_at=timezone.now() - timedelta(minutes=20))
+    changed = by_number(day_manifest(day_id=day.pk, since=first["version"], by=volunteer_user))
+    assert changed[card.display_number]["r"] == "already_collected"
+    assert changed[card.display_number]["x"]["station"] == "Τραπέζι 3"
