@@ -2,6 +2,7 @@
 
 from .cards import Card
 from .days import BasketRule, Collection, DistributionDay, OfflineHandout, Scan, SlotAssignment, TimeSlot
+from .handouts import Handout
 from .households import (
     CATEGORY_SINGULAR_NAMES,
     HOUSEHOLD_CATEGORIES,
@@ -23,6 +24,6 @@ __all__ = [
     "BasketRule", "Collection", "DistributionDay", "OfflineHandout", "Scan", "SlotAssignment", "TimeSlot",
     "CATEGORY_SINGULAR_NAMES", "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES",
     "AuthorisedCollector", "Card", "Category", "Declared",
-    "Enrolment", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
+    "Enrolment", "Handout", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
     "identity_key", "phone_digits",
 ]

@@ -17,7 +17,17 @@ from core.models import Location
 from inventory.models import Item
 
 from ..identifiers import hash_token, parse_code
-from ..models import BasketRule, Card, Collection, DistributionDay, Enrolment, Household, Person, Programme
+from ..models import (
+    BasketRule,
+    Card,
+    Collection,
+    DistributionDay,
+    Enrolment,
+    Handout,
+    Household,
+    Person,
+    Programme,
+)
 from .baskets import member_rule_key
 
 
@@ -153,7 +163,7 @@ def card_columns(day: DistributionDay, rules) -> tuple[list[str], list]:
     month, members per per-member rule. One home for the scan (one card) and the day's manifest (every
     card that may come): both then decide with `services.scans.scan_refusal`."""
     person_t, enrolment_t, collection_t = Person._meta.db_table, Enrolment._meta.db_table, Collection._meta.db_table
-    day_t = DistributionDay._meta.db_table
+    day_t, handout_t = DistributionDay._meta.db_table, Handout._meta.db_table
     on = day.date
     enrolled_now, enrolled_params = Enrolment.current_on_sql("e", on)
     columns = [
@@ -173,11 +183,14 @@ def card_columns(day: DistributionDay, rules) -> tuple[list[str], list]:
     if limit:
         month_start = on.replace(day=1)
         next_month = (month_start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        # Hand-outs outside a day under the programme count too (the same monthly limit).
         columns.append(
-            f"(SELECT COUNT(*) FROM {collection_t} co JOIN {day_t} d ON d.id = co.day_id "
+            f"((SELECT COUNT(*) FROM {collection_t} co JOIN {day_t} d ON d.id = co.day_id "
             f"WHERE co.household_id = c.household_id AND co.cancelled_at IS NULL AND d.programme_id = %s "
-            f"AND d.date >= %s AND d.date < %s AND co.day_id <> %s) AS collections_this_month")
-        params += [day.programme_id, month_start, next_month, day.pk]
+            f"AND d.date >= %s AND d.date < %s AND co.day_id <> %s) + (SELECT COUNT(*) FROM {handout_t} ho "
+            f"WHERE ho.household_id = c.household_id AND ho.programme_id = %s AND ho.date >= %s AND ho.date < %s))"
+            f" AS collections_this_month")
+        params += [day.programme_id, month_start, next_month, day.pk, day.programme_id, month_start, next_month]
     for rule in rules:
         if rule.basis != BasketRule.Basis.MEMBER:
             continue

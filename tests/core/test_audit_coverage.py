@@ -42,6 +42,7 @@ AUDITED = {
     "distribution.Collection": "distribution/services/days.py",
     "distribution.ImportJob": "distribution/services/imports.py",
     "distribution.OfflineHandout": "distribution/services/offline.py",
+    "distribution.Handout": "distribution/services/handouts.py",
     "volunteers.Volunteer": "volunteers/services/roster.py",
     "volunteers.VolunteerLanguage": "volunteers/services/roster.py",
     "volunteers.Certificate": "volunteers/services/roster.py",

@@ -1,0 +1,240 @@
+"""Hand-outs outside a distribution day: the desk's answer (the station's, for a household) and the
+one write, `record_handout`; `record_delivery` when a home delivery arrived.
+
+The answer for a registered household is the station's: `services.scans.scan_refusal` over the
+station's columns (`selectors.scan.card_columns`) on a day-shaped stand-in for today at the desk's
+location (`selectors.handouts.context_day`). Added for the desk: "received goods today" in the
+programme (a collection on a day dated today or a hand-out today) and the warning of the last goods
+received. The programme's rules (how often, who is enrolled) are overridden only with a written reason,
+recorded on the hand-out and in the audit log; an unknown or revoked card and a household no longer
+active are never overridden.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from core.audit import audit
+from core.models import AuditLog
+from core.scanning import display
+from inventory.services import take_out
+
+from ..models import Card, Handout, Household
+from ..models.handouts import AGE_GROUPS, HANDOUT_DOCUMENT, OVERRIDABLE
+from ..selectors import handouts as reads
+from ..selectors.baskets import BasketLine, basket_totals
+from . import DistributionError
+from .scans import DO_NOT_GIVE, GIVE, Outcome, scan_refusal
+
+HARD_REFUSAL_HINT = _("Do not hand over to this household; you may record the hand-out anonymously.")
+
+
+class HandoutRefused(DistributionError):
+    """The programme's rules refuse the hand-out: `refusals` [(code, message)]; `overridable` when a
+    written reason may override them all."""
+
+    code = "handout_refused"
+
+    def __init__(self, refusals, *, overridable):
+        self.refusals, self.overridable = list(refusals), overridable
+        text = " ".join(message for _code, message in self.refusals)
+        if overridable:
+            text += " " + _("To hand out anyway, write why (the reason is recorded).")
+        super().__init__(text, code=self.refusals[0][0])
+
+
+@dataclass
+class DeskAnswer:
+    """The station's answer for a household at the desk: who, what, refusals and warnings."""
+
+    household: Household
+    card: Card
+    size: int
+    first_name: str
+    refusals: list = field(default_factory=list)  # [(code, message)]
+    warnings: list = field(default_factory=list)
+    basket: list = field(default_factory=list)
+
+    @property
+    def hard(self) -> bool:
+        return any(code not in OVERRIDABLE for code, _message in self.refusals)
+
+    @property
+    def display(self) -> dict:
+        headline = f"{self.first_name or self.card.display_number} · " + ngettext(
+            "household of %(n)s person", "household of %(n)s people", self.size) % {"n": self.size}
+        lines = [line.text() for line in self.basket]
+        if self.refusals:
+            return display("bad", headline, [m for _c, m in self.refusals] + self.warnings + lines,
+                           action=DO_NOT_GIVE)
+        return display("warn" if self.warnings else "ok", headline, self.warnings + lines, action=GIVE)
+
+
+def _received_text(received) -> str:
+    return _("%(when)s at %(where)s, by %(user)s") % {
+        "when": formats.date_format(timezone.localtime(received.at), "SHORT_DATETIME_FORMAT"),
+        "where": received.where, "user": received.by.get_full_name() or received.by.get_username()}
+
+
+def desk_answer(*, household: Household, programme, location, card: Card | None = None, today=None) -> DeskAnswer:
+    """The station's answer for `household` at the desk today (`card`: the card scanned, if one was)."""
+    today = today or timezone.localdate()
+    day = reads.context_day(programme, location, today)
+    facts = reads.household_facts(household.pk, day)
+    shown = card if card is not None else (reads.active_card(household.pk) or Card(household=household,
+                                                                                  status=Card.Status.HANDED_OVER))
+    for name, value in facts.items():
+        setattr(shown, name, value)
+    shown.collected_today_id = None
+    shown.household_status = household.status
+    if not getattr(shown, "matched_by", None):
+        shown.matched_by = "token"
+    answer = DeskAnswer(household=household, card=shown, size=facts.get("member_count", 0),
+                        first_name=facts.get("reference_first_name") or "")
+    refusal = scan_refusal(day, shown, today)
+    if refusal is not None:
+        answer.refusals.append((str(refusal[0]), refusal[1]))
+    if programme.once_per_distribution_day:
+        today_received = reads.received_today(household.pk, programme.pk, today)
+        if today_received is not None:
+            answer.refusals.insert(0, (str(Outcome.ALREADY_COLLECTED), _(
+                "Already received goods of %(programme)s today: %(when)s.") % {
+                "programme": programme.name, "when": _received_text(today_received)}))
+    limit = programme.max_collections_per_month
+    codes = {code for code, _m in answer.refusals}
+    if limit and shown.collections_this_month >= limit and str(Outcome.LIMIT_REACHED) not in codes:
+        answer.refusals.append((str(Outcome.LIMIT_REACHED), _(
+            "Limit reached: %(count)s of %(limit)s collections this month.") % {
+            "count": shown.collections_this_month, "limit": limit}))
+    last = reads.last_received(household.pk)
+    if last is not None:
+        days_ago = (today - last.on).days
+        if days_ago == 0:
+            answer.warnings.append(_("Received goods today: %(when)s.") % {"when": _received_text(last)})
+        else:
+            answer.warnings.append(ngettext(
+                "Received goods %(n)s day ago: %(when)s.", "Received goods %(n)s days ago: %(when)s.",
+                days_ago) % {"n": days_ago, "when": _received_text(last)})
+    if answer.hard:
+        answer.warnings.append(HARD_REFUSAL_HINT)
+    answer.basket = reads.proposed_basket(programme, location, today, household=household)
+    return answer
+
+
+def _lines(lines) -> list[BasketLine]:
+    """(item, quantity) pairs as basket lines, the same item added up; every quantity above zero."""
+    merged: dict[int, BasketLine] = {}
+    for item, quantity in lines:
+        try:
+            quantity = Decimal(str(quantity))
+        except (InvalidOperation, ValueError):
+            raise DistributionError(_("Enter a number for each quantity."), code="bad_quantity") from None
+        if not quantity.is_finite() or quantity <= 0 or quantity != quantity.quantize(Decimal("0.001")) \
+                or quantity >= Decimal("1000000"):
+            raise DistributionError(_("Each quantity must be a positive number with at most 3 decimals."),
+                                    code="bad_quantity")
+        if not item.is_active:
+            raise DistributionError(_("%(item)s is no longer in use.") % {"item": item.name}, code="inactive_item")
+        merged.setdefault(item.pk, BasketLine(item, Decimal("0"))).quantity += quantity
+    if not merged:
+        raise DistributionError(_("Add at least one item to hand out."), code="empty_basket")
+    return list(merged.values())
+
+
+def _groups(groups, people) -> dict:
+    groups = {name: int(groups.get(name) or 0) for name in [*(n for n, _l in AGE_GROUPS), "women", "men"]}
+    if any(value < 0 for value in groups.values()):
+        raise DistributionError(_("A count of people cannot be negative."), code="bad_groups")
+    if sum(groups[name] for name, _label in AGE_GROUPS) > people:
+        raise DistributionError(_("The age groups add up to more than the number of people."), code="bad_groups")
+    if groups["women"] + groups["men"] > people:
+        raise DistributionError(_("Women and men add up to more than the number of people."), code="bad_groups")
+    return groups
+
+
+@transaction.atomic
+def record_handout(*, by, location, kind, lines, household: Household | None = None, programme=None,
+                   card: Card | None = None, people: int | None = None, reason: str = "", groups=None,
+                   override_reason: str = "", delivered_by=None) -> Handout:
+    """Record a hand-out and take its goods out of stock at `location`, earliest expiry first.
+
+    To a household (`household`, under `programme`; `card` when one was scanned): the station's answer
+    decides; refusals of the programme's rules need `override_reason`. Anonymous (no household): a
+    `reason`, `people` and optionally `groups` {aged_under_18, aged_18_29, aged_30_64, aged_65_up, women,
+    men}. Raises DistributionError (HandoutRefused for the rules; InsufficientStock, nothing written)."""
+    if kind not in Handout.Kind.values:
+        raise DistributionError(_("Choose the kind of hand-out."), code="bad_kind")
+    if delivered_by is not None and kind != Handout.Kind.HOME_DELIVERY:
+        raise DistributionError(_("Only a home delivery has someone who takes it."), code="not_a_delivery")
+    basket = _lines(lines)
+    reason, override_reason = (reason or "").strip()[:300], (override_reason or "").strip()[:300]
+    now = timezone.now()
+    handout = Handout(kind=kind, location=location, date=timezone.localdate(now), at=now, by=by, reason=reason,
+                      delivered_by=delivered_by,
+                      basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
+                               "unit": line.item.unit} for line in basket],
+                      **basket_totals(basket))
+    overridden = []
+    if household is not None:
+        if programme is None:
+            raise DistributionError(_("Choose the programme the hand-out is under."), code="no_programme")
+        if card is not None and card.household_id != household.pk:
+            raise DistributionError(_("This card belongs to another household."), code="wrong_card")
+        # One desk at a time per household: the rules read below stay true until the commit.
+        household = Household.objects.select_for_update().get(pk=household.pk)
+        answer = desk_answer(household=household, programme=programme, location=location, card=card)
+        if answer.hard:
+            raise HandoutRefused([r for r in answer.refusals if r[0] not in OVERRIDABLE], overridable=False)
+        if answer.refusals and not override_reason:
+            raise HandoutRefused(answer.refusals, overridable=True)
+        overridden = [code for code, _message in answer.refusals]
+        handout.household, handout.programme, handout.card = household, programme, card
+        handout.people = answer.size or 1
+        if overridden:
+            handout.override_code, handout.override_reason = overridden[0], override_reason
+    else:
+        if card is not None:
+            raise DistributionError(_("An anonymous hand-out has no card."), code="anonymous_card")
+        if not reason:
+            raise DistributionError(_("Say why the goods are given (no names)."), code="no_reason", field="reason")
+        try:
+            people = int(people or 0)
+        except (TypeError, ValueError):
+            people = 0
+        if not 1 <= people <= 99:
+            raise DistributionError(_("Enter the number of people, from 1 to 99."), code="bad_people",
+                                    field="people")
+        handout.programme, handout.people = programme, people
+        for name, value in _groups(groups or {}, people).items():
+            setattr(handout, name, value)
+    handout.save()
+    take_out(location=location, lines=[(line.item, line.quantity) for line in basket], by=by,
+             document_type=HANDOUT_DOCUMENT, document_id=handout.pk)
+    changes = {"kind": [None, kind], "people": [None, handout.people], "lines": [None, len(basket)],
+               "anonymous": [None, household is None]}
+    if overridden:
+        changes["overridden"] = [None, overridden]
+    audit(AuditLog.Action.CREATE, handout, user=by, changes=changes)
+    return handout
+
+
+@transaction.atomic
+def record_delivery(handout: Handout, *, by, delivered_by, delivered_at=None) -> Handout:
+    """A home delivery arrived: who took it and when (not before it was recorded, not in the future)."""
+    handout = Handout.objects.select_for_update().get(pk=handout.pk)
+    if handout.kind != Handout.Kind.HOME_DELIVERY:
+        raise DistributionError(_("Only a home delivery is delivered."), code="not_a_delivery")
+    delivered_at = delivered_at or timezone.now()
+    if delivered_at < handout.at or delivered_at > timezone.now():
+        raise DistributionError(_("The delivery time must be between the hand-out and now."),
+                                code="bad_delivery_time", field="delivered_at")
+    before = [handout.delivered_by_id, handout.delivered_at.isoformat() if handout.delivered_at else None]
+    handout.delivered_by, handout.delivered_at = delivered_by, delivered_at
+    handout.save(update_fields=["delivered_by", "delivered_at"])
+    audit(AuditLog.Action.CHANGE, handout, user=by, changes={
+        "delivered_by": [before[0], delivered_by.pk], "delivered_at": [before[1], delivered_at.isoformat()]})
+    return handout
