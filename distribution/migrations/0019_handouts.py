@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0008_coordinator_notifications'),
-        ('distribution', '0017_household_import_job'),
+        ('distribution', '0018_collection_recorded_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
