@@ -7,6 +7,8 @@ import time
 from django.http import JsonResponse
 from django.urls import include, path
 
+from tests.live_server import network_delay
+
 received: list[dict] = []
 
 
@@ -18,9 +20,9 @@ def fake_scan(request):
     code = body["code"]
     tries = sum(1 for r in received if r["request_id"] == body["request_id"])
     if code.startswith("SLOW"):  # a slow network: the answer comes late
-        time.sleep(1.5)
+        network_delay(1.5)
     if code.startswith("HANG"):  # a connection that hangs instead of failing
-        time.sleep(3)
+        network_delay(3)
     if code == "BUSY" and tries == 1:  # the rate limit: come back in a second
         response = JsonResponse({"message": "busy"}, status=429)
         response["Retry-After"] = "1"

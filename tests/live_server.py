@@ -1,0 +1,53 @@
+"""The browser tests' live server on SQLite.
+
+There the server's request threads share the test's one in-memory connection; two requests that
+overlap (a page and its htmx call, two stations) then meet inside one transaction and the second
+fails ("cannot start a transaction within a transaction", a 400 from the session middleware).
+On SQLite, requests take turns; a test endpoint that imitates a slow network waits with
+`network_delay`, which lets other requests run meanwhile. PostgreSQL keeps a connection per
+thread and is left alone.
+"""
+
+import threading
+import time
+
+_turn = threading.Lock()
+_holding = threading.local()
+
+
+class _OneRequestAtATime:
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        with _turn:
+            _holding.turn = True
+            try:
+                return self.app(environ, start_response)
+            finally:
+                _holding.turn = False
+
+
+def network_delay(seconds: float) -> None:
+    """Sleep as a slow network would, without keeping other requests waiting."""
+    if not getattr(_holding, "turn", False):
+        time.sleep(seconds)
+        return
+    _turn.release()
+    try:
+        time.sleep(seconds)
+    finally:
+        _turn.acquire()
+
+
+def take_turns_on_sqlite(settings) -> None:
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        return
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class TurnTakingWSGIServer(ThreadedWSGIServer):
+        def set_app(self, application):
+            super().set_app(_OneRequestAtATime(application))
+
+    LiveServerThread.server_class = TurnTakingWSGIServer
