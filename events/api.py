@@ -8,18 +8,20 @@ request id seen before: the same answer again), 409 (already admitted) or 422 (o
 import uuid
 from datetime import datetime
 
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from core import offline
 from core.api import api_access
-from core.api_types import Date, Id, StrictSchema
+from core.api_types import Date, DateTime, Id, StrictSchema
 from core.audit import audit
 from core.models import AuditLog
 
 from . import selectors
 from .models import Event
-from .services import door
+from .services import door, door_offline
 
 router = Router(tags=["Events"])
 
@@ -158,3 +160,101 @@ def check_in(request, payload: CheckInIn):
         return Status(404, {"message": _("There is no such event.")})
     result = door.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user)
     return Status(result.http_status, result.body)
+
+
+class DoorCheckedInOut(Schema):
+    at: datetime
+    door: str = Field(..., description="The door that let the ticket in (may be empty)")
+
+
+class DoorEntryOut(Schema):
+    i: int = Field(..., description="Registration id, the entry's identity for merging deltas")
+    k: str = Field(..., description="Keyed hash of the ticket code: base64url of the first 16 bytes of "
+                                    "HMAC-SHA256(key, hex SHA-256 of the normalised code: upper case, a link's "
+                                    "last part)")
+    n: str = Field(..., description="The registrant's name, as the door list shows it")
+    p: int = Field(..., description="Places (the party's size)")
+    s: str = Field(..., description="Registration status: confirmed, pending, waiting, cancelled, declined")
+    r: str | None = Field(None, description="The refusal the door would give (cancelled_registration, "
+                                            "not_confirmed, already_checked_in); absent: let in (from admit_from)")
+    m: str | None = Field(None, description="The refusal's message, as the online check-in gives it")
+    x: DoorCheckedInOut | None = Field(None, description="Already checked in: when, at which door")
+
+
+class DoorManifestQuery(Schema):
+    since: int | None = Field(None, ge=0, le=2**53, description="A `version` received before")
+
+
+class DoorManifestOut(Schema):
+    event: int
+    status: str = Field(..., description="published, cancelled: a door forgets a cancelled event's manifest")
+    starts_at: datetime
+    ends_at: datetime
+    admit_from: datetime = Field(..., description="Before this moment a ticket is refused as too_early")
+    version: int = Field(..., description="Send it back as `since` to get only what changed after it")
+    since: int | None
+    full: bool = Field(..., description="true: the whole manifest (replace what you hold); false: changes only")
+    key: str = Field(..., description="The event's key (base64url) for the entries' keyed hashes")
+    entries: list[DoorEntryOut]
+    removed: list[int] = Field(..., description="Registration ids to drop (none so far: registrations stay)")
+
+
+@router.get("/events/{event_id}/door-manifest", response={200: DoorManifestOut, 403: Message, 404: Message},
+            url_name="door_manifest", summary="What a door needs to check tickets in offline",
+            description="Every registration of the event with its ticket's keyed hash (the key changes per "
+                        "event; no ticket code), the name and places the door shows, its status and the "
+                        "refusal the door would give (already checked in: when, at which door). `since` (a "
+                        "`version` received before) answers only the registrations changed after it "
+                        "(`full: false`). Gzip when asked.")
+@api_access("events.check_in")
+def door_manifest(request, event_id: Id, params: Query[DoorManifestQuery]):
+    # Rendered directly (absent members stay absent); tests/events/test_door_offline.py validates it.
+    return offline.json_response(request, door_offline.door_manifest(event_id=event_id, since=params.since,
+                                                                     by=request.user))
+
+
+class OfflineCheckInIn(CheckInIn):
+    made_at: DateTime = Field(..., description="When the door scanned the ticket (RFC 3339 with the offset): "
+                                                "around the event, not in the future")
+    offline: bool = Field(True, description="Decided by the door alone (always true for a queued check-in)")
+    answered: str = Field("checked_in", max_length=30,
+                          description="What the door answered: checked_in (it let in), or the refusal it gave")
+    door: str = Field("", max_length=60, description="The door's name, e.g. Κεντρική είσοδος")
+
+
+class CheckInBatchIn(StrictSchema):
+    checkins: list[OfflineCheckInIn] = Field(..., min_length=1, max_length=offline.BATCH_MOST,
+                                             description="The door's queue, oldest first")
+
+
+class CheckInBatchResultOut(Schema):
+    request_id: str
+    status: int = Field(..., description="What POST /checkins would have answered for it (201, 200 replay, 409, "
+                                         "422, 404)")
+    answer: dict = Field(..., description="The check-in's answer (CheckInOut); outcome offline_checkin: let in "
+                                          "offline where the server would have refused (an offline double "
+                                          "check-in), flagged for the organiser")
+
+
+class CheckInBatchOut(Schema):
+    results: list[CheckInBatchResultOut]
+
+
+@router.post("/checkins/batch", response={200: CheckInBatchOut, 403: Message}, url_name="checkin_batch",
+             summary="Record the check-ins a door made offline, in order",
+             description="Each check-in is recorded as POST /checkins would, once per (user, request_id) with "
+                         "the same fingerprint (a replayed batch records nothing), at `made_at`. A ticket counts "
+                         "once: one let in offline that the server would refuse (another door let it in first…) "
+                         "is recorded as an offline check-in and listed for the organiser. One result per "
+                         "check-in, in order; one refusal does not stop the others.")
+@api_access("events.check_in")
+def checkin_batch(request, payload: CheckInBatchIn):
+    def record(item):
+        if item.offline:
+            return door_offline.record_offline_checkin(
+                event_id=item.event, code=item.code, request_id=item.request_id, by=request.user,
+                made_at=item.made_at, answered=item.answered, door_name=item.door)
+        event = door_offline.door_event(item.event)
+        return door.check_in_ticket(event, item.code, request_id=item.request_id, by=request.user)
+
+    return JsonResponse({"results": offline.batch_results(payload.checkins, record)})

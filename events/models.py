@@ -101,6 +101,8 @@ class Event(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     search_text = models.CharField(max_length=500, editable=False, default="", db_index=True)
+    # The random part of the key of the door's ticket manifest (core.offline), drawn when a door first asks.
+    door_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("event")
@@ -254,6 +256,8 @@ class Registration(models.Model):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # Any change of the registration or its check-in (the door's manifest sends what changed after it).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
@@ -282,6 +286,8 @@ class Registration(models.Model):
 
     def save(self, *args, **kwargs):
         self.search_text = search_key(f"{self.name} {self.phone} {self.email} {self.household_ref}")
+        if kwargs.get("update_fields") is not None:  # every change moves updated_at (the door's deltas)
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
         super().save(*args, **kwargs)
 
     @property
@@ -299,6 +305,7 @@ class CheckIn(models.Model):
     class Method(models.TextChoices):
         SCAN = "scan", _("Scanned ticket")
         LIST = "list", _("Ticked on the list")
+        OFFLINE = "offline", _("Scanned offline")
 
     registration = models.OneToOneField(Registration, verbose_name=_("registration"), on_delete=models.CASCADE,
                                         related_name="checkin")
@@ -306,6 +313,7 @@ class CheckIn(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("checked in by"), null=True, blank=True,
                            on_delete=models.SET_NULL, related_name="+")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.SCAN)
+    door = models.CharField(_("door"), max_length=60, blank=True)
 
     class Meta:
         verbose_name = _("check-in")
@@ -339,3 +347,43 @@ class ScanRequest(models.Model):
 
     def __str__(self):
         return f"{self.request_id} {self.outcome}"
+
+
+class OfflineCheckIn(models.Model):
+    """A door let a ticket in while deciding offline (green on its manifest) that the server, when the
+    scan arrived, would have refused: `reason` is what it would have answered, most often
+    already_checked_in (two doors, both offline, one ticket: `checkin` is the one that stands).
+
+    A row of its own rather than a second CheckIn: a ticket counts once (the one-to-one check-in) and
+    every attendance figure stays right; the organiser follows these up (selectors.offline_checkins)."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE,
+                              related_name="offline_checkins")
+    registration = models.ForeignKey(Registration, verbose_name=_("registration"), on_delete=models.CASCADE,
+                                     related_name="offline_checkins")
+    reason = models.CharField(_("the server's answer"), max_length=30)
+    checkin = models.ForeignKey(CheckIn, verbose_name=_("check-in that stands"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+")
+    door = models.CharField(_("door"), max_length=60, blank=True)
+    at = models.DateTimeField(_("let in"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("volunteer"), null=True, blank=True,
+                           on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("synchronised"), auto_now_add=True)
+    request = models.OneToOneField(ScanRequest, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="offline_checkin")
+
+    class Meta:
+        verbose_name = _("offline check-in")
+        verbose_name_plural = _("offline check-ins")
+        ordering = ["event", "at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason__in=["checked_in", "offline_checkin"]), name="offline_checkin_was_refused",
+                violation_error_message=_("An offline check-in is recorded only where the server would have "
+                                          "refused the ticket.")),
+        ]
+
+    audit_names_nobody = True  # the registration is named by its id only
+
+    def __str__(self):
+        return str(_("Offline check-in %(id)s")) % {"id": self.pk}

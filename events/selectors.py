@@ -5,8 +5,18 @@ from datetime import timedelta
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .models import CheckIn, Event, Registration
+from .models import CheckIn, Event, OfflineCheckIn, Registration
+
+# The server's answer to a ticket let in offline, as the organiser reads it.
+OFFLINE_REASONS = {
+    "already_checked_in": _("Already checked in"),
+    "cancelled_registration": pgettext_lazy("registration", "Cancelled"),
+    "not_confirmed": _("Not confirmed"),
+    "too_early": _("Too early"),
+}
 
 
 def public_events():
@@ -126,3 +136,21 @@ def attendance_by_category(start, end) -> list[dict]:
 
 def checkins_count(event: Event) -> int:
     return CheckIn.objects.filter(registration__event=event).count()
+
+
+def offline_checkins(event: Event) -> list[dict]:
+    """Tickets a door let in offline that the server would have refused, oldest first: the registration
+    (name, places), the server's reason, the offline admission (door, volunteer, time) and, for a double
+    check-in, the check-in that stands (door, volunteer, time)."""
+    def who(user) -> str:
+        return (user.get_full_name() or user.get_username()) if user is not None else "—"
+
+    found = (OfflineCheckIn.objects.filter(event=event)
+             .select_related("registration", "by", "checkin__by").order_by("at", "id"))
+    return [{
+        "id": row.pk, "name": row.registration.name, "places": row.registration.places, "reason": row.reason,
+        "reason_label": OFFLINE_REASONS.get(row.reason, row.reason),
+        "offline": {"door": row.door, "by": who(row.by), "at": row.at, "recorded_at": row.recorded_at},
+        "standing": ({"door": row.checkin.door, "by": who(row.checkin.by), "at": row.checkin.at,
+                      "method": row.checkin.get_method_display()} if row.checkin is not None else None),
+    } for row in found]

@@ -63,18 +63,16 @@ LET_IN = pgettext_lazy("event door", "Let in")
 DO_NOT_LET_IN = pgettext_lazy("event door", "Do not let in")
 
 
-def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
-    registration = (Registration.objects.select_for_update().select_related("event")
-                    .filter(ticket_code=normalise_code(code)).first())
-    if registration is None:
-        message = _("Unknown ticket. Check the code, or find the name on the list.")
-        return _result(UNKNOWN_TICKET, 422, None, message, "bad", _("Unknown ticket"), [message])
-    places_line = _("%(n)s places") % {"n": registration.places} if registration.places > 1 else _("1 place")
-    if registration.event_id != event.pk:
-        other = registration.event
-        message = _("This ticket is for another event: %(title)s, %(when)s.") % {
-            "title": other.title, "when": timezone.localtime(other.starts_at).strftime("%d/%m/%Y %H:%M")}
-        return _result(WRONG_EVENT, 422, registration, message, "bad", _("Wrong event"), [message])
+def places_line(registration: Registration) -> str:
+    return _("%(n)s places") % {"n": registration.places} if registration.places > 1 else _("1 place")
+
+
+def door_refusal(event: Event, registration: Registration, existing: CheckIn | None, now=None) -> StationAnswer | None:
+    """What the door answers for a ticket of `event` that will not be let in (cancelled, not confirmed,
+    already checked in, too early), or None: let in. `now` None: the time is not judged (the door's
+    manifest gives the moment doors admit from). One home for the online scan, the ticket manifest
+    and the check-ins synchronised after the network dropped."""
+    places = places_line(registration)
     if registration.status in (Registration.Status.CANCELLED, Registration.Status.DECLINED):
         message = _("This registration was cancelled.")
         return _result(CANCELLED_REGISTRATION, 422, registration, message, "bad", pgettext("registration", "Cancelled"),
@@ -84,33 +82,70 @@ def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
                    if registration.status == Registration.Status.WAITING
                    else _("This registration is still awaiting approval."))
         return _result(NOT_CONFIRMED, 422, registration, message, "warn", _("Not confirmed"),
-                       [registration.name, places_line, message])
-    existing = CheckIn.objects.filter(registration=registration).select_related("by").first()
-    early = registration.event.starts_at - timezone.now()
-    if existing is None and early > EARLY_ADMISSION:
-        when = timezone.localtime(registration.event.starts_at).strftime("%d/%m/%Y %H:%M")
+                       [registration.name, places, message])
+    if existing is not None:
+        when = timezone.localtime(existing.at).strftime("%H:%M")
+        message = (_("Already checked in at %(when)s, %(door)s.") % {"when": when, "door": existing.door}
+                   if existing.door else _("Already checked in at %(when)s.") % {"when": when})
+        return _result(ALREADY_CHECKED_IN, 409, registration, message, "warn", _("Already checked in"),
+                       [registration.name, places, message])
+    early = event.starts_at - now if now is not None else None
+    if early is not None and early > EARLY_ADMISSION:
+        when = timezone.localtime(event.starts_at).strftime("%d/%m/%Y %H:%M")
         message = ngettext("Too early: this event starts on %(when)s, in %(days)s day. Not checked in.",
                            "Too early: this event starts on %(when)s, in %(days)s days. Not checked in.",
                            early.days) % {"when": when, "days": early.days}
         return _result(TOO_EARLY, 422, registration, message, "warn", _("Too early"),
-                       [registration.name, places_line, message])
-    if existing is None:
-        try:
-            with transaction.atomic():
-                CheckIn.objects.create(registration=registration, by=by, method=method)
-        except IntegrityError:  # another door admitted this ticket a moment ago
-            existing = CheckIn.objects.select_related("by").get(registration=registration)
-        else:
-            registration = Registration.objects.select_related("checkin").get(pk=registration.pk)
-            audit(AuditLog.Action.CREATE, registration.checkin, user=by, changes={"method": ["", method]})
-            message = _("Welcome! Registration: %(name)s, %(places)s.") % {"name": registration.name,
-                                                                           "places": places_line}
-            return _result(CHECKED_IN, 201, registration, message, "ok", _("Checked in"),
-                           [registration.name, places_line])
-    when = timezone.localtime(existing.at).strftime("%H:%M")
-    message = _("Already checked in at %(when)s.") % {"when": when}
-    return _result(ALREADY_CHECKED_IN, 409, registration, message, "warn", _("Already checked in"),
-                   [registration.name, places_line, message])
+                       [registration.name, places, message])
+    return None
+
+
+def touch(registration_id, now=None) -> None:
+    """The registration changed (its check-in): the door's manifest sends it in the next delta."""
+    Registration.objects.filter(pk=registration_id).update(updated_at=now or timezone.now())
+
+
+def find_ticket(event: Event, code: str) -> tuple[Registration | None, StationAnswer | None]:
+    """The registration of a scanned ticket, locked, or the refusal: unknown ticket, another event."""
+    registration = (Registration.objects.select_for_update().select_related("event")
+                    .filter(ticket_code=normalise_code(code)).first())
+    if registration is None:
+        message = _("Unknown ticket. Check the code, or find the name on the list.")
+        return None, _result(UNKNOWN_TICKET, 422, None, message, "bad", _("Unknown ticket"), [message])
+    if registration.event_id != event.pk:
+        other = registration.event
+        message = _("This ticket is for another event: %(title)s, %(when)s.") % {
+            "title": other.title, "when": timezone.localtime(other.starts_at).strftime("%d/%m/%Y %H:%M")}
+        return registration, _result(WRONG_EVENT, 422, registration, message, "bad", _("Wrong event"), [message])
+    return registration, None
+
+
+def admitted(registration: Registration, by, *, method=CheckIn.Method.SCAN, at=None, door="") -> StationAnswer:
+    """Check the (locked) registration in; raises IntegrityError when another door did a moment ago."""
+    with transaction.atomic():
+        checkin = CheckIn.objects.create(registration=registration, by=by, method=method, door=door[:60],
+                                         **({"at": at} if at is not None else {}))
+    touch(registration.pk)
+    registration = Registration.objects.select_related("checkin").get(pk=registration.pk)
+    audit(AuditLog.Action.CREATE, checkin, user=by, changes={"method": ["", method]})
+    places = places_line(registration)
+    message = _("Welcome! Registration: %(name)s, %(places)s.") % {"name": registration.name, "places": places}
+    return _result(CHECKED_IN, 201, registration, message, "ok", _("Checked in"), [registration.name, places])
+
+
+def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
+    registration, refused = find_ticket(event, code)
+    if refused is not None:
+        return refused
+    existing = CheckIn.objects.filter(registration=registration).first()
+    refusal = door_refusal(event, registration, existing, timezone.now())
+    if refusal is not None:
+        return refusal
+    try:
+        return admitted(registration, by, method=method)
+    except IntegrityError:  # another door admitted this ticket a moment ago
+        existing = CheckIn.objects.get(registration=registration)
+        return door_refusal(event, registration, existing)
 
 
 def _reused() -> StationAnswer:
@@ -159,8 +194,10 @@ def set_checked_in(registration: Registration, checked: bool, *, by) -> Registra
             except IntegrityError:
                 pass
             else:
+                touch(locked.pk)
                 audit(AuditLog.Action.CREATE, checkin, user=by, changes={"method": ["", CheckIn.Method.LIST]})
         elif not checked and existing is not None:
             audit(AuditLog.Action.DELETE, existing, user=by, changes={"at": [str(existing.at), ""]})
             existing.delete()
+            touch(locked.pk)
     return Registration.objects.get(pk=registration.pk)

@@ -51,6 +51,7 @@ def checkin(request, pk):
     return render(request, "events/door/checkin.html", {
         "event": event, "result": result, "request_id": uuid.uuid4(), "counts": selectors.event_counts(event),
         "door_list": selectors.door_list(event), "title": _("Check-in: %(title)s") % {"title": event.title},
+        "offline_checkins": selectors.offline_checkins(event),
         # core's scan station posts {"code", "request_id", "event"} to the check-in API
         "scan_endpoint": reverse("api:events_checkins"), "scan_extra": {"event": event.pk},
         "scan_label": _("Scan the ticket or type its code"),
@@ -62,7 +63,8 @@ def door_list(request, pk):
     """The list and figures, refreshed every few seconds on the door page (check-ins at other doors)."""
     event = _door_event(pk)
     return render(request, "events/door/_door_list.html", {
-        "event": event, "counts": selectors.event_counts(event), "door_list": selectors.door_list(event)})
+        "event": event, "counts": selectors.event_counts(event), "door_list": selectors.door_list(event),
+        "offline_checkins": selectors.offline_checkins(event)})
 
 
 @require_POST

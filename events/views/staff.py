@@ -77,6 +77,7 @@ def event_detail(request, pk):
     event = get_object_or_404(Event.objects.select_related("location", "series"), pk=pk)
     return render(request, "events/staff/event_detail.html", {
         "event": event, "counts": selectors.event_counts(event), "title": event.title,
+        "offline_checkins": selectors.offline_checkins(event),
         "sessions": Event.objects.filter(series_id=event.series_id or event.pk).exclude(pk=event.pk)
         | Event.objects.filter(pk=event.series_id),
     })
