@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "ninja",
     "django_countries",  # country names in Greek and English (nationality)
+    "csp",
     # Our apps, in dependency order (an app may import only those above it).
     "core",
     "inventory",
@@ -56,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (settings below) and Permissions-Policy on every answer (core/security.py).
+    "csp.middleware.CSPMiddleware",
+    "core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -235,6 +239,33 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
 
+# Content-Security-Policy (django-csp): everything from this origin only, no inline script or style
+# (templates hold none: tests/core/test_content_policy.py), no plug-ins, never framed. Violations are
+# reported to /csp-report/ and logged on the "kypseli.csp" logger (core/security.py, README).
+CSP_REPORT_URL = "/csp-report/"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": [CSP_REPORT_URL],
+        "report-to": "csp",
+    },
+}
+# Reports per client address per hour the endpoint logs; the rest are dropped.
+CSP_REPORTS_PER_ADDRESS_PER_HOUR = env.int("CSP_REPORTS_PER_ADDRESS_PER_HOUR", default=100)
+
 # --- Lists ----------------------------------------------------------------------------------------
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table"}
@@ -275,5 +306,6 @@ LOGGING = {
         "django.request": {"handlers": ["console_masked"], "propagate": False},
         "django.server": {"handlers": ["console_masked"], "propagate": False},
         "django.security": {"handlers": ["console_masked"], "propagate": False},
+        "kypseli.csp": {"handlers": ["console_masked"], "level": "WARNING", "propagate": False},
     },
 }

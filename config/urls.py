@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from core import views as core_views
 from core.accounts import PasswordResetView
+from core.security import csp_report
 
 from .api import api
 
@@ -13,6 +14,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on every first visit, whatever the page says.
     path("favicon.ico", core_views.favicon),
+    # Content-Security-Policy violation reports from browsers (core/security.py).
+    path("csp-report/", csp_report, name="csp_report"),
     path("", include("core.urls")),
     # Before Django's own: someone without a password (signed in by link) gets the set-password form.
     path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),

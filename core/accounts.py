@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from .audit import audit
 from .links import absolute_url
 from .models import AuditLog, Centre, User
+from .roles import PUBLIC
 from .throttle import public_form_allowed, recipient_allowed
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class KypseliPasswordResetForm(PasswordResetForm):
 class PasswordResetView(auth_views.PasswordResetView):
     """The same "check your e-mail" answer whether the address is known, unknown or over its limits."""
 
+    access_policy = PUBLIC
     form_class = KypseliPasswordResetForm
 
     def form_valid(self, form):

@@ -8,6 +8,10 @@ With DEBUG off, these are errors of `manage.py check --deploy` and stop the web 
   https:// SMS_GATEWAY_URL;
 - kypseli.E003: SITE_URL left at its loopback default (or any loopback or non-https address): links
   in messages sent from cron jobs would point at the server itself.
+
+And, with DEBUG on or off, `check --deploy` reports kypseli.E004 when the Content-Security-Policy is
+missing or loosened: its middleware left out, or script-src allowing inline script or eval, or the pages
+allowed in frames (core/security.py).
 """
 
 import ipaddress
@@ -66,6 +70,26 @@ def production_errors() -> list[Error]:
 @register("kypseli", deploy=True)
 def check_production_settings(app_configs=None, **kwargs):
     return production_errors()
+
+
+def content_policy_errors() -> list[Error]:
+    problems = []
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+        problems.append("csp.middleware.CSPMiddleware is not in MIDDLEWARE")
+    directives = (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("DIRECTIVES", {})
+    scripts = directives.get("script-src") or directives.get("default-src") or []
+    loose = sorted({"'unsafe-inline'", "'unsafe-eval'", "*", "data:", "http:", "https:"} & set(scripts))
+    if not scripts or loose:
+        problems.append(f"script-src allows {', '.join(loose) or 'anything'}")
+    if list(directives.get("frame-ancestors") or []) != ["'none'"]:
+        problems.append("frame-ancestors is not 'none'")
+    return [Error(f"Content-Security-Policy: {problem}.", hint="See CONTENT_SECURITY_POLICY in config/settings.py.",
+                  id="kypseli.E004") for problem in problems]
+
+
+@register("kypseli", deploy=True)
+def check_content_policy(app_configs=None, **kwargs):
+    return content_policy_errors()
 
 
 def refuse_unsafe_start() -> None:

@@ -106,6 +106,7 @@ def role_required(*rules_or_roles, login_url=None):
             return view(request, *args, **kwargs)
 
         wrapped.access_rule = rules_or_roles[0] if len(rules_or_roles) == 1 and "." in rules_or_roles[0] else None
+        wrapped.access_policy = tuple(rules_or_roles)
         return wrapped
 
     return decorator
@@ -123,6 +124,60 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if not _allowed(request.user, (self.access,) if self.access else self.roles):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+
+# --- Who may open a page: every page declares it ---------------------------------------------------
+# A page is one of: a rule or roles (role_required, RoleRequiredMixin); or PUBLIC (anyone, signed in or
+# not); or SIGNED_IN (any account, whatever its role); or PRIVATE_LINK (anyone holding the secret the
+# link carries in its path: a ticket's page, a sign-in link, a calendar feed). tests/core/test_access.py
+# walks every URL of the URL configuration as each role and holds each answer to its page's policy; a
+# page that declares none fails it.
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+PRIVATE_LINK = "private link"
+
+
+def public(view):
+    """Declares a page open to everyone (the public pages, sign-in, the health check)."""
+    view.access_policy = PUBLIC
+    return view
+
+
+def private_link(view):
+    """Declares a page opened by a private link: whoever has the secret in its path may, nobody else."""
+    view.access_policy = PRIVATE_LINK
+    return view
+
+
+def signed_in(view):
+    """Declares (and enforces) a page for any signed-in account, whatever its role."""
+    wrapped = login_required(view)
+    wrapped.access_policy = SIGNED_IN
+    return wrapped
+
+
+# Django's own pages, declared here by URL name (the project's pages declare on the view).
+FRAMEWORK_PAGES = {
+    "login": PUBLIC, "logout": PUBLIC, "password_reset_done": PUBLIC, "password_reset_complete": PUBLIC,
+    "password_reset_confirm": PRIVATE_LINK, "password_change_done": SIGNED_IN, "set_language": PUBLIC,
+}
+
+
+def page_policy(view, url_name: str = ""):
+    """PUBLIC, SIGNED_IN, PRIVATE_LINK, or the frozenset of roles a page admits; None when it declares
+    nothing."""
+    view_class = getattr(view, "view_class", None)
+    declared = getattr(view, "access_policy", None) or getattr(view_class, "access_policy", None)
+    if declared is None and view_class is not None and issubclass(view_class, RoleRequiredMixin):
+        declared = (view_class.access,) if view_class.access else tuple(view_class.roles)
+    if declared is None:
+        declared = FRAMEWORK_PAGES.get(url_name) if (getattr(view, "__module__", "") or "").startswith(
+            "django.") else None
+    if declared is None or isinstance(declared, str):
+        return declared
+    if len(declared) == 1 and "." in declared[0]:
+        return roles_for(declared[0])
+    return frozenset(declared) | ({COORDINATOR} if STAFF in declared else frozenset())
 
 
 def ensure_roles(sender=None, apps=None, using="default", **kwargs):

@@ -13,11 +13,12 @@ from . import services
 from .filters import AuditLogFilter, LocationFilter, UserFilter
 from .forms import ApiTokenForm, CentreForm, LocationForm, UserForm
 from .models import ApiToken, AuditLog, Centre, Location, User
-from .roles import role_of, role_required
+from .roles import SIGNED_IN, public, role_of, role_required
 from .tables import ApiTokenTable, AuditLogTable, LocationTable, UserTable
 from .views_base import FilteredTableView
 
 
+@public
 def home(request):
     """The public front page, or the signed-in user's own home page for their role."""
     if not request.user.is_authenticated:
@@ -31,6 +32,7 @@ def home(request):
     return render(request, "core/home.html", {"role": role, "panels": panels})
 
 
+@public
 def health(request):
     """For the reverse proxy and monitoring: the app answers and reaches its database."""
     with connection.cursor() as cursor:
@@ -169,6 +171,8 @@ class PasswordChangeOrSetView(PasswordChangeView):
     """"Password" in the header: the usual form (old password, new twice), or, for someone who has
     never had a password (a volunteer who signs in by link), the form that only sets a new one."""
 
+    access_policy = SIGNED_IN  # Django's view requires the sign-in
+
     def get_form_class(self):
         return PasswordChangeForm if self.request.user.has_usable_password() else SetPasswordForm
 
@@ -180,6 +184,7 @@ class PasswordChangeOrSetView(PasswordChangeView):
         return context
 
 
+@public
 def favicon(request):
     """Browsers ask for /favicon.ico on every first visit, whatever the page names: send them to the
     static icon (its address is looked up per request: with hashed static names it needs the manifest)."""

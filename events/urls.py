@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.roles import public as public_page
+
 from .feeds import UpcomingEventsFeed
 from .views import door, public, staff
 
@@ -12,7 +14,7 @@ urlpatterns = [
     path("<int:pk>/register/", public.register, name="register"),
     path("<int:pk>/event.ics", public.event_ics, name="event_ics"),
     path("feed.ics", public.feed_ics, name="feed_ics"),
-    path("feed.rss", UpcomingEventsFeed(), name="feed_rss"),
+    path("feed.rss", public_page(UpcomingEventsFeed()), name="feed_rss"),
     path("r/<str:token>/", public.manage, name="manage"),
     path("r/<str:token>/cancel/", public.manage_cancel, name="manage_cancel"),
     # Staff

@@ -1,12 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from core.roles import public
+
 from .views import donations, items, stock, stocktakes
 
 app_name = "inventory"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="inventory:stock"), name="index"),
+    path("", public(RedirectView.as_view(pattern_name="inventory:stock")), name="index"),
     path("stock/", stock.StockListView.as_view(), name="stock"),
     path("expiring/", stock.ExpiringView.as_view(), name="expiring"),
     path("report/", stock.movement_report, name="report"),

@@ -15,6 +15,15 @@ def at_place_and_time(context, location, start, end):
     return render_at(context, location, start, end)
 
 
+@register.simple_tag(takes_context=True)
+def camera_page(context):
+    """{% camera_page %}: this page may use the camera (its Permissions-Policy says so, core.security)."""
+    from ..security import allow_camera
+
+    allow_camera(context.get("request"))
+    return ""
+
+
 @register.inclusion_tag("core/scan_station.html")
 def scan_station(endpoint, extra=None, label=None, timeout_ms=None):
     """A scan station posting to `endpoint` (see static/js/scan-station.js).

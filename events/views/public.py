@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.codes import qr_svg
 from core.net import client_ip
 from core.refusals import show_refusal
+from core.roles import private_link, public
 from core.throttle import allow
 
 from .. import notifications, selectors, services
@@ -34,6 +35,7 @@ def _over_rate_limit(request) -> bool:
                      seconds=3600)
 
 
+@public
 def public_list(request):
     events = PublicEventFilter(request.GET or None, queryset=selectors.public_events())
     page = Paginator(events.qs, 20).get_page(request.GET.get("page"))
@@ -50,6 +52,7 @@ def _event_or_404(pk):
     return event
 
 
+@public
 def public_detail(request, pk, form=None, status=200):
     event = _event_or_404(pk)
     is_open = event.registration_is_open()
@@ -62,6 +65,7 @@ def public_detail(request, pk, form=None, status=200):
     }, status=status)
 
 
+@public
 @require_POST
 def register(request, pk):
     event = _event_or_404(pk)
@@ -92,6 +96,7 @@ def register(request, pk):
         "event": event, "title": _("Thank you"), "by_email": bool(data["email"]), "by_phone": bool(data["phone"])})
 
 
+@public
 def event_ics(request, pk):
     event = _event_or_404(pk)
     response = HttpResponse(event_calendar(event, request), content_type="text/calendar; charset=utf-8")
@@ -99,6 +104,7 @@ def event_ics(request, pk):
     return response
 
 
+@public
 def feed_ics(request):
     calendar = events_calendar(selectors.public_events(), request)
     return HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
@@ -111,6 +117,7 @@ def _registration_or_404(token):
     return registration
 
 
+@private_link
 def manage(request, token):
     """The private page of one registration: status, ticket, cancel. The link is the only key."""
     registration = _registration_or_404(token)
@@ -128,6 +135,7 @@ def manage(request, token):
     return response
 
 
+@private_link
 def manage_cancel(request, token):
     registration = _registration_or_404(token)
     if request.method == "POST":

@@ -3,6 +3,10 @@
 No browser is downloaded: the executable path is set, and a missing Chromium fails the tests with
 the command that installs it. `axe_check(page)` runs axe-core (npm registry, node_modules) on the
 page and fails on serious or critical violations.
+
+Every page of every browser context (the fixtures' and those a test opens itself with
+`browser.new_context`) is watched for Content-Security-Policy violations: a test during which the
+browser refused anything under the policy fails, with what was refused and where.
 """
 
 import os
@@ -11,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.templatetags.static import static
 from django.test import Client
 
 from tests.live_server import take_turns_on_sqlite
@@ -34,11 +39,63 @@ def playwright_instance():
         yield playwright
 
 
+# Runs in every page before its own scripts (Playwright's init scripts are not subject to the policy):
+# each `securitypolicyviolation` event becomes a console error the context's listener collects.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + JSON.stringify({directive: e.effectiveDirective, blocked: e.blockedURI,
+    page: e.documentURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample}));
+}, true);
+"""
+
+
+def watch_csp(context, violations: list):
+    context.add_init_script(CSP_WATCH)
+
+    def on_console(message):
+        text = message.text
+        if message.type == "error" and (text.startswith("CSP violation: ") or "Content Security Policy" in text):
+            violations.append(text)
+
+    context.on("console", on_console)
+    return context
+
+
+class WatchedBrowser:
+    """The browser, with every new context (and page) watched for policy violations."""
+
+    def __init__(self, browser, violations):
+        self._browser, self.csp_violations = browser, violations
+
+    def new_context(self, **kwargs):
+        return watch_csp(self._browser.new_context(**kwargs), self.csp_violations)
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser(playwright_instance):
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    yield browser
+    yield WatchedBrowser(browser, [])
     browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation(browser):
+    """Fails the test when the browser refused anything under the Content-Security-Policy during it."""
+    browser.csp_violations.clear()
+    yield browser.csp_violations
+    found, seen = [], set()
+    for text in browser.csp_violations:
+        if text not in seen:
+            seen.add(text)
+            found.append(text)
+    browser.csp_violations.clear()
+    assert not found, "the browser reported Content-Security-Policy violations:\n" + "\n".join(found)
 
 
 @pytest.fixture
@@ -88,10 +145,10 @@ def axe_check():
     """Run axe-core on the current page; fail on serious or critical violations."""
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} missing: run `npm ci` (make install does).")
-    source = AXE_JS.read_text()
 
     def check(page, *, context_selector=None):
-        page.add_script_tag(content=source)
+        # From the app's own static files (STATICFILES_DIRS "vendor"), so the content policy allows it.
+        page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
         result = page.evaluate(
             "async (sel) => await axe.run(sel ? document.querySelector(sel) : document, "
             "{resultTypes: ['violations']})",

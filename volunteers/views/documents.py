@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import audit
 from core.models import AuditLog
-from core.roles import role_required
+from core.roles import private_link, role_required
 
 from .. import selectors
 from ..calendar import shifts_calendar
@@ -30,6 +30,7 @@ def _ics(calendar) -> HttpResponse:
     return response
 
 
+@private_link
 def volunteer_feed(request, token):
     volunteer = Volunteer.objects.filter(calendar_token=token, anonymised_at__isnull=True,
                                          status__in=[Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED]).first()
@@ -43,6 +44,7 @@ def volunteer_feed(request, token):
                                 statuses={a.shift_id: a.status for a in assignments}))
 
 
+@private_link
 def location_feed(request, token):
     feed = get_object_or_404(LocationFeed.objects.select_related("location"), token=token)
     location = feed.location

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.confirm import ask, is_confirmed
 from core.refusals import show_refusal
-from core.roles import role_required
+from core.roles import private_link, role_required
 
 from .. import selectors
 from ..forms import MyDetailsForm
@@ -60,6 +60,7 @@ def my_details(request):
     return render(request, "volunteers/my_details.html", {"title": _("My details"), "form": form})
 
 
+@private_link
 def confirm_contact(request, token):
     """The link sent to a new e-mail address or phone number. GET shows a button; the POST confirms
     (mail scanners that open links do not confirm anything)."""
@@ -167,6 +168,7 @@ def assignment_answer(request, pk, action):
     return redirect("volunteers:me")
 
 
+@private_link
 def checkin(request, token):
     """The QR at the site opens this page; the volunteer presses the button to check in (after
     signing in, when the phone is not signed in yet)."""

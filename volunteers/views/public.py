@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.once import AlreadySubmitted, submit_once
+from core.roles import private_link, public
 from core.throttle import public_form_allowed
 
 from ..forms import ApplicationForm, SignInLinkRequestForm
@@ -14,6 +15,7 @@ from ..models import Volunteer
 from ..services import roster, signin
 
 
+@public
 def apply(request):
     form = ApplicationForm(request.POST or None)
     consent = roster.consent_text()
@@ -38,6 +40,7 @@ def apply(request):
                                                      "title": _("Become a volunteer")})
 
 
+@public
 def signin_request(request):
     """Ask for a sign-in link. The answer is the same whether or not the address is known."""
     form = SignInLinkRequestForm(request.POST or None)
@@ -54,6 +57,7 @@ def signin_request(request):
     return render(request, "volunteers/signin_request.html", {"form": form, "title": _("Sign in by e-mail link")})
 
 
+@private_link
 def signin_link(request, token):
     """GET shows a button; only the POST uses the link (mail scanners that open links do not spend it)."""
     if request.method == "POST":
