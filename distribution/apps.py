@@ -9,6 +9,7 @@ class DistributionConfig(AppConfig):
     access = {
         "distribution.manage_households": (("staff",), _("Households and their members")),
         "distribution.manage_cards": (("staff",), _("Household cards")),
+        "distribution.hand_out": (("staff",), _("Hand-outs outside distribution days")),
         "distribution.work_station": (("volunteer", "staff"), _("The scan station (distribution days, scanning "
                                                                   "cards)")),
     }
@@ -17,6 +18,7 @@ class DistributionConfig(AppConfig):
         ("distribution:cards", _("Cards"), "distribution.manage_cards"),
         ("distribution:programmes", _("Programmes"), ("staff",)),
         ("distribution:days", _("Distribution days"), ("staff",)),
+        ("distribution:handouts", _("Hand-outs"), "distribution.hand_out"),
         ("distribution:station_pick", _("Scan station"), "distribution.work_station"),
     ]
 

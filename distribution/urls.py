@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cards, days, households, imports, programmes, retention, station
+from .views import cards, days, handouts, households, imports, programmes, retention, station
 
 app_name = "distribution"
 
@@ -56,6 +56,10 @@ urlpatterns = [
     path("days/<int:pk>/no-shows/", days.day_no_shows, name="day_no_shows"),
     path("days/<int:pk>/report/", days.day_report_page, name="day_report"),
     path("collections/<int:pk>/cancel/", days.collection_cancel, name="collection_cancel"),
+    path("handouts/", handouts.handout_list, name="handouts"),
+    path("handouts/anonymous/", handouts.handout_anonymous, name="handout_anonymous"),
+    path("handouts/household/<int:pk>/", handouts.handout_desk, name="handout_desk"),
+    path("handouts/<int:pk>/", handouts.handout_detail, name="handout"),
     path("station/", station.station_pick, name="station_pick"),
     path("station/<int:pk>/", station.station, name="station"),
     path("station/<int:pk>/search/", station.station_search, name="station_search"),

@@ -1,0 +1,156 @@
+"""Hand-outs outside a distribution day (staff): find the household (or go anonymous), see the station's
+answer and the basket, confirm. Thin: the rules are services.handouts."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from core.audit import audit
+from core.models import AuditLog, Location
+from core.refusals import show_refusal
+from core.roles import role_required
+from inventory.services import InsufficientStock
+
+from ..handout_forms import AnonymousForm, DeskForm, LineFormSet, basket_lines, initial_lines
+from ..models import Card, Enrolment, Handout, Household, Programme
+from ..selectors import handouts as reads
+from ..selectors.days import households_for_station_search
+from ..services import DistributionError
+from ..services.handouts import desk_answer, record_delivery, record_handout
+
+RULE = "distribution.hand_out"
+LOCATION_KEY = "handout_location"  # the desk's location, remembered for the session
+
+
+def _location(request, chosen=None):
+    locations = Location.objects.filter(is_active=True)
+    if chosen:
+        found = locations.filter(pk=chosen).first() if str(chosen).isdigit() else None
+        if found is not None:
+            return found
+    remembered = request.session.get(LOCATION_KEY)
+    return (locations.filter(pk=remembered).first() if remembered else None) or locations.first()
+
+
+def _programme_for(household, chosen=None):
+    programmes = Programme.objects.filter(is_active=True)
+    if chosen and str(chosen).isdigit():
+        found = programmes.filter(pk=chosen).first()
+        if found is not None:
+            return found
+    current = (Enrolment.objects.current_on(timezone.localdate()).filter(household=household, programme__is_active=True)
+               .select_related("programme").order_by("-end").first())
+    return current.programme if current else programmes.first()
+
+
+@never_cache
+@role_required(RULE)
+def handout_list(request):
+    """Find a household (name, card number, a scanned card) or record anonymously; the hand-outs so far."""
+    query = (request.GET.get("q") or "").strip()[:100]
+    rows = []
+    if len(query) >= 2:
+        for household in households_for_station_search(query):
+            members = list(household.members.all())
+            reference = next((p for p in members if p.is_reference), None)
+            rows.append({"household": household, "reference": reference, "size": len(members),
+                         "card": next(iter(household.cards.all()), None)})
+        audit(AuditLog.Action.VIEW, model=Household, changes={"handout_search_results": len(rows)})
+    kind = request.GET.get("kind") or ""
+    who = request.GET.get("who") or ""
+    listed = reads.handouts(kind=kind if kind in Handout.Kind.values else None,
+                            anonymous={"anonymous": True, "household": False}.get(who))[:100]
+    return render(request, "distribution/handouts.html", {
+        "title": _("Hand-outs outside distribution days"), "query": query, "rows": rows,
+        "searched": len(query) >= 2, "handouts": listed, "kinds": Handout.Kind.choices, "kind": kind, "who": who})
+
+
+@never_cache
+@role_required(RULE)
+def handout_desk(request, pk):
+    """The station's answer for the household, the basket to confirm, and the confirmation."""
+    household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
+    source = request.POST if request.method == "POST" else request.GET
+    programme = _programme_for(household, source.get("programme"))
+    location = _location(request, source.get("location"))
+    card = None
+    if source.get("card") and str(source.get("card")).isdigit():
+        card = Card.objects.filter(pk=source["card"], household=household).first()
+    if programme is None or location is None:
+        messages.error(request, _("A programme and a location are needed first."))
+        return redirect("distribution:handouts")
+    answer = desk_answer(household=household, programme=programme, location=location, card=card)
+    form = DeskForm(request.POST or None, initial={"programme": programme.pk, "location": location.pk})
+    # Initial rows only on the page: a bound formset skips the rows equal to their initial values.
+    lines = (LineFormSet(request.POST, prefix="line") if request.method == "POST"
+             else LineFormSet(prefix="line", initial=initial_lines(answer.basket)))
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = form.cleaned_data
+        try:
+            handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
+                                     lines=basket_lines(lines), household=household, programme=data["programme"],
+                                     card=card, override_reason=data["override_reason"],
+                                     delivered_by=data["delivered_by"])
+        except (DistributionError, InsufficientStock) as exc:
+            show_refusal(request, exc, form=form)
+        else:
+            request.session[LOCATION_KEY] = data["location"].pk
+            messages.success(request, _("Hand-out recorded: %(lines)s.") % {
+                "lines": ", ".join(f"{line['name']} × {line['quantity']}" for line in handout.basket)})
+            return redirect("distribution:handout", pk=handout.pk)
+    else:
+        audit(AuditLog.Action.VIEW, household, changes={"handout_desk": True})
+    return render(request, "distribution/handout_desk.html", {
+        "title": _("Hand-out to household %(id)s") % {"id": household.pk}, "household": household,
+        "answer": answer, "form": form, "lines": lines, "programme": programme, "location": location,
+        "card": card, "programmes": Programme.objects.filter(is_active=True),
+        "locations": Location.objects.filter(is_active=True)})
+
+
+@never_cache
+@role_required(RULE)
+def handout_anonymous(request):
+    location = _location(request, request.POST.get("location"))
+    form = AnonymousForm(request.POST or None, initial={"location": location.pk if location else None})
+    lines = LineFormSet(request.POST or None, prefix="line")
+    if request.method == "POST" and form.is_valid() and lines.is_valid():
+        data = form.cleaned_data
+        try:
+            handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
+                                     lines=basket_lines(lines), programme=data["programme"], people=data["people"],
+                                     reason=data["reason"], groups=form.groups, delivered_by=data["delivered_by"])
+        except (DistributionError, InsufficientStock) as exc:
+            show_refusal(request, exc, form=form)
+        else:
+            request.session[LOCATION_KEY] = data["location"].pk
+            messages.success(request, _("Anonymous hand-out recorded."))
+            return redirect("distribution:handout", pk=handout.pk)
+    return render(request, "distribution/handout_anonymous.html", {
+        "title": _("Anonymous hand-out"), "form": form, "lines": lines})
+
+
+@never_cache
+@role_required(RULE)
+def handout_detail(request, pk):
+    handout = get_object_or_404(Handout.objects.select_related("location", "programme", "by", "delivered_by",
+                                                               "household"), pk=pk)
+    if request.method == "POST" and handout.kind == Handout.Kind.HOME_DELIVERY and not handout.delivered_at:
+        delivered_by = handout.delivered_by or request.user
+        try:
+            record_delivery(handout, by=request.user, delivered_by=delivered_by)
+        except DistributionError as exc:
+            show_refusal(request, exc)
+        else:
+            messages.success(request, _("Delivery recorded."))
+        return redirect("distribution:handout", pk=pk)
+    if handout.household_id:
+        audit(AuditLog.Action.VIEW, handout)
+    return render(request, "distribution/handout_detail.html", {
+        "title": str(handout), "handout": handout,
+        "desk_url": (f"{reverse('distribution:handout_desk', args=[handout.household_id])}?"
+                     f"{urlencode({'programme': handout.programme_id, 'location': handout.location_id})}"
+                     if handout.household_id else "")})

@@ -1,0 +1,109 @@
+"""The hand-out pages: search, the station's answer at the desk, confirm, override, anonymous, delivery;
+volunteers kept out; bad input answered with a message."""
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditLog
+from distribution.models import Handout
+from tests.distribution.days_helpers import day_with_basket, household, programme
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk():
+    prog = programme(max_collections_per_month=1)
+    day, items = day_with_basket(prog=prog)
+    return prog, day, items
+
+
+def _lines(*rows):
+    data = {"line-TOTAL_FORMS": str(len(rows)), "line-INITIAL_FORMS": "0", "line-MIN_NUM_FORMS": "0",
+            "line-MAX_NUM_FORMS": "40"}
+    for n, (item, quantity) in enumerate(rows):
+        data[f"line-{n}-item"] = item.pk if item else ""
+        data[f"line-{n}-quantity"] = quantity
+    return data
+
+
+def test_search_pick_confirm(staff_client, desk):
+    prog, day, items = desk
+    hh, card, _code = household(prog, first_name="Αϊσέ", last_name="Χουσεΐν")
+    page = staff_client.get(reverse("distribution:handouts"), {"q": "Housein"})
+    assert page.status_code == 200
+    desk_url = reverse("distribution:handout_desk", args=[hh.pk])
+    assert desk_url in page.content.decode()
+    page = staff_client.get(desk_url, {"card": card.pk, "location": day.location.pk})
+    body = page.content.decode()
+    assert page.status_code == 200 and "Αϊσέ" in body and "Ρύζι 1 kg" in body
+    assert 'data-testid="confirm-handout"' in body
+    assert AuditLog.objects.filter(action="view", content_type__model="household", object_id=str(hh.pk)).exists()
+    data = {"programme": prog.pk, "location": day.location.pk, "kind": "emergency", "card": card.pk,
+            **_lines((items["rice"], "2"), (items["soap"], "3"), (None, ""))}
+    answer = staff_client.post(desk_url, data)
+    handout = Handout.objects.get()
+    assert answer.status_code == 302 and answer.url == reverse("distribution:handout", args=[handout.pk])
+    assert handout.household == hh and handout.card == card and len(handout.basket) == 2
+    assert staff_client.get(answer.url).status_code == 200
+
+
+def test_over_the_limit_the_page_asks_for_a_reason(staff_client, desk):
+    prog, day, items = desk
+    hh, _card, _code = household(prog)
+    url = reverse("distribution:handout_desk", args=[hh.pk])
+    data = {"programme": prog.pk, "location": day.location.pk, "kind": "walk_in", **_lines((items["rice"], "1"))}
+    staff_client.post(url, data)
+    page = staff_client.get(url, {"location": day.location.pk})
+    assert "level-bad" in page.content.decode()
+    refused = staff_client.post(url, data)
+    assert refused.status_code == 200 and Handout.objects.count() == 1
+    assert "γράψτε γιατί" in refused.content.decode()
+    recorded = staff_client.post(url, {**data, "override_reason": "Έξωση, παιδιά χωρίς φαγητό"})
+    assert recorded.status_code == 302 and Handout.objects.count() == 2
+
+
+def test_anonymous_handout_page(staff_client, desk):
+    _prog, day, items = desk
+    url = reverse("distribution:handout_anonymous")
+    assert staff_client.get(url).status_code == 200
+    data = {"kind": "emergency", "location": day.location.pk, "reason": "Διερχόμενη οικογένεια", "people": "4",
+            "aged_under_18": "2", "women": "1", **_lines((items["rice"], "2"))}
+    answer = staff_client.post(url, data)
+    assert answer.status_code == 302
+    handout = Handout.objects.get()
+    assert handout.household is None and handout.people == 4 and handout.aged_under_18 == 2
+
+
+@pytest.mark.parametrize("bad", [
+    {"people": "πολλοί"}, {"people": "0"}, {"people": "100000"}, {"reason": ""}, {"aged_under_18": "9"},
+    {"women": "3", "men": "3"}, {"kind": "<script>"}, {"location": "99999"}, {"line-0-quantity": "-1"},
+    {"line-0-quantity": "1e999"}, {"line-0-item": "abc"}, {"line-TOTAL_FORMS": "5000"}, {"delivered_by": "1"},
+])
+def test_bad_anonymous_input_gets_a_message_not_an_error(staff_client, desk, bad):
+    _prog, day, items = desk
+    data = {"kind": "emergency", "location": day.location.pk, "reason": "έξωση", "people": "4",
+            **_lines((items["rice"], "2")), **bad}
+    answer = staff_client.post(reverse("distribution:handout_anonymous"), data)
+    assert answer.status_code == 200 and Handout.objects.count() == 0
+
+
+def test_home_delivery_is_marked_delivered(staff_client, staff_user, desk):
+    prog, day, items = desk
+    hh, _card, _code = household(prog)
+    url = reverse("distribution:handout_desk", args=[hh.pk])
+    staff_client.post(url, {"programme": prog.pk, "location": day.location.pk, "kind": "home_delivery",
+                            "delivered_by": staff_user.pk, **_lines((items["rice"], "1"))})
+    handout = Handout.objects.get()
+    assert handout.delivered_by == staff_user and handout.delivered_at is None
+    staff_client.post(reverse("distribution:handout", args=[handout.pk]))
+    handout.refresh_from_db()
+    assert handout.delivered_at is not None
+
+
+def test_volunteers_cannot_reach_the_handout_pages(volunteer_client, desk):
+    prog, _day, _items = desk
+    hh, _card, _code = household(prog)
+    for url in (reverse("distribution:handouts"), reverse("distribution:handout_anonymous"),
+                reverse("distribution:handout_desk", args=[hh.pk])):
+        assert volunteer_client.get(url).status_code == 403
