@@ -204,6 +204,8 @@ class ProgressOut(Schema):
     refused: int
     remaining: int
     people_served: int
+    offline_handouts: int = Field(..., description="Handed out by a station deciding offline where the server "
+                                                   "would have refused (not in `refused`): to follow up")
 
 
 class DayOut(Schema):
@@ -272,7 +274,8 @@ def day_detail(request, day_id: Id):
               for rule in day.basket_rules.select_related("item")]
     return Status(200, {**_day_json(day), "basket": basket,
                         "progress": {key: getattr(figures, key) for key in
-                                     ("expected", "collected", "refused", "remaining", "people_served")}})
+                                     ("expected", "collected", "refused", "remaining", "people_served",
+                                                      "offline_handouts")}})
 
 
 class ManifestCollectedOut(Schema):

@@ -13,7 +13,18 @@ from django.utils import timezone
 from inventory.models import StockMovement
 from inventory.selectors import available_by_item
 
-from ..models import BasketRule, Card, Collection, DistributionDay, Enrolment, Household, Person, Scan, SlotAssignment
+from ..models import (
+    BasketRule,
+    Card,
+    Collection,
+    DistributionDay,
+    Enrolment,
+    Household,
+    OfflineHandout,
+    Person,
+    Scan,
+    SlotAssignment,
+)
 from .baskets import basket_for, member_counts_for
 from .scan import day_plan
 
@@ -100,6 +111,12 @@ class Progress:
     people_served: int
     stations: list
     stock: list
+    offline_handouts: int = 0
+
+
+# Scans that were refused: neither a collection nor a hand-out made offline (those left the hall:
+# counted apart, followed up as conflicts).
+NOT_REFUSED = (Scan.Outcome.COLLECTED, Scan.Outcome.OFFLINE_HANDOUT)
 
 
 def progress(day: DistributionDay, *, with_stock=True) -> Progress:
@@ -107,11 +124,13 @@ def progress(day: DistributionDay, *, with_stock=True) -> Progress:
     collections = Collection.objects.filter(day=day, cancelled_at__isnull=True)
     collected_ids = set(collections.values_list("household_id", flat=True))
     people = sum(collections.values_list("household_size", flat=True))
-    refused = Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).count()
     stations = list(Scan.objects.filter(day=day).values("station").annotate(
         scans=Count("pk"), collected=Count("pk", filter=Q(outcome=Scan.Outcome.COLLECTED)),
-        refused=Count("pk", filter=~Q(outcome=Scan.Outcome.COLLECTED)),
+        refused=Count("pk", filter=~Q(outcome__in=NOT_REFUSED)),
+        offline_handouts=Count("pk", filter=Q(outcome=Scan.Outcome.OFFLINE_HANDOUT)),
     ).order_by("station"))
+    refused = sum(row["refused"] for row in stations)
+    offline_handouts = OfflineHandout.objects.filter(day=day).count()
     stock = []
     if with_stock:
         rules = list(BasketRule.objects.filter(day=day).select_related("item"))
@@ -119,7 +138,8 @@ def progress(day: DistributionDay, *, with_stock=True) -> Progress:
         available = available_by_item(day.location_id, list(items))
         stock = [{"item": items[pk], "available": available[pk]} for pk in items]
     return Progress(expected=len(expected_ids), collected=len(collected_ids), refused=refused,
-                    remaining=len(expected_ids - collected_ids), people_served=people, stations=stations, stock=stock)
+                    remaining=len(expected_ids - collected_ids), people_served=people, stations=stations, stock=stock,
+                    offline_handouts=offline_handouts)
 
 
 # --- After the day ----------------------------------------------------------------------------
@@ -177,7 +197,8 @@ def day_report(day: DistributionDay) -> dict:
         "households": collections.count(),
         "people": sum(collections.values_list("household_size", flat=True)),
         "cancelled": Collection.objects.filter(day=day, cancelled_at__isnull=False).count(),
-        "refused": Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).count(),
+        "refused": Scan.objects.filter(day=day).exclude(outcome__in=NOT_REFUSED).count(),
+        "offline_handouts": OfflineHandout.objects.filter(day=day).count(),
         "rows": rows,
         "kg": sum((r["kg"] for r in rows), ZERO),
         "eur": sum((r["eur"] for r in rows), ZERO),

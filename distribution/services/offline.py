@@ -15,13 +15,17 @@ replayed batch records nothing new.
   coordinator follows it up (`selectors.offline.offline_conflicts`). "One collection per household
   per day" is untouched. When the stock shows less than was handed out, nothing is taken out and the
   hand-out says so (`stock_taken` false): a stock-take puts the shelves and the ledger level again.
+* Answered green offline under a request id the server had answered online with a refusal the
+  station never heard (it gave up waiting): the goods left the hall, so the stored scan becomes the
+  hand-out (or the collection, when the refusal no longer holds) rather than the refusal being
+  replayed and the hand-out lost (`_convert_stored_refusal`).
 * Answered red offline: nothing left the hall; the scan is recorded with the server's refusal (or the
   station's, when the server would have handed over: its manifest was behind).
 """
 
 from datetime import datetime, time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -84,7 +88,7 @@ def _take_out(day, basket, *, by, document_type, document_id) -> bool:
     return True
 
 
-def _handout(day, rules, card, refusal, *, station, by, made_at, request_id, fingerprint) -> StationAnswer:
+def _handout(day, rules, card, refusal, *, station, by, made_at, request_id, fingerprint, stored=None) -> StationAnswer:
     outcome, message, extra = refusal
     basket = basket_of_card(rules, card)
     earlier = _earlier_collection(extra["collection_id"]) if outcome == Outcome.ALREADY_COLLECTED else None
@@ -98,9 +102,14 @@ def _handout(day, rules, card, refusal, *, station, by, made_at, request_id, fin
             "reason": message}
     shown = display("warn", _("Handed out offline: to follow up"), [message], action=DO_NOT_GIVE)
     body = _body(Outcome.OFFLINE_HANDOUT, message, card=card, basket=basket, collection=earlier, display=shown)
-    scan = Scan(request_id=request_id, request_fingerprint=fingerprint, day=day, station=station, at=made_at, by=by,
-                outcome=Outcome.OFFLINE_HANDOUT, card=card, http_status=201, answer=body)
-    rows.insert(scan)
+    if stored is None:
+        scan = Scan(request_id=request_id, request_fingerprint=fingerprint, day=day, station=station, at=made_at,
+                    by=by, outcome=Outcome.OFFLINE_HANDOUT, card=card, http_status=201, answer=body)
+        rows.insert(scan)
+    else:  # the stored online refusal becomes the hand-out (_convert_stored_refusal)
+        scan = stored
+        scan.outcome, scan.http_status, scan.answer, scan.at = Outcome.OFFLINE_HANDOUT, 201, body, made_at
+        scan.save(update_fields=["outcome", "http_status", "answer", "at"])
     handout = OfflineHandout.objects.create(
         day=day, household_id=card.household_id, card=card, scan=scan, reason=outcome, collection=earlier,
         station=station, at=made_at, by=by, household_size=card.member_count,
@@ -154,12 +163,58 @@ def _offline_answer(*, day_id, code, station, request_id, by, fingerprint, made_
     return StationAnswer(status, body)
 
 
+def _convert_stored_refusal(*, day_id, code, station, request_id, by, fingerprint, made_at, collector_id,
+                            id_checked) -> StationAnswer | None:
+    """The server answered this request id with a refusal the station never heard (it gave up waiting),
+    and the station, deciding alone, handed the basket over: the goods left the hall. The stored Scan
+    becomes what the server records for a green offline scan now: the collection (the refusal no
+    longer holds: out of stock a moment ago…) or the offline hand-out, with the goods out of stock.
+    Once: it is then a collection or a hand-out, which a replay gets back. None: nothing to convert
+    (no stored answer, another body, a success, an unknown card: the usual path answers)."""
+    with transaction.atomic():
+        stored = (Scan.objects.select_for_update().filter(by=by, request_id=request_id,
+                                                          request_fingerprint=fingerprint, card__isnull=False,
+                                                          http_status__gte=400).first())
+        if stored is None or idempotency.expired(stored.at):
+            return None
+        read = read_for_scan(day_id, code)
+        if read is None or read.card is None or read.card.pk != stored.card_id:
+            return None
+        day, rules, card = read.day, read.rules, read.card
+        _check_made_at(day, made_at, timezone.now())
+        refusal = scan_refusal(day, card, timezone.localdate(made_at))
+        if refusal is not None:
+            return _handout(day, rules, card, refusal, station=station, by=by, made_at=made_at,
+                            request_id=request_id, fingerprint=fingerprint, stored=stored)
+        status, body, collection = _collect(day, rules, card, station=station, by=by,
+                                            collector=_collector(collector_id, card), id_checked=id_checked,
+                                            now=made_at)
+        stored.outcome, stored.collection, stored.http_status, stored.answer, stored.at = (
+            Outcome.COLLECTED, collection, status, body, made_at)
+        stored.save(update_fields=["outcome", "collection", "http_status", "answer", "at"])
+        if not _take_out(day, collection.basket_lines, by=by, document_type=COLLECTION_DOCUMENT,
+                         document_id=collection.pk):
+            audit(AuditLog.Action.CHANGE, collection, user=by, changes={"stock_taken": False})
+        return StationAnswer(status, body)
+
+
 def record_offline_scan(*, day_id, code, station, request_id, by, made_at, answered=Outcome.COLLECTED,
                         collector_id=None, id_checked=False) -> StationAnswer:
     """Record one scan decided offline (see the module docstring). Raises ScanRequestError (404/422)."""
     station = (station or "").strip()[:60]
     # The online scan's fingerprint: the same request, whether the server or the station answered it.
     fingerprint = idempotency.fingerprint(day_id, code, station, collector_id or None, bool(id_checked))
+
+    for _attempt in range(3 if answered == Outcome.COLLECTED else 0):
+        try:
+            converted = _convert_stored_refusal(day_id=day_id, code=code, station=station, request_id=request_id,
+                                                by=by, fingerprint=fingerprint, made_at=made_at,
+                                                collector_id=collector_id, id_checked=id_checked)
+        except IntegrityError:  # another table collected for the household at this moment: decide again
+            continue
+        if converted is not None:
+            return converted
+        break
 
     def act() -> StationAnswer:
         with transaction.atomic():

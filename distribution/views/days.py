@@ -26,6 +26,7 @@ from ..day_documents import signature_list_pdf
 from ..forms import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
 from ..models import Collection, DistributionDay, Scan
 from ..selectors.days import (
+    NOT_REFUSED,
     collection_goods,
     day_collections,
     day_report,
@@ -235,7 +236,7 @@ def day_live_panel(request, pk):
 def day_collections_page(request, pk):
     day = _day(pk)
     collections = day_collections(day, include_cancelled=True)
-    refused = Scan.objects.filter(day=day).exclude(outcome=Scan.Outcome.COLLECTED).select_related(
+    refused = Scan.objects.filter(day=day).exclude(outcome__in=NOT_REFUSED).select_related(
         "by", "card").order_by("-at")[:200]
     audit(AuditLog.Action.VIEW, day, changes={"list": "collections"})
     return render(request, "distribution/day_collections.html", {
@@ -312,4 +313,5 @@ def day_no_shows(request, pk):
 def day_report_page(request, pk):
     day = _day(pk)
     return render(request, "distribution/day_report.html", {
-        "title": _("Day report: %(day)s") % {"day": day}, "day": day, "report": day_report(day)})
+        "title": _("Day report: %(day)s") % {"day": day}, "day": day, "report": day_report(day),
+        "conflicts": offline_conflicts(day)})

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from core import idempotency
 from core.services import create_api_token, revoke_api_token
 from distribution.models import Card, Collection, OfflineHandout, Scan
 from distribution.selectors.offline import offline_conflicts
@@ -147,3 +148,45 @@ def test_access(volunteer_client, staff_user):
     revoke_api_token(row, by=staff_user)
     assert send(device, [item(day, code)], HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
     assert Collection.objects.count() == 1
+
+
+def test_a_stored_online_refusal_and_a_green_offline_scan_under_one_request_id(volunteer_user):
+    """Table 2 asked the server (request R), which refused (table 1 had just served the household), but
+    the answer never came back; table 2 decided from its older manifest and handed the basket over, and
+    queued R. The hand-out is recorded once (not lost behind the stored refusal), its goods out of stock."""
+    day, items = day_with_basket()
+    hh, _card, code = household(day.programme, size=2)
+    record_scan(day_id=day.pk, code=code, station="Τραπέζι 1", request_id=str(uuid.uuid4()), by=volunteer_user)
+    table2 = UserFactory(username="table2", role="volunteer")
+    request_id = str(uuid.uuid4())
+    online = record_scan(day_id=day.pk, code=code, station="Τραπέζι 2", request_id=request_id, by=table2)
+    assert online.outcome == "already_collected"
+    made = timezone.now() - timedelta(seconds=30)
+    synced = record_offline_scan(day_id=day.pk, code=code, station="Τραπέζι 2", request_id=request_id, by=table2,
+                                 made_at=made)
+    assert synced.outcome == "offline_handout" and synced.status == 201
+    handout = OfflineHandout.objects.get()
+    assert handout.household_id == hh.pk and handout.scan.request_id == request_id and handout.at == made
+    assert Scan.objects.filter(by=table2).count() == 1 and Collection.objects.count() == 1
+    again = record_offline_scan(day_id=day.pk, code=code, station="Τραπέζι 2", request_id=request_id, by=table2,
+                                made_at=made)
+    assert again.replay and again.outcome == "offline_handout" and OfflineHandout.objects.count() == 1
+    level = available_by_item(day.location, [items["rice"]])[items["rice"].pk]
+    assert level == d(100 - 2 * 2)
+    call_command("check_stock")
+
+
+def test_a_stored_out_of_stock_refusal_then_green_offline_becomes_the_collection(volunteer_user):
+    """The refusal no longer holds when the queued scan arrives: the stored scan becomes the collection."""
+    day, _items = day_with_basket()
+    hh, card, code = household(day.programme, size=2)
+    request_id = str(uuid.uuid4())
+    fingerprint = idempotency.fingerprint(day.pk, code, "Τραπέζι 2", None, False)
+    Scan.objects.create(request_id=request_id, request_fingerprint=fingerprint, day=day, station="Τραπέζι 2",
+                        at=timezone.now(), by=volunteer_user, outcome="out_of_stock", card=card, http_status=422,
+                        answer={"outcome": "out_of_stock"})
+    synced = record_offline_scan(day_id=day.pk, code=code, station="Τραπέζι 2", request_id=request_id,
+                                 by=volunteer_user, made_at=timezone.now() - timedelta(seconds=5))
+    assert synced.outcome == "collected" and Collection.objects.get().household_id == hh.pk
+    assert Scan.objects.get().collection_id == Collection.objects.get().pk
+    assert not OfflineHandout.objects.exists()
