@@ -24,8 +24,13 @@ SEGMENT_MODELS = {
     "collectors": "distribution.AuthorisedCollector", "import": "distribution.ImportJob",
     "station": "distribution.DistributionDay", "roster": "volunteers.Volunteer", "staff": "events.Event",
     "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
-    "lines": "inventory.DonationLine",
+    "lines": "inventory.DonationLine", "retention": "distribution.Household", "calendars": "core.Location",
+    "submitted": "reports.SubmittedReport",
 }
+# What goes into a path part that names no record, when asked for (fill_route(..., others=True)): a
+# made-up secret for a private link's token, an unknown word for a slug (an action, an audience).
+PLACEHOLDERS = {"str": "MadeUpSecret7f3KqZ2wX9", "slug": "no-such-action", "path": "1",
+                "uuid": "00000000-0000-4000-8000-000000000000"}
 
 
 def url_patterns(resolver=None, namespace="", prefix=""):
@@ -57,8 +62,9 @@ def model_for_segment(segment: str, app_label: str):
     return (same_app or matches or [None])[0]
 
 
-def fill_route(route: str, app_label: str):
-    """The route with an existing object's id in each `<int:…>` part; None when one cannot be found."""
+def fill_route(route: str, app_label: str, others: bool = False):
+    """The route with an existing object's id in each `<int:…>` part; None when one cannot be found.
+    Other parts (a token, a slug) make it None too, unless `others`: then they get a PLACEHOLDERS value."""
     parts = re.split(r"(<[^>]+>)", route.lstrip("^"))
     url, chosen = "", []
     for index, part in enumerate(parts):
@@ -67,7 +73,10 @@ def fill_route(route: str, app_label: str):
             continue
         converter = part[1:-1].split(":")[0] if ":" in part else "str"
         if converter != "int":
-            return None
+            if not others or converter not in PLACEHOLDERS:
+                return None
+            url += PLACEHOLDERS[converter]
+            continue
         segment = parts[index - 1].strip("/").split("/")[-1] if index else ""
         model = model_for_segment(segment, app_label)
         if model is None:

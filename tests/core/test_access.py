@@ -1,5 +1,9 @@
 """One table of who may do what (core.roles.access_table), for pages and the API alike.
 
+Every page of the URL configuration declares who may open it (core.roles.page_policy: its rule or
+roles, or public, private link, signed in); it is opened as anonymous, volunteer, staff and
+coordinator, and each answer must be the one its policy gives. A page that declares nothing fails.
+
 Every API operation is found from the OpenAPI document, with the access rule it declares
 (`x-access`, from `@api_access(rule)`). It is called as each role, and so is every page that declares
 the same rule (found from the URL configuration): each role must get the same yes or no from both,
@@ -12,9 +16,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.urls import resolve, reverse
 
-from core.roles import access_table, role_of, roles_for
+from core.roles import PRIVATE_LINK, PUBLIC, SIGNED_IN, access_table, page_policy, role_of, roles_for
 from tests.walker import API_ROLES as ROLES
 from tests.walker import api_operations, fill_api_path, fill_route, make_api_world, sample, url_patterns
 
@@ -171,3 +175,147 @@ def test_a_rule_nobody_declared_fails_at_once():
 def test_role_of_is_the_one_the_table_reads(world):
     users, _tokens = world
     assert [role_of(users[r]) for r in ROLES[1:]] == ROLES[1:]
+
+
+# --- Every page, as every role, against its declared policy -----------------------------------------
+
+def _page_world():
+    """The demo data (a little of every record), the API world's users, and the records neither has."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from distribution.models import AuthorisedCollector, Household, ImportJob
+    from reports.models import SubmittedReport
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users, _tokens = make_api_world()
+    household = Household.objects.order_by("pk").first()
+    AuthorisedCollector.objects.create(household=household, name="Γείτονας Δοκιμής")
+    ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
+    SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
+                                   households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
+                                   submitted_at=timezone.now(), submitted_by=users["coordinator"])
+    return users
+
+
+def _refused(response) -> bool:
+    if response.status_code in (401, 403):
+        return True
+    if response.status_code in (301, 302, 303):
+        to = response["Location"].split("?")[0]
+        return to in (resolve_url(settings.LOGIN_URL), reverse("volunteers:signin_request"), reverse("admin:login"))
+    return False
+
+
+def _expected(policy, role) -> bool:
+    """Whether a role may open a page of this policy (True: not refused)."""
+    if policy in (PUBLIC, PRIVATE_LINK):
+        return True
+    if policy == SIGNED_IN:
+        return role is not None
+    return role in policy
+
+
+def _answer(client, url, *, may_post):
+    response = client.get(url)
+    if response.status_code == 405 and may_post:  # a POST-only action: the refusal must hold for a POST
+        response = client.post(url, {})
+    assert response.status_code < 500, (url, response.status_code)
+    assert "script-src 'self'" in response.get("Content-Security-Policy", ""), (url, "no content policy")
+    if response.get("Content-Type", "").startswith("text/html") and response.status_code == 200:
+        camera = "camera=(self)" in response["Permissions-Policy"]
+        assert camera == (b"js/scan-station.js" in response.content), (url, "camera only on scan pages")
+    return response
+
+
+def _walked_pages():
+    """(url name, url, policy) of every page, its path parts filled from the records (made-up values
+    for tokens and slugs), once per view the URL resolves to (a later pattern it shadows is not a page)."""
+    undeclared, pages = [], []
+    for name, route, _pattern in url_patterns():
+        if name.startswith(("admin:", "api:")):
+            continue  # Django's admin: test below; the API: test above, operation by operation
+        url = fill_route(route, name.split(":")[0], others=True)
+        assert url is not None, f"{name}: no record to fill {route} with (seed one in _page_world)"
+        match = resolve(url.split("?")[0])
+        if match.view_name != name:
+            continue
+        policy = page_policy(match.func, match.view_name)
+        if policy is None:
+            undeclared.append(f"{name} ({match.func.__module__})")
+        pages.append((name, url, policy))
+    assert not undeclared, ("pages without a declared policy: use @role_required(rule), RoleRequiredMixin, "
+                            "or core.roles.public / private_link / signed_in: " + ", ".join(undeclared))
+    return pages
+
+
+def test_every_page_answers_each_role_as_its_declared_policy(client):
+    users = _page_world()
+    pages = _walked_pages()
+    assert len(pages) >= 150
+    wrong, kinds = [], {}
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for name, url, policy in pages:
+            expected = _expected(policy, role)
+            response = _answer(client, url, may_post=not expected)
+            shown = policy if isinstance(policy, str) else sorted(policy)
+            if _refused(response) == expected:
+                wrong.append(f"{name} as {role or 'anonymous'}: {response.status_code}, policy {shown}")
+            kind = policy if isinstance(policy, str) else "roles"
+            kinds[kind] = kinds.get(kind, 0) + 1
+    assert not wrong, "\n".join(wrong)
+    assert set(kinds) == {PUBLIC, PRIVATE_LINK, SIGNED_IN, "roles"}
+
+
+def test_a_private_link_with_a_made_up_secret_opens_nothing(client, db):
+    for name, route, pattern in url_patterns():
+        url = fill_route(route, name.split(":")[0], others=True)
+        if url is None or page_policy(pattern.callback, name) != PRIVATE_LINK:
+            continue
+        for method in (client.get, client.post):
+            response = method(url)
+            assert response.status_code in (200, 400, 404, 405, 410), (name, response.status_code)
+            if response.status_code == 200:
+                assert name in ("password_reset_confirm", "volunteers:signin_link", "volunteers:confirm_contact"), (
+                    f"{name} answers a made-up secret with 200")
+
+
+def test_the_admin_is_for_superusers_only(client, world):
+    users, _tokens = world
+    admin_urls = []
+    for name, route, _pattern in url_patterns():
+        if not name.startswith("admin:") or name in ("admin:login", "admin:logout"):
+            continue
+        url = reverse(name, kwargs={"app_label": "core"}) if "(?P" in route else fill_route(route, "", others=True)
+        admin_urls.append((name, url))
+    assert len(admin_urls) >= 50
+    for role in ROLES:
+        client.logout()
+        if users[role] is not None:
+            client.force_login(users[role])
+        for name, url in admin_urls:
+            response = client.get(url)
+            assert _refused(response), (name, role, response.status_code)
+    root = users["coordinator"]
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client.force_login(root)
+    opened = [name for name, url in admin_urls if name.endswith("_changelist") and client.get(url).status_code == 200]
+    assert len(opened) == len([name for name, _url in admin_urls if name.endswith("_changelist")]) >= 10
+
+
+def test_a_page_declares_its_policy_on_the_view():
+    from core.roles import private_link, public, role_required, signed_in
+
+    def view(request):
+        return None
+
+    assert page_policy(view) is None, "an undecorated view declares nothing (the walk fails on it)"
+    assert page_policy(public(lambda r: None)) == PUBLIC
+    assert page_policy(private_link(lambda r: None)) == PRIVATE_LINK
+    assert page_policy(signed_in(lambda r: None)) == SIGNED_IN
+    assert page_policy(role_required("staff")(view)) == {"staff", "coordinator"}
+    assert page_policy(role_required("core.administer")(view)) == {"coordinator"}
