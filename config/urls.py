@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import views as core_views
+from core import views_offline
 from core.accounts import PasswordResetView
 from core.security import csp_report
 
@@ -16,10 +17,15 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon),
     # Content-Security-Policy violation reports from browsers (core/security.py).
     path("csp-report/", csp_report, name="csp_report"),
+    # The scan station as an installable web app: its service worker must be at the root to cover the stations.
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_offline.web_manifest, name="web_manifest"),
     path("", include("core.urls")),
     # Before Django's own: someone without a password (signed in by link) gets the set-password form.
     path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
+    # Signing out also empties what the browser kept for the site (the stations' offline copies).
+    path("accounts/logout/", views_offline.SignOutView.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inventory/", include("inventory.urls")),

@@ -20,10 +20,12 @@ from django.views.decorators.http import require_POST
 from core.audit import audit
 from core.models import AuditLog
 from core.roles import COORDINATOR, STAFF, has_role, role_required
+from core.views_offline import OFFLINE_PAGE_HEADER
 
 from ..forms import StationPickForm, day_label
 from ..models import DistributionDay
 from ..selectors.days import days_for_station, households_for_station_search
+from .station_offline import offline_config
 
 
 def _station_days(user):
@@ -63,13 +65,16 @@ def station(request, pk):
         station_name = day.station_named(station_name)
     elif not _may_name_station(request.user):
         return redirect(f"{reverse('distribution:station_pick')}?{urlencode({'day': day.pk, 'station': station_name})}")
-    return render(request, "distribution/station.html", _station_context(day, station_name))
+    response = render(request, "distribution/station.html", _station_context(day, station_name, offline_page=True))
+    # The page holds no name and no household (base.html, offline_page): the service worker may keep it.
+    response[OFFLINE_PAGE_HEADER] = "1"
+    return response
 
 
 def _station_context(day, station_name, **extra):
     return {"title": _("Scan station: %(station)s") % {"station": station_name}, "day": day, "station": station_name,
             "endpoint": reverse("api:scan_card"), "extra": {"day": day.pk, "station": station_name},
-            "today": timezone.localdate(), **extra}
+            "offline": offline_config(day), "today": timezone.localdate(), **extra}
 
 
 def _search_answer(request, day, context, status=200):

@@ -8,6 +8,10 @@
  * A network failure, a timeout, 429 or 5xx is retried with the SAME request_id, so the server records a
  * scan only once; when it still fails, the station says "not recorded" (never a refusal's red) and one tap
  * sends it again with that id.
+ *
+ * A station with data-offline also decides alone when the server does not answer in time or the browser
+ * is offline (static/js/station-offline.js, loaded once the station is ready: `this.offline`), with the
+ * same request id, so a scan the server did record is not recorded twice when the queue is sent.
  */
 (function () {
   "use strict";
@@ -62,6 +66,8 @@
   // Station pages leave htmx out of their first load (it is most of their bytes on a slow network) and
   // take it once the station is ready to scan.
   const HTMX_SRC = document.currentScript && document.currentScript.dataset.htmx;
+  const OFFLINE_SRC = document.currentScript && document.currentScript.dataset.offlineSrc;
+  const WORKER_SRC = document.currentScript && document.currentScript.dataset.worker;
   let zxingLoading = null;
   function loadZXing() {
     if (window.ZXing || !ZXING_SRC) return Promise.resolve(window.ZXing);
@@ -101,6 +107,7 @@
       this.lastCode = null;
       this.lastAt = 0;
       this.current = 0; // the number of the scan whose state the answer area shows
+      this.offline = null; // set by station-offline.js on a station with data-offline
       this.form.addEventListener("submit", (event) => {
         event.preventDefault();
         const code = this.input.value.trim();
@@ -140,16 +147,21 @@
       // From Enter on, the answer area shows this card only: never the last family's answer.
       this.render({ level: "pending", headline: fill(this.messages.checkingCode, code), lines: [] }, code, false);
       this.root.setAttribute("aria-busy", "true");
-      const answer = await this.send(code, requestId, number);
+      const offline = this.offline;
+      // Offline already (no network, or the server did not answer the last time): decide at once.
+      const online = offline && offline.decidesNow() ? null : await this.send(code, requestId, number);
       if (number === this.current) this.root.removeAttribute("aria-busy");
       let display;
-      if (answer.failed) {
+      if (offline && (!online || online.failed) && offline.canDecide()) {
+        display = await offline.decide(code, requestId, this.extra);
+      } else if (!online || online.failed) {
         display = { level: "net", headline: this.messages.notRecorded || "Not recorded: scan again",
                     lines: [fill(this.messages.cardCode, code)], resend: requestId };
       } else {
-        const body = answer.body;
+        const body = online.body;
+        if (offline) offline.serverAnswered(body);
         display = body && body.display ? body.display : {
-          level: "bad", headline: (body && body.message) || this.messages.error || String(answer.status), lines: [],
+          level: "bad", headline: (body && body.message) || this.messages.error || String(online.status), lines: [],
         };
       }
       this.remember(code, display, requestId);
@@ -164,9 +176,13 @@
        the same request id, waiting what the server's Retry-After asks (at most 5 s), else a little longer
        each time. Gives {status, body} or {failed: true}. */
     async send(code, requestId, number) {
+      // A station that can decide alone waits once, for its short timeout, then decides.
+      const alone = this.offline && this.offline.canDecide();
+      const attempts = alone ? 1 : this.attempts;
+      const timeoutMs = alone ? this.offline.timeoutMs : this.timeoutMs;
       for (let attempt = 1; ; attempt++) {
         const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+        const timer = setTimeout(() => controller.abort(), timeoutMs);
         let response = null;
         let body = null;
         try {
@@ -189,7 +205,7 @@
         }
         const again = !response || response.status === 429 || response.status >= 500;
         if (!again) return { status: response.status, body: body };
-        if (attempt >= this.attempts) return { failed: true };
+        if (attempt >= attempts) return { failed: true };
         let wait = 400 * attempt;
         const asked = response && Number(response.headers.get("Retry-After"));
         if (asked > 0) wait = Math.min(asked * 1000, 5000);
@@ -201,8 +217,14 @@
     render(display, code, sound) {
       const known = ["ok", "warn", "bad", "pending", "net"];
       const level = known.includes(display.level) ? display.level : "bad";
-      this.result.className = "scan-result scan-" + level;
+      this.result.className = "scan-result scan-" + level + (display.offline ? " scan-offline" : "");
       this.result.replaceChildren();
+      if (display.offline) {  // decided on this device: a hatched border and this mark, whatever the colour
+        const mark = document.createElement("p");
+        mark.className = "scan-offline-mark";
+        mark.textContent = display.offline;
+        this.result.appendChild(mark);
+      }
       if (display.action) {  // the word the volunteer acts on ("Δώστε"), first and largest
         const action = document.createElement("p");
         action.className = "scan-action";
@@ -225,6 +247,7 @@
       }
       if (display.resend) this.result.appendChild(this.resendButton(code, display.resend));
       this.result.dataset.level = level;
+      this.result.dataset.offline = display.offline ? "true" : "false";
       this.result.dataset.code = code;
       if (sound) beep(level);
       this.focus();
@@ -246,7 +269,7 @@
       if (!this.recent) return;
       const item = document.createElement("li");
       item.className = "scan-recent-" + (display.level || "bad");
-      item.textContent = `${code}: ${display.headline || ""}`;
+      item.textContent = `${code}: ${display.headline || ""}${display.offline ? " · " + display.offline : ""}`;
       if (display.resend) item.appendChild(this.resendButton(code, requestId));
       for (const old of this.recent.querySelectorAll(`[data-resend="${requestId}"]`)) old.closest("li").remove();
       this.recent.prepend(item);
@@ -392,15 +415,33 @@
     if (!window.htmx && HTMX_SRC && !document.querySelector("script[data-htmx-later]")) {
       // After "load": htmx added between DOMContentLoaded and "load" would wait for a DOMContentLoaded
       // that never comes again, and never start.
-      const later = () => {
-        const script = document.createElement("script");
-        script.src = HTMX_SRC;
-        script.dataset.htmxLater = "";
-        document.head.appendChild(script);
-      };
-      if (document.readyState === "complete") later();
-      else window.addEventListener("load", later, { once: true });
+      afterLoad(() => addScript(HTMX_SRC, "htmxLater"));
     }
+    if (OFFLINE_SRC && !window.KypseliOffline && document.querySelector("[data-scan-station][data-offline]") &&
+        !document.querySelector("script[data-offline-later]")) {
+      afterLoad(() => addScript(OFFLINE_SRC, "offlineLater"));
+    } else if (window.KypseliOffline) {
+      window.KypseliOffline.start();
+    }
+    // The service worker keeps the station's files and page, so that it opens with no network.
+    if (WORKER_SRC && "serviceWorker" in navigator && window.isSecureContext) {
+      afterLoad(() => navigator.serviceWorker.register(WORKER_SRC, { scope: "/" })
+        .then(() => navigator.serviceWorker.ready)
+        .then((registration) => registration.active && registration.active.postMessage({ keep: location.href }))
+        .catch(() => {}));
+    }
+  }
+
+  function afterLoad(run) {
+    if (document.readyState === "complete") run();
+    else window.addEventListener("load", run, { once: true });
+  }
+
+  function addScript(src, flag) {
+    const script = document.createElement("script");
+    script.src = src;
+    script.dataset[flag] = "";
+    document.head.appendChild(script);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

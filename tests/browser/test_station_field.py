@@ -120,6 +120,8 @@ def test_a_network_failure_is_not_a_refusal_and_one_tap_records_it_once(phone, l
     day, _items = day_with_basket()
     _hh, _card, code = household(day.programme, size=3, first_name="Αϊσέ")
     page = _signed_in(phone, login_as)
+    # No day's list on this phone either (else the station decides alone: tests/browser/test_station_offline.py).
+    page.route("**/api/v1/days/*/manifest*", lambda route: route.abort("internetdisconnected"))
     page.goto(f"/distribution/station/{day.pk}/?station=Τραπέζι 1")
     page.route("**/api/v1/scans", lambda route: route.abort("internetdisconnected"))
     page.keyboard.type(code + "\n", delay=5)
