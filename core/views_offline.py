@@ -30,6 +30,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .roles import PUBLIC, public
+
 # The response header with which a page says the service worker may keep it for offline use.
 OFFLINE_PAGE_HEADER = "X-Offline-Page"
 
@@ -65,6 +67,7 @@ def _worker_text() -> str:
 _cached_worker_text = lru_cache(maxsize=1)(_worker_text)
 
 
+@public
 @require_GET
 def service_worker(request):
     text = _worker_text() if settings.DEBUG else _cached_worker_text()
@@ -75,6 +78,7 @@ def service_worker(request):
     return response
 
 
+@public
 @require_GET
 def web_manifest(request):
     icons = [{"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
@@ -96,6 +100,8 @@ def web_manifest(request):
 
 class SignOutView(LogoutView):
     """Django's sign-out, which also empties what the browser kept for this site (see the module)."""
+
+    access_policy = PUBLIC
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

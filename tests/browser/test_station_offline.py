@@ -5,6 +5,7 @@ marked offline, and queued; the page is reloaded offline (the service worker's c
 the network comes back and the queue reaches the server: each collection once, the stock exact."""
 
 import json
+import time
 
 import pytest
 from django.core.management import call_command
@@ -25,6 +26,14 @@ CACHED_URLS = ("async () => { const urls = []; for (const name of await caches.k
                " return urls; }")
 
 
+def wait_until(page, function, timeout=15):
+    """page.wait_for_function evaluates a string (eval), which the pages' Content-Security-Policy forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(function):
+        assert time.monotonic() < deadline, function
+        page.wait_for_timeout(100)
+
+
 def station_url(day, station="Τραπέζι 1"):
     return f"/distribution/station/{day.pk}/?station={station}"
 
@@ -32,9 +41,9 @@ def station_url(day, station="Τραπέζι 1"):
 def start_station(page, day, station="Τραπέζι 1"):
     """Open the station online and wait until it can work alone: manifest in IndexedDB, page kept."""
     page.goto(station_url(day, station))
-    page.wait_for_function(READY)
-    page.wait_for_function(KEPT)
-    page.wait_for_function("Boolean(navigator.serviceWorker.controller)")
+    wait_until(page, READY)
+    wait_until(page, KEPT)
+    wait_until(page, "() => Boolean(navigator.serviceWorker.controller)")
     return page.get_by_label(FIELD)
 
 
@@ -79,7 +88,7 @@ def test_offline_day_scans_from_the_manifest_survives_a_reload_and_syncs_once(co
     assert Collection.objects.count() == 0 and Scan.objects.count() == 0
 
     page.reload()  # offline: the service worker's copy of the page, the manifest from IndexedDB
-    page.wait_for_function(READY)
+    wait_until(page, READY)
     waiting(page, 3)
     scan(page, cards[2][2])
     expect_answer(page, "ok", offline=True, text="Νίκος")
