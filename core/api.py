@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 from ninja.security import HttpBearer, SessionAuth
 
+from .models import ApiToken
 from .problems import problem_response
 from .roles import refusal_message, role_of, roles_for
 from .selectors import active_locations
@@ -41,15 +42,28 @@ api_auth = [BearerToken(), Session()]
 ACCESS_BY_OPERATION: dict[str, str] = {}
 
 
-def api_access(rule: str):
+def token_revoked(user) -> bool:
+    """Whether the device token `user` came with was revoked (or its user deactivated) since the
+    process last read it (core.services keeps a token a few seconds): read now, one indexed query."""
+    token_id = getattr(user, "_token_id", None)
+    if token_id is None:
+        return False
+    return not ApiToken.objects.filter(pk=token_id, revoked_at__isnull=True, user__is_active=True).exists()
+
+
+def api_access(rule: str, *, token_now: bool = False):
     """Operation decorator: the signed-in user's role must be one the access rule grants, else the
     API's 403 problem document (code `forbidden`) says what the operation is and who may call it.
-    The rule is also written into the OpenAPI document (`x-access`, core.openapi)."""
+    The rule is also written into the OpenAPI document (`x-access`, core.openapi). `token_now`: a
+    device token is checked against the database at every call, so that revoking it stops the
+    operation at once in every process (the offline stations' manifests and syncs)."""
     roles_for(rule)  # a rule no app declares fails when the module is imported
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            if token_now and token_revoked(request.user):
+                return problem_response(401, code="not_authenticated", message=_("This device token was revoked."))
             if role_of(request.user) not in roles_for(rule):
                 return problem_response(403, code="forbidden", message=refusal_message(rule))
             return view(request, *args, **kwargs)

@@ -206,7 +206,7 @@ class DoorManifestOut(Schema):
                         "refusal the door would give (already checked in: when, at which door). `since` (a "
                         "`version` received before) answers only the registrations changed after it "
                         "(`full: false`). Gzip when asked.")
-@api_access("events.check_in")
+@api_access("events.check_in", token_now=True)
 def door_manifest(request, event_id: Id, params: Query[DoorManifestQuery]):
     # Rendered directly (absent members stay absent); tests/events/test_door_offline.py validates it.
     return offline.json_response(request, door_offline.door_manifest(event_id=event_id, since=params.since,
@@ -247,7 +247,7 @@ class CheckInBatchOut(Schema):
                          "once: one let in offline that the server would refuse (another door let it in first…) "
                          "is recorded as an offline check-in and listed for the organiser. One result per "
                          "check-in, in order; one refusal does not stop the others.")
-@api_access("events.check_in")
+@api_access("events.check_in", token_now=True)
 def checkin_batch(request, payload: CheckInBatchIn):
     def record(item):
         if item.offline:

@@ -180,7 +180,7 @@ class BatchOut(Schema):
                          "household already collected at another table…) is recorded as an offline hand-out: the "
                          "goods leave the stock and the coordinator follows it up. One result per scan, in order; "
                          "one scan's refusal does not stop the others.")
-@api_access("distribution.work_station")
+@api_access("distribution.work_station", token_now=True)
 def scan_batch(request, payload: ScanBatchIn):
     def record(item):
         if item.offline:
@@ -323,7 +323,7 @@ class ManifestOut(Schema):
                         "household's first name, size, collectors and basket, and whether it already collected. "
                         "No card token: entries are found by a keyed hash that changes per day. `since` (a "
                         "`version` received before) answers only the entries changed after it (`full: false`).")
-@api_access("distribution.work_station")
+@api_access("distribution.work_station", token_now=True)
 def manifest(request, day_id: Id, params: Query[ManifestQuery]):
     # Rendered directly (absent members stay absent: the manifest is sent often, over weak networks);
     # tests/distribution/test_manifest.py validates it against ManifestOut.

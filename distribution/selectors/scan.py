@@ -214,8 +214,12 @@ def cards_of_day(day: DistributionDay, rules, *, card_ids=None) -> list[Card]:
     params.append(day.programme_id)
     if card_ids is not None:
         ids = sorted({int(pk) for pk in card_ids}) or [0]
-        where += f" AND c.id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
+        if connection.vendor == "postgresql":  # one array parameter: one statement text whatever the count
+            where += " AND c.id = ANY(%s)"
+            params.append(ids)
+        else:
+            where += f" AND c.id IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
     sql = (f"SELECT {rows.select_list(Card, 'c')}, h.status AS household_status, {', '.join(columns)} "
            f"FROM {quote(card_t)} c JOIN {quote(household_t)} h ON h.id = c.household_id WHERE {where} ORDER BY c.id")
     cards = [card for (card,) in rows.fetch_joined((Card,), sql, params, extra=_extra(columns), extra_on=0)]

@@ -187,3 +187,21 @@ def test_delta_brings_a_collection_synchronised_late(volunteer_user):
     changed = by_number(day_manifest(day_id=day.pk, since=first["version"], by=volunteer_user))
     assert changed[card.display_number]["r"] == "already_collected"
     assert changed[card.display_number]["x"]["station"] == "Τραπέζι 3"
+
+
+def test_a_token_revoked_by_another_process_stops_manifest_and_sync_at_once(staff_user):
+    from core.models import ApiToken
+
+    day, _items = day_with_basket()
+    household(day.programme)
+    user = UserFactory(username="tablet-2", role="volunteer")
+    row, token = create_api_token(user, "Tablet 2")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    device = Client()
+    assert device.get(url(day), **auth).status_code == 200
+    ApiToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())  # no signal: the cache still holds it
+    assert device.get(url(day), **auth).status_code == 401
+    batch = {"scans": [{"code": "KC-1", "day": day.pk, "station": "Τ1", "request_id": str(uuid.uuid4()),
+                        "made_at": timezone.now().isoformat()}]}
+    assert device.post("/api/v1/scans/batch", data=json.dumps(batch), content_type="application/json",
+                       **auth).status_code == 401

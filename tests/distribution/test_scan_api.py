@@ -134,7 +134,8 @@ def test_days_list_and_detail(volunteer_client):
     listed = volunteer_client.get("/api/v1/days", {"location": other.location_id}).json()
     assert [d["id"] for d in listed] == [other.pk]
     detail = volunteer_client.get(f"/api/v1/days/{day.pk}").json()
-    assert detail["progress"] == {"expected": 2, "collected": 1, "refused": 0, "remaining": 1, "people_served": 2}
+    assert detail["progress"] == {"expected": 2, "collected": 1, "refused": 0, "remaining": 1, "people_served": 2,
+                                  "offline_handouts": 0}
     assert detail["stations"] == ["Τραπέζι 1", "Τραπέζι 2"] and len(detail["basket"]) == 4
     assert volunteer_client.get("/api/v1/days/999999").status_code == 404
 

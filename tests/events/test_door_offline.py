@@ -218,3 +218,19 @@ def test_made_at_out_of_range_is_refused_with_a_message(volunteer_client):
     assert [r["status"] for r in results] == [422, 422]
     assert {r["answer"]["code"] for r in results} == {"made_at_out_of_range"}
     assert not CheckIn.objects.exists()
+
+
+def test_a_token_revoked_by_another_process_stops_the_door_at_once(staff_user):
+    """Another server process revoked the token: this one still holds it in its few-second cache, yet the
+    manifest and the sync refuse it at the next call."""
+    from core.models import ApiToken
+
+    event = soon()
+    user = UserFactory(username="door-tablet-2", role="volunteer")
+    row, token = create_api_token(user, "Door tablet 2")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    device = Client()
+    assert device.get(manifest_url(event), **auth).status_code == 200
+    ApiToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())  # no signal: the cache still holds it
+    assert device.get(manifest_url(event), **auth).status_code == 401
+    assert send(device, [item(event, ticket(event).ticket_code)], **auth).status_code == 401
