@@ -97,3 +97,56 @@ def test_parallel_batches_and_online_scans(on_postgres):
     assert (Scan.objects.count(), Collection.objects.count(), OfflineHandout.objects.count()) == (
         scans, HOUSEHOLDS, handouts)
     assert available_by_item(day.location, [items["rice"]])[items["rice"].pk] == d(500 - 2 * baskets)
+
+
+def test_parallel_batches_carrying_request_ids_answered_online(on_postgres):
+    """Each station had sent some scans online and never heard the answer (the server refused them:
+    another table had served the household); it then handed out offline under the same request ids.
+    Synchronised all at once with new online scans, every green offline scan is one hand-out or the
+    collection, the stored refusals become hand-outs rather than hiding them, stock and ledger agree."""
+    day, items = day_with_basket(stock_per_item=500)
+    codes = [household(day.programme, size=2)[2] for _ in range(HOUSEHOLDS)]
+    first = UserFactory(username="first", role="volunteer")
+    for code in codes[:3]:  # households 0-2 collected online at the first table
+        record_scan(day_id=day.pk, code=code, station="first", request_id=str(uuid.uuid4()), by=first)
+    stations = [UserFactory(username=f"late{i}", role="volunteer") for i in range(STATIONS)]
+    made = timezone.now() - timedelta(minutes=3)
+    batches = []
+    for i, user in enumerate(stations):
+        lost = str(uuid.uuid4())  # answered 409 online; the station never heard it and handed out
+        assert record_scan(day_id=day.pk, code=codes[i % 3], station=user.username, request_id=lost,
+                           by=user).outcome == "already_collected"
+        batches.append([(codes[i % 3], lost, made), (codes[3 + i % 3], str(uuid.uuid4()), made + timedelta(seconds=1))])
+    online = UserFactory(username="online-late", role="volunteer")
+
+    def sync(user, batch):
+        return lambda: [record_offline_scan(day_id=day.pk, code=code, station=user.username, request_id=request_id,
+                                            by=user, made_at=at) for code, request_id, at in batch]
+
+    def scan(code):
+        return lambda: [record_scan(day_id=day.pk, code=code, station="online", request_id=str(uuid.uuid4()),
+                                    by=online)]
+
+    jobs = [sync(stations[i], batches[i]) for i in range(STATIONS)] + [scan(codes[5]), scan(codes[0])]
+    answers = [answer for result in run_at_once(jobs) for answer in result]
+    assert Collection.objects.count() == HOUSEHOLDS
+    assert Collection.objects.values("household").distinct().count() == HOUSEHOLDS
+    greens = sum(len(batch) for batch in batches)
+    online_collected = sum(1 for answer in answers[-2:] if answer.outcome == "collected")
+    handouts = OfflineHandout.objects.count()
+    assert handouts == greens - (3 - online_collected)  # households 3-5 collected once each
+    assert Counter(answer.outcome for answer in answers[:greens])["offline_handout"] == handouts
+    # The four lost request ids are hand-outs now, each on its own stored scan; none is a refusal.
+    lost_ids = [batch[0][1] for batch in batches]
+    assert set(Scan.objects.filter(request_id__in=lost_ids).values_list("outcome", flat=True)) == {"offline_handout"}
+    assert OfflineHandout.objects.filter(scan__request_id__in=lost_ids).count() == STATIONS
+    baskets = HOUSEHOLDS + handouts
+    level = available_by_item(day.location, [items["rice"], items["soap"]])
+    assert level == {items["rice"].pk: d(500 - 2 * baskets), items["soap"].pk: d(500 - 2 * baskets)}
+    call_command("check_stock")
+    scans = Scan.objects.count()
+    replayed = [answer for result in run_at_once([sync(stations[i], batches[i]) for i in range(STATIONS)])
+                for answer in result]
+    assert all(answer.replay for answer in replayed)
+    assert (Scan.objects.count(), Collection.objects.count(), OfflineHandout.objects.count()) == (
+        scans, HOUSEHOLDS, handouts)
