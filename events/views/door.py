@@ -21,6 +21,7 @@ from core.roles import role_required
 from .. import selectors, services
 from ..models import Event, Registration
 from ..services import door
+from .door_offline import door_offline_config
 
 
 def _door_event(pk):
@@ -55,6 +56,8 @@ def checkin(request, pk):
         # core's scan station posts {"code", "request_id", "event"} to the check-in API
         "scan_endpoint": reverse("api:events_checkins"), "scan_extra": {"event": event.pk},
         "scan_label": _("Scan the ticket or type its code"),
+        # The door decides alone when the network drops (the same machinery as a distribution table).
+        "scan_offline": door_offline_config(event),
     })
 
 

@@ -121,12 +121,17 @@
     /* A household card (distribution.identifiers.parse_code): the QR text KC1-<token>, the bare token
        (Code128), or the card number typed with or without dashes, a leading K. */
     card: {
+      live: "planned",
+      dated: true,
+      id: (entry) => entry.n,
+      done: (entry) => entry.r === "already_collected",
+      answeredId: (body) => (body.outcome === "collected" && body.household ? body.household.card_number : null),
       parse(code) {
         let text = scannedText(code).replace(/[\s\-_./]+/g, "");
         if (text.length === 19 && text.startsWith("KC1")) text = text.slice(3);
         if (/^[A-Z2-7]{16}$/.test(text)) return { token: text };
         if (text.startsWith("K")) text = text.slice(1);
-        if (/^\d{8}$/.test(text) && dammOk(text)) return { number: `${text.slice(0, 4)}-${text.slice(4)}` };
+        if (/^\d{8}$/.test(text) && dammOk(text)) return { id: `${text.slice(0, 4)}-${text.slice(4)}`, number: true };
         return null;
       },
       /* The answer the online scan gives (distribution/services/scans.py), from the entry. */
@@ -154,6 +159,44 @@
         return Boolean(entry.f) && fold(entry.f).includes(fold(query));
       },
     },
+
+    /* An event ticket (events.services.door): the code, or a ticket link's last part, in capitals. The
+       answers are those of door.door_refusal and door.admitted. */
+    ticket: {
+      live: "published",
+      dated: false,
+      id: (entry) => entry.i,
+      done: (entry) => entry.r === "already_checked_in",
+      answeredId: (body) => (body.outcome === "checked_in" && body.registration ? body.registration.id : null),
+      parse(code) {
+        let text = String(code || "").trim();
+        if (text.includes("/")) text = text.replace(/\/+$/, "").split("/").pop();
+        text = scannedText(text);
+        return text ? { token: text } : null;
+      },
+      answer(station, entry, read, extra, mark) {
+        const t = station.texts;
+        const shown = (answered, level, headline, lines, action) => ({ answered: answered, collected: answered === "checked_in",
+          display: Object.assign({ level: level, headline: headline, lines: lines.filter(Boolean) },
+                                 action ? { action: action } : {}) });
+        if (!entry) return shown("unknown_ticket", "bad", t.unknownTitle, [t.unknown], t.doNotLetIn);
+        const places = entry.p > 1 ? fill(t.places, { n: entry.p }) : t.onePlace;
+        if (mark) return shown("already_checked_in", "warn", t.alreadyTitle,
+                               [entry.n, places, fill(t.alreadyHere, { when: station.clock(mark.at) })]);
+        if (entry.r === "cancelled_registration") {
+          return shown(entry.r, "bad", t.cancelledTitle, [entry.n, entry.m], t.doNotLetIn);
+        }
+        if (entry.r === "not_confirmed") return shown(entry.r, "warn", t.notConfirmedTitle, [entry.n, places, entry.m], t.doNotLetIn);
+        if (entry.r === "already_checked_in") return shown(entry.r, "warn", t.alreadyTitle, [entry.n, places, entry.m]);
+        if (entry.r) return shown(entry.r, "bad", entry.r, [entry.n, entry.m], t.doNotLetIn);
+        if (station.meta.admit_from && Date.now() < Date.parse(station.meta.admit_from)) {
+          return shown("too_early", "warn", t.tooEarlyTitle,
+                       [entry.n, places, fill(t.tooEarly, { when: station.clock(station.meta.admit_from) })], t.doNotLetIn);
+        }
+        return shown("checked_in", "ok", t.checkedInTitle, [entry.n, places], t.letIn);
+      },
+      matches(entry, query) { return fold(entry.n).includes(fold(query)); },
+    },
   };
 
   /* ---- One station ---------------------------------------------------------------------------- */
@@ -171,7 +214,7 @@
       this.meta = null;
       this.entries = [];
       this.byKey = new Map();
-      this.byNumber = new Map();
+      this.byId = new Map();
       this.marks = new Map();
       this.down = false;
       this.closed = false;
@@ -198,7 +241,8 @@
 
     /* Ready to decide: a manifest of a planned day, for today. */
     canDecide() {
-      return Boolean(this.meta && this.key && this.meta.status === "planned" && this.meta.date === this.today());
+      return Boolean(this.meta && this.key && this.meta.status === this.kind.live &&
+                     (!this.kind.dated || this.meta.date === this.today()));
     }
     decidesNow() { return this.canDecide() && (this.down || !navigator.onLine); }
 
@@ -212,9 +256,8 @@
        if the network drops before the next manifest, a second scan here is still refused. */
     serverAnswered(body) {
       this.setDown(false);
-      if (body && body.outcome === "collected" && body.household && body.household.card_number) {
-        this.remember(body.household.card_number, true);
-      }
+      const id = body ? this.kind.answeredId(body) : null;
+      if (id !== null && id !== undefined) this.remember(id, true);
       this.sync();
     }
 
@@ -228,7 +271,7 @@
     async load() {
       const [meta, stored, marks] = await transact(["meta", "entries", "marks"], "readonly", (m, e, k) =>
         Promise.all([done(m.get(this.scope)), done(e.get(this.scope)),
-                     done(k.getAll(IDBKeyRange.bound([this.scope, ""], [this.scope, "\uffff"])))]));
+                     done(k.getAll(IDBKeyRange.bound([this.scope, -Infinity], [this.scope, []])))]));
       for (const mark of marks) this.marks.set(mark.n, mark);
       if (meta && stored) await this.use(meta, stored.entries);
       this.render();
@@ -239,9 +282,9 @@
       this.baskets = meta.baskets || [];
       this.entries = entries;
       this.byKey = new Map();
-      this.byNumber = new Map();
+      this.byId = new Map();
       for (const entry of entries) {
-        this.byNumber.set(entry.n, entry);
+        this.byId.set(this.kind.id(entry), entry);
         if (entry.k) this.byKey.set(entry.k, entry);
       }
       if (!this.key || this.keyText !== meta.key) {
@@ -256,12 +299,12 @@
       this.key = null;
       this.entries = [];
       this.byKey = new Map();
-      this.byNumber = new Map();
+      this.byId = new Map();
       this.marks = new Map();
       await transact(["meta", "entries", "marks"], "readwrite", (m, e, k) => {
         m.delete(this.scope);
         e.delete(this.scope);
-        k.delete(IDBKeyRange.bound([this.scope, ""], [this.scope, "\uffff"]));
+        k.delete(IDBKeyRange.bound([this.scope, -Infinity], [this.scope, []]));
       });
     }
 
@@ -300,7 +343,7 @@
       try { body = await response.json(); } catch (error) { return; }
       this.unauthorised = false;
       this.setDown(false);
-      if (body.status !== "planned") {
+      if (body.status !== this.kind.live) {
         this.closed = true;
         await this.forget();
         return;
@@ -316,13 +359,14 @@
       if (body.full) {
         entries = body.entries;
       } else if (changed) {
-        const byNumber = new Map(entries.map((entry) => [entry.n, entry]));
-        for (const number of body.removed) byNumber.delete(number);
-        for (const entry of body.entries) byNumber.set(entry.n, entry);
-        entries = Array.from(byNumber.values());
+        const byId = new Map(entries.map((entry) => [this.kind.id(entry), entry]));
+        for (const id of body.removed) byId.delete(id);
+        for (const entry of body.entries) byId.set(this.kind.id(entry), entry);
+        entries = Array.from(byId.values());
       }
       const meta = {
         scope: this.scope, url: this.config.manifest, day: body.day, date: body.date, status: body.status,
+        admit_from: body.admit_from,
         version: body.version, key: body.key, fetchedAt: now,
         fullAt: body.full ? now : (this.meta && this.meta.fullAt) || now,
         baskets: body.full || body.baskets.length ? body.baskets : (this.meta && this.meta.baskets) || [],
@@ -338,8 +382,8 @@
       const stale = [];
       for (const [n, mark] of this.marks) {
         if (!mark.synced) continue;
-        const entry = this.byNumber.get(n);
-        if ((entry && entry.r === "already_collected") || (body.full && now - mark.at > 2 * 60 * 1000)) stale.push(n);
+        const entry = this.byId.get(n);
+        if ((entry && this.kind.done(entry)) || (body.full && now - mark.at > 2 * 60 * 1000)) stale.push(n);
       }
       for (const n of stale) this.marks.delete(n);
       await transact(["meta", "entries", "marks"], "readwrite", (m, e, k) => {
@@ -352,7 +396,7 @@
     /* ---- Deciding ---- */
     async find(read) {
       if (!read) return null;
-      if (read.number) return this.byNumber.get(read.number) || null;
+      if (read.id !== undefined) return this.byId.get(read.id) || null;
       const tokenHash = hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(read.token)));
       const signed = await crypto.subtle.sign("HMAC", this.key, new TextEncoder().encode(tokenHash));
       return this.byKey.get(base64url(new Uint8Array(signed).slice(0, 16))) || null;
@@ -363,7 +407,7 @@
       this.setDown(true);
       const read = this.kind.parse(code);
       const entry = await this.find(read);
-      const mark = entry ? this.marks.get(entry.n) : null;
+      const mark = entry ? this.marks.get(this.kind.id(entry)) : null;
       const answer = this.kind.answer(this, entry, read || {}, extra || {}, mark);
       const madeAt = new Date();
       const item = {
@@ -372,8 +416,8 @@
                                          offline: true, answered: answer.answered }),
       };
       const newMark = answer.collected ?
-        { scope: this.scope, n: entry.n, at: madeAt.getTime(), synced: false, request_id: requestId } : null;
-      if (newMark) this.marks.set(entry.n, newMark);
+        { scope: this.scope, n: this.kind.id(entry), at: madeAt.getTime(), synced: false, request_id: requestId } : null;
+      if (newMark) this.marks.set(newMark.n, newMark);
       await transact(["queue", "marks"], "readwrite", (queue, marks) => {
         queue.add(item);
         if (newMark) marks.put(newMark);
@@ -403,7 +447,7 @@
             method: "POST",
             headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken(),
                        "Accept-Language": this.lang },
-            body: JSON.stringify({ scans: items.map((item) => item.body) }),
+            body: JSON.stringify({ [this.config.batchKey || "scans"]: items.map((item) => item.body) }),
           }, SYNC_TIMEOUT_MS);
         } catch (error) {
           this.setDown(true);
