@@ -25,7 +25,7 @@ SEGMENT_MODELS = {
     "station": "distribution.DistributionDay", "roster": "volunteers.Volunteer", "staff": "events.Event",
     "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
     "lines": "inventory.DonationLine", "retention": "distribution.Household", "calendars": "core.Location",
-    "submitted": "reports.SubmittedReport",
+    "submitted": "reports.SubmittedReport", "handouts": "distribution.Handout",
 }
 # What goes into a path part that names no record, when asked for (fill_route(..., others=True)): a
 # made-up secret for a private link's token, an unknown word for a slug (an action, an audience).

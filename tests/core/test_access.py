@@ -184,7 +184,8 @@ def _page_world():
     from django.core.management import call_command
     from django.utils import timezone
 
-    from distribution.models import AuthorisedCollector, Household, ImportJob
+    from core.models import Location
+    from distribution.models import AuthorisedCollector, Handout, Household, ImportJob
     from reports.models import SubmittedReport
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -192,6 +193,8 @@ def _page_world():
     household = Household.objects.order_by("pk").first()
     AuthorisedCollector.objects.create(household=household, name="Γείτονας Δοκιμής")
     ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
+    Handout.objects.create(kind="emergency", location=Location.objects.order_by("pk").first(), people=1,
+                           reason="πυρκαγιά", date=timezone.localdate(), at=timezone.now(), by=users["staff"])
     SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
                                    households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
                                    submitted_at=timezone.now(), submitted_by=users["coordinator"])
