@@ -103,6 +103,8 @@ class CheckInIn(StrictSchema):
     code: str = Field(..., min_length=1, max_length=200, description="The scanned ticket code")
     event: Id = Field(..., description="The event at whose door the ticket is scanned")
     request_id: uuid.UUID = Field(..., strict=False, description="Made by the client per scan; a retry sends it again")
+    door: str = Field("", max_length=60, description="The door's name, e.g. Κεντρική είσοδος (optional; shown "
+                                                 "as where a ticket was let in)")
 
 
 class CheckInOut(Schema):
@@ -158,7 +160,8 @@ def check_in(request, payload: CheckInIn):
     event = Event.objects.filter(pk=payload.event).exclude(status=Event.Status.DRAFT).first()
     if event is None:
         return Status(404, {"message": _("There is no such event.")})
-    result = door.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user)
+    result = door.check_in_ticket(event, payload.code, request_id=payload.request_id, by=request.user,
+                                  door_name=payload.door)
     return Status(result.http_status, result.body)
 
 
@@ -219,7 +222,6 @@ class OfflineCheckInIn(CheckInIn):
     offline: bool = Field(True, description="Decided by the door alone (always true for a queued check-in)")
     answered: str = Field("checked_in", max_length=30,
                           description="What the door answered: checked_in (it let in), or the refusal it gave")
-    door: str = Field("", max_length=60, description="The door's name, e.g. Κεντρική είσοδος")
 
 
 class CheckInBatchIn(StrictSchema):
@@ -255,6 +257,7 @@ def checkin_batch(request, payload: CheckInBatchIn):
                 event_id=item.event, code=item.code, request_id=item.request_id, by=request.user,
                 made_at=item.made_at, answered=item.answered, door_name=item.door)
         event = door_offline.door_event(item.event)
-        return door.check_in_ticket(event, item.code, request_id=item.request_id, by=request.user)
+        return door.check_in_ticket(event, item.code, request_id=item.request_id, by=request.user,
+                                    door_name=item.door)
 
     return JsonResponse({"results": offline.batch_results(payload.checkins, record)})

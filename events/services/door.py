@@ -133,7 +133,7 @@ def admitted(registration: Registration, by, *, method=CheckIn.Method.SCAN, at=N
     return _result(CHECKED_IN, 201, registration, message, "ok", _("Checked in"), [registration.name, places])
 
 
-def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
+def _decide_checkin(event: Event, code: str, by, method, door_name="") -> StationAnswer:
     registration, refused = find_ticket(event, code)
     if refused is not None:
         return refused
@@ -142,7 +142,7 @@ def _decide_checkin(event: Event, code: str, by, method) -> StationAnswer:
     if refusal is not None:
         return refusal
     try:
-        return admitted(registration, by, method=method)
+        return admitted(registration, by, method=method, door=door_name)
     except IntegrityError:  # another door admitted this ticket a moment ago
         existing = CheckIn.objects.get(registration=registration)
         return door_refusal(event, registration, existing)
@@ -158,7 +158,7 @@ answers = idempotency.RequestAnswers(ScanRequest, "body", _reused)
 purge_request_ids = answers.purge
 
 
-def check_in_ticket(event: Event, code: str, *, request_id, by) -> StationAnswer:
+def check_in_ticket(event: Event, code: str, *, request_id, by, door_name="") -> StationAnswer:
     """Admit a scanned ticket at the door of `event`. Idempotent per request id of the user `by`.
 
     A repeated request id (the scanner's network retried) with the same event and code gets the
@@ -171,7 +171,7 @@ def check_in_ticket(event: Event, code: str, *, request_id, by) -> StationAnswer
 
     def act() -> StationAnswer:
         with transaction.atomic():
-            result = _decide_checkin(event, code, by, CheckIn.Method.SCAN)
+            result = _decide_checkin(event, code, by, CheckIn.Method.SCAN, door_name)
             ScanRequest.objects.create(request_id=request_id, request_fingerprint=fingerprint, event=event,
                                        code=code[:200], outcome=result.outcome, http_status=result.status,
                                        body=result.body, by=by)

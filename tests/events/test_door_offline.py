@@ -234,3 +234,15 @@ def test_a_token_revoked_by_another_process_stops_the_door_at_once(staff_user):
     ApiToken.objects.filter(pk=row.pk).update(revoked_at=timezone.now())  # no signal: the cache still holds it
     assert device.get(manifest_url(event), **auth).status_code == 401
     assert send(device, [item(event, ticket(event).ticket_code)], **auth).status_code == 401
+
+
+def test_an_online_check_in_may_name_its_door(volunteer_client, volunteer_user):
+    event = soon()
+    one = ticket(event)
+    response = volunteer_client.post("/api/v1/checkins", data=json.dumps(
+        {"code": one.ticket_code, "event": event.pk, "request_id": str(uuid.uuid4()), "door": "Κεντρική είσοδος"}),
+        content_type="application/json")
+    assert response.status_code == 201, response.content
+    entry = entries(door_manifest(event_id=event.pk, by=volunteer_user))[one.pk]
+    assert entry["r"] == "already_checked_in" and entry["x"]["door"] == "Κεντρική είσοδος"
+    assert "Κεντρική είσοδος" in entry["m"]
