@@ -222,3 +222,8 @@ def card_pdf(request, card_id: Id):
 from .days import router as days_router  # noqa: E402
 
 router.add_router("", days_router)
+
+# Hand-outs outside a distribution day.
+from .handouts import router as handouts_router  # noqa: E402
+
+router.add_router("", handouts_router)

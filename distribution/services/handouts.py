@@ -47,6 +47,13 @@ class HandoutRefused(DistributionError):
         super().__init__(text, code=self.refusals[0][0])
 
 
+class BadHandout(DistributionError):
+    """The request cannot be carried out as sent (a quantity, a count, a missing reason): nothing written."""
+
+    code = "bad_handout"
+    status = 422
+
+
 @dataclass
 class DeskAnswer:
     """The station's answer for a household at the desk: who, what, refusals and warnings."""
@@ -132,27 +139,27 @@ def _lines(lines) -> list[BasketLine]:
         try:
             quantity = Decimal(str(quantity))
         except (InvalidOperation, ValueError):
-            raise DistributionError(_("Enter a number for each quantity."), code="bad_quantity") from None
+            raise BadHandout(_("Enter a number for each quantity."), code="bad_quantity") from None
         if not quantity.is_finite() or quantity <= 0 or quantity != quantity.quantize(Decimal("0.001")) \
                 or quantity >= Decimal("1000000"):
-            raise DistributionError(_("Each quantity must be a positive number with at most 3 decimals."),
+            raise BadHandout(_("Each quantity must be a positive number with at most 3 decimals."),
                                     code="bad_quantity")
         if not item.is_active:
-            raise DistributionError(_("%(item)s is no longer in use.") % {"item": item.name}, code="inactive_item")
+            raise BadHandout(_("%(item)s is no longer in use.") % {"item": item.name}, code="inactive_item")
         merged.setdefault(item.pk, BasketLine(item, Decimal("0"))).quantity += quantity
     if not merged:
-        raise DistributionError(_("Add at least one item to hand out."), code="empty_basket")
+        raise BadHandout(_("Add at least one item to hand out."), code="empty_basket")
     return list(merged.values())
 
 
 def _groups(groups, people) -> dict:
     groups = {name: int(groups.get(name) or 0) for name in [*(n for n, _l in AGE_GROUPS), "women", "men"]}
     if any(value < 0 for value in groups.values()):
-        raise DistributionError(_("A count of people cannot be negative."), code="bad_groups")
+        raise BadHandout(_("A count of people cannot be negative."), code="bad_groups")
     if sum(groups[name] for name, _label in AGE_GROUPS) > people:
-        raise DistributionError(_("The age groups add up to more than the number of people."), code="bad_groups")
+        raise BadHandout(_("The age groups add up to more than the number of people."), code="bad_groups")
     if groups["women"] + groups["men"] > people:
-        raise DistributionError(_("Women and men add up to more than the number of people."), code="bad_groups")
+        raise BadHandout(_("Women and men add up to more than the number of people."), code="bad_groups")
     return groups
 
 
@@ -167,9 +174,9 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
     `reason`, `people` and optionally `groups` {aged_under_18, aged_18_29, aged_30_64, aged_65_up, women,
     men}. Raises DistributionError (HandoutRefused for the rules; InsufficientStock, nothing written)."""
     if kind not in Handout.Kind.values:
-        raise DistributionError(_("Choose the kind of hand-out."), code="bad_kind")
+        raise BadHandout(_("Choose the kind of hand-out."), code="bad_kind")
     if delivered_by is not None and kind != Handout.Kind.HOME_DELIVERY:
-        raise DistributionError(_("Only a home delivery has someone who takes it."), code="not_a_delivery")
+        raise BadHandout(_("Only a home delivery has someone who takes it."), code="not_a_delivery")
     basket = _lines(lines)
     reason, override_reason = (reason or "").strip()[:300], (override_reason or "").strip()[:300]
     now = timezone.now()
@@ -181,9 +188,9 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
     overridden = []
     if household is not None:
         if programme is None:
-            raise DistributionError(_("Choose the programme the hand-out is under."), code="no_programme")
+            raise BadHandout(_("Choose the programme the hand-out is under."), code="no_programme")
         if card is not None and card.household_id != household.pk:
-            raise DistributionError(_("This card belongs to another household."), code="wrong_card")
+            raise BadHandout(_("This card belongs to another household."), code="wrong_card")
         # One desk at a time per household: the rules read below stay true until the commit.
         household = Household.objects.select_for_update().get(pk=household.pk)
         answer = desk_answer(household=household, programme=programme, location=location, card=card)
@@ -198,15 +205,15 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
             handout.override_code, handout.override_reason = overridden[0], override_reason
     else:
         if card is not None:
-            raise DistributionError(_("An anonymous hand-out has no card."), code="anonymous_card")
+            raise BadHandout(_("An anonymous hand-out has no card."), code="anonymous_card")
         if not reason:
-            raise DistributionError(_("Say why the goods are given (no names)."), code="no_reason", field="reason")
+            raise BadHandout(_("Say why the goods are given (no names)."), code="no_reason", field="reason")
         try:
             people = int(people or 0)
         except (TypeError, ValueError):
             people = 0
         if not 1 <= people <= 99:
-            raise DistributionError(_("Enter the number of people, from 1 to 99."), code="bad_people",
+            raise BadHandout(_("Enter the number of people, from 1 to 99."), code="bad_people",
                                     field="people")
         handout.programme, handout.people = programme, people
         for name, value in _groups(groups or {}, people).items():
@@ -227,10 +234,10 @@ def record_delivery(handout: Handout, *, by, delivered_by, delivered_at=None) ->
     """A home delivery arrived: who took it and when (not before it was recorded, not in the future)."""
     handout = Handout.objects.select_for_update().get(pk=handout.pk)
     if handout.kind != Handout.Kind.HOME_DELIVERY:
-        raise DistributionError(_("Only a home delivery is delivered."), code="not_a_delivery")
+        raise BadHandout(_("Only a home delivery is delivered."), code="not_a_delivery")
     delivered_at = delivered_at or timezone.now()
     if delivered_at < handout.at or delivered_at > timezone.now():
-        raise DistributionError(_("The delivery time must be between the hand-out and now."),
+        raise BadHandout(_("The delivery time must be between the hand-out and now."),
                                 code="bad_delivery_time", field="delivered_at")
     before = [handout.delivered_by_id, handout.delivered_at.isoformat() if handout.delivered_at else None]
     handout.delivered_by, handout.delivered_at = delivered_by, delivered_at
