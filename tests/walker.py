@@ -25,7 +25,7 @@ SEGMENT_MODELS = {
     "station": "distribution.DistributionDay", "roster": "volunteers.Volunteer", "staff": "events.Event",
     "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
     "lines": "inventory.DonationLine", "retention": "distribution.Household", "calendars": "core.Location",
-    "submitted": "reports.SubmittedReport", "handouts": "distribution.Handout",
+    "submitted": "reports.SubmittedReport", "handout": "distribution.Handout", "handouts": "distribution.Handout",
 }
 # What goes into a path part that names no record, when asked for (fill_route(..., others=True)): a
 # made-up secret for a private link's token, an unknown word for a slug (an action, an audience).
@@ -341,15 +341,18 @@ def make_api_world():
     from django.utils import timezone
 
     from core.services import create_api_token
+    from distribution.services.handouts import record_handout
     from inventory.models import StockTake
     from tests.distribution.days_helpers import day_with_basket, household
     from tests.events.factories import EventFactory
     from tests.factories import UserFactory
     from tests.volunteers.factories import ShiftFactory, VolunteerFactory
 
-    day, _items = day_with_basket()
+    day, items = day_with_basket()
     staff = UserFactory(username="world-staff", role="staff")
     household(day.programme)  # with a printed card
+    record_handout(by=staff, location=day.location, kind="home_delivery", lines=[(items["rice"], 1)],
+                   reason="Δοκιμή", people=1)
     StockTake.objects.create(location=day.location, started_by=staff)
     EventFactory(status="published")
     soon = timezone.now() + timezone.timedelta(days=2)

@@ -57,7 +57,7 @@ class GroupsIn(StrictSchema):
 class HandoutIn(StrictSchema):
     kind: Literal[tuple(Handout.Kind.values)]
     location_id: Id
-    lines: list[LineIn] = Field(..., min_length=1, max_length=40)
+    lines: list[LineIn] = Field(..., max_length=40, description="At least one line (else 422 empty_basket)")
     household_id: Id | None = Field(None, description="A registered household; leave out for an anonymous hand-out")
     programme_id: Id | None = Field(None, description="Required with a household")
     card_code: str = Field("", max_length=300, description="The card scanned or typed, when there was one")
@@ -145,10 +145,16 @@ def list_handouts(request, kind: Literal[tuple(Handout.Kind.values)] | None = No
 @router.get("/households/{household_id}/handout-check", response={200: DeskOut, 403: Message, 404: Message},
             summary="The station's answer for a household at the desk today (audited)")
 @api_access(RULE)
-def handout_check(request, household_id: Id, programme_id: Id, location_id: Id):
+def handout_check(request, household_id: Id, programme_id: Id | None = None, location_id: Id | None = None):
+    """Without programme_id: the household's current enrolment's (else the first active programme);
+    without location_id: the first active location."""
     household = get_object_or_404(Household, pk=household_id, status=Household.Status.ACTIVE)
-    programme = get_object_or_404(Programme, pk=programme_id)
-    location = get_object_or_404(Location, pk=location_id)
+    programme = (get_object_or_404(Programme, pk=programme_id) if programme_id
+                 else reads.default_programme(household))
+    location = (get_object_or_404(Location, pk=location_id) if location_id
+                else Location.objects.filter(is_active=True).first())
+    if programme is None or location is None:
+        raise BadHandout(_("A programme and a location are needed first."), code="no_programme")
     answer = desk_answer(household=household, programme=programme, location=location)
     audit(AuditLog.Action.VIEW, household, changes={"handout_desk": True})
     return Status(200, {

@@ -13,9 +13,10 @@ from core.models import Location, User
 from inventory import services as stock_services
 from inventory.models import Donor, Item
 
-from ..models import BasketRule, DistributionDay, Programme
+from ..models import BasketRule, DistributionDay, Handout, Programme
 from ..selectors.days import expected_households
 from ..services.days import cancel_collection, plan_slots
+from ..services.handouts import HandoutRefused, record_handout
 from ..services.scans import record_scan
 
 MARK = "[demo]"
@@ -64,6 +65,25 @@ def _serve(ctx, day, households, volunteers, share):
     return served
 
 
+def _handouts(site, programme, households, items, by) -> int:
+    """Hand-outs outside a day: an anonymous emergency and a home delivery to a household (overriding
+    the programme's rule with a reason when the household already collected)."""
+    rice, oil = items["Rice 1 kg"], items["Olive oil 1 l"]
+    record_handout(by=by, location=site, kind=Handout.Kind.EMERGENCY, lines=[(rice, 2), (oil, 1)],
+                   reason="Οικογένεια σε διέλευση, χωρίς στέγη", people=3,
+                   groups={"aged_under_18": 1, "aged_30_64": 2, "women": 1, "men": 2})
+    if not households:
+        return 1
+    home = households[-1]
+    try:
+        record_handout(by=by, location=site, kind=Handout.Kind.HOME_DELIVERY, household=home, programme=programme,
+                       lines=[(rice, 2)], delivered_by=by)
+    except HandoutRefused:
+        record_handout(by=by, location=site, kind=Handout.Kind.HOME_DELIVERY, household=home, programme=programme,
+                       lines=[(rice, 2)], delivered_by=by, override_reason="Κατάκοιτη ηλικιωμένη, δεν μπορεί να έρθει")
+    return 2
+
+
 def load(ctx):
     if DistributionDay.objects.filter(notes__startswith=MARK).exists():
         ctx.say("distribution: demo distribution days already loaded.")
@@ -106,9 +126,11 @@ def load(ctx):
     current = _make_day(programme, site, today, time(8, 30), time(14, 30), items, "Διανομή σε εξέλιξη", staff)
     served_today = _serve(ctx, current, households, volunteers, share=0.35)
 
+    handouts = _handouts(site, programme, households, items, staff)
+
     # Next week at the Roma branch, with time slots planned (notices not sent yet).
     upcoming = _make_day(programme, branch, today + timedelta(days=7), time(9), time(12), items,
                          "Διανομή στο Παράρτημα Ρομά", staff)
     plan_slots(upcoming, minutes=30, by=staff)
     ctx.say(f"distribution: 3 demo distribution days ({served_past} collections two weeks ago, "
-            f"{served_today} today so far, one next week with time slots).")
+            f"{served_today} today so far, one next week with time slots; {handouts} hand-outs outside a day).")

@@ -11,10 +11,11 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from core.db.sql import as_date
 
-from ..models import Card, Collection, DistributionDay, Handout, Household, Person
+from ..models import Card, Collection, DistributionDay, Enrolment, Handout, Household, Person, Programme
 from .baskets import BasketLine, basket_for, member_counts_for
 from .scan import card_columns
 
@@ -92,6 +93,19 @@ def received_today(household_id: int, programme_id: int, on: date) -> Received |
     if handout is not None:
         return Received(on, handout.at, handout.location.name, handout.by, "handout")
     return None
+
+
+def default_programme(household, chosen=None):
+    """The programme a hand-out is under unless another is chosen: `chosen` (an id) when it is an active
+    programme, else the household's current enrolment's, else the first active programme."""
+    programmes = Programme.objects.filter(is_active=True)
+    if chosen and str(chosen).isdigit():
+        found = programmes.filter(pk=chosen).first()
+        if found is not None:
+            return found
+    current = (Enrolment.objects.current_on(timezone.localdate()).filter(household=household, programme__is_active=True)
+               .select_related("programme").order_by("-end").first())
+    return current.programme if current else programmes.first()
 
 
 def plan_day(programme, location, on: date) -> DistributionDay | None:

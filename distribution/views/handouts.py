@@ -4,7 +4,6 @@ answer and the basket, confirm. Thin: the rules are services.handouts."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +15,7 @@ from core.roles import role_required
 from inventory.services import InsufficientStock
 
 from ..handout_forms import AnonymousForm, DeskForm, LineFormSet, basket_lines, initial_lines
-from ..models import Card, Enrolment, Handout, Household, Programme
+from ..models import Card, Handout, Household, Programme
 from ..selectors import handouts as reads
 from ..selectors.days import households_for_station_search
 from ..services import DistributionError
@@ -34,17 +33,6 @@ def _location(request, chosen=None):
             return found
     remembered = request.session.get(LOCATION_KEY)
     return (locations.filter(pk=remembered).first() if remembered else None) or locations.first()
-
-
-def _programme_for(household, chosen=None):
-    programmes = Programme.objects.filter(is_active=True)
-    if chosen and str(chosen).isdigit():
-        found = programmes.filter(pk=chosen).first()
-        if found is not None:
-            return found
-    current = (Enrolment.objects.current_on(timezone.localdate()).filter(household=household, programme__is_active=True)
-               .select_related("programme").order_by("-end").first())
-    return current.programme if current else programmes.first()
 
 
 @never_cache
@@ -75,7 +63,7 @@ def handout_desk(request, pk):
     """The station's answer for the household, the basket to confirm, and the confirmation."""
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     source = request.POST if request.method == "POST" else request.GET
-    programme = _programme_for(household, source.get("programme"))
+    programme = reads.default_programme(household, source.get("programme"))
     location = _location(request, source.get("location"))
     card = None
     if source.get("card") and str(source.get("card")).isdigit():
