@@ -7,8 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
     access = {
         "reports.see_reports": (("staff",), _("Reports and the funders' figures")),
+        "reports.dashboard": (("coordinator",), _("The dashboard's charts")),
     }
     navigation = [
-        ("reports:dashboard", _("Dashboard"), ("coordinator",)),
+        ("reports:dashboard", _("Dashboard"), "reports.dashboard"),
         ("reports:index", _("Reports"), "reports.see_reports"),
     ]

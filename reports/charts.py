@@ -17,6 +17,39 @@ COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 PATTERNS = ["solid", "hatch", "dots", "cross", "vertical", "horizontal"]
 DASHES = ["", "8 4", "2 3", "10 3 2 3", "4 4", "1 2"]
 MARKERS = ["circle", "square", "triangle", "diamond", "circle", "square"]
+LEGEND_ROW = 18
+
+
+# Labels are placed so that none overlaps another; their width is estimated from the font size (DejaVu Sans
+# averages about 0.62 em a character, Greek and Latin alike).
+CHAR_EM = 0.62
+LINE_GAP = 3
+
+
+def text_width(text: str, size: float) -> float:
+    return len(text) * size * CHAR_EM
+
+
+def spread(positions: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Move positions (in any order) apart to at least `gap` from each other, within [low, high], each as
+    little as it can: the order is kept, and a crowd that reaches `high` is pushed back up."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = [min(max(positions[i], low), high) for i in order]
+    for k in range(1, len(placed)):
+        placed[k] = max(placed[k], placed[k - 1] + gap)
+    if placed and placed[-1] > high:
+        placed[-1] = high
+        for k in range(len(placed) - 2, -1, -1):
+            placed[k] = min(placed[k], placed[k + 1] - gap)
+    result = [0.0] * len(positions)
+    for k, i in enumerate(order):
+        result[i] = placed[k]
+    return result
+
+
+def label_every(room: float, widest: float) -> int:
+    """Show every n-th category label so that labels `widest` wide do not touch in `room` each."""
+    return max(1, -(-int(widest + 6) // max(int(room), 1)))
 
 
 @dataclass
@@ -111,20 +144,29 @@ def _axis(top, left, plot_w, plot_h, y0, maximum, decimals):
     return "".join(parts)
 
 
-def _legend(chart: Chart, y, kind) -> str:
-    parts, x = [], 50
+def _legend(chart: Chart, y, kind, width) -> tuple[str, int]:
+    """The legend from `y` down, wrapping to a new row rather than running off the chart; (svg, rows)."""
+    parts, x, rows = [], 50, 1
     for index, series in enumerate(chart.series):
         colour = COLOURS[index % len(COLOURS)]
+        room = (30 if kind == "bar" else 38) + text_width(series.name, 11)
+        if x > 50 and x + room > width - 8:
+            x, y, rows = 50, y + LEGEND_ROW, rows + 1
         if kind == "bar":
             swatch = (f'<rect x="{x}" y="{y - 10}" width="14" height="12" fill="url(#{chart.id}-p{index})" '
                       f'stroke="{colour}"/>')
+            text_x = x + 18
         else:
             swatch = (f'<line x1="{x}" x2="{x + 22}" y1="{y - 4}" y2="{y - 4}" stroke="{colour}" stroke-width="2.5" '
                       f'stroke-dasharray="{DASHES[index % len(DASHES)]}"/>{_marker(index, x + 11, y - 4, colour)}')
-            x += 8
-        parts.append(swatch + f'<text x="{x + 18}" y="{y}" fill="#111">{escape(series.name)}</text>')
-        x += 30 + 7 * len(series.name)
-    return "".join(parts)
+            text_x = x + 26
+        parts.append(swatch + f'<text x="{text_x:.0f}" y="{y}" fill="#111">{escape(series.name)}</text>')
+        x += room + 12
+    return "".join(parts), rows
+
+
+def _legend_rows(chart: Chart, kind, width) -> int:
+    return _legend(chart, 0, kind, width)[1]
 
 
 def _marker(index, x, y, colour) -> str:
@@ -138,17 +180,35 @@ def _marker(index, x, y, colour) -> str:
     return f'<path d="M{x:.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 z" fill="{colour}"/>'
 
 
+def _category_labels(labels, room, y0, centre, width) -> list[str]:
+    """The category labels under the axis: every n-th when they would touch, none past the chart's edges."""
+    every = label_every(room, max((text_width(str(label), 10) for label in labels), default=0))
+    parts = []
+    for i, label in enumerate(labels):
+        if i % every:
+            continue
+        half = text_width(str(label), 10) / 2
+        x = min(max(centre(i), half + 2), width - half - 2)
+        parts.append(f'<text x="{x:.1f}" y="{y0 + 18}" text-anchor="middle" font-size="10" fill="#111">'
+                     f'{escape(str(label))}</text>')
+    return parts
+
+
 def bar_svg(chart: Chart) -> str:
-    width, height, left, top, bottom = 640, 300, 56, 16, 66
-    plot_w, plot_h = width - left - 12, height - top - bottom
+    width, left, top = 640, 56, 16
+    rows = _legend_rows(chart, "bar", width)
+    height = 300 + LEGEND_ROW * (rows - 1)
+    plot_w, plot_h = width - left - 12, 300 - top - 66
     y0 = top + plot_h
     maximum = _scale_max(v for s in chart.series for v in s.values)
     groups = max(len(chart.labels), 1)
     group_w = plot_w / groups
     bar_w = min(40.0, group_w * 0.8 / max(len(chart.series), 1))
     parts = [_axis(top, left, plot_w, plot_h, y0, maximum, chart.decimals)]
-    show_values = groups * len(chart.series) <= 30
-    for g, label in enumerate(chart.labels):
+    # A value is written over its bar when it fits the bar's width: otherwise the table has it.
+    widest_value = max((text_width(fmt(v, chart.decimals), 9) for s in chart.series for v in s.values), default=0)
+    show_values = widest_value <= bar_w + 1
+    for g, _label in enumerate(chart.labels):
         x_start = left + g * group_w + (group_w - bar_w * len(chart.series)) / 2
         for index, series in enumerate(chart.series):
             value = float(series.values[g] or 0)
@@ -159,22 +219,23 @@ def bar_svg(chart: Chart) -> str:
             if show_values and value:
                 parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{y0 - h - 3:.1f}" text-anchor="middle" '
                              f'font-size="9" fill="#111">{escape(fmt(series.values[g], chart.decimals))}</text>')
-        parts.append(f'<text x="{left + g * group_w + group_w / 2:.1f}" y="{y0 + 14}" text-anchor="middle" '
-                     f'font-size="10" fill="#111">{escape(str(label))}</text>')
-    return _frame(chart, width, height, "".join(parts), _legend(chart, height - 14, "bar"))
+    parts.extend(_category_labels(chart.labels, group_w, y0, lambda i: left + i * group_w + group_w / 2, width))
+    legend, _rows = _legend(chart, 300 - 14, "bar", width)
+    return _frame(chart, width, height, "".join(parts), legend)
 
 
 def line_svg(chart: Chart) -> str:
-    width, height, left, top, bottom = 640, 300, 56, 16, 66
-    plot_w, plot_h = width - left - 12, height - top - bottom
+    width, left, top = 640, 56, 16
+    rows = _legend_rows(chart, "line", width)
+    height = 300 + LEGEND_ROW * (rows - 1)
+    plot_w, plot_h = width - left - 12, 300 - top - 66
     y0 = top + plot_h
     maximum = _scale_max(v for s in chart.series for v in s.values)
     count = max(len(chart.labels), 1)
     step = plot_w / max(count - 1, 1)
     parts = [_axis(top, left, plot_w, plot_h, y0, maximum, chart.decimals)]
-    for i, label in enumerate(chart.labels):
-        parts.append(f'<text x="{left + i * step:.1f}" y="{y0 + 14}" text-anchor="middle" font-size="10" '
-                     f'fill="#111">{escape(str(label))}</text>')
+    parts.extend(_category_labels(chart.labels, step, y0, lambda i: left + i * step, width))
+    ends = []
     for index, series in enumerate(chart.series):
         colour = COLOURS[index % len(COLOURS)]
         points = [(left + i * step, y0 - plot_h * max(float(v or 0), 0) / maximum) for i, v in enumerate(series.values)]
@@ -182,8 +243,15 @@ def line_svg(chart: Chart) -> str:
         parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5" '
                      f'stroke-dasharray="{DASHES[index % len(DASHES)]}"/>')
         parts.extend(_marker(index, x, y, colour) for x, y in points)
-        if points:  # the series' name at its last point: readable without the legend's colours
-            x, y = points[-1]
-            parts.append(f'<text x="{x - 4:.1f}" y="{y - 8:.1f}" text-anchor="end" font-size="10" fill="#111">'
-                         f'{escape(series.name)} {escape(fmt(series.values[-1], chart.decimals))}</text>')
-    return _frame(chart, width, height, "".join(parts), _legend(chart, height - 14, "line"))
+        if points:
+            ends.append((points[-1], f"{series.name} {fmt(series.values[-1], chart.decimals)}"))
+    # Each series' name at its last point, readable without the legend's colours; lines that end close
+    # together get their names moved apart (never on top of each other), each as little as it can.
+    font = 10
+    label_ys = spread([y - 8 for (_x, y), _text in ends], font + LINE_GAP, top + font, y0 - 4)
+    for ((x, _y), text), label_y in zip(ends, label_ys, strict=True):
+        anchor, text_x = ("end", x - 6) if x - 6 - text_width(text, font) >= left else ("start", x + 8)
+        parts.append(f'<text x="{text_x:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" font-size="{font}" '
+                     f'fill="#111" stroke="#fff" stroke-width="3" paint-order="stroke">{escape(text)}</text>')
+    legend, _rows = _legend(chart, 300 - 14, "line", width)
+    return _frame(chart, width, height, "".join(parts), legend)

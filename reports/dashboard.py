@@ -28,7 +28,7 @@ def dashboard_charts(period) -> list[Chart]:
     labels = [f"{month:02d}/{str(year)[2:]}" for (year, month), _level in (levels[items[0].pk] if items else [])]
     charts.append(Chart(
         "stock", _("Stock of key items at the end of each month"), labels,
-        [Series(item.name_el, [level for _month, level in levels[item.pk]]) for item in items], kind="line",
+        [Series(item.name, [level for _month, level in levels[item.pk]]) for item in items], kind="line",
     ))
     hours: dict = {}
     for row in volunteers_reporting.hours_by_month_and_site(period.start, period.end, period.location_id):

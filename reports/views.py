@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from core.audit import audit
 from core.exports import exports
 from core.models import AuditLog
-from core.roles import COORDINATOR, role_required
+from core.roles import may, role_required
 from distribution.selectors import reporting as distribution_reporting
 
 from . import activities, dashboard, documents, esf, operations, submissions
@@ -73,11 +73,14 @@ REPORTS = [
     ("reports:dashboard", gettext_lazy("Dashboard"),
      gettext_lazy("Charts of collections, stock, volunteer hours and event attendance (coordinator).")),
 ]
+REPORT_RULES = {"reports:dashboard": "reports.dashboard"}
 
 
 @role_required("reports.see_reports")
 def index(request):
-    return render(request, "reports/index.html", {"title": _("Reports"), "reports": REPORTS})
+    # Only the reports this user may open (the access table decides: the dashboard is the coordinator's).
+    reports = [report for report in REPORTS if may(request.user, REPORT_RULES.get(report[0], "reports.see_reports"))]
+    return render(request, "reports/index.html", {"title": _("Reports"), "reports": reports})
 
 
 @exports("xlsx", "pdf")
@@ -203,7 +206,7 @@ def activities_report(request):
                          extra={"title": _("Volunteers and events")})
 
 
-@role_required(COORDINATOR)
+@role_required("reports.dashboard")
 def dashboard_page(request):
     form = PeriodForm(request.GET or None)
     context = {"form": form, "title": _("Dashboard"), "charts": None}
