@@ -6,6 +6,7 @@ production sets DEBUG=0 and at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
+    # Second factors: authenticator apps (TOTP), recovery codes (static), passkeys (WebAuthn).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "ninja",
     "django_countries",  # country names in Greek and English (nationality)
     "csp",
@@ -65,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session confirmed its sign-in with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "core.middleware.GreekFirstLocaleMiddleware",
     # /api/: rate limit per token, body size and type, problem-details errors.
     "core.middleware.ApiMiddleware",
@@ -72,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.AuditContextMiddleware",
+    # Staff and coordinators who must use a second factor reach only the second step until they have.
+    "core.signin.middleware.SecondFactorMiddleware",
     "core.middleware.NoStoreMiddleware",
     "core.middleware.AdminAuditMiddleware",
     # Axes must be last: it turns locked-out logins into a friendly page.
@@ -153,7 +163,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Millions of passwords known from breaches, shipped in a package and read offline (no network).
+    {"NAME": "core.signin.passwords.BreachedPasswordValidator"},
 ]
+
+# Second factors (README, "Signing in"). Which roles must use one until the coordinator saves her own
+# choice under Sign-in security: staff and coordinators in production, nobody in development (so that
+# `make run` and the demo logins work with a password alone). TWO_FACTOR_ROLES=staff,coordinator or "".
+TWO_FACTOR_ROLES = env.list("TWO_FACTOR_ROLES", default=[] if DEBUG else ["staff", "coordinator"])
+# The most sensitive actions (a person's data exported, households merged, API tokens, roles, the
+# sign-in rules) want the person to have proved who they are within this many minutes.
+REAUTH_MINUTES = env.int("REAUTH_MINUTES", default=15)
+OTP_TOTP_ISSUER = "core.signin.services.totp_issuer"
+# Passkeys: a second factor only, bound to the site's host (WEBAUTHN_RP_ID, default the host of
+# SITE_URL; in development the page's own host). Origins allowed besides: WEBAUTHN_ORIGINS.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID_CALLABLE = "core.signin.webauthn.rp_id"
+OTP_WEBAUTHN_RP_NAME_CALLABLE = "core.signin.webauthn.rp_name"
+OTP_WEBAUTHN_HELPER_CLASS = "core.signin.webauthn.Helper"
+OTP_WEBAUTHN_EXCEPTION_LOGGER_NAME = "django_otp_webauthn"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, wait.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -208,6 +236,12 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="Kypseli")
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+_SITE = urlsplit(SITE_URL)
+WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="" if DEBUG else (_SITE.hostname or ""))
+# Development: the origin the page was asked at counts too (http://localhost:<any port>).
+WEBAUTHN_ACCEPT_PAGE_ORIGIN = env.bool("WEBAUTHN_ACCEPT_PAGE_ORIGIN", default=DEBUG)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ORIGINS", default=[f"https://{_SITE.netloc}"] if _SITE.scheme == "https" else ["http://localhost:8000"])
 
 # --- Apps ----------------------------------------------------------------------------------------
 # Volunteers are reminded this many hours before a shift (manage.py send_reminders, from cron).

@@ -7,6 +7,7 @@ from core import views as core_views
 from core import views_offline
 from core.accounts import PasswordResetView
 from core.security import csp_report
+from core.signin.urls import passkey_urls
 
 from .api import api
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("sw.js", views_offline.service_worker, name="service_worker"),
     path("manifest.webmanifest", views_offline.web_manifest, name="web_manifest"),
     path("", include("core.urls")),
+    path("security/", include("core.signin.urls")),
+    passkey_urls,
     # Before Django's own: someone without a password (signed in by link) gets the set-password form.
     path("accounts/password_change/", core_views.PasswordChangeOrSetView.as_view(), name="password_change"),
     path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),

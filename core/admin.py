@@ -45,3 +45,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are created in the app or with manage.py create_api_token
+
+
+def _factors_stay_out_of_the_admin():
+    """Second factors are added, removed and reset only on Kypseli's own pages, which audit it (and
+    never show a key again): the libraries' admin pages (a TOTP key's QR code, static tokens) go."""
+    from django.apps import apps
+
+    for label in ("otp_totp", "otp_static", "django_otp_webauthn"):
+        for model in apps.get_app_config(label).get_models():
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
+
+
+_factors_stay_out_of_the_admin()

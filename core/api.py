@@ -32,7 +32,16 @@ class BearerToken(HttpBearer):
 
 
 class Session(SessionAuth):
-    """Session cookie of a signed-in user (the app's own pages); CSRF-checked for writes."""
+    """Session cookie of a signed-in user (the app's own pages); CSRF-checked for writes. A session
+    still waiting for its second factor (core.signin) is not signed in here."""
+
+    def authenticate(self, request, key):
+        from .signin.policy import second_factor_missing
+
+        user = super().authenticate(request, key)
+        if user is not None and second_factor_missing(request):
+            return None
+        return user
 
 
 api_auth = [BearerToken(), Session()]

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
         "core.see_locations": (("volunteer", "staff"), _("The list of sites and store rooms")),
         "core.manage_locations": (("staff",), _("Editing sites and store rooms")),
         "core.administer": (("coordinator",), _("Users, API tokens, the audit log and the centre's details")),
+        "core.manage_sign_in": (("coordinator",), _("Sign-in rules, resetting second factors, locked sign-ins")),
     }
 
     def ready(self):

@@ -123,7 +123,8 @@ def forget_person(user, *, new_username: str) -> int:
     old = user.get_username()
     count = AuditLog.objects.filter(user=user).update(username=new_username, ip_address=None)
     if old:
-        count += AuditLog.objects.filter(action=AuditLog.Action.LOGIN_FAILED, object_repr=old).update(
+        count += AuditLog.objects.filter(
+            action__in=[AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT], object_repr=old).update(
             object_repr=new_username, ip_address=None)
     return count
 

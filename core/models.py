@@ -30,6 +30,9 @@ class User(AbstractUser):
         _("a morning e-mail: places given back since the last one and the shifts of the next 7 days still "
           "short of people"), default=False)
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised by "sign out everywhere", a reset of the second factors or a change of role: every session
+    # (and trusted device) of the account made before then ends (core.signin.sessions).
+    sessions_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -43,6 +46,15 @@ class User(AbstractUser):
         from .roles import role_of
 
         return role_of(self)
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's session check (the password's hash) plus the account's sessions epoch: raising the
+        epoch ends every session of the account at its next request."""
+        from django.utils.crypto import salted_hmac
+
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.sessions_epoch else f"{self.password}|{self.sessions_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class Centre(models.Model):
@@ -78,6 +90,51 @@ class Centre(models.Model):
     def current(cls):
         """The centre's details; an unsaved placeholder until the coordinator fills them in."""
         return cls.objects.filter(pk=1).first() or cls(pk=1, name=str(_("Community Centre")))
+
+
+class SecurityPolicy(models.Model):
+    """How staff and coordinators sign in, set by the coordinator; one row only (pk=1). Until it is
+    saved, the settings' defaults apply (TWO_FACTOR_ROLES: staff and coordinators in production)."""
+
+    staff_two_factor = models.BooleanField(_("staff sign in with a second factor"), default=False)
+    coordinator_two_factor = models.BooleanField(
+        _("coordinators and administrators sign in with a second factor"), default=False)
+    trusted_device_days = models.PositiveSmallIntegerField(
+        _("days a device may be trusted (0: never)"), default=0,
+        help_text=_("When more than 0, the second step offers “trust this device”: it is not asked again on "
+                    "that browser for this many days. Leave 0 where computers are shared."))
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-in security")
+        verbose_name_plural = _("sign-in security")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_single_row",
+                                   violation_error_message=_("There is only one record of the sign-in rules.")),
+            models.CheckConstraint(condition=models.Q(trusted_device_days__lte=90),
+                                   name="security_policy_trust_at_most_90_days",
+                                   violation_error_message=_("A device may be trusted for at most 90 days.")),
+        ]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return str(_("sign-in security"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls):
+        """The saved rules, or (unsaved) the settings' defaults."""
+        from .roles import COORDINATOR, STAFF
+
+        found = cls.objects.filter(pk=1).first()
+        if found is not None:
+            return found
+        roles = set(settings.TWO_FACTOR_ROLES)
+        return cls(pk=1, staff_two_factor=STAFF in roles, coordinator_two_factor=COORDINATOR in roles)
 
 
 class Location(models.Model):
@@ -123,6 +180,14 @@ class AuditLog(models.Model):
         LOGIN = "login", _("signed in")
         LOGOUT = "logout", _("signed out")
         LOGIN_FAILED = "login_failed", _("failed sign-in")
+        LOCKED_OUT = "locked_out", _("sign-in locked")
+        FACTOR_VERIFIED = "factor_verified", _("second factor confirmed")
+        FACTOR_FAILED = "factor_failed", _("second factor refused")
+        FACTOR_ADDED = "factor_added", _("second factor added")
+        FACTOR_REMOVED = "factor_removed", _("second factor removed")
+        FACTOR_RESET = "factor_reset", _("second factors reset")
+        REAUTHENTICATED = "reauthenticated", _("identity confirmed again")
+        SIGNED_OUT_ALL = "signed_out_all", _("signed out everywhere")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

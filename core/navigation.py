@@ -20,6 +20,7 @@ CORE_NAVIGATION_END = [
     ("core:users", _("Users"), (COORDINATOR,)),
     ("core:audit_log", _("Audit log"), (COORDINATOR,)),
     ("core:api_tokens", _("API tokens"), (COORDINATOR,)),
+    ("security:settings", _("Sign-in security"), (COORDINATOR,)),
     ("core:centre", _("Centre details"), (COORDINATOR,)),
 ]
 

@@ -148,6 +148,12 @@ def save_user(user, *, role: str, by):
     after = {**snapshot(user, USER_FIELDS), "role": role}
     audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, user,
           changes=model_changes(before, after), user=by)
+    if not creating and before["role"] != role:
+        # A new privilege starts with a new sign-in (and session id): the account's sessions end.
+        from .middleware import current_request
+        from .signin.sessions import end_all_sessions
+
+        end_all_sessions(user, request=current_request() if by is not None and by.pk == user.pk else None)
     if creating and user.email:
         from .accounts import send_invitation
 

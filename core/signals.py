@@ -12,6 +12,10 @@ from .models import ApiToken, AuditLog
 @receiver(user_logged_in, dispatch_uid="core.audit_login")
 def _audit_login(sender, request, user, **kwargs):
     audit(AuditLog.Action.LOGIN, user, user=user, request=request)
+    if request is not None and hasattr(request, "session"):
+        from .signin.policy import mark_authenticated
+
+        mark_authenticated(request)  # Django's login() has just given the session a new id
 
 
 @receiver(user_logged_out, dispatch_uid="core.audit_logout")
@@ -24,6 +28,21 @@ def _audit_logout(sender, request, user, **kwargs):
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     audit(AuditLog.Action.LOGIN_FAILED, None, request=request,
           object_repr=str(credentials.get("username", "")))
+
+
+def _audit_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    """django-axes locked sign-in for a user name from an address (the coordinator sees it under
+    Sign-in security → Failed and locked sign-ins)."""
+    audit(AuditLog.Action.LOCKED_OUT, None, request=request, object_repr=str(username or ""))
+
+
+def connect_axes_signals():
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_audit_locked_out, dispatch_uid="core.audit_locked_out")
+
+
+connect_axes_signals()
 
 
 @receiver(post_save, sender=LogEntry, dispatch_uid="core.audit_admin_edits")

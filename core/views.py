@@ -14,6 +14,7 @@ from .filters import AuditLogFilter, LocationFilter, UserFilter
 from .forms import ApiTokenForm, CentreForm, LocationForm, UserForm
 from .models import ApiToken, AuditLog, Centre, Location, User
 from .roles import SIGNED_IN, public, role_of, role_required
+from .signin.policy import recent_authentication_required
 from .tables import ApiTokenTable, AuditLogTable, LocationTable, UserTable
 from .views_base import FilteredTableView
 
@@ -92,6 +93,7 @@ def centre_edit(request):
 
 
 @role_required("core.administer")
+@recent_authentication_required
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
@@ -144,6 +146,7 @@ def user_invite(request, pk):
 
 
 @role_required("core.administer")
+@recent_authentication_required
 def user_edit(request, pk=None):
     account = get_object_or_404(User, pk=pk) if pk else User()
     form = UserForm(request.POST or None, instance=account)

@@ -12,6 +12,7 @@ from core.audit import audit
 from core.models import AuditLog
 from core.refusals import show_refusal
 from core.roles import role_required
+from core.signin.policy import recent_authentication_required
 from core.views_base import FilteredTableView
 
 from ..filters import HouseholdFilter
@@ -208,6 +209,7 @@ def enrolment_add(request, pk):
 
 
 @role_required("distribution.manage_households")
+@recent_authentication_required
 def household_merge(request, pk):
     """Merge another household into this one. When the two share people (same AMKA or identifier, or
     same name and birth date), a second step lists the pairs for staff to confirm before merging."""
@@ -258,6 +260,7 @@ def nationalities_to_resolve(request):
 
 
 @role_required("distribution.manage_households")
+@recent_authentication_required
 def person_export(request, person_pk):
     """Right of access: everything held about one person, as a JSON file."""
     person = get_object_or_404(Person.everyone.select_related("household"), pk=person_pk)  # former members too

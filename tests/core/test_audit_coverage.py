@@ -18,6 +18,7 @@ AUDITED = {
     "core.Location": "core/services.py",
     "core.Centre": "core/services.py",
     "core.ApiToken": "core/services.py",
+    "core.SecurityPolicy": "core/signin/services.py",
     "inventory.Item": "inventory/services/catalogue.py",
     "inventory.Barcode": "inventory/services/catalogue.py",
     "inventory.LowStockThreshold": "inventory/services/catalogue.py",

@@ -1,0 +1,91 @@
+"""The coordinator's pages: the sign-in rules, each account's factors (and resetting lost ones), and
+failed or locked sign-ins."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..confirm import ask, is_confirmed
+from ..models import AuditLog, User
+from ..roles import COORDINATOR, ROLE_LABELS, STAFF, role_required
+from . import services
+from .forms import PolicyForm
+from .policy import current_policy, recent_authentication_required, required_for
+
+FAILED_DAYS = 30
+
+
+@role_required("core.manage_sign_in")
+@recent_authentication_required
+def security_settings(request):
+    policy = current_policy(request)
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        services.save_policy(form.save(commit=False), by=request.user)
+        messages.success(request, _("The sign-in rules were saved. Whoever must now use a second factor is "
+                                    "asked to add one at their next page."))
+        return redirect("security:settings")
+    accounts = []
+    for account in (User.objects.filter(is_active=True, groups__name__in=[STAFF, COORDINATOR])
+                    | User.objects.filter(is_active=True, is_superuser=True)).distinct().order_by("username"):
+        factors = services.factors_of(account)
+        accounts.append({
+            "account": account, "role": ROLE_LABELS.get(account.role, _("administrator")),
+            "required": required_for(account, policy),
+            "apps": sum(f.kind == "totp" for f in factors), "passkeys": sum(f.kind == "passkey" for f in factors),
+            "codes": next((f.remaining for f in factors if f.kind == "recovery_codes"), None),
+            "any": bool(factors)})
+    return render(request, "core/signin/settings.html", {
+        "title": _("Sign-in security"), "form": form, "accounts": accounts})
+
+
+@role_required("core.manage_sign_in")
+@recent_authentication_required
+def reset_account(request, pk):
+    """A person lost their phone or key: every factor of the account goes, and its sessions end."""
+    account = get_object_or_404(User, pk=pk)
+    if not is_confirmed(request):
+        return ask(request, title=_("Reset the second factors of %(name)s") % {
+            "name": account.get_full_name() or account.get_username()},
+            consequences=[_("Their authenticator apps, passkeys and recovery codes stop working and are removed."),
+                          _("They are signed out everywhere."),
+                          _("At their next sign-in (with their password) they add a new factor.")],
+            warning=_("Do this only after you have made sure, in person or by phone, that the request is "
+                      "theirs."),
+            action=_("Reset the second factors"), back=reverse("security:settings"))
+    removed = services.reset_factors(account, by=request.user)
+    messages.success(request, _("The second factors were reset (%(count)s removed).") % {"count": removed})
+    return redirect("security:settings")
+
+
+@role_required("core.manage_sign_in")
+def sign_ins(request):
+    """Sign-ins locked now (django-axes) and the failed sign-ins of the last 30 days."""
+    from axes.conf import settings as axes_settings
+    from axes.models import AccessAttempt
+
+    limit = axes_settings.AXES_FAILURE_LIMIT
+    since = timezone.now() - timedelta(days=FAILED_DAYS)
+    attempts = [{"attempt": a, "locked": a.failures_since_start >= limit}
+                for a in AccessAttempt.objects.order_by("-attempt_time")[:200]]
+    failed = AuditLog.objects.filter(at__gte=since, action__in=[
+        AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT, AuditLog.Action.FACTOR_FAILED])[:300]
+    return render(request, "core/signin/sign_ins.html", {
+        "title": _("Failed and locked sign-ins"), "attempts": attempts, "failed": failed, "days": FAILED_DAYS,
+        "limit": limit})
+
+
+@require_POST
+@role_required("core.manage_sign_in")
+def unlock(request):
+    from axes.models import AccessAttempt
+
+    pk = request.POST.get("attempt", "")
+    services.unlock_sign_in(get_object_or_404(AccessAttempt, pk=int(pk) if pk.isdigit() else 0), by=request.user)
+    messages.success(request, _("The sign-in was unlocked."))
+    return redirect("security:sign_ins")
