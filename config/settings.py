@@ -326,6 +326,10 @@ CSRF_FAILURE_VIEW = "core.views_errors.csrf_failure"
 
 # Query strings (searches by name, AMKA or phone) and private links' secrets are masked in every
 # log line that carries a URL (core/redact.py); gunicorn's access log does the same (gunicorn.conf.py).
+# Error reports (Django's e-mails to ADMINS, the 500 page's text) hold no form values, query, local
+# variables or user name with DEBUG off (core/redact.py).
+DEFAULT_EXCEPTION_REPORTER = "core.redact.PersonalDataExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.redact.PersonalDataReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

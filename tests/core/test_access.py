@@ -180,7 +180,8 @@ def test_role_of_is_the_one_the_table_reads(world):
 # --- Every page, as every role, against its declared policy -----------------------------------------
 
 def _page_world():
-    """The demo data (a little of every record), the API world's users, and the records neither has."""
+    """The demo data (a little of every record), the API world's users and tokens ({role: …}), and the
+    records neither has."""
     from django.core.management import call_command
     from django.utils import timezone
 
@@ -189,7 +190,7 @@ def _page_world():
     from reports.models import SubmittedReport
 
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    users, _tokens = make_api_world()
+    users, tokens = make_api_world()
     household = Household.objects.order_by("pk").first()
     AuthorisedCollector.objects.create(household=household, name="Γείτονας Δοκιμής")
     ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
@@ -198,7 +199,7 @@ def _page_world():
     SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
                                    households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
                                    submitted_at=timezone.now(), submitted_by=users["coordinator"])
-    return users
+    return users, tokens
 
 
 def _refused(response) -> bool:
@@ -253,7 +254,7 @@ def _walked_pages():
 
 
 def test_every_page_answers_each_role_as_its_declared_policy(client):
-    users = _page_world()
+    users, _tokens = _page_world()
     pages = _walked_pages()
     assert len(pages) >= 150
     wrong, kinds = [], {}
