@@ -159,7 +159,6 @@
                     lines: [fill(this.messages.cardCode, code)], resend: requestId };
       } else {
         const body = online.body;
-        if (offline) offline.serverAnswered(body);
         display = body && body.display ? body.display : {
           level: "bad", headline: (body && body.message) || this.messages.error || String(online.status), lines: [],
         };
@@ -169,6 +168,8 @@
         this.render(display, code, true);
         this.status.textContent = "";
       }
+      // After the answer is on screen: the server answered, so the station is online (and sends its queue).
+      if (offline && online && !online.failed) offline.serverAnswered(online.body);
       return display;
     }
 

@@ -53,7 +53,9 @@
   });
   async function transact(stores, mode, work) {
     const base = await db();
-    const tx = base.transaction(stores, mode);
+    // "relaxed": written when the transaction completes (a reload or a crashed tab keeps it), without
+    // waiting for the disk's flush on every scan.
+    const tx = base.transaction(stores, mode, { durability: "relaxed" });
     const result = work(...stores.map((name) => tx.objectStore(name)));
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
@@ -64,6 +66,9 @@
   }
   async function queueOf(batch) {
     return transact(["queue"], "readonly", (queue) => done(queue.index("batch").getAll(batch)));
+  }
+  async function waitingIn(batch) {
+    return transact(["queue"], "readonly", (queue) => done(queue.index("batch").count(batch)));
   }
   async function queueCount() {
     return transact(["queue"], "readonly", (queue) => done(queue.count()));
@@ -258,7 +263,7 @@
       this.setDown(false);
       const id = body ? this.kind.answeredId(body) : null;
       if (id !== null && id !== undefined) this.remember(id, true);
-      this.sync();
+      if (this.waiting) this.sync();
     }
 
     async remember(n, synced) {
@@ -423,7 +428,7 @@
         if (newMark) marks.put(newMark);
       });
       this.waiting = (this.waiting || 0) + 1;
-      this.render();
+      this.showWaiting();
       return Object.assign({ offline: this.texts.offlineMark }, answer.display);
     }
 
@@ -495,18 +500,23 @@
 
     async render() {
       const [waiting, last] = await Promise.all([
-        queueOf(this.config.batch).then((items) => items.length).catch(() => 0),
+        waitingIn(this.config.batch).catch(() => 0),
         transact(["sync"], "readonly", (sync) => done(sync.get(this.config.batch))).catch(() => null)]);
       this.waiting = waiting;
-      const t = this.texts;
-      if (this.syncLine) {
-        let text = waiting ? plural(t.waiting, waiting) : t.nothingWaits;
-        if (last) text += " · " + fill(t.lastSync, { time: this.clock(last.at) });
-        if (this.unauthorised && waiting) text += " · " + t.signInAgain;
-        this.syncLine.textContent = text;
-        this.syncLine.dataset.waiting = String(waiting);
-      }
+      this.lastSync = last ? last.at : null;
+      this.showWaiting();
       this.renderCheck(waiting);
+    }
+
+    showWaiting() {
+      if (!this.syncLine) return;
+      const t = this.texts;
+      const waiting = this.waiting || 0;
+      let text = waiting ? plural(t.waiting, waiting) : t.nothingWaits;
+      if (this.lastSync) text += " · " + fill(t.lastSync, { time: this.clock(this.lastSync) });
+      if (this.unauthorised && waiting) text += " · " + t.signInAgain;
+      this.syncLine.textContent = text;
+      this.syncLine.dataset.waiting = String(waiting);
     }
 
     async renderCheck(waiting) {

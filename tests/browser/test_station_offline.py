@@ -188,3 +188,35 @@ def test_nothing_personal_or_from_the_api_in_cache_storage(context, page, login_
         return texts; }""")
     for text in bodies:
         assert "Βλάχου" not in text and "Καραγιάννη" not in text and "Αϊσέ" not in text
+
+
+def test_signing_out_asks_while_scans_wait_then_leaves_nothing_on_the_phone(context, page, login_as):
+    day = open_around_now(day_with_basket()[0])
+    _hh, _card, code = household(day.programme, size=1, first_name="Σοφία")
+    login_as(UserFactory(username="vol", role="volunteer"))
+    start_station(page, day)
+    context.set_offline(True)
+    scan(page, code)
+    expect_answer(page, "ok", offline=True)
+    context.set_offline(False)
+    page.route("**/api/v1/scans/batch", lambda route: route.abort("internetdisconnected"))  # the sync fails
+    waiting(page, 1)
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Αποσύνδεση").click()
+    page.wait_for_timeout(1000)
+    assert asked and "1 σάρωση" in asked[0]
+    assert "/distribution/station/" in page.url  # "no": still at the station, the scan still waits
+    waiting(page, 1)
+    page.get_by_role("button", name="Αποσύνδεση").click()
+    page.wait_for_url("**/accounts/login/**")
+    assert len(asked) == 2
+    assert page.evaluate("async () => (await caches.keys()).length") == 0
+    assert page.evaluate("async () => (await indexedDB.databases()).length") == 0
+    assert page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).length") == 0
+    assert not Collection.objects.exists()
