@@ -110,10 +110,11 @@ def default_programme(household, chosen=None):
 
 def plan_day(programme, location, on: date) -> DistributionDay | None:
     """The distribution day whose basket a hand-out proposes: the programme's latest day at the location
-    on or before `on` that has a basket, else its next one, else its latest anywhere."""
+    on or before `on` that has a basket, else its next one, else its latest anywhere (`location` None: at any
+    location)."""
     days = (DistributionDay.objects.filter(programme=programme, basket_rules__isnull=False)
             .exclude(status=DistributionDay.Status.CANCELLED).distinct())
-    here = days.filter(location=location)
+    here = days.filter(location=location) if location is not None else days
     return (here.filter(date__lte=on).order_by("-date").first() or here.filter(date__gt=on).order_by("date").first()
             or days.order_by("-date").first())
 
@@ -160,3 +161,14 @@ def household_handouts(household: Household):
     """The household's hand-outs (its history), a merged household's own included."""
     return (Handout.objects.filter(Q(household=household) | Q(household__merged_into=household))
             .select_related("location", "programme", "by").order_by("-at", "-id"))
+
+
+def goods_received(household: Household, limit: int = 20) -> list[dict]:
+    """The household's history of goods: its collections (not cancelled) and hand-outs, newest first."""
+    collections = (Collection.objects.filter(household=household, cancelled_at__isnull=True)
+                   .select_related("day__location", "day__programme").order_by("-at")[:limit])
+    rows = [{"at": c.at, "what": c.day.programme.name, "where": c.day.location.name, "basket": c.basket,
+             "handout": None} for c in collections]
+    rows += [{"at": h.at, "what": h.get_kind_display(), "where": h.location.name, "basket": h.basket, "handout": h}
+             for h in household_handouts(household)[:limit]]
+    return sorted(rows, key=lambda row: row["at"], reverse=True)[:limit]

@@ -4,6 +4,7 @@ answer and the basket, confirm. Thin: the rules are services.handouts."""
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,14 +26,20 @@ RULE = "distribution.hand_out"
 LOCATION_KEY = "handout_location"  # the desk's location, remembered for the session
 
 
-def _location(request, chosen=None):
+def _location(request, chosen=None, programme=None):
+    """The location chosen, else the one this session last recorded at, else where the programme's basket
+    is planned, else the first."""
     locations = Location.objects.filter(is_active=True)
     if chosen:
         found = locations.filter(pk=chosen).first() if str(chosen).isdigit() else None
         if found is not None:
             return found
     remembered = request.session.get(LOCATION_KEY)
-    return (locations.filter(pk=remembered).first() if remembered else None) or locations.first()
+    found = locations.filter(pk=remembered).first() if remembered else None
+    if found is None and programme is not None:
+        plan = reads.plan_day(programme, None, timezone.localdate())
+        found = plan.location if plan is not None and plan.location.is_active else None
+    return found or locations.first()
 
 
 @never_cache
@@ -64,7 +71,7 @@ def handout_desk(request, pk):
     household = get_object_or_404(Household, pk=pk, status=Household.Status.ACTIVE)
     source = request.POST if request.method == "POST" else request.GET
     programme = reads.default_programme(household, source.get("programme"))
-    location = _location(request, source.get("location"))
+    location = _location(request, source.get("location"), programme)
     card = None
     if source.get("card") and str(source.get("card")).isdigit():
         card = Card.objects.filter(pk=source["card"], household=household).first()

@@ -29,6 +29,7 @@ from ..forms import (
 )
 from ..models import AuthorisedCollector, Category, Household, Person
 from ..selectors import household_for_page, households_matching
+from ..selectors.handouts import goods_received
 from ..services import DistributionError
 from ..services import households as services
 from ..services import retention as retention_services
@@ -108,6 +109,7 @@ def household_page(request, pk, **forms):
         "enrolment_form": EnrolmentForm(), "collector_form": CollectorForm(), "revoke_form": RevokeForm(),
         "hand_over_form": HandOverForm(), "merge_form": MergeForm(),
         "active_card": next((c for c in household.cards.all() if c.is_active), None),
+        "received": goods_received(household),
         **forms,
     })
 

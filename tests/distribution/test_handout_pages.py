@@ -107,3 +107,14 @@ def test_volunteers_cannot_reach_the_handout_pages(volunteer_client, desk):
     for url in (reverse("distribution:handouts"), reverse("distribution:handout_anonymous"),
                 reverse("distribution:handout_desk", args=[hh.pk])):
         assert volunteer_client.get(url).status_code == 403
+
+
+def test_the_household_page_lists_its_hand_outs(staff_client, desk):
+    prog, day, items = desk
+    hh, _card, _code = household(prog)
+    staff_client.post(reverse("distribution:handout_desk", args=[hh.pk]),
+                      {"programme": prog.pk, "location": day.location.pk, "kind": "walk_in",
+                       **_lines((items["soap"], "2"))})
+    handout = Handout.objects.get()
+    page = staff_client.get(reverse("distribution:household", args=[hh.pk])).content.decode()
+    assert reverse("distribution:handout", args=[handout.pk]) in page and "Σαπούνι × 2" in page
