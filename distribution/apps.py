@@ -35,6 +35,14 @@ class DistributionConfig(AppConfig):
 
         register_purger("scans", purge_request_ids)
 
+        from inventory import documents
+
+        from .models.handouts import HANDOUT_DOCUMENT
+        from .selectors.days import COLLECTION_DOCUMENT
+
+        documents.register(COLLECTION_DOCUMENT, _("Collections"))
+        documents.register(HANDOUT_DOCUMENT, _("Hand-outs outside distribution days"), "distribution:handout")
+
         # A scan keeps the day's plan a few seconds (selectors.scan.read_for_scan): an edit made in
         # this process is seen by its next scan.
         for model in (DistributionDay, BasketRule, Programme, Location, Item):

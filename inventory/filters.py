@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Location
 from core.text import filter_by_search
 
+from . import documents
 from .models import Donation, Donor, Item, StockMovement, StockTake, Transfer
 
 
@@ -62,6 +63,7 @@ class StockFilter(django_filters.FilterSet):
 
 class MovementFilter(django_filters.FilterSet):
     reason = django_filters.ChoiceFilter(label=_("reason"), choices=StockMovement.Reason.choices)
+    document = django_filters.ChoiceFilter(label=_("document"), field_name="document_type", choices=documents.choices)
     location = django_filters.ModelChoiceFilter(label=_("location"), queryset=Location.objects.all())
     since = django_filters.DateFilter(label=_("from"), field_name="at", lookup_expr="date__gte",
                                       widget=forms.DateInput(attrs={"type": "date"}))
@@ -70,7 +72,7 @@ class MovementFilter(django_filters.FilterSet):
 
     class Meta:
         model = StockMovement
-        fields = ["reason", "location", "since", "until"]
+        fields = ["reason", "document", "location", "since", "until"]
 
 
 class DonorFilter(django_filters.FilterSet):

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .documents import DOCUMENTS
 from .models import Donation, Donor, Item, StockMovement, StockTake, Transfer
 from .services.stock import format_quantity
 
@@ -76,12 +77,10 @@ class MovementTable(tables.Table):
         fields = ["at", "reason", "location", "lot", "expiry_date", "quantity", "by", "document", "reason_text"]
 
     def render_document(self, record):
-        links = {"inventory.donation": "inventory:donation", "inventory.transfer": "inventory:transfer",
-                 "inventory.stocktake": "inventory:stocktake"}
         label = f"{record.document_type} {record.document_id}".strip()
-        if record.document_type in links and record.document_id.isdigit():
-            return format_html('<a href="{}">{}</a>', reverse(links[record.document_type],
-                                                              args=[int(record.document_id)]), label)
+        url_name = DOCUMENTS.get(record.document_type, (None, None))[1]
+        if url_name and record.document_id.isdigit():
+            return format_html('<a href="{}">{}</a>', reverse(url_name, args=[int(record.document_id)]), label)
         return label
 
     def value_document(self, record):

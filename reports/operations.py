@@ -69,6 +69,16 @@ def distribution_document(period, subtitle: str) -> Document:
               [[str(labels.get(code, code)), kg, eur] for code, (kg, eur) in sorted(food_groups.items())]),
         Table(_("Refused scans by reason"), [Column(_("Reason"), width=3), Column(_("Scans"), "int")],
               [[str(r["label"]), r["scans"]] for r in refusals]),
+        Table(_("Hand-outs outside distribution days"),
+              [Column(_("Month")), Column(_("Kind"), width=1.5), Column(_("Hand-outs"), "int"),
+               Column(_("To households"), "int"), Column(_("Anonymous"), "int"), Column(_("People"), "int"),
+               Column(_("Food (kg)"), "dec"), Column(_("Food (€)"), "eur"), Column(_("Other goods (kg)"), "dec"),
+               Column(_("Other goods (€)"), "eur")],
+              [[r["month"], str(r["kind_label"]), r["handouts"], r["households"], r["anonymous"], r["people"],
+                r["food_kg"], r["food_eur"], r["goods_kg"], r["goods_eur"]]
+               for r in distribution_reporting.handouts_by_month(period)],
+              note=_("Goods given at the centre or taken home between distribution days; the tables above count "
+                     "distribution days only.")),
     ]
     return Document(title=_("Distribution"), subtitle=subtitle, tables=tables, filename="distribution",
                     footnotes=[_("Cancelled collections are left out; goods brought back are deducted. kg and € "

@@ -45,6 +45,7 @@ from .esf import (
     value_collections,
     value_rows,
 )
+from .handouts import handouts_by_month, period_handouts
 from .operations import (
     collections_by,
     collections_of,
@@ -65,7 +66,8 @@ from .period import (
 
 __all__ = ["CHILDREN_ITEM_CATEGORIES", "FOOD_GROUPS", "GROUPS", "Period", "SHORT_PERIOD_DAYS", "SUPPORTS",
            "collections_by", "collections_of", "distributed_by_item", "distribution_by", "distribution_overview",
-           "esf_figures", "goods_by_item", "households_by_id", "households_counted", "people_by_id",
+           "esf_figures", "goods_by_item", "handouts_by_month", "period_handouts",
+           "households_by_id", "households_counted", "people_by_id",
            "people_facts", "period_collections", "programmes", "recipient_counts", "recipient_rows",
            "refusals_by_reason", "third_country_nationalities", "unresolved_nationalities", "value_collections",
            "value_rows"]
