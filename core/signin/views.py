@@ -1,6 +1,8 @@
 """The person's own pages: the second step of signing in, enrolling and managing factors, confirming
 who one is before a sensitive action, and signing out everywhere."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -45,7 +47,7 @@ def verify(request):
     if is_verified(user):
         return redirect(_next(request))
     if not services.has_factor(user):
-        return redirect(f"{reverse('security:enrol')}?next={_next(request)}")
+        return redirect(f"{reverse('security:enrol')}?{urlencode({'next': _next(request)})}")
     days = current_policy(request).trusted_device_days
     form = CodeForm(request.POST or None, trust_days=days)
     if request.method == "POST" and form.is_valid():
@@ -85,7 +87,7 @@ def enrol(request):
     """Sign-in security: the person's factors, adding an authenticator app or a passkey, recovery codes."""
     user = request.user
     if _must_verify_first(request):
-        return redirect(f"{reverse('security:verify')}?next={request.path}")
+        return redirect(f"{reverse('security:verify')}?{urlencode({'next': request.path})}")
     pending = TOTPDevice.objects.filter(pk=request.session.get(PENDING_TOTP), user=user, confirmed=False).first()
     confirm_form = TotpConfirmForm(request.POST if request.POST.get("action") == "confirm" else None)
     if request.method == "POST":
@@ -158,6 +160,16 @@ def remove_factor(request):
     return redirect("security:enrol")
 
 
+def _password_is_theirs(request, password) -> bool:
+    """Through Django's authenticate(), so that django-axes counts a wrong password here as at the sign-in
+    page (and locks it out the same way), and the audit log has the failed sign-in."""
+    from django.contrib.auth import authenticate
+
+    user = request.user
+    found = authenticate(request, username=user.get_username(), password=password)
+    return found is not None and found.pk == user.pk
+
+
 @signed_in
 def reauthenticate(request):
     """Confirm who you are before a sensitive action: a second factor, or the password without one."""
@@ -174,11 +186,10 @@ def reauthenticate(request):
                 return redirect(_next(request))
             else:
                 form.add_error("code", _("This code is not right (or was already used)."))
-        elif user.has_usable_password() and user.check_password(form.cleaned_data["password"]):
+        elif _password_is_theirs(request, form.cleaned_data["password"]):
             services.reauthenticated(request, "password")
             return redirect(_next(request))
         else:
-            services.factor_refused(request, "password")
             form.add_error("password", _("This is not your password."))
     has_passkey = with_factor and any(f.kind == "passkey" for f in services.factors_of(user))
     return render(request, "core/signin/reauth.html", {

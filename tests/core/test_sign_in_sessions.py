@@ -108,8 +108,19 @@ def test_sensitive_coordinator_pages_ask_who_you_are_after_a_while(client, coord
     response = client.post(response["Location"], {"password": PASSWORD, "next": url})
     assert response["Location"] == url
     assert client.get(url).status_code == 200
-    assert list(AuditLog.objects.filter(user=coordinator, action__in=["factor_failed", "reauthenticated"])
-                .order_by("id").values_list("action", flat=True)) == ["factor_failed", "reauthenticated"]
+    assert list(AuditLog.objects.filter(user=coordinator, action__in=["login_failed", "reauthenticated"])
+                .order_by("id").values_list("action", flat=True)) == ["login_failed", "reauthenticated"]
+
+
+def test_guessing_the_password_on_the_confirmation_page_locks_out_like_the_sign_in(client, coordinator, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    client.force_login(coordinator)
+    _stale(client)
+    url = reverse("security:reauthenticate")
+    for _ in range(3):
+        client.post(url, {"password": "guess", "next": "/"})
+    assert client.post(url, {"password": PASSWORD, "next": "/"}).status_code == 429
+    assert AuditLog.objects.filter(action="locked_out", object_repr="coord").exists()
 
 
 def test_exporting_a_persons_data_and_merging_ask_for_the_second_factor_again(client, staff_user):

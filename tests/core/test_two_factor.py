@@ -232,6 +232,14 @@ def test_the_coordinator_sets_the_rules_and_it_is_audited(client, coordinator):
     assert response.status_code == 200 and "trusted_device_days" in response.context["form"].errors
 
 
+def test_sessions_confirmed_in_tests_reach_pages_and_the_api_as_before(client, coordinator, staff_user):
+    require_two_factor()
+    for user, url in ((coordinator, reverse("core:users")), (staff_user, reverse("distribution:households"))):
+        verified_login(client, user)
+        assert client.get(url).status_code == 200
+        assert client.get("/api/v1/me").json()["username"] == user.username
+
+
 def test_a_person_removes_a_factor_but_keeps_one_when_the_rule_needs_it(client, staff_user):
     require_two_factor()
     device = verified_login(client, staff_user)
