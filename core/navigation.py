@@ -10,7 +10,7 @@ from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import COORDINATOR, STAFF, VOLUNTEER, has_role, may
+from .roles import COORDINATOR, STAFF, VOLUNTEER, has_role, may, role_of
 
 CORE_NAVIGATION = [
     ("core:home", _("Home"), (COORDINATOR, STAFF, VOLUNTEER)),
@@ -45,5 +45,21 @@ def navigation_for(request):
         except NoReverseMatch:
             continue
         active = current == url or (url != "/" and current.startswith(url))
-        items.append({"url": url, "label": label, "active": active})
+        items.append({"url": url, "label": label, "active": active, "name": url_name})
     return items
+
+
+# Within thumb reach on a phone (a bar at the foot of the screen): each role's most used pages, in this order,
+# those of them its menu has (the menu follows the access table). A desk has the whole navigation instead.
+THUMB_REACH = {
+    VOLUNTEER: ["core:home", "distribution:station_pick", "volunteers:me", "events:door"],
+    STAFF: ["core:home", "distribution:households", "distribution:days", "inventory:stock"],
+    COORDINATOR: ["core:home", "distribution:households", "distribution:days", "volunteers:board"],
+}
+
+
+def thumb_reach(user, navigation) -> list[dict]:
+    """The entries of `navigation` (the user's menu) that go in the phone's bottom bar."""
+    wanted = THUMB_REACH.get(role_of(user), [])
+    by_name = {item["name"]: item for item in navigation}
+    return [by_name[name] for name in wanted if name in by_name]

@@ -38,3 +38,37 @@ def test_a_desk_keeps_the_whole_navigation(page, login_as):
     page.goto("/")
     expect(page.locator("#main-menu")).to_be_visible()
     expect(page.get_by_role("link", name="Μενού", exact=True)).to_be_hidden()
+
+
+@pytest.mark.parametrize(("role", "shortcuts"), [
+    ("volunteer", ["Αρχική", "Σταθμός σάρωσης", "Οι βάρδιές μου"]),
+    ("staff", ["Αρχική", "Νοικοκυριά", "Ημέρες διανομής", "Απόθεμα"]),
+    ("coordinator", ["Αρχική", "Νοικοκυριά", "Ημέρες διανομής", "Πίνακας εθελοντών"]),
+])
+def test_a_phone_has_each_roles_most_used_pages_within_thumb_reach(browser, live_server, login_as, role, shortcuts):
+    context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    try:
+        login_as(UserFactory(role=role), ctx=context)
+        page = context.new_page()
+        page.goto("/")
+        bar = page.get_by_role("navigation", name="Συντομεύσεις")
+        links = bar.get_by_role("link")
+        assert [text.strip() for text in links.all_inner_texts()][:len(shortcuts)] == shortcuts
+        for box in (links.nth(i).bounding_box() for i in range(links.count())):
+            # the lower part of the screen, where a thumb reaches holding the phone in one hand; big enough to tap
+            assert box["y"] > 844 * 0.8 and box["height"] >= 44 and box["width"] >= 44, box
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        footer_text = page.locator(".site-footer p").last.bounding_box()
+        assert footer_text["y"] + footer_text["height"] <= bar.bounding_box()["y"], "the bar hides none of the page"
+        links.nth(1).click()
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_a_desk_has_no_bottom_bar(page, login_as):
+    login_as(UserFactory(role="staff"))
+    page.goto("/")
+    expect(page.get_by_role("navigation", name="Κύριο μενού")).to_be_visible()
+    expect(page.locator(".thumb-bar")).to_be_hidden()
