@@ -18,6 +18,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from . import checks, roles, signals  # noqa: F401  (registers checks, connects login/logout audit)
+        from .signin import checks as _sign_in_checks  # noqa: F401  (registers its deploy checks)
 
         post_migrate.connect(roles.ensure_roles, dispatch_uid="core.ensure_roles")
 

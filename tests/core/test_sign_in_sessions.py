@@ -167,3 +167,20 @@ def test_setting_a_breached_password_shows_the_reason(client, staff_user):
         "old_password": PASSWORD, "new_password1": "letmein12345", "new_password2": "letmein12345"})
     assert response.status_code == 200
     assert "διαρρεύσει" in str(response.context["form"].errors)  # Greek first
+
+
+def test_check_deploy_warns_when_production_leaves_staff_without_a_second_factor():
+    from tests.core.test_settings_and_commands import PRODUCTION, _manage
+
+    env = {**PRODUCTION, "TWO_FACTOR_ROLES": "coordinator"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **env)
+    assert result.returncode != 0 and "kypseli.W005" in result.stdout + result.stderr
+
+
+def test_the_second_step_must_stay_in_the_middleware(settings):
+    from core.signin.checks import sign_in_problems
+
+    settings.TWO_FACTOR_ROLES = ["staff", "coordinator"]  # the production default (pytest-django runs DEBUG off)
+    assert sign_in_problems() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "core.signin.middleware.SecondFactorMiddleware"]
+    assert [p.id for p in sign_in_problems()] == ["kypseli.E005"]

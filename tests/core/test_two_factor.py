@@ -147,6 +147,17 @@ def test_volunteers_keep_their_quick_sign_in(client, volunteer_user):
     assert client.get(reverse("volunteers:me")).status_code == 200
 
 
+def test_volunteers_sign_in_link_needs_no_second_factor(client):
+    from tests.volunteers.factories import VolunteerFactory
+    from volunteers.services import signin
+
+    require_two_factor()
+    volunteer = VolunteerFactory()
+    token = re.search(r"/sign-in/([^/]+)/", signin.create_signin_link(volunteer.user)).group(1)
+    assert client.post(reverse("volunteers:signin_link", args=[token]))["Location"] == reverse("volunteers:me")
+    assert client.get(reverse("volunteers:me")).status_code == 200
+
+
 def test_coordinators_and_administrators_follow_the_coordinator_rule(client, coordinator):
     require_two_factor(staff=False, coordinator=True)
     admin = UserFactory(username="root", is_superuser=True, is_staff=True)
