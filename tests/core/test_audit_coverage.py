@@ -59,6 +59,7 @@ AUDITED = {
     "events.Event": "events/services/planning.py",
     "events.Registration": "events/services/registrations.py",
     "events.CheckIn": "events/services/door.py",
+    "events.OfflineCheckIn": "events/services/door_offline.py",
     "reports.SubmittedReport": "reports/submissions.py",
 }
 
