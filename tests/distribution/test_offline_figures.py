@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from distribution.api.days import ProgressOut
+from distribution.selectors.reporting import Period, refusals_by_reason
 from distribution.services.offline import record_offline_scan
 from distribution.services.scans import record_scan
 from tests.distribution.days_helpers import day_with_basket, household
@@ -44,6 +45,8 @@ def test_offline_handouts_are_not_refused_scans(staff_client):
     assert timezone.localtime(made).strftime("%H:%M") in section and "Ρύζι 1 kg" in section
     collections = staff_client.get(reverse("distribution:day_collections", args=[day.pk])).context["refused"]
     assert [scan.outcome for scan in collections] == ["already_collected"]
+    period = Period(day.date, day.date, programme_id=day.programme_id)
+    assert [(r["outcome"], r["scans"]) for r in refusals_by_reason(period)] == [("already_collected", 1)]
 
 
 def test_day_report_says_when_there_is_no_conflict(staff_client):

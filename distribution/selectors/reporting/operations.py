@@ -186,10 +186,12 @@ def distributed_by_item(period: Period) -> list[dict]:
 
 
 def refusals_by_reason(period: Period) -> list[dict]:
-    """Scans refused at the tables in the period, per outcome (reason), most frequent first."""
+    """Scans refused at the tables in the period, per outcome (reason), most frequent first (not the
+    hand-outs made offline: those left the hall, counted and followed up apart)."""
     from ...models import Scan
+    from ..days import NOT_REFUSED
 
-    qs = Scan.objects.exclude(outcome=Scan.Outcome.COLLECTED).filter(day__date__gte=period.start,
+    qs = Scan.objects.exclude(outcome__in=NOT_REFUSED).filter(day__date__gte=period.start,
                                                                       day__date__lte=period.end)
     if period.programme_id:
         qs = qs.filter(day__programme_id=period.programme_id)
