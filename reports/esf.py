@@ -198,6 +198,9 @@ def esf_report(period: source.Period) -> EsfReport:
           "not yet left), and is counted once in the period however often the household collected. Two "
           "registrations of one household that were merged count as one household, a person registered in "
           "both as one person."),
+        _("Hand-outs outside distribution days count as collections: to a household like its collections; an "
+          "anonymous hand-out counts its people, each with the age group and sex the hand-out declares and every "
+          "other characteristic not declared."),
         _("Ages are taken on the day of the first collection of that kind of support in the period for which "
           "the person was counted. People with no recorded date or year of birth are counted under “not "
           "declared”."),

@@ -143,7 +143,8 @@ def esf_drill(request):
     else:
         people = distribution_reporting.people_by_id(r["person_id"] for r in rows)
         households = {row["household_id"] for row in rows}
-        collections = distribution_reporting.collections_of(period, households)
+        # An anonymous hand-out's people have a label in place of a household (no collections to list).
+        collections = distribution_reporting.collections_of(period, [h for h in households if isinstance(h, int)])
         by_household: dict = {}
         for collection in collections:
             by_household.setdefault(collection["household_id"], []).append(collection)

@@ -5,6 +5,7 @@ the nationalities that count as third countries. The rules: see `distribution.se
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from core.db.sql import as_date as _as_date
 from core.db.sql import in_list as _in_list
@@ -13,7 +14,8 @@ from core.db.sql import table as _table
 from core.db.sql import ymd as _ymd
 from inventory.models import Item
 
-from ...models import Collection, DistributionDay, Household, MembershipHistory, Person
+from ...models import Collection, DistributionDay, Handout, Household, MembershipHistory, Person
+from .handouts import anonymous_people_sql, handout_label, handout_value_from, handouts_where
 from .period import (
     Period,
     _dec,
@@ -44,18 +46,26 @@ FOOD_GROUPS = [code for code, _label in Item.FoodGroup.choices]
 
 
 def _collections_cte(period: Period, params: list) -> str:
-    """CTE `hh`: per household that collected in the period, its first collection, its first collection
-    that handed out food and other goods (the collection's has_food / has_goods, written with it), and
-    how many collections. One narrow row per household, from the collections alone."""
+    """CTEs `ev`: each collection of the period (not cancelled) and each hand-out of the period to a
+    household outside a distribution day, as (household, on_date, has_food, has_goods); and `hh`: per
+    household, its first one, its first that handed out food and other goods (has_food / has_goods, written
+    with them), and how many. One narrow row per household."""
     where = _period_where(period, params)
+    handouts = handouts_where(period, params)
     return f"""
-    hh AS (
-        SELECT c.household_id, MIN(d.date) AS first_any, COUNT(*) AS collections,
-               MIN(CASE WHEN c.has_food THEN d.date END) AS first_food,
-               MIN(CASE WHEN c.has_goods THEN d.date END) AS first_material
+    ev AS (
+        SELECT c.household_id, d.date AS on_date, c.has_food, c.has_goods
         FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id
         WHERE {where}
-        GROUP BY c.household_id
+        UNION ALL
+        SELECT ho.household_id, ho.date, ho.has_food, ho.has_goods FROM {_table(Handout)} ho
+        WHERE ho.household_id IS NOT NULL AND {handouts}
+    ),
+    hh AS (
+        SELECT household_id, MIN(on_date) AS first_any, COUNT(*) AS collections,
+               MIN(CASE WHEN has_food THEN on_date END) AS first_food,
+               MIN(CASE WHEN has_goods THEN on_date END) AS first_material
+        FROM ev GROUP BY household_id
     )"""  # noqa: S608 - only table names and our own fragments are interpolated; values are parameters
 
 
@@ -95,11 +105,9 @@ def _people_cte(period: Period, params: list) -> str:
     # A member for the whole period: on its first day and on its last.
     whole = f"(({since}) IS NULL OR ({since}) <= %s) AND (p.left_on IS NULL OR p.left_on >= %s)"
     params.extend([period.start, period.end, period.start, period.end])  # `whole` twice, in that order
-    part_where = _period_where(period, params)
-    history_where = _period_where(period, params)
-    collections, days, history = _table(Collection), _table(DistributionDay), _table(MembershipHistory)
-    firsts = ("MIN(d.date), MIN(CASE WHEN c.has_food THEN d.date END), MIN(CASE WHEN c.has_goods THEN d.date END), "
-              "COUNT(*)")
+    history = _table(MembershipHistory)
+    firsts = ("MIN(c.on_date), MIN(CASE WHEN c.has_food THEN c.on_date END), "
+              "MIN(CASE WHEN c.has_goods THEN c.on_date END), COUNT(*)")
     household_t = _table(Household)
     person_t = _table(Person)
     # The facts the figures read, of the person a row stands for (the row kept, for a person merged into
@@ -122,15 +130,15 @@ def _people_cte(period: Period, params: list) -> str:
         UNION ALL
         SELECT {_root('p')}, hr.root_id, hr.root_homeless, {firsts}, {grouped}
         FROM hr JOIN {person_t} p ON p.household_id = hr.household_id {kept}
-        JOIN {collections} c ON c.household_id = p.household_id JOIN {days} d ON d.id = c.day_id
-        WHERE NOT ({whole}) AND {part_where} AND {_member_on(since, "p.left_on", "d.date")}
+        JOIN ev c ON c.household_id = p.household_id
+        WHERE NOT ({whole}) AND {_member_on(since, "p.left_on", "c.on_date")}
         GROUP BY {_root('p')}, hr.root_id, hr.root_homeless
         UNION ALL
         SELECT {_root('p')}, {_root('h')}, r.homeless, {firsts}, {grouped}
         FROM {history} mh JOIN {person_t} p ON p.id = mh.person_id {kept}
         JOIN {household_t} h ON h.id = mh.household_id JOIN {household_t} r ON r.id = {_root('h')}
-        JOIN {collections} c ON c.household_id = mh.household_id JOIN {days} d ON d.id = c.day_id
-        WHERE {history_where} AND {_member_on(_member_since("mh.joined_on"), "mh.left_on", "d.date")}
+        JOIN ev c ON c.household_id = mh.household_id
+        WHERE {_member_on(_member_since("mh.joined_on"), "mh.left_on", "c.on_date")}
         GROUP BY {_root('p')}, {_root('h')}, r.homeless
     ),
     agg AS (
@@ -150,8 +158,8 @@ def _people_cte(period: Period, params: list) -> str:
                (CASE p.homeless_rank WHEN 2 THEN 'yes' WHEN 1 THEN '' ELSE 'no' END) AS homeless,
                (CASE p.nationality_group WHEN 'TC' THEN 'yes' WHEN '' THEN '' ELSE 'no' END) AS third_country,
                (CASE WHEN p.minority = 'yes' OR p.nationality_group IN ('EU', 'TC') THEN 'yes'
-                WHEN p.minority = '' THEN '' ELSE 'no' END) AS foreign_minority
-        FROM agg p
+                WHEN p.minority = '' THEN '' ELSE 'no' END) AS foreign_minority, NULL AS handout_id
+        FROM agg p{anonymous_people_sql(period, params)}
     )"""  # noqa: S608 - see _collections_cte
     return sql
 
@@ -232,9 +240,15 @@ def value_rows(period: Period) -> list[dict]:
               {from_sql}
               GROUP BY h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur
               """  # noqa: S608 - see _collections_cte
+    handout_params: list = []
+    handout_sql = (f"SELECT COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur, "
+                   f"-SUM(m.quantity) {handout_value_from(period, handout_params)} "
+                   f"GROUP BY COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur")
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
+        cursor.execute(handout_sql, handout_params)  # hand-outs outside a day: anonymous ones not declared
+        rows += cursor.fetchall()
     items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
              .values("id", "is_food", "category", "food_group")}
     rows = [(answer, items[item_id]["is_food"], items[item_id]["category"], items[item_id]["food_group"], unit_kg,
@@ -284,15 +298,15 @@ def recipient_rows(period: Period, *, support: str, group: str | None = None, an
     condition = f"{first} IS NOT NULL"
     if group is not None:
         condition += f" AND ({_group_conditions(group, support)[answer]})"
-    sql += (f" SELECT person_id, household_id, {first}, age_{support}, collections FROM people"  # noqa: S608
-            f" WHERE {condition} ORDER BY household_id, person_id")
+    sql += (f" SELECT person_id, household_id, {first}, age_{support}, collections, handout_id FROM people"  # noqa: S608
+            f" WHERE {condition} ORDER BY household_id, handout_id, person_id")
     if limit:
         sql += f" LIMIT {int(limit)}"
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [{"person_id": r[0], "household_id": r[1], "first": _as_date(r[2]), "age": r[3], "collections": r[4]}
-            for r in rows]
+    return [{"person_id": r[0], "household_id": r[1] if r[1] is not None else handout_label(r[5]),
+             "first": _as_date(r[2]), "age": r[3], "collections": r[4]} for r in rows]
 
 
 def people_facts(period: Period) -> list[dict]:
@@ -302,7 +316,7 @@ def people_facts(period: Period) -> list[dict]:
     submitted report's households)."""
     params: list = []
     columns = ["person_id", "household_id", "first_any", "first_food", "first_material", "age_any", "age_food",
-               "age_material", "sex", "disability", "homeless", "third_country", "foreign_minority"]
+               "age_material", "sex", "disability", "homeless", "third_country", "foreign_minority", "handout_id"]
     sql = _people_cte(period, params) + f" SELECT {', '.join(columns)} FROM people"  # noqa: S608
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
@@ -312,6 +326,9 @@ def people_facts(period: Period) -> list[dict]:
         entry = dict(zip(columns, row, strict=True))
         for key in ("first_any", "first_food", "first_material"):
             entry[key] = _as_date(entry[key])
+        handout = entry.pop("handout_id")
+        if entry["household_id"] is None:  # a person of an anonymous hand-out
+            entry["household_id"] = f"handout-{handout}"
         result.append(entry)
     return result
 
@@ -333,7 +350,39 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
     that match (food or not; item categories in / not in; household declared homeless or not)."""
     params: list = []
     with_sql, from_sql = _value_from(period, params)
-    conditions = ["1 = 1"]
+    conditions, condition_params = _value_conditions(is_food, categories, exclude_categories, homeless)
+    sums = "SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur)"
+    sql = f"""{with_sql} SELECT c.id, c.date, c.household_id, {sums}
+              {from_sql} AND {conditions}
+              GROUP BY c.id, c.date, c.household_id
+              HAVING SUM(-m.quantity) <> 0
+              ORDER BY c.date, c.id"""
+    handout_params: list = []
+    handout_sql = f"""SELECT c.id, c.date, c.household_id, {sums} {handout_value_from(period, handout_params)}
+                      AND {conditions} GROUP BY c.id, c.date, c.household_id HAVING SUM(-m.quantity) <> 0
+                      ORDER BY c.date, c.id"""  # noqa: S608 - see _collections_cte
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+        handout_sql += f" LIMIT {int(limit)}"
+    with _reporting_cursor(period) as cursor:
+        cursor.execute(sql, params + condition_params)
+        rows = [(r, False) for r in cursor.fetchall()]
+        cursor.execute(handout_sql, handout_params + condition_params)
+        rows += [(r, True) for r in cursor.fetchall()]
+    rows.sort(key=lambda pair: (_as_date(pair[0][1]), pair[1], pair[0][0]))
+    found = []
+    for r, is_handout in rows[:limit] if limit else rows:
+        found.append({"collection_id": _("Hand-out %(id)s") % {"id": r[0]} if is_handout else r[0],
+                      "date": _as_date(r[1]),
+                      "household_id": r[2] if r[2] is not None else handout_label(r[0]),
+                      "quantity": _dec(r[3]), "kg": _dec(r[4]), "eur": _dec(r[5])})
+    return found
+
+
+def _value_conditions(is_food, categories, exclude_categories, homeless) -> tuple[str, list]:
+    """The filters of a value figure on the item `i` and the household `h` (none for an anonymous hand-out:
+    its homelessness is not declared)."""
+    conditions, params = ["1 = 1"], []
     if is_food is not None:
         conditions.append("i.is_food = %s")
         params.append(is_food)
@@ -342,20 +391,8 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
     if exclude_categories:
         conditions.append("NOT " + _in_list("i.category", exclude_categories, params))
     if homeless is not None:
-        conditions.append(f"h.homeless {'=' if homeless else '<>'} 'yes'")
-    sql = f"""{with_sql} SELECT c.id, c.date, c.household_id, SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg),
-                     SUM(-m.quantity * m.unit_value_eur)
-              {from_sql} AND {' AND '.join(conditions)}
-              GROUP BY c.id, c.date, c.household_id
-              HAVING SUM(-m.quantity) <> 0
-              ORDER BY c.date, c.id"""
-    if limit:
-        sql += f" LIMIT {int(limit)}"
-    with _reporting_cursor(period) as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return [{"collection_id": r[0], "date": _as_date(r[1]), "household_id": r[2], "quantity": _dec(r[3]),
-             "kg": _dec(r[4]), "eur": _dec(r[5])} for r in rows]
+        conditions.append(f"COALESCE(h.homeless, '') {'=' if homeless else '<>'} 'yes'")
+    return " AND ".join(conditions), params
 
 
 def third_country_nationalities() -> list[str]:

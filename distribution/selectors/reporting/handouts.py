@@ -5,8 +5,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
-from ...models import Handout
+from core.db.sql import table as _table
+from inventory.models import Item, StockMovement
+
+from ...models import Handout, Household
+from ...models.handouts import HANDOUT_DOCUMENT
 from .period import Period
 
 
@@ -33,3 +38,66 @@ def handouts_by_month(period: Period) -> list[dict]:
     return [{**row, "month": row["month"].strftime("%Y-%m"), "kind_label": labels.get(row["kind"], row["kind"]),
              **{key: row[key] or zero for key in ("food_kg", "food_eur", "goods_kg", "goods_eur")}}
             for row in rows]
+
+
+# --- In the ESF+ figures ------------------------------------------------------------------------
+# A hand-out to a household counts as a collection of that household (esf._collections_cte). An anonymous
+# one counts its people, each as a person whose characteristics are not declared, except the age group
+# and sex the hand-out declares: each declared age group stands for an age inside it, so that the figures'
+# own conditions (esf._group_conditions) place the person in that group.
+AGE_OF_GROUP = {"aged_under_18": 10, "aged_18_29": 20, "aged_30_64": 40, "aged_65_up": 70}
+
+
+def handouts_where(period: Period, params: list, alias: str = "ho") -> str:
+    """The period's hand-outs (alias `ho`) as SQL conditions, with their parameters appended."""
+    where = [f"{alias}.date >= %s", f"{alias}.date <= %s"]
+    params.extend([period.start, period.end])
+    if period.programme_id:
+        where.append(f"{alias}.programme_id = %s")
+        params.append(period.programme_id)
+    if period.location_id:
+        where.append(f"{alias}.location_id = %s")
+        params.append(period.location_id)
+    return " AND ".join(where)
+
+
+def anonymous_people(period: Period) -> list[tuple]:
+    """One row per person of the period's anonymous hand-outs: (first_any, first_food, first_material, age,
+    sex, handout id)."""
+    people = []
+    for handout in period_handouts(period).filter(household__isnull=True).order_by("id"):
+        ages = [age for name, age in AGE_OF_GROUP.items() for _n in range(getattr(handout, name))]
+        ages += [None] * (handout.people - len(ages))
+        sexes = ["F"] * handout.women + ["M"] * handout.men
+        sexes += [""] * (handout.people - len(sexes))
+        on = handout.date
+        for age, sex in zip(ages, sexes, strict=True):
+            people.append((on, on if handout.has_food else None, on if handout.has_goods else None, age, sex,
+                           handout.pk))
+    return people
+
+
+def anonymous_people_sql(period: Period, params: list) -> str:
+    """UNION ALL branches of the `people` CTE (esf._people_cte) for the anonymous hand-outs' people: no
+    person, no household, one collection, the declared age and sex, every other answer not declared."""
+    branches = []
+    for first_any, first_food, first_material, age, sex, handout_id in anonymous_people(period):
+        branches.append(" UNION ALL SELECT NULL, NULL, %s, %s, %s, 1, %s, %s, %s, %s, '', '', '', '', %s")
+        params.extend([first_any, first_food, first_material, age, age, age, sex, handout_id])
+    return "".join(branches)
+
+
+def handout_label(handout_id) -> str:
+    """How a figure's drill-down names an anonymous hand-out (in place of a household)."""
+    return _("Anonymous hand-out %(id)s") % {"id": handout_id}
+
+
+def handout_value_from(period: Period, params: list) -> str:
+    """FROM … WHERE of the ledger rows of the period's hand-outs: the hand-out as `c` (c.id, c.household_id,
+    c.date), the household as `h` (absent for an anonymous one: LEFT JOIN), the row as `m`, the item as `i`."""
+    where = handouts_where(period, params, alias="c")
+    params.append(HANDOUT_DOCUMENT)
+    return f"""
+        FROM {_table(Handout)} c LEFT JOIN {_table(Household)} h ON h.id = c.household_id
+        JOIN {_table(StockMovement)} m ON m.document_key = c.id JOIN {_table(Item)} i ON i.id = m.item_id
+        WHERE {where} AND m.document_type = %s"""  # noqa: S608 - table names only
