@@ -161,7 +161,8 @@ def _convert_stored_refusal(event, code, *, request_id, by, fingerprint, made_at
         stored = (ScanRequest.objects.select_for_update().filter(by=by, request_id=request_id,
                                                                  request_fingerprint=fingerprint)
                   .exclude(outcome__in=[CHECKED_IN, OFFLINE_CHECKIN]).first())
-        if stored is None or stored.http_status < 400 or stored.outcome in (door.UNKNOWN_TICKET, door.WRONG_EVENT):
+        if stored is None or stored.http_status < 400 or stored.outcome in (door.UNKNOWN_TICKET, door.WRONG_EVENT) \
+                or idempotency.expired(stored.at):
             return None
         answer, later = _answer(event, code, by=by, made_at=made_at, answered=CHECKED_IN, door_name=door_name)
         if later is not None:
