@@ -11,12 +11,15 @@ a phone or at a desk would trip on:
 - axe-core finds no serious or critical violation (when asked: it is the slow check);
 - every link on the page answers the role with no 4xx/5xx (asked of the server in-process, at most a few
   links per URL pattern and query: the answer depends on the pattern and the role, seldom on the row).
+A page whose pattern was checked already (by another role) is not opened in the browser again: its links are
+read from the server's answer to this role.
 """
 
 import json
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from django.conf import settings
 from django.templatetags.static import static
@@ -115,9 +118,10 @@ class Problems:
                                                   else "")
 
 
-def discover(page, start="/", *, problems, check_link, axe=None, label="", skip=frozenset(), max_pages=400):
-    """Breadth-first from `start`: one page per URL pattern. Checks each page (but those whose pattern is in
-    `skip`, which it opens only for their links) and returns the URLs visited, with their patterns."""
+def discover(page, start="/", *, problems, client, axe=None, label="", skip=frozenset(), max_pages=400):
+    """Breadth-first from `start`: one page per URL pattern. Checks each page in the browser, but those whose
+    pattern is in `skip`: their links are read from the server's answer (`client`, a RoleClient). Returns the
+    URLs visited, with their patterns."""
     seen_kinds, visited, queue = set(), [], [start]
     checked_links = {}
     while queue and len(visited) < max_pages:
@@ -126,9 +130,16 @@ def discover(page, start="/", *, problems, check_link, axe=None, label="", skip=
         if kind is None or kind in seen_kinds:
             continue
         seen_kinds.add(kind)
-        facts = check_page(page, url, problems=problems, axe=axe, label=label, links_only=kind in skip and url != start)
-        if facts is None:
-            continue
+        if kind in skip and url != start:
+            status, links = client.status(url), client.links(url)
+            if status != 200:
+                problems.add(f"{label} {url}", f"answers {status}")
+                continue
+            facts = {"links": links or []}
+        else:
+            facts = check_page(page, url, problems=problems, axe=axe, label=label)
+            if facts is None:
+                continue
         visited.append((url, kind))
         for link in facts["links"]:
             if kind_of(link) is None:
@@ -137,7 +148,7 @@ def discover(page, start="/", *, problems, check_link, axe=None, label="", skip=
             urls = checked_links.setdefault(key, set())
             if link not in urls and len(urls) < LINKS_PER_KIND:
                 urls.add(link)
-                status = check_link(link)
+                status = client.status(link)
                 if status >= 400:
                     problems.add(f"{label} {url}", f"links to {link}, which answers {status}")
             if kind_of(link) not in seen_kinds:
@@ -145,7 +156,7 @@ def discover(page, start="/", *, problems, check_link, axe=None, label="", skip=
     return visited
 
 
-def check_page(page, url, *, problems, axe=None, label="", links_only=False):
+def check_page(page, url, *, problems, axe=None, label=""):
     """Open one page and check it; the page's facts (links, overflow), or None when it did not open."""
     errors = []
     on_console = lambda message: message.type == "error" and errors.append(message.text)  # noqa: E731
@@ -161,8 +172,6 @@ def check_page(page, url, *, problems, axe=None, label="", links_only=False):
         if not response.headers.get("content-type", "").startswith("text/html"):
             return {"links": []}  # a feed or a file: not a page to check
         page.wait_for_load_state("load")
-        if links_only:
-            return {"links": page.evaluate(LINKS)}
         facts = page.evaluate(PAGE_FACTS)
         if facts["overflow"] > 1:
             problems.add(where, f"{facts['overflow']} px wider than the screen ({', '.join(facts['wide'])})")
@@ -197,17 +206,48 @@ def axe_runner():
     return run
 
 
-def link_checker(user, language):
-    """The status a link answers the user with (in-process; a redirect counts as an answer)."""
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
 
-    def status(url):
-        return client.get(url).status_code
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href") and "download" not in attrs:
+            self.hrefs.append(attrs["href"])
 
-    return status
+
+class RoleClient:
+    """The server's answers to one role, asked in-process (no browser): a link's status (a redirect counts as an
+    answer) and the links of a page. Each address is asked once."""
+
+    def __init__(self, user, language):
+        self.client = Client()
+        if user is not None:
+            self.client.force_login(user)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        self.answers = {}
+
+    def _get(self, url):
+        if url not in self.answers:
+            response = self.client.get(url)
+            links = None
+            if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
+                parser = _Links()
+                parser.feed(response.content.decode())
+                links = []
+                for href in parser.hrefs:
+                    parts = urlsplit(urljoin(url, href))
+                    if parts.scheme in ("", "http") and parts.netloc in ("", "testserver"):
+                        links.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+            self.answers[url] = (response.status_code, links)
+        return self.answers[url]
+
+    def status(self, url):
+        return self._get(url)[0]
+
+    def links(self, url):
+        return self._get(url)[1]
 
 
 def browser_context(browser, base_url, size, language, session_cookie=None):

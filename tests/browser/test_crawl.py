@@ -9,8 +9,9 @@ What it costs, and what was chosen to keep it to a few minutes:
   home at the desk in English; the other passes (desk in English, phone in English, desk at 200 % zoom in Greek)
   get the other checks (errors, width, buttons, charts);
 - the roles run in the order below, and a page whose URL pattern an earlier role's crawl already checked is
-  opened again only for its links (each role's links are its own: what it may open differs); a role's home is
-  always checked in full. Run alone, a role is checked in full.
+  not opened in the browser again: only its links are read, from the server's answer to this role (each
+  role's links are its own: what it may open differs); a role's home is always checked in full. Run alone, a
+  role is checked in full.
 """
 
 import os
@@ -51,7 +52,7 @@ def test_every_page_of_a_role_at_both_sizes_and_in_both_languages(browser, live_
     session = _session(user)
     context = crawl.browser_context(browser, live_server.url, crawl.PHONE, "el", session)
     try:
-        visited = crawl.discover(context.new_page(), problems=problems, check_link=crawl.link_checker(user, "el"),
+        visited = crawl.discover(context.new_page(), problems=problems, client=crawl.RoleClient(user, "el"),
                                  axe=axe, label=f"{role} phone el", skip=frozenset(CHECKED))
     finally:
         context.close()
