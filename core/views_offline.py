@@ -60,6 +60,8 @@ def _worker_text() -> str:
     # contents (development and tests, where addresses carry no hash).
     digest = hashlib.sha256("\n".join(files + [_file_digest(name) for name in STATION_FILES]).encode())
     config = {"version": digest.hexdigest()[:16], "files": files, "pages": OFFLINE_PAGES,
+              # The installed app's start page: with no network, the worker opens the station used last.
+              "start": reverse("distribution:station_pick"),
               "header": OFFLINE_PAGE_HEADER.lower()}
     return render_to_string("core/sw.js", {"config": mark_safe(json.dumps(config))})  # noqa: S308 - our own JSON
 

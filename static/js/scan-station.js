@@ -418,9 +418,11 @@
       // that never comes again, and never start.
       afterLoad(() => addScript(HTMX_SRC, "htmxLater"));
     }
+    // The offline part and the service worker come a moment after the station is ready to scan, so that
+    // the first card never waits for them (nor, on 3G, for the files the worker keeps).
     if (OFFLINE_SRC && !window.KypseliOffline && document.querySelector("[data-scan-station][data-offline]") &&
         !document.querySelector("script[data-offline-later]")) {
-      afterLoad(() => addScript(OFFLINE_SRC, "offlineLater"));
+      afterLoad(() => addScript(OFFLINE_SRC, "offlineLater"), LATER_MS);
     } else if (window.KypseliOffline) {
       window.KypseliOffline.start();
     }
@@ -429,13 +431,15 @@
       afterLoad(() => navigator.serviceWorker.register(WORKER_SRC, { scope: "/" })
         .then(() => navigator.serviceWorker.ready)
         .then((registration) => registration.active && registration.active.postMessage({ keep: location.href }))
-        .catch(() => {}));
+        .catch(() => {}), 2 * LATER_MS);
     }
   }
 
-  function afterLoad(run) {
-    if (document.readyState === "complete") run();
-    else window.addEventListener("load", run, { once: true });
+  const LATER_MS = 1000;
+  function afterLoad(run, delay = 0) {
+    const later = () => (delay ? setTimeout(run, delay) : run());
+    if (document.readyState === "complete") later();
+    else window.addEventListener("load", later, { once: true });
   }
 
   function addScript(src, flag) {

@@ -360,10 +360,19 @@
     async merge(body) {
       const now = Date.now();
       let entries = this.entries;
-      let changed = body.full || body.entries.length > 0 || body.removed.length > 0;
+      const changed = body.full || body.entries.length > 0 || body.removed.length > 0;
+      const baskets = body.full ? body.baskets || [] : ((this.meta && this.meta.baskets) || []).slice();
       if (body.full) {
         entries = body.entries;
       } else if (changed) {
+        // A delta's basket indexes point into its own `baskets`: map them onto the kept list.
+        const known = new Map(baskets.map((basket, index) => [JSON.stringify(basket), index]));
+        const index = (body.baskets || []).map((basket) => {
+          const text = JSON.stringify(basket);
+          if (!known.has(text)) { known.set(text, baskets.length); baskets.push(basket); }
+          return known.get(text);
+        });
+        for (const entry of body.entries) if (entry.b !== undefined && entry.b !== null) entry.b = index[entry.b];
         const byId = new Map(entries.map((entry) => [this.kind.id(entry), entry]));
         for (const id of body.removed) byId.delete(id);
         for (const entry of body.entries) byId.set(this.kind.id(entry), entry);
@@ -374,13 +383,8 @@
         admit_from: body.admit_from,
         version: body.version, key: body.key, fetchedAt: now,
         fullAt: body.full ? now : (this.meta && this.meta.fullAt) || now,
-        baskets: body.full || body.baskets.length ? body.baskets : (this.meta && this.meta.baskets) || [],
-        count: entries.length,
+        baskets: baskets, count: entries.length,
       };
-      if (!body.full && body.baskets.length && this.meta && JSON.stringify(body.baskets) !== JSON.stringify(this.meta.baskets)) {
-        // A delta's basket indexes are its own: keep the entries' baskets whole by asking for the whole list.
-        meta.fullAt = 0;
-      }
       // A mark is no longer needed once the server's list says the card collected; handed-out marks that
       // were sent are dropped on a whole list (it holds them, or a coordinator cancelled the collection).
       await this.use(meta, entries);

@@ -9,6 +9,7 @@ const CACHE = "kypseli-station-" + CONFIG.version;
 const FILES = new Set(CONFIG.files.map((path) => new URL(path, self.location.origin).href));
 const PAGES = CONFIG.pages.map((pattern) => new RegExp(pattern));
 const PAGE_TIMEOUT_MS = 4000;
+const LAST = new URL("/__kypseli_last_station__", self.location.origin).href;  // the station page kept last
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll([...FILES])).then(() => self.skipWaiting()));
@@ -22,7 +23,13 @@ self.addEventListener("activate", (event) => {
 });
 
 function isStationPage(request, url) {
-  return request.mode === "navigate" && url.origin === self.location.origin && PAGES.some((re) => re.test(url.pathname));
+  return request.mode === "navigate" && url.origin === self.location.origin &&
+    (url.pathname === CONFIG.start || PAGES.some((re) => re.test(url.pathname)));
+}
+
+async function keep(cache, url, response) {
+  await cache.put(url, response);
+  await cache.put(LAST, new Response(url));
 }
 
 /* A station page: the network first (the page is fresh whenever the server answers in time); the kept
@@ -32,7 +39,7 @@ async function stationPage(request) {
   let timer;
   const late = new Promise((resolve) => { timer = setTimeout(() => resolve(null), PAGE_TIMEOUT_MS); });
   const network = fetch(request).then(async (response) => {
-    if (response.ok && response.headers.get(CONFIG.header) === "1") await cache.put(request, response.clone());
+    if (response.ok && response.headers.get(CONFIG.header) === "1") await keep(cache, request.url, response.clone());
     return response;
   }).catch(() => null);
   const first = await Promise.race([network, late]);
@@ -40,6 +47,9 @@ async function stationPage(request) {
   if (first) return first;
   const kept = await cache.match(request, { ignoreVary: true });
   if (kept) return kept;
+  // The app's start page (the day and table pick) with no network: back to the station used last.
+  const last = new URL(request.url).pathname === CONFIG.start && await cache.match(LAST);
+  if (last) return Response.redirect(await last.text(), 302);
   return (await network) || Response.error();
 }
 
@@ -49,7 +59,7 @@ self.addEventListener("message", (event) => {
   if (!url || url.origin !== self.location.origin || !PAGES.some((re) => re.test(url.pathname))) return;
   event.waitUntil(fetch(url.href, { credentials: "same-origin" }).then(async (response) => {
     if (response.ok && response.headers.get(CONFIG.header) === "1") {
-      await (await caches.open(CACHE)).put(url.href, response);
+      await keep(await caches.open(CACHE), url.href, response);
     }
   }).catch(() => {}));
 });

@@ -72,8 +72,14 @@ def test_offline_day_scans_from_the_manifest_survives_a_reload_and_syncs_once(co
     login_as(UserFactory(username="vol", first_name="Ελένη", last_name="Β.", role="volunteer"))
     start_station(page, day)
     expect(page.get_by_test_id("offline-check")).to_contain_text("3")
+    # A household enrolled after the station started comes with the next delta, with its own basket.
+    big, _big_card, big_code = household(day.programme, size=5, first_name="Φατμέ")
+    wait_until(page, "() => document.querySelector('[data-scan-station]').scanStation.offline.entries.length === 4")
 
     context.set_offline(True)
+    scan(page, big_code)
+    expect_answer(page, "ok", offline=True, text="Ρύζι 1 kg × 3")
+    expect(page.get_by_test_id("scan-result")).to_contain_text("Σαπούνι × 5")
     scan(page, cards[0][2])
     result = expect_answer(page, "ok", offline=True, text="Αϊσέ")
     expect(result).to_contain_text("Χωρίς σύνδεση")
@@ -84,24 +90,28 @@ def test_offline_day_scans_from_the_manifest_survives_a_reload_and_syncs_once(co
     expect_answer(page, "bad", offline=True, text="ήδη παραλάβει")
     scan(page, cards[1][1].display_number)  # a typed card number: green, check an ID
     expect_answer(page, "ok", offline=True, text="Μαρία")
-    waiting(page, 3)
+    waiting(page, 4)
     assert Collection.objects.count() == 0 and Scan.objects.count() == 0
 
     page.reload()  # offline: the service worker's copy of the page, the manifest from IndexedDB
     wait_until(page, READY)
-    waiting(page, 3)
+    waiting(page, 4)
     scan(page, cards[2][2])
     expect_answer(page, "ok", offline=True, text="Νίκος")
     page.wait_for_timeout(1600)
     scan(page, cards[0][2])  # still refused after the reload
     expect_answer(page, "bad", offline=True)
-    waiting(page, 5)
+    waiting(page, 6)
+    page.goto("/distribution/station/")  # the installed app's start page, offline: the station used last
+    wait_until(page, READY)
+    assert f"/distribution/station/{day.pk}/" in page.url
+    waiting(page, 6)
 
     context.set_offline(False)
     waiting(page, 0)
     collected = Collection.objects.filter(day=day, cancelled_at__isnull=True)
-    assert sorted(c.household_id for c in collected) == sorted(c[0].pk for c in cards)
-    assert Scan.objects.filter(outcome="collected").count() == 3
+    assert sorted(c.household_id for c in collected) == sorted([c[0].pk for c in cards] + [big.pk])
+    assert Scan.objects.filter(outcome="collected").count() == 4
     assert not OfflineHandout.objects.exists()
     call_command("check_stock")
     # Online again: the next scan asks the server, and the server knows what was synced.
@@ -180,7 +190,8 @@ def test_nothing_personal_or_from_the_api_in_cache_storage(context, page, login_
     urls = page.evaluate(CACHED_URLS)
     assert urls, "the service worker kept nothing"
     assert not [url for url in urls if "/api/" in url], urls
-    pages = [url for url in urls if "/static/" not in url]
+    # Besides the static files: the station page, and which station page was kept last (its address only).
+    pages = [url for url in urls if "/static/" not in url and not url.endswith("/__kypseli_last_station__")]
     assert all(f"/distribution/station/{day.pk}/" in url for url in pages), pages
     bodies = page.evaluate("""async () => { const texts = []; for (const name of await caches.keys()) {
         const cache = await caches.open(name); for (const r of await cache.keys()) {
