@@ -44,10 +44,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_htmx",
     "axes",
-    # Second factors: authenticator apps (TOTP), recovery codes (static), passkeys (WebAuthn).
+    # Second factors: authenticator apps (TOTP), passkeys (WebAuthn); recovery codes are core's (hashed).
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "ninja",
     "django_countries",  # country names in Greek and English (nationality)

@@ -49,10 +49,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 def _factors_stay_out_of_the_admin():
     """Second factors are added, removed and reset only on Kypseli's own pages, which audit it (and
-    never show a key again): the libraries' admin pages (a TOTP key's QR code, static tokens) go."""
+    never show a key again): the libraries' admin pages (a TOTP key's QR code) go."""
     from django.apps import apps
 
-    for label in ("otp_totp", "otp_static", "django_otp_webauthn"):
+    for label in ("otp_totp", "django_otp_webauthn"):
         for model in apps.get_app_config(label).get_models():
             if admin.site.is_registered(model):
                 admin.site.unregister(model)

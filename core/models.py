@@ -5,6 +5,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from .text import search_key
 
@@ -135,6 +136,54 @@ class SecurityPolicy(models.Model):
             return found
         roles = set(settings.TWO_FACTOR_ROLES)
         return cls(pk=1, staff_two_factor=STAFF in roles, coordinator_two_factor=COORDINATOR in roles)
+
+
+class RecoveryCodes(ThrottlingMixin, TimestampMixin, Device):
+    """A person's one-time recovery codes, as a django-otp device. Only a salted SHA-256 of each code is
+    kept (each carries 80 random bits and its own 64-bit salt); a code that works is deleted, so it works
+    once. Wrong codes make the device wait (1 s, 2 s, 4 s…), like the authenticator apps."""
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self):
+        return 1
+
+    def verify_token(self, token):
+        import hmac
+
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        token = str(token or "")
+        for code in self.codes.all():
+            if hmac.compare_digest(code.digest, RecoveryCode.hashed(code.salt, token)):
+                deleted, _rows = RecoveryCode.objects.filter(pk=code.pk).delete()
+                if deleted:  # a second use of the same code at the same moment finds it gone
+                    self.throttle_reset(commit=False)
+                    self.set_last_used_timestamp(commit=False)
+                    self.save()
+                    return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    codes = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self):
+        return f"{self.codes_id}"
+
+    @staticmethod
+    def hashed(salt: str, code: str) -> str:
+        return hashlib.sha256(f"{salt}:{code}".encode()).hexdigest()
 
 
 class Location(models.Model):

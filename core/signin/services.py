@@ -11,18 +11,17 @@ from datetime import datetime
 
 from django.db import transaction
 from django_otp import login as otp_login
-from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from ..audit import audit, audited_save
-from ..models import AuditLog, SecurityPolicy
+from ..models import AuditLog, RecoveryCode, RecoveryCodes, SecurityPolicy
 from .policy import mark_authenticated
 from .sessions import end_all_sessions
 
 RECOVERY_CODES = 10
 RECOVERY_DEVICE_NAME = "recovery"
-KINDS = {TOTPDevice: "totp", WebAuthnCredential: "passkey", StaticDevice: "recovery_codes"}
+KINDS = {TOTPDevice: "totp", WebAuthnCredential: "passkey", RecoveryCodes: "recovery_codes"}
 
 
 @dataclass
@@ -44,9 +43,9 @@ def factors_of(user) -> list[Factor]:
              for d in TOTPDevice.objects.filter(user=user, confirmed=True)]
     found += [Factor("passkey", d, d.created_at, d.last_used_at)
               for d in WebAuthnCredential.objects.filter(user=user, confirmed=True)]
-    for device in StaticDevice.objects.filter(user=user, confirmed=True):
+    for device in RecoveryCodes.objects.filter(user=user, confirmed=True):
         found.append(Factor("recovery_codes", device, device.created_at, device.last_used_at,
-                            remaining=device.token_set.count()))
+                            remaining=device.codes.count()))
     return found
 
 
@@ -92,15 +91,18 @@ def passkey_added(request, device) -> None:
 
 @transaction.atomic
 def new_recovery_codes(user, *, by) -> list[str]:
-    """Ten new one-time recovery codes (the old ones stop working); returned to be shown once."""
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    """Ten new one-time recovery codes (the old ones stop working); returned to be shown once, and kept
+    only as salted hashes (core.models.RecoveryCodes)."""
+    RecoveryCodes.objects.filter(user=user).delete()
+    device = RecoveryCodes.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = []
     while len(codes) < RECOVERY_CODES:
         code = b32encode(secrets.token_bytes(10)).decode().lower()  # 80 random bits, 16 letters and digits
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    salts = [secrets.token_hex(8) for _code in codes]
+    RecoveryCode.objects.bulk_create([RecoveryCode(codes=device, salt=salt, digest=RecoveryCode.hashed(salt, code))
+                                      for salt, code in zip(salts, codes, strict=True)])
     audit(AuditLog.Action.FACTOR_ADDED, user, user=by, changes={"factor": "recovery_codes", "count": len(codes)})
     return codes
 
@@ -137,7 +139,7 @@ def verify_code(request, code: str):
                     device = candidate
                     break
         if device is None and code:
-            for candidate in StaticDevice.objects.filter(user=user, confirmed=True).select_for_update():
+            for candidate in RecoveryCodes.objects.filter(user=user, confirmed=True).select_for_update():
                 if candidate.verify_token(code.lower()):
                     device = candidate
                     break
@@ -151,7 +153,7 @@ def verify_code(request, code: str):
 def throttled(user) -> bool:
     """Every code device of the account is refusing for now (too many wrong codes)."""
     devices = [*TOTPDevice.objects.filter(user=user, confirmed=True),
-               *StaticDevice.objects.filter(user=user, confirmed=True)]
+               *RecoveryCodes.objects.filter(user=user, confirmed=True)]
     return bool(devices) and not any(device.verify_is_allowed()[0] for device in devices)
 
 
@@ -189,7 +191,7 @@ def reset_factors(account, *, by) -> int:
     """The coordinator resets a person's lost factors: all of them go (apps, passkeys, recovery codes),
     every session of the account ends, and at the next sign-in the person enrols again."""
     removed = 0
-    for model in (TOTPDevice, WebAuthnCredential, StaticDevice):
+    for model in (TOTPDevice, WebAuthnCredential, RecoveryCodes):
         count, _detail = model.objects.filter(user=account).delete()
         removed += count
     end_all_sessions(account)

@@ -62,7 +62,7 @@ def verify(request):
             else:
                 response = redirect(_next(request))
                 if services.kind_of(device) == "recovery_codes":
-                    left = device.token_set.count()
+                    left = device.codes.count()
                     messages.warning(request, _("You used a recovery code; %(left)s are left. Create new ones "
                                                 "under “Sign-in security” if few are left.") % {"left": left})
                 if days and form.cleaned_data.get("trust"):

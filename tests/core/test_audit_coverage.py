@@ -19,6 +19,8 @@ AUDITED = {
     "core.Centre": "core/services.py",
     "core.ApiToken": "core/services.py",
     "core.SecurityPolicy": "core/signin/services.py",
+    "core.RecoveryCodes": "core/signin/services.py",
+    "core.RecoveryCode": "core/signin/services.py",
     "inventory.Item": "inventory/services/catalogue.py",
     "inventory.Barcode": "inventory/services/catalogue.py",
     "inventory.LowStockThreshold": "inventory/services/catalogue.py",

@@ -5,10 +5,9 @@ import re
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.models import AuditLog, SecurityPolicy
+from core.models import AuditLog, RecoveryCode, RecoveryCodes, SecurityPolicy
 from tests.factories import UserFactory
 from tests.two_factor import add_app, require_two_factor, totp_code, verified_login
 
@@ -112,11 +111,11 @@ def test_each_recovery_code_works_once(client, staff_user):
     shown = "-".join(codes[0][i:i + 4] for i in range(0, 16, 4)).upper()  # as printed, typed in capitals
     _sign_in(client, "staff1")
     assert client.post(reverse("security:verify"), {"code": shown}).status_code == 302
-    assert StaticDevice.objects.get(user=staff_user).token_set.count() == 9
+    assert RecoveryCodes.objects.get(user=staff_user).codes.count() == 9
     client.post(reverse("logout"))
     _sign_in(client, "staff1")
     assert client.post(reverse("security:verify"), {"code": codes[0]}).status_code == 200  # spent
-    _no_wait(StaticDevice.objects.get(user=staff_user))
+    _no_wait(RecoveryCodes.objects.get(user=staff_user))
     assert client.post(reverse("security:verify"), {"code": codes[1]}).status_code == 302
 
 
@@ -126,7 +125,23 @@ def test_new_recovery_codes_end_the_old_ones(client, staff_user):
     old = new_recovery_codes(staff_user, by=staff_user)
     new = new_recovery_codes(staff_user, by=staff_user)
     assert not set(old) & set(new)
-    assert StaticDevice.objects.get(user=staff_user).token_set.filter(token__in=old).count() == 0
+    rows = list(RecoveryCodes.objects.get(user=staff_user).codes.all())
+
+    def kept(code):
+        return any(RecoveryCode.hashed(row.salt, code) == row.digest for row in rows)
+
+    assert not any(kept(code) for code in old) and all(kept(code) for code in new)
+
+
+def test_recovery_codes_are_kept_only_as_salted_hashes(staff_user):
+    from core.signin.services import new_recovery_codes
+
+    codes = new_recovery_codes(staff_user, by=staff_user)
+    assert len(set(codes)) == 10 and all(len(code) == 16 for code in codes)  # 80 random bits each
+    rows = RecoveryCode.objects.filter(codes__user=staff_user)
+    stored = {value for row in rows for value in (row.salt, row.digest)}
+    assert not stored & set(codes)
+    assert len({row.salt for row in rows}) == 10  # a salt of its own each
 
 
 def test_too_many_wrong_codes_pause_the_second_step(client, staff_user):
@@ -216,7 +231,7 @@ def test_coordinator_resets_a_lost_factor_and_the_person_enrols_again(client, co
     response = client.post(url, {"confirmed": "yes"})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff_user).exists()
-    assert not StaticDevice.objects.filter(user=staff_user).exists()
+    assert not RecoveryCodes.objects.filter(user=staff_user).exists()
     entry = AuditLog.objects.get(action="factor_reset")
     assert entry.user == coordinator and entry.object_id == str(staff_user.pk)
     # The person's open session ended; at the next sign-in they enrol again.
