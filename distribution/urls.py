@@ -60,6 +60,7 @@ urlpatterns = [
     path("handouts/anonymous/", handouts.handout_anonymous, name="handout_anonymous"),
     path("handouts/household/<int:pk>/", handouts.handout_desk, name="handout_desk"),
     path("handouts/<int:pk>/", handouts.handout_detail, name="handout"),
+    path("handouts/<int:pk>/cancel/", handouts.handout_cancel, name="handout_cancel"),
     path("station/", station.station_pick, name="station_pick"),
     path("station/<int:pk>/", station.station, name="station"),
     path("station/<int:pk>/search/", station.station_search, name="station_search"),

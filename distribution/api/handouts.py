@@ -25,7 +25,7 @@ from ..models import Handout, Household, Programme
 from ..selectors import handouts as reads
 from ..selectors.cards import card_for_code
 from ..selectors.handouts import quantity_text
-from ..services.handouts import BadHandout, desk_answer, record_delivery, record_handout
+from ..services.handouts import BadHandout, cancel_handout, desk_answer, record_delivery, record_handout
 
 router = Router(tags=["Hand-outs"])
 RULE = "distribution.hand_out"
@@ -94,6 +94,7 @@ class HandoutOut(Schema):
     override_code: str
     delivered_by_id: int | None
     delivered_at: datetime | None
+    cancelled_at: datetime | None
     basket: list[LineOut]
 
 
@@ -118,6 +119,10 @@ class DeskOut(Schema):
     warnings: list[str]
     basket: list[LineOut] = Field(..., description="The basket the station would give (from the programme's plan)")
     display: DisplayOut
+
+
+class CancelIn(StrictSchema):
+    reason: str = Field(..., max_length=300, description="Why the hand-out is cancelled (required)")
 
 
 class DeliveredIn(StrictSchema):
@@ -200,3 +205,12 @@ def handout_delivered(request, handout_id: Id, payload: DeliveredIn):
     delivered_by = _user(payload.delivered_by_id) or handout.delivered_by or request.user
     return Status(200, _out(record_delivery(handout, by=request.user, delivered_by=delivered_by)))
 
+
+
+@router.post("/handouts/{handout_id}/cancel", response={200: HandoutOut, 403: Message, 404: Message, 409: Message,
+                                                        422: Message},
+             summary="Cancel a hand-out recorded by mistake: its goods go back to stock")
+@api_access(RULE)
+def handout_cancel(request, handout_id: Id, payload: CancelIn):
+    handout = get_object_or_404(Handout, pk=handout_id)
+    return Status(200, _out(cancel_handout(handout, reason=payload.reason, by=request.user)))

@@ -84,6 +84,11 @@ class Handout(models.Model):
     food_value_eur = models.DecimalField(_("food (€)"), **EUR_TOTAL, default=ZERO)
     goods_kg = models.DecimalField(_("other goods (kg)"), **KG_TOTAL, default=ZERO)
     goods_value_eur = models.DecimalField(_("other goods (€)"), **EUR_TOTAL, default=ZERO)
+    # A hand-out recorded by mistake is cancelled (its goods back to stock), never deleted; it then counts nowhere.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
+                                     blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("hand-out")
@@ -123,6 +128,9 @@ class Handout(models.Model):
                 name="handout_delivered_after_recorded",
                 violation_error_message=_("A delivery cannot be before the hand-out was recorded.")),
             models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="cancelled_handout_has_reason",
+                violation_error_message=_("A cancelled hand-out needs a reason.")),
+            models.CheckConstraint(
                 condition=Q(food_kg__gte=0, food_value_eur__gte=0, goods_kg__gte=0, goods_value_eur__gte=0),
                 name="handout_totals_not_negative",
                 violation_error_message=_("The totals of a hand-out cannot be negative.")),
@@ -131,6 +139,10 @@ class Handout(models.Model):
 
     def __str__(self):
         return str(_("Hand-out %(id)s")) % {"id": self.pk}
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def is_anonymous(self) -> bool:

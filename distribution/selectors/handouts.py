@@ -73,7 +73,8 @@ def last_received(household_id: int, *, before=None) -> Received | None:
     if collection is not None:
         found.append(Received(collection.day.date, collection.at, collection.day.location.name, collection.by,
                               "collection"))
-    handout = Handout.objects.filter(household_id=household_id).select_related("location", "by").order_by(
+    handout = Handout.objects.filter(household_id=household_id, cancelled_at__isnull=True).select_related(
+        "location", "by").order_by(
         "-date", "-at").first()
     if handout is not None:
         found.append(Received(handout.date, handout.at, handout.location.name, handout.by, "handout"))
@@ -88,7 +89,8 @@ def received_today(household_id: int, programme_id: int, on: date) -> Received |
                   .select_related("day__location", "by").first())
     if collection is not None:
         return Received(on, collection.at, collection.day.location.name, collection.by, "collection")
-    handout = (Handout.objects.filter(household_id=household_id, programme_id=programme_id, date=on)
+    handout = (Handout.objects.filter(household_id=household_id, programme_id=programme_id, date=on,
+                                      cancelled_at__isnull=True)
                .select_related("location", "by").order_by("-at").first())
     if handout is not None:
         return Received(on, handout.at, handout.location.name, handout.by, "handout")
@@ -170,5 +172,5 @@ def goods_received(household: Household, limit: int = 20) -> list[dict]:
     rows = [{"at": c.at, "what": c.day.programme.name, "where": c.day.location.name, "basket": c.basket,
              "handout": None} for c in collections]
     rows += [{"at": h.at, "what": h.get_kind_display(), "where": h.location.name, "basket": h.basket, "handout": h}
-             for h in household_handouts(household)[:limit]]
+             for h in household_handouts(household).filter(cancelled_at__isnull=True)[:limit]]
     return sorted(rows, key=lambda row: row["at"], reverse=True)[:limit]

@@ -188,7 +188,8 @@ def card_columns(day: DistributionDay, rules) -> tuple[list[str], list]:
             f"((SELECT COUNT(*) FROM {collection_t} co JOIN {day_t} d ON d.id = co.day_id "
             f"WHERE co.household_id = c.household_id AND co.cancelled_at IS NULL AND d.programme_id = %s "
             f"AND d.date >= %s AND d.date < %s AND co.day_id <> %s) + (SELECT COUNT(*) FROM {handout_t} ho "
-            f"WHERE ho.household_id = c.household_id AND ho.programme_id = %s AND ho.date >= %s AND ho.date < %s))"
+            f"WHERE ho.household_id = c.household_id AND ho.programme_id = %s AND ho.date >= %s AND ho.date < %s "
+            f"AND ho.cancelled_at IS NULL))"
             f" AS collections_this_month")
         params += [day.programme_id, month_start, next_month, day.pk, day.programme_id, month_start, next_month]
     for rule in rules:

@@ -21,7 +21,8 @@ from django.utils.translation import ngettext
 from core.audit import audit
 from core.models import AuditLog
 from core.scanning import display
-from inventory.services import take_out
+from inventory.models import StockMovement
+from inventory.services import reverse_movements, take_out
 
 from ..models import Card, Handout, Household
 from ..models.handouts import AGE_GROUPS, HANDOUT_DOCUMENT, OVERRIDABLE
@@ -244,4 +245,26 @@ def record_delivery(handout: Handout, *, by, delivered_by, delivered_at=None) ->
     handout.save(update_fields=["delivered_by", "delivered_at"])
     audit(AuditLog.Action.CHANGE, handout, user=by, changes={
         "delivered_by": [before[0], delivered_by.pk], "delivered_at": [before[1], delivered_at.isoformat()]})
+    return handout
+
+
+@transaction.atomic
+def cancel_handout(handout: Handout, *, reason: str, by) -> Handout:
+    """Cancel a hand-out recorded by mistake: its goods go back to stock with correcting movements; it
+    stays, marked cancelled, and counts nowhere (limits, reports, figures)."""
+    reason = (reason or "").strip()[:300]
+    if not reason:
+        raise BadHandout(_("Say why the hand-out is cancelled."), code="no_reason", field="reason")
+    handout = Handout.objects.select_for_update().get(pk=handout.pk)
+    if handout.cancelled_at is not None:
+        raise DistributionError(_("This hand-out was already cancelled."), code="already_cancelled")
+    movements = list(StockMovement.objects.filter(document_type=HANDOUT_DOCUMENT, document_key=handout.pk,
+                                                  reverses__isnull=True, reversed_by__isnull=True,
+                                                  reason=StockMovement.Reason.DISTRIBUTED))
+    reverse_movements(movements, by=by, reason_text=_("Hand-out %(id)s cancelled: %(reason)s") % {
+        "id": handout.pk, "reason": reason})
+    handout.cancelled_at, handout.cancelled_by, handout.cancel_reason = timezone.now(), by, reason
+    handout.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    audit(AuditLog.Action.CHANGE, handout, user=by,
+          changes={"cancelled": [None, True], "returned_movements": [None, len(movements)]})
     return handout

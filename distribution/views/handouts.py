@@ -10,17 +10,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from core.audit import audit
+from core.confirm import ask, is_confirmed, step_form
 from core.models import AuditLog, Location
 from core.refusals import show_refusal
 from core.roles import role_required
 from inventory.services import InsufficientStock
 
+from ..forms import CancelCollectionForm
 from ..handout_forms import AnonymousForm, DeskForm, LineFormSet, basket_lines, initial_lines
 from ..models import Card, Handout, Household, Programme
 from ..selectors import handouts as reads
 from ..selectors.days import households_for_station_search
 from ..services import DistributionError
-from ..services.handouts import desk_answer, record_delivery, record_handout
+from ..services.handouts import cancel_handout, desk_answer, record_delivery, record_handout
 
 RULE = "distribution.hand_out"
 LOCATION_KEY = "handout_location"  # the desk's location, remembered for the session
@@ -133,7 +135,8 @@ def handout_anonymous(request):
 def handout_detail(request, pk):
     handout = get_object_or_404(Handout.objects.select_related("location", "programme", "by", "delivered_by",
                                                                "household"), pk=pk)
-    if request.method == "POST" and handout.kind == Handout.Kind.HOME_DELIVERY and not handout.delivered_at:
+    if request.method == "POST" and handout.kind == Handout.Kind.HOME_DELIVERY and not handout.delivered_at \
+            and not handout.is_cancelled:
         delivered_by = handout.delivered_by or request.user
         try:
             record_delivery(handout, by=request.user, delivered_by=delivered_by)
@@ -149,3 +152,27 @@ def handout_detail(request, pk):
         "desk_url": (f"{reverse('distribution:handout_desk', args=[handout.household_id])}?"
                      f"{urlencode({'programme': handout.programme_id, 'location': handout.location_id})}"
                      if handout.household_id else "")})
+
+
+@role_required(RULE)
+def handout_cancel(request, pk):
+    """Cancelling a hand-out asks first (core.confirm) and says which goods go back to stock."""
+    handout = get_object_or_404(Handout, pk=pk)
+    back = reverse("distribution:handout", args=[pk])
+    if handout.is_cancelled:
+        messages.error(request, _("This hand-out was already cancelled."))
+        return redirect(back)
+    form = step_form(CancelCollectionForm, request)
+    if not is_confirmed(request) or not form.is_valid():
+        goods = ", ".join(f"{line['name']} × {line['quantity']}" for line in handout.basket)
+        return ask(request, title=_("Cancel this hand-out?"), form=form, back=back,
+                   consequences=[_("Back to stock: %(goods)s.") % {"goods": goods},
+                                 _("The hand-out stays on the list, marked cancelled, and counts nowhere.")],
+                   action=_("Cancel the hand-out"))
+    try:
+        cancel_handout(handout, reason=form.cleaned_data["reason"], by=request.user)
+    except DistributionError as exc:
+        show_refusal(request, exc)
+    else:
+        messages.success(request, _("The hand-out was cancelled and its goods returned to stock."))
+    return redirect(back)

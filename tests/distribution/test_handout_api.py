@@ -86,3 +86,16 @@ def test_volunteers_are_refused(client, volunteer_user, desk):
     assert client.get("/api/v1/handouts", **auth).status_code == 403
     assert client.get(f"/api/v1/households/{hh.pk}/handout-check",
                       {"programme_id": prog.pk, "location_id": day.location.pk}, **auth).status_code == 403
+
+
+def test_cancel_over_the_api(client, staff_user, desk):
+    _prog, day, items = desk
+    auth = bearer(staff_user)
+    created = _post(client, auth, {"kind": "walk_in", "location_id": day.location.pk, "people": 1, "reason": "x",
+                                   "lines": [{"item_id": items["soap"].pk, "quantity": "1"}]}).json()
+    url = f"/api/v1/handouts/{created['id']}/cancel"
+    assert client.post(url, {"reason": ""}, content_type="application/json", **auth).status_code == 422
+    done = client.post(url, {"reason": "λάθος"}, content_type="application/json", **auth)
+    assert done.status_code == 200 and done.json()["cancelled_at"]
+    again = client.post(url, {"reason": "λάθος"}, content_type="application/json", **auth)
+    assert again.status_code == 409 and again.json()["code"] == "already_cancelled"

@@ -81,3 +81,14 @@ def test_the_drill_down_pages_name_an_anonymous_hand_out(staff_client, staff_use
     goods = staff_client.get(f"/reports/esf/drill/?{query}&value=food")
     assert goods.status_code == 200 and f"Ανώνυμη διανομή {handout.pk}" in goods.content.decode()
     assert staff_client.get(f"/reports/esf/?{query}").status_code == 200
+
+
+def test_a_cancelled_hand_out_leaves_the_figures(staff_user):
+    from distribution.services.handouts import cancel_handout
+
+    day, items = day_with_basket(prog=programme())
+    handout = record_handout(by=staff_user, location=day.location, kind=Handout.Kind.EMERGENCY, people=2,
+                             reason="έξωση", lines=[(items["rice"], 1)])
+    cancel_handout(handout, reason="διπλή καταχώριση", by=staff_user)
+    figures = esf_figures(_period())
+    assert figures["counts"]["any"]["total"] == 0 and figures["values"] == []

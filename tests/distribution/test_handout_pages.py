@@ -118,3 +118,18 @@ def test_the_household_page_lists_its_hand_outs(staff_client, desk):
     handout = Handout.objects.get()
     page = staff_client.get(reverse("distribution:household", args=[hh.pk])).content.decode()
     assert reverse("distribution:handout", args=[handout.pk]) in page and "Σαπούνι × 2" in page
+
+
+def test_cancelling_a_hand_out_asks_first(staff_client, desk):
+    _prog, day, items = desk
+    staff_client.post(reverse("distribution:handout_anonymous"),
+                      {"kind": "emergency", "location": day.location.pk, "reason": "έξωση", "people": "1",
+                       **_lines((items["rice"], "1"))})
+    handout = Handout.objects.get()
+    url = reverse("distribution:handout_cancel", args=[handout.pk])
+    asked = staff_client.post(url, {"reason": "λάθος"})
+    assert asked.status_code == 200 and Handout.objects.get().cancelled_at is None
+    done = staff_client.post(url, {"reason": "λάθος", "confirmed": "yes"})
+    assert done.status_code == 302
+    assert Handout.objects.get().cancelled_at is not None
+    assert "badge-bad" in staff_client.get(reverse("distribution:handouts")).content.decode()

@@ -233,3 +233,30 @@ def test_a_delivery_cannot_be_before_the_handout(staff_user, desk):
     with pytest.raises(IntegrityError), transaction.atomic():
         _row(staff_user, day, kind="home_delivery", delivered_at=timezone.now() - timedelta(days=1)).save()
     assert Handout.objects.count() == 0
+
+
+def test_a_cancelled_handout_returns_its_goods_and_counts_nowhere(staff_user, volunteer_user, desk):
+    from django.core.management import call_command
+
+    from distribution.services.handouts import cancel_handout
+
+    prog, day, items = desk
+    hh, _card, code = household(prog)
+    handout = _handout(staff_user, day, items, household=hh, programme=prog)
+    with pytest.raises(Exception, match="why|γιατί"):
+        cancel_handout(handout, reason="  ", by=staff_user)
+    cancel_handout(handout, reason="Λάθος νοικοκυριό", by=staff_user)
+    with pytest.raises(Exception, match="already|ήδη"):
+        cancel_handout(handout, reason="ξανά", by=staff_user)
+    assert available_by_item(day.location, [items["rice"]])[items["rice"].pk] == d(100)
+    call_command("check_stock")
+    assert desk_answer(household=hh, programme=prog, location=day.location).refusals == []
+    forget_scan_plans()
+    answer = record_scan(day_id=day.pk, code=code, station="Τραπέζι 1", request_id=str(uuid.uuid4()),
+                         by=volunteer_user)
+    assert answer.outcome == "collected"
+    entry = AuditLog.objects.filter(object_id=str(handout.pk), content_type__model="handout",
+                                    action=AuditLog.Action.CHANGE).get()
+    assert entry.changes["cancelled"] == [None, True]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Handout.objects.filter(pk=handout.pk).update(cancel_reason="")

@@ -16,8 +16,8 @@ from .period import Period
 
 
 def period_handouts(period: Period):
-    """The period's hand-outs (dated start..end), of the period's programme and location when it has one."""
-    qs = Handout.objects.filter(date__gte=period.start, date__lte=period.end)
+    """The period's hand-outs not cancelled (dated start..end), of its programme and location if it has one."""
+    qs = Handout.objects.filter(date__gte=period.start, date__lte=period.end, cancelled_at__isnull=True)
     if period.programme_id:
         qs = qs.filter(programme_id=period.programme_id)
     if period.location_id:
@@ -49,8 +49,8 @@ AGE_OF_GROUP = {"aged_under_18": 10, "aged_18_29": 20, "aged_30_64": 40, "aged_6
 
 
 def handouts_where(period: Period, params: list, alias: str = "ho") -> str:
-    """The period's hand-outs (alias `ho`) as SQL conditions, with their parameters appended."""
-    where = [f"{alias}.date >= %s", f"{alias}.date <= %s"]
+    """The period's hand-outs not cancelled (alias `ho`) as SQL conditions, with their parameters appended."""
+    where = [f"{alias}.cancelled_at IS NULL", f"{alias}.date >= %s", f"{alias}.date <= %s"]
     params.extend([period.start, period.end])
     if period.programme_id:
         where.append(f"{alias}.programme_id = %s")
