@@ -221,3 +221,12 @@ def test_an_error_report_holds_no_personal_data(rf, staff_user):
         assert "save_person" in report and "ValueError" in report, "a useful report still"
         for secret in (AMKA, PHONE, "Καραμανλίδου", "Τσολακίδου", staff_user.username):
             assert secret not in report, secret
+
+
+def test_mask_hides_a_phone_or_an_amka_typed_into_an_address_and_keeps_record_ids():
+    assert mask(f"Not Found: /volunteers/{PHONE}/") == "Not Found: /volunteers/…/"
+    assert mask(f'"GET /distribution/households/{AMKA}/ HTTP/1.1" 404') == (
+        '"GET /distribution/households/…/ HTTP/1.1" 404')
+    assert mask("/api/v1/households/+306944123456") == "/api/v1/households/+…"
+    for kept in ("/distribution/days/123456789/", "/events/42/register/", "/reports/esf/submitted/7/pdf/"):
+        assert mask(kept) == kept
