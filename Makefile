@@ -28,6 +28,8 @@ run: install messages
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) createcachetable
 	$(MANAGE) load_demo
+	@# The worker (outbox, periodic jobs) runs next to the web server and stops with it.
+	@$(MANAGE) run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # What the tests need from the system: Debian's Chromium (browser tests) and poppler (PDF to image).

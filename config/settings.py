@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_countries",  # country names in Greek and English (nationality)
     "csp",
+    "django_tasks",  # Django's tasks framework (backport): the worker's queue, see TASKS below
+    "django_tasks_db",
     # Our apps, in dependency order (an app may import only those above it).
     "core",
     "inventory",
@@ -234,6 +236,16 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="console")
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="Kypseli")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10)
+# The header that carries each message's idempotency key to the gateway ("" for one that accepts none).
+SMS_GATEWAY_IDEMPOTENCY_HEADER = env.str("SMS_GATEWAY_IDEMPOTENCY_HEADER", default="Idempotency-Key")
+# The shared secret a gateway sends (Authorization: Bearer …) with its delivery reports; "" refuses them all.
+SMS_DELIVERY_REPORT_SECRET = env.str("SMS_DELIVERY_REPORT_SECRET", default="")
+# E-mail through django-anymail instead of SMTP: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and
+# ANYMAIL='{"MAILGUN_API_KEY": "…"}' (pip install django-anymail[<esp>]).
+if env.str("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND")
+ANYMAIL = env.json("ANYMAIL", default={})
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 _SITE = urlsplit(SITE_URL)
 WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="" if DEBUG else (_SITE.hostname or ""))
@@ -241,6 +253,29 @@ WEBAUTHN_RP_ID = env.str("WEBAUTHN_RP_ID", default="" if DEBUG else (_SITE.hostn
 WEBAUTHN_ACCEPT_PAGE_ORIGIN = env.bool("WEBAUTHN_ACCEPT_PAGE_ORIGIN", default=DEBUG)
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
     "WEBAUTHN_ORIGINS", default=[f"https://{_SITE.netloc}"] if _SITE.scheme == "https" else ["http://localhost:8000"])
+
+# --- Outbox and worker (core.messaging, core.tasks, manage.py run_worker) --------------------------
+# TASKS_BACKEND: "database" (default: the worker reads its tasks from PostgreSQL/SQLite, no other
+# server), "rq" (Redis at REDIS_URL through django-tasks-rq), "immediate" (run at once, in the process
+# that enqueues: the tests).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+_TASK_BACKENDS = {"database": "django_tasks_db.DatabaseBackend", "rq": "django_tasks_rq.RQBackend",
+                  "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+                  "dummy": "django_tasks.backends.dummy.DummyBackend"}
+MESSAGES_TASK_QUEUE = env.str("MESSAGES_TASK_QUEUE", default="messages")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default", MESSAGES_TASK_QUEUE]}}
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ("default", MESSAGES_TASK_QUEUE)}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+MESSAGES_MAX_ATTEMPTS = env.int("MESSAGES_MAX_ATTEMPTS", default=8)
+MESSAGES_RETRY_BASE_SECONDS = env.float("MESSAGES_RETRY_BASE_SECONDS", default=30)
+MESSAGES_RETRY_MAX_SECONDS = env.float("MESSAGES_RETRY_MAX_SECONDS", default=3600)
+# A message being sent is another worker's after this many seconds (its worker died mid-send).
+MESSAGES_LEASE_SECONDS = env.float("MESSAGES_LEASE_SECONDS", default=120)
+# Days after which a sent or failed message forgets its recipient and text (manage.py purge_messages).
+MESSAGES_RETENTION_DAYS = env.int("MESSAGES_RETENTION_DAYS", default=90)
+SCHEDULE_TICK_SECONDS = env.float("SCHEDULE_TICK_SECONDS", default=5)
 
 # --- Apps ----------------------------------------------------------------------------------------
 # Volunteers are reminded this many hours before a shift (manage.py send_reminders, from cron).

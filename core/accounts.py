@@ -13,7 +13,7 @@ import logging
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit
 from .links import absolute_url
+from .messaging import queue_message
 from .models import AuditLog, Centre, User
 from .roles import PUBLIC
 from .throttle import public_form_allowed, recipient_allowed
@@ -51,11 +52,8 @@ def send_invitation(user, *, by=None) -> bool:
                  "within %(hours)s hours; the link works once: %(link)s\n\nIf the link has expired, ask the "
                  "coordinator to send a new invitation, or use “Forgotten your password?” on the sign-in page.") % {
             "username": user.get_username(), "hours": link_hours(), "link": password_link(user)}
-    try:
-        send_mail(subject, text, None, [user.email])
-    except Exception:  # noqa: BLE001 - the account stands; the coordinator can send the invitation again
-        logger.exception("Could not send the invitation of user %s", user.pk)
-        return False
+        queue_message(channel="email", to=user.email, subject=subject, text=text, about=user, kind="invitation",
+                      by=by)
     audit(AuditLog.Action.CHANGE, user, user=by, changes={"invitation": "sent"})
     return True
 
@@ -72,8 +70,10 @@ class KypseliPasswordResetForm(PasswordResetForm):
             logger.warning("A password reset link was not sent: over the day's allowance for one address")
             return
         context["hours"] = link_hours()
-        super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
-                          html_email_template_name)
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        text = loader.render_to_string(email_template_name, context)
+        queue_message(channel="email", to=to_email, subject=subject, text=text, about=context.get("user"),
+                      kind="password_reset")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

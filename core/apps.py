@@ -12,7 +12,23 @@ class CoreConfig(AppConfig):
         "core.manage_locations": (("staff",), _("Editing sites and store rooms")),
         "core.administer": (("coordinator",), _("Users, API tokens, the audit log and the centre's details")),
         "core.manage_sign_in": (("coordinator",), _("Sign-in rules, resetting second factors, locked sign-ins")),
+        "core.see_messages": (("staff",), _("The messages sent, their status, sending a failed one again")),
     }
+
+    def home_panels(self, request, role):
+        """The coordinator's home page lists the messages that failed and were not sent again."""
+        if role != "coordinator":
+            return []
+        from .message_models import OutboundMessage
+
+        failed = (OutboundMessage.objects.filter(status__in=OutboundMessage.NEEDS_ATTENTION)
+                  .exclude(pk__in=OutboundMessage.objects.filter(resent_from__isnull=False).values("resent_from"))
+                  .select_related("about_type").order_by("-created_at"))
+        count = failed.count()
+        if not count:
+            return []
+        return [{"title": _("Messages that could not be sent"), "template": "core/_home_failed_messages.html",
+                 "context": {"count": count, "rows": list(failed[:5])}}]
 
     def ready(self):
         from django.db.models.signals import post_migrate

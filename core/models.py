@@ -322,3 +322,4 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+from .message_models import OutboundMessage, ScheduledRun  # noqa: E402, F401 - the outbox lives in its own module

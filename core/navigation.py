@@ -17,6 +17,7 @@ CORE_NAVIGATION = [
 ]
 CORE_NAVIGATION_END = [
     ("core:locations", _("Locations"), (STAFF,)),
+    ("core:messages", _("Messages"), "core.see_messages"),
     ("core:users", _("Users"), (COORDINATOR,)),
     ("core:audit_log", _("Audit log"), (COORDINATOR,)),
     ("core:api_tokens", _("API tokens"), (COORDINATOR,)),

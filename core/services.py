@@ -157,7 +157,7 @@ def save_user(user, *, role: str, by):
     if creating and user.email:
         from .accounts import send_invitation
 
-        transaction.on_commit(lambda: send_invitation(user, by=by))
+        send_invitation(user, by=by)  # queued in this transaction (core.messaging)
     return user
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_messages
 
 app_name = "core"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("centre/", views.centre_edit, name="centre"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("messages/", views_messages.message_list, name="messages"),
+    path("messages/progress/", views_messages.message_progress, name="message_progress"),
+    path("messages/<int:pk>/resend/", views_messages.message_resend, name="message_resend"),
+    path("messages/delivery-report/", views_messages.delivery_report, name="delivery_report"),
 ]

@@ -1,21 +1,20 @@
-"""Messages to the people who registered: in their own language, by e-mail and/or SMS.
+"""Messages to the people who registered: in their own language, by e-mail and/or SMS, queued in
+the outbox inside the transaction that decided them (core.messaging; the worker sends them).
 
-The confirmation e-mail carries the ticket's QR code as an inline image (and as an attachment,
-for mail programs that hide inline images); the SMS carries the private link.
+The confirmation e-mail carries the ticket's QR code as an inline image (made when it is sent, from
+the ticket code the outbox keeps); the SMS carries the private link.
 """
 
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from core.codes import qr_png
 from core.links import absolute_url
-from core.messaging import first_phone, fit_sms, notify, send_sms
+from core.messaging import first_phone, fit_sms, notify, queue_message
 from core.models import Centre
 from core.throttle import allow
 
@@ -92,23 +91,17 @@ def send_registration_received(registration: Registration) -> None:
         else:
             subject = _("We received your registration: %(title)s") % {"title": registration.event.title}
         email_ok, phone_ok = _allowance(registration)
+        common = {"about": registration, "language": registration.language, "kind": "event_registration"}
         if registration.email and email_ok:
             text = render_to_string("events/email/registration.txt", context)
             html = render_to_string("events/email/registration.html", context)
-            message = EmailMultiAlternatives(subject, text, None, [registration.email])
-            message.attach_alternative(html, "text/html")
-            if registration.status == Registration.Status.CONFIRMED:
-                message.mixed_subtype = "related"
-                png = qr_png(registration.ticket_code)
-                from email.mime.image import MIMEImage
-
-                image = MIMEImage(png, "png")
-                image.add_header("Content-ID", "<ticket-qr>")
-                image.add_header("Content-Disposition", "inline", filename="ticket.png")
-                message.attach(image)
-            message.send()
+            qr = ([{"qr": registration.ticket_code, "cid": "ticket-qr", "filename": "ticket.png"}]
+                  if registration.status == Registration.Status.CONFIRMED else [])
+            queue_message(channel="email", to=registration.email, subject=subject, text=text, html=html,
+                          attachments=qr, **common)
         if registration.phone and phone_ok:
-            send_sms(registration.phone, registration_sms(registration))
+            queue_message(channel="sms", to=registration.phone, subject=subject, text=registration_sms(registration),
+                          **common)
 
 
 def _allowance(registration: Registration) -> tuple[bool, bool]:
@@ -139,7 +132,8 @@ def send_already_registered(registration: Registration) -> None:
                  "registration stands; see or change it here: %(link)s") % {
             "title": registration.event.title, "link": private_link(registration)}
         notify(email=registration.email if email_ok else "", phone=registration.phone if phone_ok else "",
-               subject=subject, text=text)
+               subject=subject, text=text, about=registration, language=registration.language,
+               kind="event_already_registered")
 
 
 def send_promoted(registration: Registration) -> None:
@@ -147,7 +141,7 @@ def send_promoted(registration: Registration) -> None:
     send_registration_received(registration)
 
 
-def send_notice(registration: Registration, build) -> None:
+def send_notice(registration: Registration, build, batch: str = "") -> None:
     """A plain notice: `build` is (subject, text[, sms]) or a callable giving them in the current
     language. Without its own SMS text (a message staff wrote), the SMS is the subject and the text,
     shortened to fit two parts, and the link."""
@@ -160,7 +154,8 @@ def send_notice(registration: Registration, build) -> None:
         values = {**_short(registration.event, link), "subject": str(subject), "text": " ".join(str(text).split())}
         sms = built[2] if len(built) > 2 else "%(subject)s: %(text)s %(link)s"
         notify(email=registration.email, phone=registration.phone, subject=str(subject), text=str(text) + footer,
-               sms=fit_sms(str(sms), values, shrink=("text", "subject", "title", "place")))
+               sms=fit_sms(str(sms), values, shrink=("text", "subject", "title", "place")), about=registration,
+               language=registration.language, kind="event_notice", batch=batch)
 
 
 def send_reminder(registration: Registration) -> None:
@@ -170,7 +165,8 @@ def send_reminder(registration: Registration) -> None:
         text = render_to_string("events/email/reminder.txt", context)
         sms = fit_sms(_("Tomorrow: %(title)s, %(date)s %(time)s, %(place)s. Ticket or cancel: %(link)s"),
                       _short(registration.event, context["link"]), shrink=("title", "place"))
-        notify(email=registration.email, phone=registration.phone, subject=subject, text=text.strip(), sms=sms)
+        notify(email=registration.email, phone=registration.phone, subject=subject, text=text.strip(), sms=sms,
+               about=registration, language=registration.language, kind="event_reminder")
 
 
 def event_cancelled_message(event: Event, reason: str):

@@ -120,3 +120,65 @@ def _greek_at_the_start_of_each_test():
 
     translation.activate(settings.LANGUAGE_CODE)
     yield
+
+
+class Delivered:
+    """What was sent, as a list, after the worker's step has run: reading it first delivers every due
+    message of the outbox (core.messaging.delivery, the code the worker runs). Tests inside a
+    transaction never see the commit that would wake the worker, so they look at the outbox this way."""
+
+    def __init__(self, read):
+        self._read = read
+
+    def _sent(self):
+        from core.messaging.delivery import deliver
+
+        deliver()
+        return self._read()
+
+    def __len__(self):
+        return len(self._sent())
+
+    def __iter__(self):
+        return iter(list(self._sent()))
+
+    def __getitem__(self, index):
+        return self._sent()[index]
+
+    def __bool__(self):
+        return bool(self._sent())
+
+    def __eq__(self, other):
+        return list(self._sent()) == other
+
+    def __contains__(self, item):
+        return item in self._sent()
+
+    def clear(self):
+        from core.message_models import OutboundMessage
+
+        self._sent()
+        self._read().clear()
+        OutboundMessage.objects.filter(status="queued").delete()
+
+    def __repr__(self):
+        return repr(self._sent())
+
+
+@pytest.fixture
+def mailoutbox(mailoutbox):
+    """pytest-django's list of e-mails sent, read after the worker's step (Delivered)."""
+    from django.core import mail
+
+    return Delivered(lambda: mail.outbox)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS sent (locmem gateway), read after the worker's step (Delivered)."""
+    from core.messaging import gateways
+
+    settings.SMS_BACKEND = "locmem"
+    gateways.outbox.clear()
+    yield Delivered(lambda: gateways.outbox)
+    gateways.outbox.clear()

@@ -9,3 +9,6 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Tasks run at once in the process that enqueues them (after the commit, as in production); the
+# worker's own tests start real workers on the database backend and on Redis.
+os.environ.setdefault("TASKS_BACKEND", "immediate")

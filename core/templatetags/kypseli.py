@@ -99,3 +99,14 @@ def may(user, rule):
     from core.roles import may as allowed
 
     return allowed(user, rule)
+
+
+@register.inclusion_tag("core/_message_progress.html")
+def message_progress(batch, pk=None):
+    """`{% message_progress "slots" day.pk %}` (the batches "slots:<pk>:…") or a batch's full name: how far
+    its messages have gone; it refreshes itself while some are waiting."""
+    from core.messaging.services import batch_progress
+
+    if pk is not None:
+        batch = f"{batch}:{pk}:"
+    return {"batch": batch, "progress": batch_progress(batch)}

@@ -1,5 +1,6 @@
 """Planning distribution days, time slots and notices, corrections of collections, closing a day."""
 
+import uuid
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.audit import audit, audited_save, snapshot
-from core.messaging import SmsError, first_phone, fit_sms, notify
+from core.messaging import build, first_phone, fit_sms, queue_messages
 from core.models import AuditLog, Centre
 from inventory.models import StockMovement
 from inventory.services import reverse_movements
@@ -123,11 +124,17 @@ def slot_notice_text(day: DistributionDay, slot: TimeSlot, language="el") -> tup
     return subject, text, sms
 
 
+@transaction.atomic
 def notify_slots(day: DistributionDay, *, by) -> dict:
-    """Send each household its slot by SMS (and e-mail where one is known); households without a
-    phone are left for the printed list. Each sent notice is marked, so sending twice does not repeat."""
-    sent = failed = without = 0
-    assignments = (SlotAssignment.objects.filter(day=day, notified_at__isnull=True).select_related("slot")
+    """Queue each household its slot by SMS (and e-mail where one is known) in the outbox, in this
+    transaction; the worker sends them (core.messaging), and the day's page shows the batch's progress.
+    Households without a phone are left for the printed list. Each queued notice marks its slot
+    assignment, and each message's key is the assignment's and slot's, so sending twice repeats nothing."""
+    batch = f"slots:{day.pk}:{uuid.uuid4().hex[:8]}"
+    without = 0
+    texts = {}
+    messages, marked = [], {}
+    assignments = (SlotAssignment.objects.filter(day=day, notified_at__isnull=True).select_related("slot", "household")
                    .prefetch_related("household__members"))
     for assignment in assignments:
         reference = next((p for p in assignment.household.members.all() if p.is_reference), None)
@@ -136,18 +143,27 @@ def notify_slots(day: DistributionDay, *, by) -> dict:
         if not (phone or email):
             without += 1
             continue
-        subject, text, sms = slot_notice_text(day, assignment.slot)
-        try:
-            channels = notify(email=email, phone=phone, subject=subject, text=text, sms=sms)
-        except (SmsError, OSError):
-            failed += 1
-            continue
-        SlotAssignment.objects.filter(pk=assignment.pk).update(notified_at=timezone.now(),
-                                                                notified_by="+".join(channels))
-        sent += 1
-    audit(AuditLog.Action.CHANGE, day, user=by, changes={"notices_sent": [None, sent], "failed": [None, failed],
-                                                         "without_contact": [None, without]})
-    return {"sent": sent, "failed": failed, "without_contact": without}
+        if assignment.slot_id not in texts:
+            texts[assignment.slot_id] = slot_notice_text(day, assignment.slot)
+        subject, text, sms = texts[assignment.slot_id]
+        common = {"about": assignment.household, "kind": "slot_notice", "batch": batch, "by": by, "language": "el",
+                  "key": f"slot-notice:{assignment.pk}:{assignment.slot_id}"}
+        channels = []
+        if email:
+            messages.append(build(channel="email", to=email, subject=subject, text=text, **common))
+            channels.append("email")
+        if phone:
+            messages.append(build(channel="sms", to=phone, subject=subject, text=sms, **common))
+            channels.append("sms")
+        marked.setdefault("+".join(channels), []).append(assignment.pk)
+    queue_messages(messages)
+    now = timezone.now()
+    for channels, ids in marked.items():
+        SlotAssignment.objects.filter(pk__in=ids).update(notified_at=now, notified_by=channels)
+    queued = sum(len(ids) for ids in marked.values())
+    audit(AuditLog.Action.CHANGE, day, user=by, changes={"notices_queued": [None, queued],
+                                                         "without_contact": [None, without], "batch": batch})
+    return {"queued": queued, "without_contact": without, "batch": batch}
 
 
 # --- Corrections ------------------------------------------------------------------------------

@@ -184,8 +184,8 @@ def day_slots(request, pk):
 def day_notify(request, pk):
     day = _day(pk)
     result = services.notify_slots(day, by=request.user)
-    messages.success(request, _("Notices sent: %(sent)s. Failed: %(failed)s. Without phone or e-mail (see the "
-                                "printable list): %(without_contact)s.") % result)
+    messages.success(request, _("Notices queued: %(queued)s; they are being sent (see the progress below). Without "
+                                "phone or e-mail (see the printable list): %(without_contact)s.") % result)
     return redirect("distribution:day", day.pk)
 
 

@@ -1,5 +1,5 @@
 """Places and the waiting list: the event row's lock, places taken and released, promotions, and
-the messages decided inside a transaction that go out once it has committed."""
+the messages decided inside a transaction, queued in the outbox before it commits (core.messaging)."""
 
 from dataclasses import dataclass, field
 
@@ -14,21 +14,23 @@ from ..models import Event, Registration
 
 @dataclass
 class Outbox:
-    """Messages decided inside a transaction, sent once it has committed."""
+    """Messages decided inside a transaction; `send` queues them in the outbox, in that transaction
+    (call it before the transaction ends: the messages commit or roll back with the action)."""
 
     confirmations: list = field(default_factory=list)
     promotions: list = field(default_factory=list)
     notices: list = field(default_factory=list)  # (registration, subject, text) — text built lazily per language
+    batch: str = ""  # messages to many at once show their progress under this name
 
     def send(self):
         from .. import notifications
 
         for registration in self.confirmations:
-            notifications.safely(notifications.send_registration_received, registration)
+            notifications.send_registration_received(registration)
         for registration in self.promotions:
-            notifications.safely(notifications.send_promoted, registration)
+            notifications.send_promoted(registration)
         for registration, build in self.notices:
-            notifications.safely(notifications.send_notice, registration, build)
+            notifications.send_notice(registration, build, self.batch)
 
 
 def lock_event(event_id) -> Event:

@@ -65,7 +65,7 @@ def save_event(event: Event, *, by, questions: list[dict] | None = None) -> Even
             event.status, event.published_at = locked.status, locked.published_at
         if questions is not None:
             _replace_questions(event, questions)
-    outbox.send()
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     return event
 
 
@@ -123,7 +123,7 @@ def cancel_event(event: Event, *, reason: str, by) -> int:
     """Cancel the event and every registration; tell everyone. Returns how many were told."""
     from ..notifications import event_cancelled_message
 
-    outbox = Outbox()
+    outbox = Outbox(batch=f"event:{event.pk}:cancelled")
     with transaction.atomic():
         locked = lock_event(event.pk)
         if locked.status == Event.Status.CANCELLED:
@@ -147,8 +147,8 @@ def cancel_event(event: Event, *, reason: str, by) -> int:
         audit(AuditLog.Action.CHANGE, locked, user=by, changes={
             "status": [previous, Event.Status.CANCELLED], "reason": ["", reason],
             "registrations_cancelled": ["", str(len(active))]})
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     event.status, event.places_taken = locked.status, 0
-    outbox.send()
     return len(active)
 
 

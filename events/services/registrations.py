@@ -2,6 +2,7 @@
 household, and message everyone registered."""
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -133,7 +134,7 @@ def register(event: Event, data: RegistrationRequest, *, by=None, now=None) -> R
             "event": ["", str(locked.pk)], "places": ["", str(places)], "status": ["", status],
             "source": ["", data.source]})
         outbox.confirmations.append(registration)
-    outbox.send()
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     return registration
 
 
@@ -172,7 +173,7 @@ def cancel_registration(registration: Registration, *, by=None, now=None) -> Reg
 
             outbox.notices.append((locked, cancelled_by_centre_message(event)))
         promote_waiting(event, outbox, now=now)
-    outbox.send()
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     return locked
 
 
@@ -187,7 +188,7 @@ def approve_registration(registration: Registration, *, by) -> Registration:
         audit(AuditLog.Action.CHANGE, locked, user=by,
               changes={"status": [Registration.Status.PENDING, Registration.Status.CONFIRMED]})
         outbox.confirmations.append(locked)
-    outbox.send()
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     return locked
 
 
@@ -210,7 +211,7 @@ def decline_registration(registration: Registration, *, by, reason: str = "") ->
               changes={"status": [previous, Registration.Status.DECLINED], "reason_given": bool(reason)})
         outbox.notices.append((locked, declined_message(event, reason)))
         promote_waiting(event, outbox)
-    outbox.send()
+        outbox.send()  # queued in the transaction: the messages commit or roll back with it
     return locked
 
 
@@ -224,12 +225,15 @@ def link_household(registration: Registration, household_ref: str, *, by) -> Reg
     return locked
 
 
+@transaction.atomic
 def message_registrations(event: Event, *, subject: str, text: str, statuses, by) -> int:
-    """Send one message to everyone registered with one of `statuses`; returns how many."""
+    """Queue one message to everyone registered with one of `statuses` (the worker sends them; the
+    event's page shows their progress); returns how many."""
     recipients = list(event.registrations.filter(status__in=statuses).order_by("id"))
     audit(AuditLog.Action.CHANGE, event, user=by, changes={
         "message_sent": ["", subject], "recipients": ["", str(len(recipients))],
         "statuses": ["", ",".join(statuses)]})
-    outbox = Outbox(notices=[(r, (subject, text)) for r in recipients])
+    outbox = Outbox(notices=[(r, (subject, text)) for r in recipients],
+                    batch=f"event:{event.pk}:{uuid.uuid4().hex[:8]}")
     outbox.send()
     return len(recipients)

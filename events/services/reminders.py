@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from ..models import Event, Registration
@@ -13,7 +14,7 @@ def send_reminders(*, now=None) -> int:
     Each registration is claimed by a conditional UPDATE before its message goes out, so two runs
     at once (or a rerun) never remind anyone twice.
     """
-    from ..notifications import safely, send_reminder
+    from ..notifications import send_reminder
 
     now = now or timezone.now()
     tomorrow = timezone.localtime(now).date() + timedelta(days=1)
@@ -23,8 +24,10 @@ def send_reminders(*, now=None) -> int:
     ).select_related("event", "event__location")
     sent = 0
     for registration in due:
-        claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now)
-        if claimed and safely(send_reminder, registration):
-            sent += 1
+        with transaction.atomic():  # the mark and the queued message together, or neither
+            claimed = Registration.objects.filter(pk=registration.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now)
+            if claimed:
+                send_reminder(registration)
+                sent += 1
     return sent

@@ -263,7 +263,8 @@ def event_message(request, pk):
         data = form.cleaned_data
         count = registrations.message_registrations(event, subject=data["subject"], text=data["text"],
                                                     statuses=data["statuses"], by=request.user)
-        messages.success(request, _("The message was sent to %(n)s registrations.") % {"n": count})
+        messages.success(request, _("The message is queued for %(n)s registrations; it is being sent (see the "
+                                    "progress below).") % {"n": count})
         return redirect("events:staff_event", pk=pk)
     return render(request, "events/staff/confirm_form.html", {
         "form": form, "event": event, "title": _("Message everyone registered"), "submit": _("Send"),

@@ -17,6 +17,8 @@ AUDITED = {
     "core.User": "core/services.py",
     "core.Location": "core/services.py",
     "core.Centre": "core/services.py",
+    # Queued by the audited action that causes it (core.messaging); a resend is audited here.
+    "core.OutboundMessage": "core/messaging/services.py",
     "core.ApiToken": "core/services.py",
     "core.SecurityPolicy": "core/signin/services.py",
     "core.RecoveryCodes": "core/signin/services.py",
@@ -68,6 +70,7 @@ AUDITED = {
 EXEMPT = {
     "core.AuditLog": "the log itself",
     "core.FormSubmission": "a spent one-time form token: no business data, forgotten after a week",
+    "core.ScheduledRun": "the worker's record that a periodic job ran in a time slot: no person, no decision",
     "inventory.StockLevel": "derived: the levels follow the ledger (StockMovement), which is the record",
     "distribution.Scan": "itself the record of each scan at a table (who, where, when, the answer)",
     "events.ScanRequest": "the answer kept for a request id; the admission is the audited CheckIn",

@@ -26,7 +26,7 @@ APPS = ["core", "inventory", "distribution", "volunteers", "events", "reports"]
 # Exceptions that are not refusals of a business rule: flow control or a transport failure.
 NOT_REFUSALS = {
     "core/once.py:AlreadySubmitted": "the same form posted twice: the first post's result is shown, nothing refused",
-    "core/messaging.py:SmsError": "the SMS gateway failed: a fault, logged and retried, not a rule",
+    "core/messaging/gateways.py:SmsError": "the SMS gateway failed: a fault, logged and retried, not a rule",
     "core/api_base.py:UnsupportedMediaType": "a transport error, answered 415 by the API",
     "distribution/services/scans.py:_OutOfStock": "internal to the scan: turned into the scan's own answer",
 }

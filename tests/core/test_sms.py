@@ -68,24 +68,24 @@ def test_distribution_notice():
 
 @pytest.mark.parametrize("kind", ["assigned", "confirmed", "request_declined", "changed", "cancelled", "removed",
                                   "reminder"])
-def test_volunteer_messages(kind):
+def test_volunteer_messages(kind, sms_outbox):
     start = timezone.make_aware(datetime(2026, 12, 15, 9, 0))
     shift = ShiftFactory(location=LocationFactory(name=LONG_PLACE, address=LONG_ADDRESS), role="interpreting",
                          starts_at=start, ends_at=start + timedelta(hours=4))
     volunteer = available_always(VolunteerFactory(language="el"))
     assignment = signups.assign(shift, volunteer, by=None, quiet=True)
-    messaging.outbox.clear()
+    sms_outbox.clear()
     notices.message_assignment(kind, assignment)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     reach = "/volunteers/me/" if kind in ("assigned", "confirmed", "changed", "reminder") else PHONE
     check(sms, needs=["15/12", "09:00", reach, "Διερμηνεία"])
     assert volunteer.first_name not in sms
 
 
-def test_volunteer_sign_in_link_and_welcome():
+def test_volunteer_sign_in_link_and_welcome(sms_outbox):
     volunteer = VolunteerFactory(language="el")
     assert signin.send_signin_link(volunteer)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     check(sms, needs=["https://kypseli.dimos-dramas.gr/", "24"])
 
 
@@ -99,32 +99,32 @@ def _registration(status, **event_fields):
 
 
 @pytest.mark.parametrize("status", ["confirmed", "waiting", "pending"])
-def test_event_registration_messages(status):
+def test_event_registration_messages(status, sms_outbox):
     registration = _registration(status)
     notifications.send_registration_received(registration)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     check(sms, needs=["18/12", "17:30", notifications.private_link(registration), "Εργαστήρι"])
 
 
-def test_event_reminder():
+def test_event_reminder(sms_outbox):
     registration = _registration("confirmed")
     notifications.send_reminder(registration)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     check(sms, needs=["18/12", "17:30", notifications.private_link(registration), "Παράρτημα"])
 
 
 @pytest.mark.parametrize("builder", ["cancelled", "declined", "cancelled_by_centre"])
-def test_event_notices(builder):
+def test_event_notices(builder, sms_outbox):
     registration = _registration("confirmed")
     build = {"cancelled": lambda e: notifications.event_cancelled_message(e, "Ο χώρος πλημμύρισε από τη βροχή."),
              "declined": lambda e: notifications.declined_message(e, "Δεν υπάρχουν θέσεις για ομάδες."),
              "cancelled_by_centre": notifications.cancelled_by_centre_message}[builder](registration.event)
     notifications.send_notice(registration, build)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     check(sms, needs=["18/12", "17:30", PHONE])
 
 
-def test_a_message_staff_write_keeps_its_text_and_the_link_within_two_parts():
+def test_a_message_staff_write_keeps_its_text_and_the_link_within_two_parts(sms_outbox):
     from events.services import registrations
 
     registration = _registration("confirmed")
@@ -132,5 +132,5 @@ def test_a_message_staff_write_keeps_its_text_and_the_link_within_two_parts():
             "μπουφάν για τα παιδιά, γιατί το απόγευμα κάνει κρύο. Σας περιμένουμε!")
     registrations.message_registrations(registration.event, subject="Αλλαγή αίθουσας", text=text,
                                         statuses=["confirmed"], by=None)
-    (sms,) = [m.text for m in messaging.outbox]
+    (sms,) = [m.text for m in sms_outbox]
     check(sms, needs=["Αλλαγή αίθουσας: Λόγω της βροχής", notifications.private_link(registration)])

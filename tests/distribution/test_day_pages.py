@@ -8,7 +8,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from core import messaging
 from core.models import AuditLog
 from distribution.models import BasketRule, Collection, DistributionDay, SlotAssignment
 from distribution.selectors.days import stock_check
@@ -83,9 +82,9 @@ def test_stock_check_says_what_is_short_and_by_how_much(staff_client):
     assert "Δεν υπάρχει αρκετό απόθεμα" in page or "Not enough stock" in page
 
 
-def test_time_slots_and_notices(staff_client, settings):
+def test_time_slots_and_notices(staff_client, settings, sms_outbox):
     settings.SMS_BACKEND = "locmem"
-    messaging.outbox.clear()
+    sms_outbox.clear()
     day, _items = day_with_basket()
     DistributionDay.objects.filter(pk=day.pk).update(starts_at=time(9), ends_at=time(11))
     for _ in range(5):
@@ -97,10 +96,10 @@ def test_time_slots_and_notices(staff_client, settings):
     per_slot = [slot.assignments.count() for slot in day.slots.all()]
     assert max(per_slot) - min(per_slot) <= 2 and sum(per_slot) == 6
     staff_client.post(reverse("distribution:day_notify", args=[day.pk]))
-    assert len(messaging.outbox) == 5
-    assert "09:" in messaging.outbox[0].text or "10:" in messaging.outbox[0].text
+    assert len(sms_outbox) == 5
+    assert "09:" in sms_outbox[0].text or "10:" in sms_outbox[0].text
     staff_client.post(reverse("distribution:day_notify", args=[day.pk]))
-    assert len(messaging.outbox) == 5  # nobody is told twice
+    assert len(sms_outbox) == 5  # nobody is told twice
     printable = staff_client.get(reverse("distribution:day_slots_print", args=[day.pk])).content.decode()
     assert printable.count("☐") == 1  # the household without a phone
 

@@ -1,15 +1,12 @@
 import pytest
 
-from core import messaging
 from events.services.registrations import RegistrationRequest, register
 
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "locmem"
-    messaging.outbox.clear()
-    yield messaging.outbox
-    messaging.outbox.clear()
+def sms_outbox(sms_outbox):
+    """Every test here sends SMS through the locmem gateway (tests/conftest.py)."""
+    return sms_outbox
 
 
 @pytest.fixture

@@ -1,12 +1,8 @@
 import pytest
 
-from core import messaging
-
 
 @pytest.fixture(autouse=True)
-def sms_outbox(settings):
-    settings.SMS_BACKEND = "locmem"
+def sms_outbox(sms_outbox, settings):
+    """Every test here sends SMS through the locmem gateway (tests/conftest.py), with links to SITE_URL."""
     settings.SITE_URL = "https://kypseli.example.org"
-    messaging.outbox.clear()
-    yield messaging.outbox
-    messaging.outbox.clear()
+    return sms_outbox

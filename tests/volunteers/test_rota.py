@@ -83,19 +83,19 @@ def test_leaving_tells_the_coordinator_but_a_removal_does_not(mailoutbox, django
     assert Assignment.objects.get(pk=taken.pk).dropped_out_at is None
 
 
-def test_message_to_candidates_has_the_link_and_skips_who_declined(coordinator_client):
+def test_message_to_candidates_has_the_link_and_skips_who_declined(coordinator_client, sms_outbox):
     shift = ShiftFactory(min_people=2, max_people=3)
     decliner = available_always(VolunteerFactory(first_name="Νίκος"))
     other = available_always(VolunteerFactory(first_name="Σοφία"))
     coordinator = UserFactory(role="coordinator")
     given = signups.assign(shift, decliner, by=coordinator, quiet=True)
     signups.decline(given, by=decliner.user)
-    messaging.outbox.clear()
+    sms_outbox.clear()
     coordinator_client.post(reverse("volunteers:shift_message", args=[shift.pk, "candidates"]),
                             {"text": "Χρειαζόμαστε βοήθεια στη διανομή του Σαββάτου, όποιος μπορεί."})
-    recipients = {m.to for m in messaging.outbox}
+    recipients = {m.to for m in sms_outbox}
     assert recipients == {other.phone}, "the one who declined is not asked again"
-    (sms,) = messaging.outbox
+    (sms,) = sms_outbox
     take = f"/volunteers/me/shifts/{shift.pk}/take/"
     assert take in sms.text and messaging.sms_segments(sms.text) <= 2
     # the link opens a page with one button; the link alone books nothing

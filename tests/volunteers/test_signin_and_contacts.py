@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from core import messaging
 from tests.factories import UserFactory
 from volunteers.models import ContactChange, Volunteer
 from volunteers.services import signin
@@ -70,7 +69,7 @@ def _post_details(client, volunteer, **fields):
 
 
 def test_a_new_email_is_confirmed_from_the_new_address_and_told_to_the_old(
-        client, mailoutbox, django_capture_on_commit_callbacks):
+        client, mailoutbox, django_capture_on_commit_callbacks, sms_outbox):
     volunteer = VolunteerFactory(email="old@example.org", phone="6900000001")
     client.force_login(volunteer.user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -83,7 +82,7 @@ def test_a_new_email_is_confirmed_from_the_new_address_and_told_to_the_old(
     notice = next(m for m in mailoutbox if m.to == ["old@example.org"])
     assert "coordinator" in notice.body or "συντονισ" in notice.body
     assert "attacker@example.org" not in notice.body
-    assert any(s.to == "6900000001" for s in messaging.outbox), "the old phone is told too"
+    assert any(s.to == "6900000001" for s in sms_outbox), "the old phone is told too"
     # Until confirmed, a sign-in link still goes to the old address.
     mailoutbox.clear()
     signin.send_signin_link(volunteer)
@@ -99,14 +98,14 @@ def test_a_new_email_is_confirmed_from_the_new_address_and_told_to_the_old(
     assert client.post(link).status_code == 400  # once only
 
 
-def test_a_new_phone_is_confirmed_by_sms_to_that_phone(client, django_capture_on_commit_callbacks):
+def test_a_new_phone_is_confirmed_by_sms_to_that_phone(client, django_capture_on_commit_callbacks, sms_outbox):
     volunteer = VolunteerFactory(email="", phone="6900000001")
     client.force_login(volunteer.user)
     with django_capture_on_commit_callbacks(execute=True):
         _post_details(client, volunteer, phone="6911111111")
     assert Volunteer.objects.get(pk=volunteer.pk).phone == "6900000001"
-    to_new = [s for s in messaging.outbox if s.to == "6911111111"]
-    to_old = [s for s in messaging.outbox if s.to == "6900000001"]
+    to_new = [s for s in sms_outbox if s.to == "6911111111"]
+    to_old = [s for s in sms_outbox if s.to == "6900000001"]
     assert len(to_new) == 1 and "/volunteers/confirm/" in to_new[0].text
     assert len(to_old) == 1 and "/volunteers/confirm/" not in to_old[0].text
     token = re.search(r"/volunteers/confirm/([^/\s]+)/", to_new[0].text).group(1)
@@ -115,10 +114,10 @@ def test_a_new_phone_is_confirmed_by_sms_to_that_phone(client, django_capture_on
     assert ContactChange.objects.get().confirmed_at is not None
 
 
-def test_contact_confirmations_are_limited_per_volunteer(client, django_capture_on_commit_callbacks):
+def test_contact_confirmations_are_limited_per_volunteer(client, django_capture_on_commit_callbacks, sms_outbox):
     volunteer = VolunteerFactory(email="", phone="6900000001")
     client.force_login(volunteer.user)
     for n in range(8):
         with django_capture_on_commit_callbacks(execute=True):
             _post_details(client, volunteer, phone=f"69222222{n:02d}")
-    assert len([s for s in messaging.outbox if s.to.startswith("69222222")]) == 5
+    assert len([s for s in sms_outbox if s.to.startswith("69222222")]) == 5

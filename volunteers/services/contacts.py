@@ -17,7 +17,7 @@ from core.models import AuditLog
 from core.throttle import allow
 
 from ..models import ContactChange, Volunteer
-from .notices import absolute, logger
+from .notices import absolute
 
 CONTACT_FIELDS = (ContactChange.Field.EMAIL, ContactChange.Field.PHONE)
 # Confirmations one volunteer may ask for in a day (each one is a message to an address they chose).
@@ -28,11 +28,9 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _send(*, email="", phone="", subject, text) -> None:
-    try:
-        notify(email=email, phone=phone, subject=subject, text=text)
-    except Exception:  # noqa: BLE001 - a message that cannot go out must not break the page
-        logger.exception("Could not send a contact-change message")
+def _send(*, email="", phone="", subject, text, volunteer) -> None:
+    notify(email=email, phone=phone, subject=subject, text=text, about=volunteer, language=volunteer.language,
+           kind="contact_change")
 
 
 def request_change(volunteer: Volunteer, field: str, new_value: str, *, by) -> bool:
@@ -61,12 +59,11 @@ def request_change(volunteer: Volunteer, field: str, new_value: str, *, by) -> b
         notice_text = _("Someone signed in as you asked to change your %(what)s for the volunteer team. "
                         "Nothing changes until the new one is confirmed. If this was not you, tell the "
                         "coordinator.") % {"what": what}
-    transaction.on_commit(lambda: (
+    with transaction.atomic():
         _send(email=new_value if field == ContactChange.Field.EMAIL else "",
               phone=new_value if field == ContactChange.Field.PHONE else "",
-              subject=confirm_subject, text=confirm_text),
-        _send(email=old_email, phone=old_phone, subject=notice_subject, text=notice_text),
-    ))
+              subject=confirm_subject, text=confirm_text, volunteer=volunteer)
+        _send(email=old_email, phone=old_phone, subject=notice_subject, text=notice_text, volunteer=volunteer)
     return True
 
 

@@ -13,7 +13,6 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -41,10 +40,11 @@ def _language(user) -> str:
 def _send(user, *, subject: str, text: str, sms: str) -> list[str]:
     """By the coordinator's chosen channel; an SMS without a phone number goes by e-mail instead."""
     by = user.notify_by
+    fields = {"about": user, "language": _language(user), "kind": "coordinator_notice"}
     if by == user.NotifyBy.SMS and user.phone:
-        return notify(phone=user.phone, subject=subject, text=text, sms=sms)
+        return notify(phone=user.phone, subject=subject, text=text, sms=sms, **fields)
     if by in (user.NotifyBy.EMAIL, user.NotifyBy.SMS) and user.email:
-        return notify(email=user.email, subject=subject, text=text)
+        return notify(email=user.email, subject=subject, text=text, **fields)
     return []
 
 
@@ -70,20 +70,14 @@ def tell_coordinators(assignment: Assignment) -> int:
                           {"role": shift.get_role_display(), "date": f"{local:%d/%m}", "start": f"{local:%H:%M}",
                            "place": shift.location.name, "booked": shift.booked, "min": shift.min_people,
                            "link": link}, shrink=("place", "role"))
-        try:
-            if _send(user, subject=subject, text=text, sms=sms):
-                told += 1
-        except Exception:  # noqa: BLE001 - a mail server failure must not undo the volunteer's answer
-            logger.exception("Could not tell coordinator %s about assignment %s", user.pk, assignment.pk)
+        if _send(user, subject=subject, text=text, sms=sms):
+            told += 1
     return told
 
 
-def tell_coordinators_after_commit(assignment_id: int) -> None:
-    def send():
-        assignment = Assignment.objects.select_related("shift__location", "volunteer").get(pk=assignment_id)
-        tell_coordinators(assignment)
-
-    transaction.on_commit(send)
+def tell_coordinators_now(assignment_id: int) -> None:
+    """Queue the coordinators' messages in the transaction that recorded the volunteer's answer."""
+    tell_coordinators(Assignment.objects.select_related("shift__location", "volunteer").get(pk=assignment_id))
 
 
 def _local_midnight(now) -> datetime:
@@ -139,10 +133,7 @@ def send_digests(*, now=None) -> int:
             subject = _("The volunteers' rota: today's summary")
         if not text:
             continue
-        try:
-            notify(email=user.email, subject=subject, text=text)
-            sent += 1
-        except Exception:  # noqa: BLE001 - one coordinator's mail failure must not stop the others
-            logger.exception("Could not send the daily summary to coordinator %s", user.pk)
-            users.filter(pk=user.pk).update(digest_sent_at=previous)
+        notify(email=user.email, subject=subject, text=text, about=user, language=_language(user),
+               kind="coordinator_digest", key=f"digest:{user.pk}:{midnight:%Y-%m-%d}")
+        sent += 1
     return sent

@@ -1,6 +1,7 @@
 """Messages to volunteers (e-mail and SMS through core.messaging), each in the volunteer's language."""
 
 import logging
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,16 +31,15 @@ def describe_shift(shift: Shift) -> str:
     return f"{shift.get_role_display()}, {shift.location.name}, {start:%d/%m/%Y %H:%M}–{end:%H:%M}"
 
 
-def send_to_volunteer(volunteer: Volunteer, subject: str, text: str, sms: str = "") -> list[str]:
-    """Send now; a failing SMS gateway or mail server is logged, never undoes the booking. `sms` is
-    the short form for the phone (two parts at most, core.messaging.fit_sms)."""
+def send_to_volunteer(volunteer: Volunteer, subject: str, text: str, sms: str = "", *, kind: str = "",
+                      batch: str = "", by=None) -> list[str]:
+    """Queue in the outbox, in the caller's transaction (core.messaging): the worker sends it, retrying
+    a failing gateway, and the booking never waits for it. `sms` is the short form for the phone (two
+    parts at most, core.messaging.fit_sms). Returns the channels queued."""
     if volunteer.anonymised_at is not None:
         return []
-    try:
-        return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text, sms=sms)
-    except Exception:  # noqa: BLE001 - a message that cannot go out must not break the page
-        logger.exception("Could not send a message to volunteer %s", volunteer.pk)
-        return []
+    return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text, sms=sms,
+                  about=volunteer, language=volunteer.language, kind=kind, batch=batch, by=by)
 
 
 def greeting(text: str) -> str:
@@ -109,19 +109,15 @@ def _compose(kind: str, assignment: Assignment) -> tuple[str, str, str]:
 def message_assignment(kind: str, assignment: Assignment) -> list[str]:
     with translation.override(assignment.volunteer.language):
         subject, text, sms = _compose(kind, assignment)
-    return send_to_volunteer(assignment.volunteer, subject, text, sms)
+    return send_to_volunteer(assignment.volunteer, subject, text, sms, kind=f"shift_{kind}")
 
 
-def after_commit(kind: str, assignment_ids) -> None:
-    """Send `kind` to these assignments once the transaction that changed them has committed."""
+def queue_for(kind: str, assignment_ids) -> None:
+    """Queue `kind` to these assignments' volunteers in the transaction that changed them (rolled back
+    with it; sent by the worker once it commits)."""
     ids = list(assignment_ids)
-
-    def send():
-        for assignment in Assignment.objects.select_related("shift__location", "volunteer").filter(pk__in=ids):
-            message_assignment(kind, assignment)
-
-    if ids:
-        transaction.on_commit(send)
+    for assignment in Assignment.objects.select_related("shift__location", "volunteer").filter(pk__in=ids):
+        message_assignment(kind, assignment)
 
 
 def reminder_lead_time() -> timedelta:
@@ -146,23 +142,26 @@ def send_reminders(*, now=None, lead: timedelta | None = None) -> int:
     sent = 0
     for assignment in due:
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the record and the queued message together, or neither
                 record = ReminderSent.objects.create(assignment=assignment,
                                                      shift_starts_at=assignment.shift.starts_at)
+                channels = message_assignment("reminder", assignment)
+                ReminderSent.objects.filter(pk=record.pk).update(channels=",".join(channels))
         except IntegrityError:
             continue  # another run got there first
-        channels = message_assignment("reminder", assignment)
-        ReminderSent.objects.filter(pk=record.pk).update(channels=",".join(channels))
         sent += 1
     return sent
 
 
+@transaction.atomic
 def message_people(shift: Shift, volunteers, text: str, *, by, audience: str) -> int:
-    """The coordinator's free message to a list of volunteers about a shift; returns how many got it."""
+    """The coordinator's free message to a list of volunteers about a shift: queued at once (the worker
+    sends them; the shift's page shows their progress, batch "shift:<pk>:…"); returns how many were queued."""
     text = text.strip()
     if not text:
         raise ValidationError(_("Write the message first."))
     count = 0
+    batch = f"shift:{shift.pk}:{uuid.uuid4().hex[:8]}"
     take = absolute(reverse("volunteers:my_shift_action", args=[shift.pk, "take"]))
     for volunteer in volunteers:
         with translation.override(volunteer.language):
@@ -174,8 +173,8 @@ def message_people(shift: Shift, volunteers, text: str, *, by, audience: str) ->
             body = f"{describe_shift(shift)}\n\n{text}\n\n{link_line}"
             sms = fit_sms("%(what)s: %(text)s %(link)s", {
                 "what": describe_shift(shift), "text": text, "link": link_line}, shrink=("text", "what"))
-        if send_to_volunteer(volunteer, subject, body, sms):
+        if send_to_volunteer(volunteer, subject, body, sms, kind="shift_message", batch=batch, by=by):
             count += 1
     audit(AuditLog.Action.CREATE, shift, user=by,
-          changes={"message": [audience, text[:200]], "recipients": ["", str(count)]})
+          changes={"message": [audience, text[:200]], "recipients": ["", str(count)], "batch": batch})
     return count

@@ -68,7 +68,8 @@ def _tell_known_address(volunteer: Volunteer) -> None:
                           "application was made. An active volunteer can ask for a sign-in link to see their "
                           "shifts: %(link)s. To change your details or to come back, contact the coordinator. "
                           "If it was not you, you can ignore this message.") % {"link": link})
-    notify(email=volunteer.email, subject=subject, text=text)
+    notify(email=volunteer.email, subject=subject, text=text, about=volunteer, language=volunteer.language,
+           kind="known_address")
 
 
 @transaction.atomic
@@ -90,17 +91,16 @@ def submit_application(volunteer: Volunteer, *, languages=(), consent: str) -> V
             if known is None:
                 raise
     if known is not None:
-        transaction.on_commit(lambda: _tell_known_address(known))
+        _tell_known_address(known)  # queued in this transaction (core.messaging)
         return None
     for code, level in languages:
         VolunteerLanguage.objects.get_or_create(volunteer=volunteer, language=code, defaults={"level": level})
     audit(AuditLog.Action.CREATE, volunteer, user=None, changes={"status": ["", "applicant"]})
     centre = Centre.current()
     if centre.email:
-        transaction.on_commit(lambda: notify(
-            email=centre.email, subject=_("New volunteer application"),
-            text=_("A new application to volunteer. Name: %(name)s. See the roster to approve.")
-            % {"name": volunteer.full_name}))
+        notify(email=centre.email, subject=_("New volunteer application"),
+               text=_("A new application to volunteer. Name: %(name)s. See the roster to approve.")
+               % {"name": volunteer.full_name}, about=volunteer, kind="volunteer_application")
     return volunteer
 
 
@@ -147,7 +147,7 @@ def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.approved_at = timezone.now()
     volunteer.save()
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"status": ["applicant", "active"]})
-    transaction.on_commit(lambda: _welcome(volunteer))
+    _welcome(volunteer)  # queued in this transaction, sent once it commits
     return volunteer
 
 
@@ -156,7 +156,8 @@ def _welcome(volunteer: Volunteer):
         send_to_volunteer(volunteer, _("Welcome to the volunteer team"),
                           greeting(_("Welcome to the volunteer team! You will receive a link to sign in and see your "
                                      "shifts.")),
-                          _("Welcome to the volunteer team! A link to sign in and see your shifts follows."))
+                          _("Welcome to the volunteer team! A link to sign in and see your shifts follows."),
+                          kind="welcome")
     send_signin_link(volunteer)
 
 

@@ -13,7 +13,7 @@ from core.audit import audit, audited_formset_save, audited_save, model_changes,
 from core.models import AuditLog, Location
 
 from ..models import Assignment, Shift, ShiftSeries, ShiftTemplate
-from .notices import after_commit
+from .notices import queue_for
 from .signups import overlapping
 
 SHIFT_FIELDS = ["location_id", "starts_at", "ends_at", "role", "min_people", "max_people", "signup_mode",
@@ -151,7 +151,7 @@ def update_shift(shift: Shift, *, location: Location, day: date, start_time: tim
     if scope == "following" and shift.series_id:
         _split_series(shift, targets, location=location, start_time=start_time, end_time=end_time, skills=skills,
                       values=values)
-    after_commit("changed", moved_ids)
+    queue_for("changed", moved_ids)
     return targets
 
 
@@ -199,7 +199,7 @@ def cancel_shift(shift: Shift, *, by, scope: str = "one") -> list[Shift]:
         target.save(update_fields=["cancelled_at", "booked"])
         audit(AuditLog.Action.CHANGE, target, user=by, changes={"cancelled": ["", str(now)]})
         told.extend(active)
-    after_commit("cancelled", told)
+    queue_for("cancelled", told)
     return targets
 
 

@@ -79,7 +79,7 @@ def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
         text = greeting(_("Open this link to see your shifts (it works once, within 24 hours): %(url)s")
                         % {"url": url})
         sms = fit_sms(_("Your sign-in link (once, within 24 hours): %(url)s"), {"url": url})
-    sent = send_to_volunteer(volunteer, subject, text, sms)
+    sent = send_to_volunteer(volunteer, subject, text, sms, kind="signin_link")
     audit(AuditLog.Action.CREATE, volunteer, changes={"sign_in_link": ["", ",".join(sent)]})
     return bool(sent)
 

@@ -19,8 +19,8 @@ from core.audit import audit
 from core.models import AuditLog
 
 from ..models import Assignment, Shift, SignupMode, Volunteer
-from .coordinator_notices import tell_coordinators_after_commit
-from .notices import after_commit
+from .coordinator_notices import tell_coordinators_now
+from .notices import queue_for
 
 ACTIVE = Assignment.ACTIVE
 
@@ -123,7 +123,7 @@ def leave_shift(volunteer: Volunteer, shift: Shift, *, by=None) -> Assignment:
     _dropped_out(assignment, Assignment.Status.CANCELLED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, assignment.status]})
     if before in ACTIVE:
-        tell_coordinators_after_commit(assignment.pk)
+        tell_coordinators_now(assignment.pk)
     return assignment
 
 
@@ -152,7 +152,7 @@ def assign(shift: Shift, volunteer: Volunteer, *, by, quiet: bool = False) -> As
     audit(AuditLog.Action.CHANGE if before else AuditLog.Action.CREATE, assignment, user=by,
           changes={"status": [before, status]})
     if not quiet:
-        after_commit("confirmed" if status == Assignment.Status.CONFIRMED else "assigned", [assignment.pk])
+        queue_for("confirmed" if status == Assignment.Status.CONFIRMED else "assigned", [assignment.pk])
     return assignment
 
 
@@ -166,7 +166,7 @@ def approve_request(assignment: Assignment, *, by) -> Assignment:
     _check_can_be_booked(volunteer, shift)
     _save_active(assignment, shift, Assignment.Status.CONFIRMED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": ["requested", "confirmed"]})
-    after_commit("confirmed", [assignment.pk])
+    queue_for("confirmed", [assignment.pk])
     return assignment
 
 
@@ -178,7 +178,7 @@ def decline_request(assignment: Assignment, *, by) -> Assignment:
         raise ValidationError(_("This request was already answered."))
     _release(assignment, Assignment.Status.DECLINED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": ["requested", "declined"]})
-    after_commit("request_declined", [assignment.pk])
+    queue_for("request_declined", [assignment.pk])
     return assignment
 
 
@@ -209,7 +209,7 @@ def decline(assignment: Assignment, *, by=None) -> Assignment:
     before = assignment.status
     _dropped_out(assignment, Assignment.Status.DECLINED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "declined"]})
-    tell_coordinators_after_commit(assignment.pk)
+    tell_coordinators_now(assignment.pk)
     return assignment
 
 
@@ -226,5 +226,5 @@ def remove(assignment: Assignment, *, by, notify_volunteer=True) -> Assignment:
     _release(assignment, Assignment.Status.CANCELLED)
     audit(AuditLog.Action.CHANGE, assignment, user=by, changes={"status": [before, "cancelled"]})
     if notify_volunteer and before in ACTIVE:
-        after_commit("removed", [assignment.pk])
+        queue_for("removed", [assignment.pk])
     return assignment

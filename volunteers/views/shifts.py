@@ -214,7 +214,8 @@ def shift_message(request, pk, audience):
         people = [a.volunteer for a in selectors.active_people(shift)]
     try:
         count = notices.message_people(shift, people, form.cleaned_data["text"], by=request.user, audience=audience)
-        messages.success(request, _("The message went to %(n)s people.") % {"n": count})
+        messages.success(request, _("The message is queued for %(n)s people; it is being sent (see the progress "
+                                    "below).") % {"n": count})
     except ValidationError as error:
         show_refusal(request, error)
     return redirect("volunteers:shift", pk)
