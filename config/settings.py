@@ -273,6 +273,8 @@ MESSAGES_RETRY_BASE_SECONDS = env.float("MESSAGES_RETRY_BASE_SECONDS", default=3
 MESSAGES_RETRY_MAX_SECONDS = env.float("MESSAGES_RETRY_MAX_SECONDS", default=3600)
 # A message being sent is another worker's after this many seconds (its worker died mid-send).
 MESSAGES_LEASE_SECONDS = env.float("MESSAGES_LEASE_SECONDS", default=120)
+# Messages a worker claims at a time (smaller: several workers share a burst more evenly).
+MESSAGES_CLAIM_BATCH = env.int("MESSAGES_CLAIM_BATCH", default=20)
 # Days after which a sent or failed message forgets its recipient and text (manage.py purge_messages).
 MESSAGES_RETENTION_DAYS = env.int("MESSAGES_RETENTION_DAYS", default=90)
 SCHEDULE_TICK_SECONDS = env.float("SCHEDULE_TICK_SECONDS", default=5)

@@ -1,5 +1,5 @@
 """E-mail and SMS: every message goes into the outbox (queue_message / notify) inside the action's
-transaction and is sent by the worker (delivery, core.tasks); see docs/messages.md."""
+transaction and is sent by the worker (delivery, core.tasks); see the README, "Messages and the worker"."""
 
 from .gateways import PermanentError, Sms, SmsError, TransientError, outbox, send_sms
 from .queueing import build, queue_message, queue_messages, wake_worker

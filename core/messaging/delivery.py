@@ -41,9 +41,10 @@ def due(now) -> Q:
     return Q(status=Status.QUEUED, next_attempt_at__lte=now) | Q(status=Status.SENDING, lease_until__lt=now)
 
 
-def claim(*, ids=None, limit: int = 50, now=None) -> list[OutboundMessage]:
-    """Take up to `limit` due messages for this worker (only one worker can win each row)."""
+def claim(*, ids=None, limit: int | None = None, now=None) -> list[OutboundMessage]:
+    """Take up to `limit` (MESSAGES_CLAIM_BATCH) due messages for this worker (only one worker can win each row)."""
     now = now or timezone.now()
+    limit = limit or settings.MESSAGES_CLAIM_BATCH
     token = uuid.uuid4().hex
     with transaction.atomic():
         rows = OutboundMessage.objects.filter(due(now))
@@ -96,7 +97,7 @@ def send_one(message: OutboundMessage) -> str:
     return Status.SENT
 
 
-def deliver(*, ids=None, limit: int = 50, max_batches: int | None = None) -> dict:
+def deliver(*, ids=None, limit: int | None = None, max_batches: int | None = None) -> dict:
     """Claim and send due messages (only `ids` when given) until none is left; returns the outcomes."""
     counts: dict[str, int] = {}
     batches = 0

@@ -81,10 +81,13 @@ def queue_messages(messages: list[OutboundMessage]) -> int:
     messages = [m for m in messages if m.recipient]
     if not messages:
         return 0
-    keys = [m.idempotency_key for m in messages]
     OutboundMessage.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
-    ids = list(OutboundMessage.objects.filter(idempotency_key__in=keys, status=OutboundMessage.Status.QUEUED,
-                                              attempts=0).values_list("pk", flat=True))
+    batches = {m.batch for m in messages}
+    if len(batches) == 1 and "" not in batches:  # a bulk send: its rows by their batch (no IN list of keys)
+        rows = OutboundMessage.objects.filter(batch=batches.pop())
+    else:
+        rows = OutboundMessage.objects.filter(idempotency_key__in=[m.idempotency_key for m in messages])
+    ids = list(rows.filter(status=OutboundMessage.Status.QUEUED, attempts=0).values_list("pk", flat=True))
     wake_worker(ids)
     return len(ids)
 

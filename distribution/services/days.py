@@ -15,7 +15,7 @@ from core.models import AuditLog, Centre
 from inventory.models import StockMovement
 from inventory.services import reverse_movements
 
-from ..models import BasketRule, Collection, DistributionDay, SlotAssignment, TimeSlot
+from ..models import BasketRule, Collection, DistributionDay, Person, SlotAssignment, TimeSlot
 from ..models.days import ONE_DAY_PER_DATE_SITE_PROGRAMME
 from ..selectors.days import COLLECTION_DOCUMENT, expected_households
 from . import DistributionError
@@ -132,16 +132,19 @@ def notify_slots(day: DistributionDay, *, by) -> dict:
     assignment, and each message's key is the assignment's and slot's, so sending twice repeats nothing."""
     batch = f"slots:{day.pk}:{uuid.uuid4().hex[:8]}"
     without = 0
+    skipped = []
     texts = {}
     messages, marked = [], {}
-    assignments = (SlotAssignment.objects.filter(day=day, notified_at__isnull=True).select_related("slot", "household")
-                   .prefetch_related("household__members"))
+    assignments = SlotAssignment.objects.filter(day=day, notified_at__isnull=True).select_related("slot", "household")
+    contact_fields = [f for f in ("phone", "email") if hasattr(Person, f)]
+    contacts = {row["household_id"]: row for row in Person.objects.filter(
+        is_reference=True, household__in=assignments.values("household")).values("household_id", *contact_fields)}
     for assignment in assignments:
-        reference = next((p for p in assignment.household.members.all() if p.is_reference), None)
-        phone = getattr(reference, "phone", "") if reference else ""
-        email = getattr(reference, "email", "") if reference else ""
+        reference = contacts.get(assignment.household_id, {})
+        phone, email = reference.get("phone", ""), reference.get("email", "")
         if not (phone or email):
             without += 1
+            skipped.append(assignment.pk)
             continue
         if assignment.slot_id not in texts:
             texts[assignment.slot_id] = slot_notice_text(day, assignment.slot)
@@ -158,8 +161,14 @@ def notify_slots(day: DistributionDay, *, by) -> dict:
         marked.setdefault("+".join(channels), []).append(assignment.pk)
     queue_messages(messages)
     now = timezone.now()
-    for channels, ids in marked.items():
-        SlotAssignment.objects.filter(pk__in=ids).update(notified_at=now, notified_by=channels)
+    if marked:  # the most common channels for the rest of the day's unmarked rows; the others by id
+        common = max(marked, key=lambda channels: len(marked[channels]))
+        others = [pk for channels, ids in marked.items() if channels != common for pk in ids] + skipped
+        for channels, ids in marked.items():
+            if channels != common:
+                SlotAssignment.objects.filter(pk__in=ids).update(notified_at=now, notified_by=channels)
+        SlotAssignment.objects.filter(day=day, notified_at__isnull=True).exclude(pk__in=others).update(
+            notified_at=now, notified_by=common)
     queued = sum(len(ids) for ids in marked.values())
     audit(AuditLog.Action.CHANGE, day, user=by, changes={"notices_queued": [None, queued],
                                                          "without_contact": [None, without], "batch": batch})
