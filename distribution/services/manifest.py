@@ -30,7 +30,7 @@ from core import offline
 from core.audit import audit
 from core.models import AuditLog
 
-from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Enrolment
+from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Enrolment, Handout
 from ..selectors.scan import cards_of_day, day_plan
 from .scans import Outcome, ScanRequestError, already_collected_message, basket_of_card, scan_refusal
 
@@ -55,6 +55,9 @@ def _changed_card_ids(day: DistributionDay, after: datetime) -> set[int]:
     households |= set(Enrolment.objects.filter(programme_id=day.programme_id, created_at__gte=after)
                       .values_list("household_id", flat=True))
     households |= set(AuthorisedCollector.objects.filter(created_at__gte=after).values_list("household_id", flat=True))
+    # A hand-out outside a day under the programme (or its cancelling) moves the household's monthly count.
+    households |= set(Handout.objects.filter(programme_id=day.programme_id, household__isnull=False)
+                      .filter(Q(at__gte=after) | Q(cancelled_at__gte=after)).values_list("household_id", flat=True))
     return set(Card.objects.filter(
         Q(household_id__in=households) | Q(household__updated_at__gte=after) | Q(requested_at__gte=after)
         | Q(printed_at__gte=after) | Q(revoked_at__gte=after)).values_list("id", flat=True))

@@ -9,11 +9,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.models import AuditLog
-from distribution.models import Collection, DistributionDay, Handout
+from distribution.models import Card, Collection, DistributionDay, Enrolment, Handout, Household
 from distribution.models.handouts import HANDOUT_DOCUMENT
 from distribution.selectors.scan import forget_scan_plans
 from distribution.services.cards import revoke_card
-from distribution.services.handouts import HandoutRefused, desk_answer, record_delivery, record_handout
+from distribution.services.handouts import (
+    HandoutRefused,
+    cancel_handout,
+    desk_answer,
+    record_delivery,
+    record_handout,
+)
+from distribution.services.manifest import day_manifest
 from distribution.services.scans import record_scan
 from inventory.models import StockMovement
 from inventory.selectors import available_by_item
@@ -238,8 +245,6 @@ def test_a_delivery_cannot_be_before_the_handout(staff_user, desk):
 def test_a_cancelled_handout_returns_its_goods_and_counts_nowhere(staff_user, volunteer_user, desk):
     from django.core.management import call_command
 
-    from distribution.services.handouts import cancel_handout
-
     prog, day, items = desk
     hh, _card, code = household(prog)
     handout = _handout(staff_user, day, items, household=hh, programme=prog)
@@ -260,3 +265,22 @@ def test_a_cancelled_handout_returns_its_goods_and_counts_nowhere(staff_user, vo
     assert entry.changes["cancelled"] == [None, True]
     with pytest.raises(IntegrityError), transaction.atomic():
         Handout.objects.filter(pk=handout.pk).update(cancel_reason="")
+
+
+def test_a_handout_reaches_the_offline_manifest_as_a_delta(staff_user, volunteer_user, desk):
+    prog, day, items = desk
+    hh, card, _code = household(prog)
+    past = timezone.now() - timedelta(minutes=10)  # every change so far out of the deltas' look-back
+    DistributionDay.objects.update(updated_at=past)
+    Household.objects.update(updated_at=past)
+    Card.objects.update(requested_at=past, printed_at=past)
+    Enrolment.objects.update(created_at=past)
+    first = day_manifest(day_id=day.pk, by=volunteer_user)
+    assert day_manifest(day_id=day.pk, since=first["version"], by=volunteer_user)["entries"] == []
+    handout = _handout(staff_user, day, items, household=hh, programme=prog)
+    delta = day_manifest(day_id=day.pk, since=first["version"], by=volunteer_user)
+    assert delta["full"] is False
+    assert {entry["n"]: entry for entry in delta["entries"]}[card.display_number]["r"] == "limit_reached"
+    cancel_handout(handout, reason="λάθος", by=staff_user)
+    delta = day_manifest(day_id=day.pk, since=first["version"], by=volunteer_user)
+    assert "r" not in {entry["n"]: entry for entry in delta["entries"]}[card.display_number]
