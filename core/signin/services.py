@@ -4,12 +4,14 @@ An entry names the account whose factors changed (the record "user <id>") and wh
 of factor is kept ("totp", "passkey", "recovery_codes"), never a secret or a device's name.
 """
 
+import logging
 import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
@@ -19,6 +21,7 @@ from ..models import AuditLog, RecoveryCode, RecoveryCodes, SecurityPolicy
 from .policy import mark_authenticated
 from .sessions import end_all_sessions
 
+logger = logging.getLogger(__name__)
 RECOVERY_CODES = 10
 RECOVERY_DEVICE_NAME = "recovery"
 KINDS = {TOTPDevice: "totp", WebAuthnCredential: "passkey", RecoveryCodes: "recovery_codes"}
@@ -31,6 +34,32 @@ class Factor:
     created: datetime | None
     last_used: datetime | None
     remaining: int | None = None  # recovery codes not yet used
+
+
+def _tell_owner(account, what) -> None:
+    """The person hears of every change of their factors by e-mail, once the change is committed: a
+    change they did not make is how they learn of an intruder (and they are told whom to tell)."""
+    if not account.email:
+        return
+
+    def send():
+        from django.core.mail import send_mail
+        from django.utils import timezone, translation
+        from django.utils.translation import gettext as _
+
+        from ..models import Centre
+
+        with translation.override(account.language or None):
+            centre = Centre.current()
+            subject = _("Your sign-in at %(centre)s changed") % {"centre": centre.short_name or centre.name}
+            text = _("%(what)s (%(when)s). If it was not you, tell the coordinator at once: someone may know "
+                     "your password.") % {"what": what, "when": timezone.localtime().strftime("%d/%m/%Y %H:%M")}
+        try:
+            send_mail(subject, text, None, [account.email])
+        except Exception:  # noqa: BLE001 - the change stands; the audit log has it
+            logger.exception("Could not tell user %s of a change of their second factors", account.pk)
+
+    transaction.on_commit(send)
 
 
 def kind_of(device) -> str:
@@ -81,12 +110,14 @@ def confirm_totp(request, device: TOTPDevice, code: str) -> bool:
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     audit(AuditLog.Action.FACTOR_ADDED, request.user, user=request.user, changes={"factor": "totp"})
+    _tell_owner(request.user, _("An authenticator app was added to your account"))
     _now_verified(request, device)
     return True
 
 
 def passkey_added(request, device) -> None:
     audit(AuditLog.Action.FACTOR_ADDED, request.user, user=request.user, changes={"factor": "passkey"})
+    _tell_owner(request.user, _("A passkey was added to your account"))
 
 
 @transaction.atomic
@@ -104,6 +135,7 @@ def new_recovery_codes(user, *, by) -> list[str]:
     RecoveryCode.objects.bulk_create([RecoveryCode(codes=device, salt=salt, digest=RecoveryCode.hashed(salt, code))
                                       for salt, code in zip(salts, codes, strict=True)])
     audit(AuditLog.Action.FACTOR_ADDED, user, user=by, changes={"factor": "recovery_codes", "count": len(codes)})
+    _tell_owner(user, _("New recovery codes were made for your account (the earlier ones no longer work)"))
     return codes
 
 
@@ -113,6 +145,7 @@ def remove_factor(user, device, *, by) -> None:
     kind = kind_of(device)
     device.delete()
     audit(AuditLog.Action.FACTOR_REMOVED, user, user=by, changes={"factor": kind})
+    _tell_owner(user, _("A second factor was removed from your account"))
 
 
 def _digits(code: str) -> str:
@@ -196,6 +229,8 @@ def reset_factors(account, *, by) -> int:
         removed += count
     end_all_sessions(account)
     audit(AuditLog.Action.FACTOR_RESET, account, user=by, changes={"removed": removed})
+    _tell_owner(account, _("The coordinator reset the second factors of your account; at your next sign-in "
+                           "you add a new one"))
     return removed
 
 

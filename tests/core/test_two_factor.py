@@ -278,3 +278,15 @@ def test_a_person_removes_a_factor_but_keeps_one_when_the_rule_needs_it(client, 
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert TOTPDevice.objects.filter(pk=second.pk).exists()
     assert AuditLog.objects.filter(action="factor_removed", changes__factor="totp").exists()
+
+
+def test_the_person_is_told_by_email_of_every_change_of_their_factors(staff_user, coordinator, mailoutbox,
+                                                                        django_capture_on_commit_callbacks):
+    from core.signin.services import new_recovery_codes, reset_factors
+
+    with django_capture_on_commit_callbacks(execute=True):
+        new_recovery_codes(staff_user, by=staff_user)
+        reset_factors(staff_user, by=coordinator)
+    assert [message.to for message in mailoutbox] == [[staff_user.email]] * 2
+    assert "συντονίστρια" in mailoutbox[1].body  # in the person's language, Greek
+    assert "κωδικοί ανάκτησης" in mailoutbox[0].body.lower()
