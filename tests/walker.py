@@ -26,6 +26,7 @@ SEGMENT_MODELS = {
     "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
     "lines": "inventory.DonationLine", "retention": "distribution.Household", "calendars": "core.Location",
     "submitted": "reports.SubmittedReport", "handout": "distribution.Handout", "handouts": "distribution.Handout",
+    "plans": "volunteers.PlanProposal",
 }
 # What goes into a path part that names no record, when asked for (fill_route(..., others=True)): a
 # made-up secret for a private link's token, an unknown word for a slug (an action, an audience).

@@ -7,6 +7,8 @@ from core.models import Location
 from core.once import OnceFormMixin
 
 from .models import (
+    TARGET_BETWEEN,
+    Absence,
     Availability,
     Certificate,
     Language,
@@ -58,8 +60,27 @@ class VolunteerForm(forms.ModelForm):
     class Meta:
         model = Volunteer
         fields = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
-                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes",
+                  "max_hours_week", "max_hours_month", "preferred_locations", "preferred_roles", "works_well_with"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3}),
+                   "preferred_locations": forms.CheckboxSelectMultiple}
+
+    preferred_roles = forms.MultipleChoiceField(label=_("prefers the roles"), choices=Role.choices, required=False,
+                                                widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preferred_locations"].queryset = Location.objects.filter(is_active=True)
+        partners = Volunteer.objects.filter(status__in=(Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED))
+        if self.instance.pk:
+            partners = partners.exclude(pk=self.instance.pk)
+        self.fields["works_well_with"].queryset = partners
+        self.fields["works_well_with"].help_text = _("The planner puts them on the same shifts when it is fair.")
+
+    def save_m2m_later(self):
+        """The two lists of the form that are relations (saved after the volunteer, by the service)."""
+        return {"locations": list(self.cleaned_data.get("preferred_locations") or []),
+                "partners": list(self.cleaned_data.get("works_well_with") or [])}
 
 
 class MyDetailsForm(forms.ModelForm):
@@ -81,6 +102,8 @@ LanguageFormSet = inlineformset_factory(Volunteer, VolunteerLanguage, fields=["l
                                         can_delete=True)
 CertificateFormSet = inlineformset_factory(Volunteer, Certificate, fields=["skill", "expires_on"], extra=1,
                                            can_delete=True, widgets={"expires_on": DATE})
+AbsenceFormSet = inlineformset_factory(Volunteer, Absence, fields=["starts_on", "ends_on", "note"], extra=1,
+                                       can_delete=True, widgets={"starts_on": DATE, "ends_on": DATE})
 AvailabilityFormSet = inlineformset_factory(Volunteer, Availability, fields=["weekday", "start_time", "end_time"],
                                             extra=2, can_delete=True,
                                             widgets={"start_time": TIME, "end_time": TIME})
@@ -93,6 +116,10 @@ class ShiftDetailsForm(forms.Form):
     end_time = forms.TimeField(label=_("until"), widget=TIME)
     min_people = forms.IntegerField(label=_("minimum people"), min_value=0, max_value=200, initial=1)
     max_people = forms.IntegerField(label=_("maximum people"), min_value=1, max_value=200, initial=2)
+    target_people = forms.IntegerField(
+        label=_("people wanted"), min_value=0, max_value=200, required=False,
+        help_text=_("What the work asks for, between the minimum and the maximum; the planner fills up to it. "
+                    "Empty: the minimum."))
     signup_mode = forms.ChoiceField(label=_("sign-up"), choices=SignupMode.choices)
     languages_needed = forms.MultipleChoiceField(
         label=_("languages needed"), choices=Language.choices, required=False, widget=forms.CheckboxSelectMultiple,
@@ -100,6 +127,11 @@ class ShiftDetailsForm(forms.Form):
     skills_needed = ModelIdsField(
         label=_("skills needed"), queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("At least one person on the shift holds each of them."))
+    skills_everyone = ModelIdsField(
+        label=_("skills everyone needs"), queryset=Skill.objects.all(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone on the shift holds each of them, valid on the day (e.g. a criminal-record "
+                    "certificate for work with children)."))
     description = forms.CharField(label=_("description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
@@ -109,11 +141,16 @@ class ShiftDetailsForm(forms.Form):
         if data.get("max_people") is not None and data.get("min_people") is not None \
                 and data["max_people"] < data["min_people"]:
             self.add_error("max_people", _("The maximum must be at least 1 and not below the minimum."))
+        target = data.get("target_people")
+        if target is not None and data.get("min_people") is not None and data.get("max_people") is not None \
+                and not data["min_people"] <= target <= data["max_people"]:
+            self.add_error("target_people", TARGET_BETWEEN)
         return data
 
     def service_kwargs(self):
         data = dict(self.cleaned_data)
         data["skills"] = list(data.pop("skills_needed"))
+        data["skills_everyone"] = list(data.pop("skills_everyone", None) or [])
         return data
 
 

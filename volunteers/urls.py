@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, mine, public, roster, rota, shifts
+from .views import documents, mine, planning, public, roster, rota, shifts
 
 app_name = "volunteers"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("shifts/<int:pk>/approve-hours/", shifts.shift_approve_hours, name="shift_approve_hours"),
     path("shifts/<int:pk>/message/<slug:audience>/", shifts.shift_message, name="shift_message"),
     path("assignments/<int:pk>/<slug:action>/", shifts.assignment_action, name="assignment_action"),
+    path("plans/", planning.plan_new, name="plan_new"),
+    path("plans/<int:pk>/", planning.plan_detail, name="plan"),
+    path("plans/<int:pk>/publish/", planning.plan_publish, name="plan_publish"),
+    path("shifts/<int:pk>/fill/", planning.plan_fill, name="plan_fill"),
+    path("fairness/", planning.fairness_report, name="fairness"),
     path("templates/", shifts.template_list, name="templates"),
     path("templates/new/", shifts.template_edit, name="template_new"),
     path("templates/<int:pk>/", shifts.template_edit, name="template_edit"),

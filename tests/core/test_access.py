@@ -196,6 +196,9 @@ def _page_world():
     ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
     Handout.objects.create(kind="emergency", location=Location.objects.order_by("pk").first(), people=1,
                            reason="πυρκαγιά", date=timezone.localdate(), at=timezone.now(), by=users["staff"])
+    from volunteers.models import PlanProposal
+
+    PlanProposal.objects.create(starts_on=timezone.localdate(), ends_on=timezone.localdate())
     SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
                                    households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
                                    submitted_at=timezone.now(), submitted_by=users["coordinator"])

@@ -52,6 +52,9 @@ AUDITED = {
     "volunteers.VolunteerLanguage": "volunteers/services/roster.py",
     "volunteers.Certificate": "volunteers/services/roster.py",
     "volunteers.Availability": "volunteers/services/roster.py",
+    "volunteers.Absence": "volunteers/services/roster.py",
+    "volunteers.PlanProposal": "volunteers/services/planning.py",
+    "volunteers.PlanLine": "volunteers/services/planning.py",
     "volunteers.ShiftSeries": "volunteers/services/shifts.py",
     "volunteers.Shift": "volunteers/services/shifts.py",
     "volunteers.ShiftTemplate": "volunteers/services/shifts.py",
@@ -83,6 +86,7 @@ EXEMPT = {
 WRITES_LOG = re.compile(r"\b(audit|audited_save|audited_formset_save)\(")
 # Which audited models are written through the formset helper (their rows come from a page's formset).
 FORMSET_ROWS = {"volunteers.VolunteerLanguage", "volunteers.Certificate", "volunteers.Availability",
+                "volunteers.Absence",
                 "volunteers.ShiftTemplateLine"}
 
 

@@ -20,6 +20,7 @@ from .links import (  # noqa: F401
 from .people import (  # noqa: F401
     EMAIL_TAKEN,
     MAX_AT_LEAST_MIN,
+    Absence,
     Availability,
     Certificate,
     Language,
@@ -28,7 +29,9 @@ from .people import (  # noqa: F401
     VolunteerLanguage,
     new_token,
 )
+from .planning import PlanLine, PlanProposal  # noqa: F401
 from .shifts import (  # noqa: F401
+    TARGET_BETWEEN,
     Assignment,
     ReminderSent,
     Role,

@@ -3,6 +3,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -11,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import validators as plausible
+from core.models import Location
 from core.text import search_key
 
 EMAIL_TAKEN = _("Another volunteer already has this e-mail address.")
@@ -94,6 +96,16 @@ class Volunteer(models.Model):
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     calendar_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # What the planner respects (volunteers.planner): limits are hard rules, preferences are honoured
+    # when fairness allows.
+    max_hours_week = models.PositiveSmallIntegerField(_("at most hours a week"), null=True, blank=True,
+                                                      validators=[MaxValueValidator(80)])
+    max_hours_month = models.PositiveSmallIntegerField(_("at most hours a month"), null=True, blank=True,
+                                                       validators=[MaxValueValidator(300)])
+    preferred_locations = models.ManyToManyField(Location, verbose_name=_("prefers the sites"), blank=True,
+                                                 related_name="+")
+    preferred_roles = models.JSONField(_("prefers the roles"), default=list, blank=True)
+    works_well_with = models.ManyToManyField("self", verbose_name=_("likes to work with"), blank=True)
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
 
     class Meta:
@@ -192,3 +204,23 @@ class Availability(models.Model):
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
+
+
+class Absence(models.Model):
+    """An exception to the weekly pattern: the volunteer is away from one date to another (both included)."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField(_("away from"), validators=[plausible.activity_date])
+    ends_on = models.DateField(_("away until"), validators=[plausible.activity_date])
+    note = models.CharField(_("note"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["starts_on"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
+                                              name="absence_ends_after_start",
+                                              violation_error_message=_("The last day cannot be before the first."))]
+
+    def __str__(self):
+        return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"

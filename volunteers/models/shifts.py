@@ -15,6 +15,8 @@ from core.models import Location
 
 from .people import MAX_AT_LEAST_MIN, Availability, Language, Skill, Volunteer, new_token
 
+TARGET_BETWEEN = _("The number of people wanted must be between the minimum and the maximum.")
+
 
 class Role(models.TextChoices):
     DISTRIBUTION = "distribution", _("Distribution table")
@@ -38,6 +40,9 @@ class ShiftFields(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DISTRIBUTION)
     min_people = models.PositiveSmallIntegerField(_("minimum people"), default=1)
     max_people = models.PositiveSmallIntegerField(_("maximum people"), default=2)
+    # What the work asks for, between the minimum and the maximum; the planner fills up to it
+    # (empty: the minimum).
+    target_people = models.PositiveSmallIntegerField(_("people wanted"), null=True, blank=True)
     signup_mode = models.CharField(_("sign-up"), max_length=10, choices=SignupMode.choices, default=SignupMode.OPEN)
     languages_needed = models.JSONField(_("languages needed"), default=list, blank=True,
                                         help_text=_("At least one person on the shift speaks each of them."))
@@ -83,6 +88,14 @@ class Shift(ShiftFields):
     ends_at = models.DateTimeField(_("ends"), validators=[plausible.activity_date])
     skills_needed = models.ManyToManyField(Skill, verbose_name=_("skills needed"), blank=True, related_name="shifts",
                                            help_text=_("At least one person on the shift holds each of them."))
+    skills_everyone = models.ManyToManyField(
+        Skill, verbose_name=_("skills everyone needs"), blank=True, related_name="+",
+        help_text=_("Everyone on the shift holds each of them, valid on the day (e.g. a criminal-record "
+                    "certificate for work with children)."))
+    # A shift made from a need of the work (a distribution day, an event: core.staffing): its key,
+    # and whether the coordinator corrected it by hand (then it is no longer updated from the need).
+    need_key = models.CharField(max_length=80, blank=True, default="", db_index=True, editable=False)
+    need_edited = models.BooleanField(default=False, editable=False)
     series = models.ForeignKey(ShiftSeries, verbose_name=_("series"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="shifts")
     # Active assignments (assigned or confirmed), kept by the services under a lock of this row.
@@ -103,6 +116,9 @@ class Shift(ShiftFields):
                                    violation_error_message=MAX_AT_LEAST_MIN),
             models.CheckConstraint(condition=Q(booked__lte=models.F("max_people")), name="shift_never_overbooked",
                                    violation_error_message=_("More people are booked than the shift has places.")),
+            models.CheckConstraint(condition=Q(target_people__isnull=True) | (
+                Q(target_people__gte=models.F("min_people")) & Q(target_people__lte=models.F("max_people"))),
+                name="shift_target_between_min_and_max", violation_error_message=TARGET_BETWEEN),
         ]
         indexes = [models.Index(fields=["location", "starts_at"])]
 
@@ -127,6 +143,11 @@ class Shift(ShiftFields):
     @property
     def short_by(self) -> int:
         return max(self.min_people - self.booked, 0)
+
+    @property
+    def wanted(self) -> int:
+        """How many people the planner aims for."""
+        return self.target_people if self.target_people is not None else self.min_people
 
     def language_labels(self):
         labels = dict(Language.choices)

@@ -78,6 +78,7 @@ class Problem:
     kept: frozenset = frozenset()  # (person id, shift id): confirmed, kept whatever happens
     published: frozenset = frozenset()  # (person id, shift id): in the published plan, changed as little as possible
     busy: tuple[Busy, ...] = ()
+    declined: frozenset = frozenset()  # (person id, shift id): they said no to this shift, not asked again
     min_rest_hours: float = 0.0
     time_limit: float = 10.0  # seconds, for all the objectives together
     workers: int = 2

@@ -95,7 +95,7 @@ class _Context:
         return week, month
 
     def failures(self, person, shift) -> list[str]:
-        failed = rules.static_failures(person, shift)
+        failed = rules.static_failures(person, shift, self.problem.declined)
         others = [(start, end) for start, end, shift_id in self.booked[person.id] if shift_id != shift.id]
         week, month = self._minutes(person.id, shift.id)
         failed += rules.plan_failures(person, shift, others, self.rest, week, month)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from .data import Person, Slot
 
 # In the order an explanation lists them.
-STATIC_RULES = ("available", "away", "certificate")
+STATIC_RULES = ("declined", "available", "away", "certificate")
 PLAN_RULES = ("overlap", "rest", "week_hours", "month_hours")
 RULES = STATIC_RULES + PLAN_RULES
 
@@ -55,9 +55,9 @@ def holds(person: Person, shift: Slot, skill) -> bool:
     return not missing_certificates(person, shift, [skill])
 
 
-def static_failures(person: Person, shift: Slot) -> list[str]:
-    """The rules the pair breaks whatever else is planned."""
-    failed = []
+def static_failures(person: Person, shift: Slot, declined: frozenset = frozenset()) -> list[str]:
+    """The rules the pair breaks whatever else is planned (`declined`: the pairs where they said no)."""
+    failed = ["declined"] if (person.id, shift.id) in declined else []
     if not available(person, shift):
         failed.append("available")
     if away(person, shift):

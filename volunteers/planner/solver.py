@@ -61,7 +61,7 @@ class _Model:
                 if pair in problem.kept:
                     self.x[pair] = self.model.new_constant(1)
                     continue
-                if rules.static_failures(person, shift):
+                if rules.static_failures(person, shift, problem.declined):
                     continue
                 if any(rules.too_close(shift.start, shift.end, s, e, rest) for s, e in busy[person.id]):
                     continue

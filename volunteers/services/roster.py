@@ -25,7 +25,8 @@ from .signin import send_signin_link
 from .signups import remove
 
 PROFILE_FIELDS = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
-                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes"]
+                  "emergency_name", "emergency_phone", "status", "availability_notes", "notes",
+                  "max_hours_week", "max_hours_month", "preferred_roles"]
 
 
 def consent_text() -> str:
@@ -214,6 +215,20 @@ def save_volunteer(volunteer: Volunteer, formsets, *, by) -> Volunteer:
         formset.instance = volunteer
         audited_formset_save(formset, by=by)
     return volunteer
+
+@transaction.atomic
+def save_preferences(volunteer: Volunteer, *, locations, partners, by) -> None:
+    """The sites a volunteer prefers and the people they like to work with (for the planner), audited."""
+    before = {"preferred_locations": sorted(volunteer.preferred_locations.values_list("pk", flat=True)),
+              "works_well_with": sorted(volunteer.works_well_with.values_list("pk", flat=True))}
+    volunteer.preferred_locations.set(locations)
+    volunteer.works_well_with.set([p for p in partners if p.pk != volunteer.pk])
+    after = {"preferred_locations": sorted(volunteer.preferred_locations.values_list("pk", flat=True)),
+             "works_well_with": sorted(volunteer.works_well_with.values_list("pk", flat=True))}
+    changes = {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]}
+    if changes:
+        audit(AuditLog.Action.CHANGE, volunteer, user=by, changes=changes)
+
 
 # What a volunteer may change about themselves (forms.MyDetailsForm).
 OWN_FIELDS = ["email", "phone", "language", "address", "emergency_name", "emergency_phone", "availability_notes"]

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from core.audit import audit, audited_formset_save, audited_save, model_changes, snapshot
 from core.models import AuditLog, Location
 
-from ..models import Assignment, Shift, ShiftSeries, ShiftTemplate
+from ..models import TARGET_BETWEEN, Assignment, Shift, ShiftSeries, ShiftTemplate
 from .notices import queue_for
 from .signups import overlapping
 
-SHIFT_FIELDS = ["location_id", "starts_at", "ends_at", "role", "min_people", "max_people", "signup_mode",
-                "languages_needed", "description"]
-COMMON = ["role", "min_people", "max_people", "signup_mode", "languages_needed", "description"]
+SHIFT_FIELDS = ["location_id", "starts_at", "ends_at", "role", "min_people", "max_people", "target_people",
+                "signup_mode", "languages_needed", "description"]
+COMMON = ["role", "min_people", "max_people", "target_people", "signup_mode", "languages_needed", "description"]
 MAX_SERIES_DAYS = 366
 
 
@@ -33,32 +33,35 @@ def span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     return at(day, start), at(day, end)
 
 
-def _check_people(min_people, max_people):
+def _check_people(min_people, max_people, target_people=None):
     if max_people < 1 or max_people < min_people:
         raise ValidationError(_("The maximum must be at least 1 and not below the minimum."))
+    if target_people is not None and not min_people <= target_people <= max_people:
+        raise ValidationError(TARGET_BETWEEN)
 
 
 @transaction.atomic
 def create_shift(*, location: Location, day: date, start_time: time, end_time: time, skills=(), by=None,
-                 series=None, **fields) -> Shift:
+                 series=None, skills_everyone=(), **fields) -> Shift:
     starts_at, ends_at = span(day, start_time, end_time)
-    _check_people(fields.get("min_people", 1), fields.get("max_people", 2))
+    _check_people(fields.get("min_people", 1), fields.get("max_people", 2), fields.get("target_people"))
     shift = Shift.objects.create(location=location, starts_at=starts_at, ends_at=ends_at, series=series, **fields)
     shift.skills_needed.set(skills)
+    shift.skills_everyone.set(skills_everyone)
     audit(AuditLog.Action.CREATE, shift, user=by)
     return shift
 
 
 @transaction.atomic
 def create_series(*, location: Location, weekday: int, start_time: time, end_time: time, starts_on: date,
-                  until: date, skills=(), by=None, **fields) -> ShiftSeries:
+                  until: date, skills=(), by=None, skills_everyone=(), **fields) -> ShiftSeries:
     """A repeating shift (e.g. every Tuesday 08:00-12:00 until June) and all its shifts."""
     if until < starts_on:
         raise ValidationError(_("The last date must not be before the first."))
     if (until - starts_on).days > MAX_SERIES_DAYS:
         raise ValidationError(_("A series may run for at most a year; start a new one after that."))
     span(starts_on, start_time, end_time)
-    _check_people(fields.get("min_people", 1), fields.get("max_people", 2))
+    _check_people(fields.get("min_people", 1), fields.get("max_people", 2), fields.get("target_people"))
     series = ShiftSeries.objects.create(location=location, weekday=weekday, start_time=start_time,
                                         end_time=end_time, starts_on=starts_on, until=until, **fields)
     series.skills_needed.set(skills)
@@ -66,7 +69,7 @@ def create_series(*, location: Location, weekday: int, start_time: time, end_tim
     count = 0
     while day <= until:
         create_shift(location=location, day=day, start_time=start_time, end_time=end_time, skills=skills,
-                     series=series, by=by, **fields)
+                     series=series, by=by, skills_everyone=skills_everyone, **fields)
         day += timedelta(days=7)
         count += 1
     if not count:
@@ -89,7 +92,8 @@ def apply_template(template: ShiftTemplate, *, location: Location, day: date, by
     return shifts
 
 
-def _apply(shift: Shift, *, location, starts_at, ends_at, skills, values: dict) -> tuple[bool, dict]:
+def _apply(shift: Shift, *, location, starts_at, ends_at, skills, values: dict,
+           skills_everyone=None) -> tuple[bool, dict]:
     """Change one (locked) shift; returns (time or place changed, audit changes)."""
     before = snapshot(shift, SHIFT_FIELDS)
     moved = shift.starts_at != starts_at or shift.ends_at != ends_at or shift.location_id != location.pk
@@ -108,22 +112,27 @@ def _apply(shift: Shift, *, location, starts_at, ends_at, skills, values: dict) 
                     _("%(name)s would then have two shifts at once (%(other)s). Take them off one first.")
                     % {"name": assignment.volunteer.full_name, "other": clash.shift})
         shift.assignments.update(starts_at=starts_at, ends_at=ends_at)
+    if shift.need_key:
+        shift.need_edited = True  # corrected by hand: no longer updated from the need
     shift.save()
     if skills is not None:
         shift.skills_needed.set(skills)
+    if skills_everyone is not None:
+        shift.skills_everyone.set(skills_everyone)
     return moved, model_changes(before, snapshot(shift, SHIFT_FIELDS))
 
 
 @transaction.atomic
 def update_shift(shift: Shift, *, location: Location, day: date, start_time: time, end_time: time, skills=None,
-                 scope: str = "one", by=None, **values) -> list[Shift]:
+                 scope: str = "one", by=None, skills_everyone=None, **values) -> list[Shift]:
     """Edit a shift, or (scope="following") this shift and the following ones of its series.
 
     With "following" the series is split: the earlier shifts keep the old series, this one and the
     later ones get a new series with the new times and details (each keeps its own date, so the
     new time of day applies to every week). People already booked are told when time or place changes.
     """
-    _check_people(values.get("min_people", shift.min_people), values.get("max_people", shift.max_people))
+    _check_people(values.get("min_people", shift.min_people), values.get("max_people", shift.max_people),
+                  values.get("target_people", shift.target_people))
     span(day, start_time, end_time)
     values = {name: values[name] for name in COMMON if name in values}
     values.setdefault("max_people", shift.max_people)
@@ -141,7 +150,7 @@ def update_shift(shift: Shift, *, location: Location, day: date, start_time: tim
                 own_day = day if len(targets) == 1 else timezone.localtime(target.starts_at).date()
                 starts_at, ends_at = span(own_day, start_time, end_time)
                 moved, changes = _apply(target, location=location, starts_at=starts_at, ends_at=ends_at,
-                                        skills=skills, values=values)
+                                        skills=skills, values=values, skills_everyone=skills_everyone)
                 if moved:
                     active = target.assignments.filter(status__in=Assignment.ACTIVE)
                     moved_ids.extend(active.values_list("pk", flat=True))

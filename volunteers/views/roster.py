@@ -18,6 +18,7 @@ from core.views_base import FilteredTableView
 from .. import selectors
 from ..filters import HoursFilter, VolunteerFilter
 from ..forms import (
+    AbsenceFormSet,
     AvailabilityFormSet,
     CertificateFormSet,
     LanguageFormSet,
@@ -96,9 +97,10 @@ def volunteer_edit(request, pk=None):
     form = VolunteerForm(request.POST or None, instance=volunteer)
     formsets = [cls(request.POST or None, instance=volunteer, prefix=prefix) for cls, prefix in
                 ((LanguageFormSet, "languages"), (CertificateFormSet, "certificates"),
-                 (AvailabilityFormSet, "availability"))]
+                 (AvailabilityFormSet, "availability"), (AbsenceFormSet, "absences"))]
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
         volunteer = roster.save_volunteer(form.save(commit=False), formsets, by=request.user)
+        roster.save_preferences(volunteer, **form.save_m2m_later(), by=request.user)
         messages.success(request, _("The volunteer's details were saved."))
         return redirect("volunteers:volunteer", volunteer.pk)
     return render(request, "volunteers/volunteer_form.html", {

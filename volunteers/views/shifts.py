@@ -80,6 +80,7 @@ def _shift_initial(shift):
     start, end = timezone.localtime(shift.starts_at), timezone.localtime(shift.ends_at)
     return {"location": shift.location_id, "day": start.date(), "start_time": start.time(), "end_time": end.time(),
             "role": shift.role, "min_people": shift.min_people, "max_people": shift.max_people,
+            "target_people": shift.target_people, "skills_everyone": list(shift.skills_everyone.all()),
             "signup_mode": shift.signup_mode, "languages_needed": shift.languages_needed,
             "skills_needed": list(shift.skills_needed.all()), "description": shift.description, "scope": "one"}
 
