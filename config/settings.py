@@ -282,6 +282,16 @@ SCHEDULE_TICK_SECONDS = env.float("SCHEDULE_TICK_SECONDS", default=5)
 # --- Apps ----------------------------------------------------------------------------------------
 # Volunteers are reminded this many hours before a shift (manage.py send_reminders, from cron).
 VOLUNTEER_REMINDER_HOURS = env.float("VOLUNTEER_REMINDER_HOURS", default=24)
+# The shift planner (volunteers.planner): rest between two shifts of a person, and its time limit.
+VOLUNTEER_MIN_REST_HOURS = env.float("VOLUNTEER_MIN_REST_HOURS", default=8)
+VOLUNTEER_PLANNER_SECONDS = env.float("VOLUNTEER_PLANNER_SECONDS", default=10)
+# Staffing needs from the work (core.staffing): tables per households an hour, volunteers per table,
+# a Romani speaker at a branch, event helpers per places taken, minutes to set up and clear away.
+STAFFING_HOUSEHOLDS_PER_TABLE_HOUR = env.int("STAFFING_HOUSEHOLDS_PER_TABLE_HOUR", default=40)
+STAFFING_VOLUNTEERS_PER_TABLE = env.int("STAFFING_VOLUNTEERS_PER_TABLE", default=2)
+STAFFING_ROMANI_AT_BRANCH = env.bool("STAFFING_ROMANI_AT_BRANCH", default=True)
+STAFFING_PEOPLE_PER_EVENT_HELPER = env.int("STAFFING_PEOPLE_PER_EVENT_HELPER", default=15)
+STAFFING_EVENT_BUFFER_MINUTES = env.int("STAFFING_EVENT_BUFFER_MINUTES", default=30)
 # Public event sign-ups accepted per client address per hour (spam protection, shared cache).
 EVENTS_REGISTRATIONS_PER_HOUR = env.int("EVENTS_REGISTRATIONS_PER_HOUR", default=10)
 # Messages a public sign-up may trigger to one phone number or e-mail address a day (the rest are not sent).

@@ -43,6 +43,12 @@ class DistributionConfig(AppConfig):
         documents.register(COLLECTION_DOCUMENT, _("Collections"))
         documents.register(HANDOUT_DOCUMENT, _("Hand-outs outside distribution days"), "distribution:handout")
 
+        from core import staffing
+
+        from .staffing import day_needs
+
+        staffing.register("distribution.days", day_needs)
+
         # A scan keeps the day's plan a few seconds (selectors.scan.read_for_scan): an edit made in
         # this process is seen by its next scan.
         for model in (DistributionDay, BasketRule, Programme, Location, Item):

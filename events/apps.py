@@ -21,6 +21,12 @@ class EventsConfig(AppConfig):
 
         register_purger("ticket check-ins", purge_request_ids)
 
+        from core import staffing
+
+        from .staffing import event_needs
+
+        staffing.register("events.helpers", event_needs)
+
     def home_panels(self, request, role):
         from core.roles import STAFF, VOLUNTEER, has_role
 

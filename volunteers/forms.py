@@ -62,11 +62,13 @@ class VolunteerForm(forms.ModelForm):
         fields = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
                   "emergency_name", "emergency_phone", "status", "availability_notes", "notes",
                   "max_hours_week", "max_hours_month", "preferred_locations", "preferred_roles", "works_well_with"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3}),
-                   "preferred_locations": forms.CheckboxSelectMultiple}
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     preferred_roles = forms.MultipleChoiceField(label=_("prefers the roles"), choices=Role.choices, required=False,
                                                 widget=forms.CheckboxSelectMultiple)
+    preferred_locations = ModelIdsField(label=_("prefers the sites"), queryset=Location.objects.none(),
+                                        required=False, widget=forms.CheckboxSelectMultiple)
+    works_well_with = ModelIdsField(label=_("likes to work with"), queryset=Volunteer.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

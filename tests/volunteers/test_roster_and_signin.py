@@ -102,6 +102,7 @@ def test_coordinator_edits_profile_with_languages_certificates_and_availability(
         "certificates-0-skill": first_aid.pk, "certificates-0-expires_on": "2027-03-01",
         "availability-TOTAL_FORMS": "1", "availability-INITIAL_FORMS": "0",
         "availability-0-weekday": "1", "availability-0-start_time": "08:00", "availability-0-end_time": "13:00",
+        "absences-TOTAL_FORMS": "0", "absences-INITIAL_FORMS": "0",
     }
     response = coordinator_client.post(reverse("volunteers:volunteer_edit", args=[volunteer.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -135,6 +136,7 @@ def test_the_edit_pages_language_certificate_and_availability_rows_are_audited(c
         "certificates-0-skill": first_aid.pk, "certificates-0-expires_on": "2027-03-01",
         "availability-TOTAL_FORMS": "1", "availability-INITIAL_FORMS": "0",
         "availability-0-weekday": "1", "availability-0-start_time": "08:00", "availability-0-end_time": "13:00",
+        "absences-TOTAL_FORMS": "0", "absences-INITIAL_FORMS": "0",
     }
     url = reverse("volunteers:volunteer_edit", args=[volunteer.pk])
     assert coordinator_client.post(url, data).status_code == 302
@@ -200,7 +202,7 @@ def test_volunteer_added_directly_as_active_gets_an_account(coordinator_client):
     response = coordinator_client.post(reverse("volunteers:volunteer_new"), {
         "first_name": "Στέλιος", "last_name": "Χατζηγεωργίου", "email": "stelios@example.org", "language": "el",
         "status": "active",
-        **{f"{p}-{k}": "0" for p in ("languages", "certificates", "availability")
+        **{f"{p}-{k}": "0" for p in ("languages", "certificates", "availability", "absences")
            for k in ("TOTAL_FORMS", "INITIAL_FORMS")}})
     assert response.status_code == 302
     volunteer = Volunteer.objects.get(email="stelios@example.org")

@@ -2,7 +2,7 @@
 accept all, some or none and publish; the fairness report."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -20,12 +20,17 @@ from .. import fairness
 from ..forms import DATE
 from ..models import PlanLine, PlanProposal, Shift
 from ..planning_texts import level_name, reason_text, rule_name, shortfall_text
-from ..services import planning
+from ..services import needs, planning
 
 
 class PlanForm(forms.Form):
     starts_on = forms.DateField(label=gettext_lazy("from"), widget=DATE)
     weeks = forms.IntegerField(label=gettext_lazy("weeks"), min_value=1, max_value=planning.MAX_WEEKS, initial=2)
+    from_needs = forms.BooleanField(
+        label=gettext_lazy("First make or update the shifts from the needs of distribution days and events"),
+        required=False, initial=True,
+        help_text=gettext_lazy("Households expected per hour give the tables and volunteers; registrations give "
+                               "the event helpers. A shift you corrected by hand is left as you set it."))
 
 
 def _next_monday():
@@ -40,6 +45,14 @@ def plan_new(request):
         start = form.cleaned_data["starts_on"]
         try:
             until = start + timedelta(days=7 * form.cleaned_data["weeks"] - 1)
+            if form.cleaned_data["from_needs"]:
+                zone = timezone.get_current_timezone()
+                done = needs.sync_needs(datetime.combine(start, time(0), tzinfo=zone),
+                                        datetime.combine(until + timedelta(days=1), time(0), tzinfo=zone),
+                                        by=request.user)
+                messages.info(request, _("From the needs of the work: %(created)s shifts created, %(updated)s "
+                                         "updated, %(kept)s corrected by hand left as they are.") % {
+                    "created": len(done.created), "updated": len(done.updated), "kept": len(done.kept_by_hand)})
             proposal = planning.propose(starts_on=start, ends_on=until, by=request.user)
             return redirect("volunteers:plan", proposal.pk)
         except ValidationError as error:
