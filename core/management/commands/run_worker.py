@@ -57,7 +57,8 @@ class Command(BaseCommand):
         backend = settings.TASKS["default"]["BACKEND"]
         try:
             if backend.startswith("django_tasks_rq"):
-                call_command("rqworker", *queues, burst=burst, verbosity=verbosity)
+                call_command("rqworker", *queues, burst=burst, verbosity=verbosity,
+                             job_class="django_tasks_rq.backend.Job")  # runs django-tasks' Task objects
             elif backend.startswith("django_tasks_db"):
                 from django_tasks_db.management.commands.db_worker import Worker
 
