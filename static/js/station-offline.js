@@ -24,9 +24,11 @@
   const POLL_MS = 5000;
   const FULL_MS = 10 * 60 * 1000;
   const OLD_MS = 30 * 60 * 1000; // the pre-check warns about a list older than this
-  const BATCH = 500;
+  // Queued scans per request: the API takes up to 500; 100 keeps each request short on a weak network
+  // (progress shows, and a request cut off costs little: it is sent again with the same request ids).
+  const BATCH = 100;
   const FETCH_TIMEOUT_MS = 8000;
-  const SYNC_TIMEOUT_MS = 30000;
+  const SYNC_TIMEOUT_MS = 60000;
 
   /* ---- IndexedDB ------------------------------------------------------------------------------ */
   const DB_NAME = "kypseli-station";
@@ -483,6 +485,7 @@
           }
         });
         this.lastSync = now;
+        this.render();  // how many still wait, after each request
         if (answered.size < items.length) return;  // the server answered for fewer: try again later
       }
     }
