@@ -108,6 +108,8 @@ def test_unfillable_shift_explained_on_the_page(coordinator, coordinator_client)
     text = page.content.decode()
     assert "no valid certificate" in text or "πιστοποιητικό" in text
     assert "Ελένη Σαλή" in text
+    shift.delete()  # a shift deleted since: the proposal still opens, without it
+    assert coordinator_client.get(reverse("volunteers:plan", args=[proposal.pk])).status_code == 200
 
 
 def test_absence_and_weekly_limit_are_respected(coordinator):

@@ -89,8 +89,8 @@ def plan_detail(request, pk):
             "text": shortfall_text(gap), "binding": rule_name(gap["binding"]),
             "blocked": [(rule_name(rule), n) for rule, n in gap["blocked"].items()],
             "fixes": [reason_text(f["code"], f.get("params")) for f in gap["fixes"]]})
-    rows = [{"shift": shifts[sid], **by_shift[sid]} for sid in sorted(by_shift, key=lambda s: (shifts[s].starts_at, s))
-            if sid in shifts]
+    present = [sid for sid in by_shift if sid in shifts]  # a shift deleted since is left out
+    rows = [{"shift": shifts[sid], **by_shift[sid]} for sid in sorted(present, key=lambda s: (shifts[s].starts_at, s))]
     levels = [{**lv, "label": level_name(lv["name"])} for lv in proposal.levels]
     return render(request, "volunteers/plan.html", {
         "title": _("Proposed plan"), "proposal": proposal, "rows": rows, "levels": levels,
