@@ -1,6 +1,8 @@
 """Hand-outs outside a distribution day (staff): find the household (or go anonymous), see the station's
 answer and the basket, confirm. Thin: the rules are services.handouts."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -59,11 +61,21 @@ def handout_list(request):
         audit(AuditLog.Action.VIEW, model=Household, changes={"handout_search_results": len(rows)})
     kind = request.GET.get("kind") or ""
     who = request.GET.get("who") or ""
+    since, until = _date(request.GET.get("since")), _date(request.GET.get("until"))
     listed = reads.handouts(kind=kind if kind in Handout.Kind.values else None,
-                            anonymous={"anonymous": True, "household": False}.get(who))[:100]
+                            anonymous={"anonymous": True, "household": False}.get(who), start=since, end=until)[:100]
     return render(request, "distribution/handouts.html", {
         "title": _("Hand-outs outside distribution days"), "query": query, "rows": rows,
-        "searched": len(query) >= 2, "handouts": listed, "kinds": Handout.Kind.choices, "kind": kind, "who": who})
+        "searched": len(query) >= 2, "handouts": listed, "kinds": Handout.Kind.choices, "kind": kind, "who": who,
+        "since": since, "until": until})
+
+
+def _date(text):
+    """A date of the list's filter (YYYY-MM-DD), or None when it is missing or not a date."""
+    try:
+        return date.fromisoformat((text or "").strip()[:10]) if text else None
+    except ValueError:
+        return None
 
 
 @never_cache

@@ -133,3 +133,16 @@ def test_cancelling_a_hand_out_asks_first(staff_client, desk):
     assert done.status_code == 302
     assert Handout.objects.get().cancelled_at is not None
     assert "badge-bad" in staff_client.get(reverse("distribution:handouts")).content.decode()
+
+
+@pytest.mark.parametrize("since", ["", "2026-13-45", "χθες", "9999-12-31"])
+def test_the_list_filters_by_date_and_takes_any_text(staff_client, desk, since):
+    _prog, day, items = desk
+    staff_client.post(reverse("distribution:handout_anonymous"),
+                      {"kind": "walk_in", "location": day.location.pk, "reason": "x", "people": "1",
+                       **_lines((items["rice"], "1"))})
+    handout = Handout.objects.get()
+    page = staff_client.get(reverse("distribution:handouts"), {"since": since, "until": "", "kind": "walk_in"})
+    assert page.status_code == 200
+    shown = reverse("distribution:handout", args=[handout.pk]) in page.content.decode()
+    assert shown == (since != "9999-12-31")
