@@ -110,3 +110,14 @@ def message_progress(batch, pk=None):
     if pk is not None:
         batch = f"{batch}:{pk}:"
     return {"batch": batch, "progress": batch_progress(batch)}
+
+
+@register.simple_tag
+def messages_url(obj):
+    """`{% messages_url household %}`: the messages page, only those about this record (their status, resend)."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    meta = obj._meta
+    return f"{reverse('core:messages')}?{urlencode({'about': f'{meta.app_label}.{meta.model_name}:{obj.pk}'})}"

@@ -177,3 +177,15 @@ def test_old_messages_forget_their_people(db):
     assert purge_messages(older_than_days=90) == 1
     message.refresh_from_db()
     assert (message.recipient, message.text, message.status) == ("", "", Status.SENT)
+
+
+def test_the_messages_of_one_record_and_their_status(db, client, staff_user):
+    from core.templatetags.kypseli import messages_url
+
+    eleni, nikos = UserFactory(email="eleni@example.org"), UserFactory(email="nikos@example.org")
+    send_invitation(eleni)
+    send_invitation(nikos)
+    deliver()
+    client.force_login(staff_user)
+    page = client.get(messages_url(eleni)).content.decode()
+    assert "eleni@example.org" in page and "nikos@example.org" not in page and "στάλθηκε" in page
