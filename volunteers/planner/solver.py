@@ -148,23 +148,29 @@ class _Model:
         if not people or total_weight <= 0:
             return []
         total = sum(p.prior_hours * 60 for p in people) + sum(self.shifts[s].minutes for _, s in chosen)
-        devs, top = [], 0
+        devs, top, now = [], 0, []
+        taken = set(chosen)
         for p in people:
             prior = round(p.prior_hours * 60 / FAIR_UNIT)
-            planned = [(round(s.minutes / FAIR_UNIT), var) for s, var in self.by_person[p.id]]
+            planned = [(round(s.minutes / FAIR_UNIT), var, s.id) for s, var in self.by_person[p.id]]
             share = round(total * max(p.weight, 0) / total_weight / FAIR_UNIT)
-            high = max(prior + sum(units for units, _ in planned), share)
-            load = prior + sum(units * var for units, var in planned)
+            high = max(prior + sum(units for units, _, _ in planned), share)
+            load = prior + sum(units * var for units, var, _ in planned)
             dev = self.model.new_int_var(0, high, f"dev{p.id}")
             self.model.add(dev >= load - share)
             self.model.add(dev >= share - load)
             devs.append(dev)
             top = max(top, high)
+            # The plan found so far, as the hint of these new variables too (a complete start).
+            now.append(abs(prior + sum(units for units, _, s in planned if (p.id, s) in taken) - share))
+            self.model.add_hint(dev, now[-1])
         worst = self.model.new_int_var(0, top, "worst")
         for dev in devs:
             self.model.add(worst >= dev)
         total_dev = self.model.new_int_var(0, top * len(devs), "fairness_total")
         self.model.add(total_dev == sum(devs))
+        self.model.add_hint(worst, max(now))
+        self.model.add_hint(total_dev, sum(now))
         return [("fairness", worst), ("fairness_total", total_dev)]
 
     def _preferences(self):
@@ -213,8 +219,10 @@ def plan(problem: Problem) -> Result:
         name, objective = queue.pop(0)
         remaining = problem.time_limit - (time.perf_counter() - started)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(remaining / (len(queue) + 1 + (0 if fairness_added else 2)),
-                                                    0.05)
+        # Coverage first: each coverage objective may use half the time left (it usually proves its optimum
+        # at once and leaves the rest); the others share what is left equally.
+        share = 0.5 if name in ("minimum", "target") else 1 / (len(queue) + 1)
+        solver.parameters.max_time_in_seconds = max(remaining * share, 0.05)
         solver.parameters.num_workers = max(problem.workers, 1)
         solver.parameters.random_seed = 7
         solver.parameters.linearization_level = LINEARIZATION
