@@ -97,6 +97,24 @@ def kind_of(url: str) -> str | None:
     return match.view_name
 
 
+def page_patterns() -> set[str]:
+    """Every named URL pattern of the site's pages (not the API, the admin or files)."""
+    from django.urls import get_resolver
+
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                if pattern.namespace not in ("admin",) and not str(pattern.pattern).startswith("api/"):
+                    walk(pattern.url_patterns, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
 def link_kind(url: str) -> str:
     parts = urlsplit(url)
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
@@ -118,11 +136,11 @@ class Problems:
                                                   else "")
 
 
-def discover(page, start="/", *, problems, client, axe=None, label="", skip=frozenset(), max_pages=400):
+def discover(page, start="/", *, problems, client, axe=None, label="", skip=frozenset(), extra=(), max_pages=400):
     """Breadth-first from `start`: one page per URL pattern. Checks each page in the browser, but those whose
     pattern is in `skip`: their links are read from the server's answer (`client`, a RoleClient). Returns the
-    URLs visited, with their patterns."""
-    seen_kinds, visited, queue = set(), [], [start]
+    URLs visited, with their patterns. `extra`: pages the role reaches through a form (GET), visited too."""
+    seen_kinds, visited, queue = set(), [], [start, *extra]
     checked_links = {}
     while queue and len(visited) < max_pages:
         url = queue.pop(0)
