@@ -148,8 +148,7 @@ class _Model:
         if not people or total_weight <= 0:
             return []
         total = sum(p.prior_hours * 60 for p in people) + sum(self.shifts[s].minutes for _, s in chosen)
-        devs, top, now = [], 0, []
-        taken = set(chosen)
+        devs, top = [], 0
         for p in people:
             prior = round(p.prior_hours * 60 / FAIR_UNIT)
             planned = [(round(s.minutes / FAIR_UNIT), var, s.id) for s, var in self.by_person[p.id]]
@@ -161,16 +160,11 @@ class _Model:
             self.model.add(dev >= share - load)
             devs.append(dev)
             top = max(top, high)
-            # The plan found so far, as the hint of these new variables too (a complete start).
-            now.append(abs(prior + sum(units for units, _, s in planned if (p.id, s) in taken) - share))
-            self.model.add_hint(dev, now[-1])
         worst = self.model.new_int_var(0, top, "worst")
         for dev in devs:
             self.model.add(worst >= dev)
         total_dev = self.model.new_int_var(0, top * len(devs), "fairness_total")
         self.model.add(total_dev == sum(devs))
-        self.model.add_hint(worst, max(now))
-        self.model.add_hint(total_dev, sum(now))
         return [("fairness", worst), ("fairness_total", total_dev)]
 
     def _preferences(self):
