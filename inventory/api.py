@@ -14,9 +14,20 @@ from core.text import filter_by_search
 
 from . import selectors
 from .codes import normalize_code
-from .models import Barcode, Item
+from .models import Barcode, Item, Pack
 
 router = Router(tags=["Inventory"])
+
+
+class PackOut(Schema):
+    id: int
+    name: str
+    units: int = Field(description="Units of the item in one pack (2 or more); stock is counted in units")
+    barcodes: list[str]
+
+    @staticmethod
+    def resolve_barcodes(obj):
+        return [b.code for b in obj.barcodes.all()]
 
 
 class ItemOut(Schema):
@@ -31,11 +42,16 @@ class ItemOut(Schema):
     food_group: str
     has_expiry: bool
     is_active: bool
-    barcodes: list[str]
+    barcodes: list[str] = Field(description="Codes of the item itself (a pack's codes are under `packs`)")
+    packs: list[PackOut]
 
     @staticmethod
     def resolve_barcodes(obj):
-        return [b.code for b in obj.barcodes.all()]
+        return [b.code for b in obj.barcodes.all() if b.pack_id is None]
+
+
+class ItemByCodeOut(ItemOut):
+    pack: PackOut | None = Field(description="The pack the code is printed on; null for the item's own codes")
 
 
 class StockOut(Schema):
@@ -71,6 +87,13 @@ Offset = Annotated[int, Field(ge=0, le=10**9)]
 Days = Annotated[int, Field(ge=0, le=36500)]
 
 
+def _with_codes(items):
+    return items.prefetch_related(
+        Prefetch("barcodes", queryset=Barcode.objects.order_by("code")),
+        Prefetch("packs", queryset=Pack.objects.order_by("units").prefetch_related(
+            Prefetch("barcodes", queryset=Barcode.objects.order_by("code")))))
+
+
 def _page(rows, limit, offset):
     limit = max(1, min(limit, MAX_PAGE))
     offset = max(0, offset)
@@ -83,7 +106,7 @@ def list_items(request, q: str = "", category: str = "", code: str = "", active:
                limit: Limit = 100, offset: Offset = 0):
     """Filter by search text (`q`, Greek or Latin), `category`, a scanned `code`, or `active`.
     Paged with `limit` (at most 500) and `offset`; `count` is the number of matches."""
-    items = Item.objects.prefetch_related(Prefetch("barcodes", queryset=Barcode.objects.order_by("code")))
+    items = _with_codes(Item.objects.all())
     if q:
         items = filter_by_search(items, q)
     if category:
@@ -118,11 +141,14 @@ def list_stock(request, location: Id | None = None, item: Id | None = None, low:
     return page
 
 
-@router.get("/items/by-code/{code}", response={200: ItemOut, 403: Message, 404: Message},
-            summary="The item a scanned code finds")
+@router.get("/items/by-code/{code}", response={200: ItemByCodeOut, 403: Message, 404: Message},
+            summary="The item (and the pack) a scanned code finds")
 @api_access("inventory.count_stock")
 def item_by_code(request, code: str):
-    item = selectors.find_item_by_code(code)
+    """A pack's code answers with its item and, in `pack`, the pack (count it in packs of `pack.units`)."""
+    item, pack = selectors.find_item_and_pack(code)
     if item is None:
         return Status(404, {"message": _("No item has this code.")})
+    item = _with_codes(Item.objects.filter(pk=item.pk)).get()
+    item.pack = next((p for p in item.packs.all() if pack and p.pk == pack.pk), None)
     return item

@@ -57,6 +57,10 @@ def demo_ean(index: int) -> str:
     return body + str(ean_check_digit(body))
 
 
+# Pack sizes: (item, pack name, units, the pack's own EAN or "" for our own pack label).
+PACKS = [("UHT milk 1 l", "κιβώτιο", 12, "5209999000014"), ("Spaghetti 500 g", "χαρτόκουτο", 10, "")]
+
+
 def _locations():
     store = Location.objects.filter(kind=Location.Kind.STORE).order_by("pk").first()
     site = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
@@ -79,6 +83,9 @@ def load(ctx):
                      unit_value_eur=Decimal(eur), is_food=bool(group), food_group=group, has_expiry=expiry),
                 by=staff, barcode=demo_ean(index) if has_ean else "")
         items[en] = item
+    for name, pack_name, units, code in PACKS:
+        if not items[name].packs.exists():
+            services.add_pack(items[name], name=pack_name, units=units, code=code, by=staff)
     donors = {}
     for name, kind, tax in DONORS:
         donors[kind] = Donor.objects.filter(name=name).first() or services.save_donor(

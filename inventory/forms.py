@@ -8,7 +8,7 @@ from core.numbers import limits
 from core.once import OnceFormMixin
 from core.selectors import active_locations
 
-from .models import Donation, Donor, Item, StockMovement
+from .models import Donation, Donor, Item, Pack, StockMovement
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -104,11 +104,43 @@ class DonationForm(forms.ModelForm):
         self.fields["location"].queryset = active_locations()
 
 
-class DonationLineForm(forms.Form):
+class PackChoiceMixin:
+    """A "counted in" choice: units, or one of the item's packs (the quantity is then a number of packs).
+    Hidden when the item has no packs."""
+
+    def setup_packs(self):
+        item_id = self.data.get("item") if self.is_bound else self.initial.get("item")
+        item_id = getattr(item_id, "pk", item_id)
+        packs = Pack.objects.filter(item_id=int(item_id)) if str(item_id or "").isdigit() else Pack.objects.none()
+        field = self.fields["pack"]
+        field.queryset = packs.order_by("units")
+        field.label_from_instance = lambda pack: pack.label
+        if not packs.exists():
+            field.widget = forms.HiddenInput()
+
+    def clean_pack(self):
+        pack = self.cleaned_data.get("pack")
+        item = self.cleaned_data.get("item")
+        if pack is not None and item is not None and pack.item_id != item.pk:
+            raise forms.ValidationError(_("This pack is not a pack of the item."))
+        return pack
+
+
+def pack_field():
+    return forms.ModelChoiceField(label=_("counted in"), queryset=Pack.objects.none(), required=False,
+                                  empty_label=_("units"))
+
+
+class DonationLineForm(PackChoiceMixin, forms.Form):
     item = forms.ModelChoiceField(queryset=Item.objects.filter(is_active=True), widget=forms.HiddenInput)
     quantity = quantity_field(autofocus=True)
+    pack = pack_field()
     expiry_date = forms.DateField(label=_("expiry date"), required=False, widget=DATE_WIDGET)
     lot = forms.CharField(label=_("lot"), required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_packs()
 
     def clean(self):
         data = super().clean()
@@ -177,12 +209,17 @@ class StockTakeForm(forms.Form):
         self.fields["location"].queryset = active_locations()
 
 
-class CountForm(forms.Form):
+class CountForm(PackChoiceMixin, forms.Form):
     item = forms.ModelChoiceField(queryset=Item.objects.all(), widget=forms.HiddenInput)
     quantity = quantity_field(_("counted quantity"), min_value=Decimal("0"), autofocus=True)
+    pack = pack_field()
     expiry_date = forms.DateField(label=_("expiry date (if several lots)"), required=False, widget=DATE_WIDGET)
     lot = forms.CharField(label=_("lot"), required=False, max_length=60)
     shelf = forms.CharField(label=_("shelf or area"), required=False, max_length=60)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_packs()
 
 
 class ReportForm(forms.Form):
@@ -209,3 +246,17 @@ class LabelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"].queryset = Item.objects.filter(is_active=True).order_by("name_el")
+
+
+class PackForm(forms.Form):
+    name = forms.CharField(label=_("pack name"), max_length=60,
+                           help_text=_("For example: case, carton, crate."))
+    units = forms.IntegerField(label=_("units in the pack"), min_value=2, max_value=100_000,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    code = forms.CharField(label=_("barcode on the pack"), required=False, max_length=64,
+                           help_text=_("Scan it if the pack has one; otherwise print our own pack label."),
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class PackLabelForm(forms.Form):
+    copies = forms.IntegerField(label=_("labels"), min_value=1, max_value=240, initial=3)

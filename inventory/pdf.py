@@ -33,7 +33,7 @@ def _fit(canvas, text, font, size, width):
 
 
 def label_sheet(labels) -> bytes:
-    """labels: a list of (item, code) — one label each, filling sheets left to right, top to bottom."""
+    """labels: a list of (item or title text, code) — one label each, filling sheets left to right, top to bottom."""
     regular, bold = register_pdf_fonts()
     out = io.BytesIO()
     canvas = pdf_canvas.Canvas(out, pagesize=A4)
@@ -51,7 +51,8 @@ def label_sheet(labels) -> bytes:
         y = page_height - margin_y - (row + 1) * LABEL_HEIGHT
         inner = LABEL_WIDTH - 8 * mm
         canvas.setFont(bold, 9)
-        canvas.drawString(x + 4 * mm, y + LABEL_HEIGHT - 7 * mm, _fit(canvas, item.name_el, bold, 9, inner))
+        title = item if isinstance(item, str) else item.name_el
+        canvas.drawString(x + 4 * mm, y + LABEL_HEIGHT - 7 * mm, _fit(canvas, title, bold, 9, inner))
         modules = len(code128_bars(code)) + 2 * QUIET_MODULES
         module = min(inner / modules, 0.5 * mm)
         bars_width = module * (modules - 2 * QUIET_MODULES)

@@ -51,12 +51,17 @@ def available_by_item(location, items) -> dict[int, Decimal]:
 
 
 def find_item_by_code(code: str) -> Item | None:
-    """The item a scanned code belongs to (in any keyboard layout), or None."""
+    """The item a scanned code belongs to (in any keyboard layout), or None. A pack's code finds its item."""
+    return find_item_and_pack(code)[0]
+
+
+def find_item_and_pack(code: str):
+    """(item, pack) for a scanned code: pack is None for the item's own codes; (None, None) when unknown."""
     code = normalize_code(code)
     if not code:
-        return None
-    barcode = Barcode.objects.select_related("item").filter(code=code).first()
-    return barcode.item if barcode else None
+        return None, None
+    barcode = Barcode.objects.select_related("item", "pack").filter(code=code).first()
+    return (barcode.item, barcode.pack) if barcode else (None, None)
 
 
 def active_items():

@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 
 from core.roles import public
 
-from .views import donations, items, stock, stocktakes
+from .views import donations, items, packs, stock, stocktakes
 
 app_name = "inventory"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("barcodes/<int:pk>/remove/", items.barcode_remove, name="barcode_remove"),
     path("barcodes/attach/", items.barcode_attach, name="barcode_attach"),
     path("labels/", items.labels, name="labels"),
+    path("items/<int:pk>/packs/", packs.pack_add, name="pack_add"),
+    path("packs/<int:pk>/remove/", packs.pack_remove, name="pack_remove"),
+    path("packs/<int:pk>/labels/", packs.pack_labels, name="pack_labels"),
     path("movements/<int:pk>/reverse/", items.movement_reverse, name="movement_reverse"),
     path("donors/", donations.DonorListView.as_view(), name="donors"),
     path("donors/new/", donations.donor_edit, name="donor_new"),

@@ -12,6 +12,7 @@ from .donations import (
     receive_donation,
     remove_donation_line,
 )
+from .packs import add_pack, own_pack_barcode, pack_units, remove_pack
 from .stock import (
     InsufficientStock,
     apply_deltas,
@@ -25,6 +26,7 @@ from .stocktakes import add_count, cancel_stocktake, post_stocktake, remove_coun
 
 __all__ = [
     "InsufficientStock", "add_barcode", "add_count", "add_donation_line", "apply_deltas", "cancel_stocktake",
+    "add_pack", "own_pack_barcode", "pack_units", "remove_pack",
     "create_donation", "delete_draft_donation", "format_quantity", "own_barcode", "post_stocktake",
     "receive_donation", "remove_barcode", "remove_count", "remove_donation_line", "reverse_movements",
     "save_donor", "save_item", "set_threshold", "start_stocktake", "take_out", "transfer_stock", "write_off",

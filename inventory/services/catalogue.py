@@ -10,7 +10,7 @@ from core.audit import audit, audited_save
 from core.models import AuditLog
 
 from ..codes import is_valid_ean, looks_like_ean, normalize_code
-from ..models import ZERO, Barcode, Donor, Item, LowStockThreshold, StockLevel
+from ..models import ZERO, Barcode, Donor, Item, LowStockThreshold, Pack, StockLevel
 
 ITEM_FIELDS = ["name_el", "name_en", "category", "unit", "weight_kg", "unit_value_eur", "is_food", "food_group",
                "has_expiry", "is_active", "notes"]
@@ -44,8 +44,12 @@ def own_barcode(item: Item) -> Barcode:
     return barcode
 
 
-def add_barcode(item: Item, code: str, *, by) -> Barcode:
-    """Attach a scanned or typed code to an item. Refuses a bad EAN and a code another item has."""
+def add_barcode(item: Item, code: str, *, by, pack=None) -> Barcode:
+    """Attach a scanned or typed code to an item (or to one of its packs). Refuses a bad EAN, a code another
+    item or pack has, and a pack of another item."""
+    if pack is not None and pack.item_id != item.pk:
+        raise ValidationError(_("The pack %(pack)s is not a pack of %(item)s.") % {"pack": pack.label,
+                                                                                 "item": item.name})
     code = normalize_code(code)
     if not code:
         raise ValidationError(_("The code is empty."))
@@ -56,29 +60,35 @@ def add_barcode(item: Item, code: str, *, by) -> Barcode:
                               % {"code": code})
     owner = Barcode.objects.filter(code=code).select_related("item").first()
     if owner is not None:
-        if owner.item_id == item.pk:
+        if owner.item_id == item.pk and owner.pack_id == (pack.pk if pack else None):
             return owner
+        if owner.item_id == item.pk:
+            raise ValidationError(_("The code %(code)s is already on %(thing)s.") % {
+                "code": code, "thing": owner.pack.label if owner.pack_id else _("the item itself")})
         raise ValidationError(_("The code %(code)s already belongs to %(item)s.") % {"code": code,
                                                                                     "item": owner.item})
-    if code.startswith(Barcode.OWN_PREFIX) and code != Barcode.own_code_for(item.pk):
+    own = Pack.own_code_for(pack.pk) if pack is not None else Barcode.own_code_for(item.pk)
+    if code.startswith(Barcode.OWN_PREFIX) and code != own:
         raise ValidationError(_("Codes starting with %(prefix)s are our own labels and belong to one item each.")
                               % {"prefix": Barcode.OWN_PREFIX})
     kind = Barcode.Kind.EAN if looks_like_ean(code) else (
         Barcode.Kind.OWN if code.startswith(Barcode.OWN_PREFIX) else Barcode.Kind.OTHER)
     try:
         with transaction.atomic():
-            barcode = Barcode.objects.create(item=item, code=code, kind=kind)
+            barcode = Barcode.objects.create(item=item, pack=pack, code=code, kind=kind)
     except IntegrityError:
         raise ValidationError(_("The code %(code)s was just given to another item.") % {"code": code}) from None
-    audit(AuditLog.Action.CHANGE, item, user=by, changes={"barcode": ["", code]})
+    field = f"barcode {pack.label}" if pack is not None else "barcode"
+    audit(AuditLog.Action.CHANGE, item, user=by, changes={field: ["", code]})
     return barcode
 
 
 @transaction.atomic
 def remove_barcode(barcode: Barcode, *, by) -> None:
     item = barcode.item
+    field = f"barcode {barcode.pack.label}" if barcode.pack_id else "barcode"
     barcode.delete()
-    audit(AuditLog.Action.CHANGE, item, user=by, changes={"barcode": [barcode.code, ""]})
+    audit(AuditLog.Action.CHANGE, item, user=by, changes={field: [barcode.code, ""]})
 
 
 def set_threshold(item: Item, location, quantity: Decimal | None, *, by) -> None:

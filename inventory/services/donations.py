@@ -9,7 +9,8 @@ from core.audit import audit
 from core.models import AuditLog
 
 from ..models import Donation, DonationLine, StockMovement
-from .stock import Delta, apply_deltas, to_quantity
+from .packs import in_units
+from .stock import Delta, apply_deltas, format_quantity, to_quantity
 
 DOCUMENT_TYPE = "inventory.donation"
 
@@ -28,8 +29,12 @@ def _require_draft(donation: Donation):
 
 
 @transaction.atomic
-def add_donation_line(donation: Donation, *, item, quantity, lot="", expiry_date=None, by) -> DonationLine:
+def add_donation_line(donation: Donation, *, item, quantity, pack=None, lot="", expiry_date=None,
+                      by) -> DonationLine:
+    """A line of the draft. With `pack`, `quantity` is a number of whole packs; the line holds units."""
     _require_draft(donation)
+    counted = f" ({format_quantity(quantity)} × {pack.label})" if pack is not None else ""
+    quantity = in_units(item, quantity, pack)
     try:
         quantity = to_quantity(quantity)
     except ValueError as exc:
@@ -40,7 +45,7 @@ def add_donation_line(donation: Donation, *, item, quantity, lot="", expiry_date
         raise ValidationError(_("%(item)s is retired; make it active again to receive it.") % {"item": item.name})
     line = DonationLine.objects.create(donation=donation, item=item, quantity=quantity, lot=lot.strip(),
                                        expiry_date=expiry_date)
-    audit(AuditLog.Action.CHANGE, donation, user=by, changes={"line": ["", f"{item.name_el} × {quantity}"]})
+    audit(AuditLog.Action.CHANGE, donation, user=by, changes={"line": ["", f"{item.name_el} × {quantity}{counted}"]})
     return line
 
 

@@ -10,6 +10,7 @@ from core.models import AuditLog
 
 from .. import counting
 from ..models import StockMovement, StockTake, StockTakeCount
+from .packs import in_units
 from .stock import Delta, apply_deltas, lock_levels
 
 DOCUMENT_TYPE = "inventory.stocktake"
@@ -32,10 +33,13 @@ def _require_open(stocktake):
 
 
 @transaction.atomic
-def add_count(stocktake: StockTake, *, item, quantity, lot="", expiry_date=None, shelf="", by) -> StockTakeCount:
+def add_count(stocktake: StockTake, *, item, quantity, pack=None, lot="", expiry_date=None, shelf="",
+              by) -> StockTakeCount:
+    """One count. With `pack`, `quantity` is a number of whole packs; the count holds units."""
     _require_open(stocktake)
     if quantity is None or quantity < 0:
         raise ValidationError(_("A counted quantity is zero or more."))
+    quantity = in_units(item, quantity, pack, allow_zero=True)
     return StockTakeCount.objects.create(stocktake=stocktake, item=item, quantity=quantity, lot=lot.strip(),
                                          expiry_date=expiry_date, shelf=shelf.strip(), counted_by=by)
 

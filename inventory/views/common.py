@@ -7,7 +7,7 @@ from core.text import filter_by_search
 from ..codes import normalize_code
 from ..forms import AttachCodeForm, ScanForm
 from ..models import Item
-from ..selectors import active_items, find_item_by_code
+from ..selectors import active_items, find_item_and_pack
 
 
 def scan_context(request, line_form_class, *, initial=None):
@@ -19,11 +19,11 @@ def scan_context(request, line_form_class, *, initial=None):
     code = (request.GET.get("code") or "").strip()
     item_id = request.GET.get("item") or ""
     context = {"scan_form": ScanForm(), "code": code}
-    item = None
+    item = pack = None
     if item_id.isdigit():
         item = Item.objects.filter(pk=int(item_id), is_active=True).first()
     elif code:
-        item = find_item_by_code(code)
+        item, pack = find_item_and_pack(code)
         if item is None:
             candidates = []
             if any(ch.isalpha() for ch in code) and len(code) >= 2:
@@ -37,7 +37,9 @@ def scan_context(request, line_form_class, *, initial=None):
                 })
     if item is not None:
         context["item"] = item
-        context["line_form"] = line_form_class(initial={"item": item.pk, **(initial or {})})
+        context["pack"] = pack  # a pack's code was scanned: the quantity is counted in packs
+        context["line_form"] = line_form_class(initial={"item": item.pk, **({"pack": pack.pk} if pack else {}),
+                                                        **(initial or {})})
     return context
 
 

@@ -112,7 +112,7 @@ def donation_line_add(request, pk):
         data = form.cleaned_data
         try:
             line = services.add_donation_line(donation, item=data["item"], quantity=data["quantity"], lot=data["lot"],
-                                              expiry_date=data["expiry_date"], by=request.user)
+                                              pack=data.get("pack"), expiry_date=data["expiry_date"], by=request.user)
         except ValidationError as exc:
             show_refusal(request, exc, form=form)
         else:

@@ -16,7 +16,7 @@ from core.views_base import FilteredTableView
 
 from .. import pdf, selectors, services
 from ..filters import ItemFilter, MovementFilter
-from ..forms import AttachCodeForm, BarcodeForm, ItemForm, LabelForm, ReverseForm
+from ..forms import AttachCodeForm, BarcodeForm, ItemForm, LabelForm, PackForm, ReverseForm
 from ..models import Barcode, Item, LowStockThreshold, StockMovement
 from ..tables import ItemTable, MovementTable
 from .common import safe_next, with_query
@@ -68,7 +68,8 @@ def item_detail(request, pk):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "inventory/item_detail.html", {
         "item": item, "title": item.name, "levels": selectors.item_levels(item), "filter": history,
-        "table": table, "barcodes": item.barcodes.all(), "barcode_form": BarcodeForm(),
+        "table": table, "barcodes": item.barcodes.filter(pack__isnull=True), "barcode_form": BarcodeForm(),
+        "packs": item.packs.prefetch_related("barcodes"), "pack_form": PackForm(),
         "thresholds": LowStockThreshold.objects.filter(item=item).select_related("location"),
     })
 

@@ -90,7 +90,8 @@ def count_add(request, pk):
         data = form.cleaned_data
         try:
             count = services.add_count(stocktake, item=data["item"], quantity=data["quantity"], lot=data["lot"],
-                                       expiry_date=data["expiry_date"], shelf=data["shelf"], by=request.user)
+                                       pack=data.get("pack"), expiry_date=data["expiry_date"], shelf=data["shelf"],
+                                       by=request.user)
         except ValidationError as exc:
             show_refusal(request, exc, form=form)
         else:

@@ -25,6 +25,7 @@ AUDITED = {
     "core.RecoveryCode": "core/signin/services.py",
     "inventory.Item": "inventory/services/catalogue.py",
     "inventory.Barcode": "inventory/services/catalogue.py",
+    "inventory.Pack": "inventory/services/packs.py",
     "inventory.LowStockThreshold": "inventory/services/catalogue.py",
     "inventory.Donor": "inventory/services/catalogue.py",
     "inventory.Donation": "inventory/services/donations.py",

@@ -1,10 +1,9 @@
 """Items, donations, the append-only stock ledger and the running stock levels.
 
 Rules that must always hold are constraints here (and enforced again in `inventory.services`):
-a stock level is never negative, a movement never has quantity zero, a movement is reversed at
-most once, a barcode belongs to one item, and on PostgreSQL a trigger refuses any UPDATE or DELETE
-of a ledger row (the ledger is append-only; corrections are new rows).
-"""
+a stock level is never negative, a movement never has quantity zero, a movement is reversed at most once, a
+barcode belongs to one item (and maybe one of its packs, see `barcodes`), and on PostgreSQL a trigger refuses any
+UPDATE or DELETE of a ledger row (the ledger is append-only; corrections are new rows)."""
 
 from decimal import Decimal
 
@@ -20,6 +19,8 @@ from core import validators as plausible
 from core.db.expressions import DigitsAsInteger
 from core.models import Location
 from core.text import search_key
+
+from .barcodes import Barcode, Pack  # noqa: F401  (models of this app)
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0")
@@ -112,38 +113,6 @@ class Item(models.Model):
     def own_code(self) -> str:
         """Our own Code128 label text for this item (see docs/inventory.md)."""
         return Barcode.own_code_for(self.pk)
-
-
-class Barcode(models.Model):
-    """A code that identifies an item when scanned: a product's EAN/UPC, or our own Code128 label."""
-
-    OWN_PREFIX = "KYP-"
-
-    class Kind(models.TextChoices):
-        EAN = "ean", _("EAN/UPC")
-        OWN = "own", _("Own label (Code128)")
-        OTHER = "other", _("Other")
-
-    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="barcodes")
-    code = models.CharField(_("code"), max_length=64, unique=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EAN)
-    created_at = models.DateTimeField(_("added"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("barcode")
-        verbose_name_plural = _("barcodes")
-        ordering = ["kind", "code"]
-        constraints = [models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty",
-                                              violation_error_message=_("The barcode cannot be empty."))]
-
-    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
-
-    def __str__(self):
-        return self.code
-
-    @classmethod
-    def own_code_for(cls, item_pk: int) -> str:
-        return f"{cls.OWN_PREFIX}{item_pk:06d}"
 
 
 class LowStockThreshold(models.Model):
