@@ -89,3 +89,19 @@ def purge_messages(*, older_than_days: int, now=None) -> int:
         created_at__lt=now - timedelta(days=older_than_days), anonymised_at__isnull=True,
         status__in=[Status.SENT, Status.FAILED, Status.GAVE_UP],
     ).update(recipient="", subject="", text="", html="", attachments=[], anonymised_at=now, updated_at=now)
+
+
+def forget_messages_about(*records, now=None) -> int:
+    """The record's people are anonymised: its messages forget recipient and text at once, and those
+    not sent yet never go (gave up). Call in the anonymising transaction."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    about = Q(pk__in=[])
+    for record in records:
+        about |= Q(about_type=ContentType.objects.get_for_model(type(record)), about_id=str(record.pk))
+    rows = OutboundMessage.objects.filter(about, anonymised_at__isnull=True)
+    rows.filter(status=Status.QUEUED).update(status=Status.GAVE_UP, last_error="anonymised before it was sent")
+    return rows.exclude(status=Status.SENDING).update(recipient="", subject="", text="", html="", attachments=[],
+                                                      anonymised_at=now, updated_at=now)

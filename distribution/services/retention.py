@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.messaging.services import forget_messages_about
 from core.models import AuditLog
 
 from ..models import (
@@ -50,6 +51,7 @@ def anonymise_household(household: Household, *, by=None) -> Household:
     household.import_reference = None
     household.status, household.anonymised_at = Household.Status.ANONYMISED, now
     household.save()
+    forget_messages_about(*households, now=now)  # its slot notices forget the phone and the text
     audit(AuditLog.Action.CHANGE, household, user=by, changes={"anonymised": True})
     return household
 

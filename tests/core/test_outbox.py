@@ -189,3 +189,21 @@ def test_the_messages_of_one_record_and_their_status(db, client, staff_user):
     client.force_login(staff_user)
     page = client.get(messages_url(eleni)).content.decode()
     assert "eleni@example.org" in page and "nikos@example.org" not in page and "στάλθηκε" in page
+
+
+def test_anonymising_a_volunteer_forgets_the_messages_to_them(db, coordinator):
+    from tests.volunteers.factories import VolunteerFactory
+    from volunteers.services.roster import anonymise
+
+    volunteer = VolunteerFactory(email="thanasis@example.org", phone="6977001122")
+    sent = queue_message(channel="sms", to="6977001122", text="Βάρδια αύριο", about=volunteer)
+    deliver()
+    waiting = queue_message(channel="email", to="thanasis@example.org", text="Νέα βάρδια", about=volunteer)
+    other = queue_message(channel="sms", to="6900000009", text="κάποιος άλλος")
+    anonymise(volunteer, by=coordinator)
+    sent.refresh_from_db()
+    waiting.refresh_from_db()
+    assert (sent.recipient, sent.text, sent.status) == ("", "", Status.SENT) and sent.anonymised_at
+    assert (waiting.recipient, waiting.status) == ("", Status.GAVE_UP)
+    assert OutboundMessage.objects.get(pk=other.pk).recipient == "6900000009"
+    assert deliver() == {"sent": 1}  # only the other person's

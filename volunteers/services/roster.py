@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit, audited_formset_save, audited_save, forget_person, model_changes, snapshot
 from core.messaging import notify
+from core.messaging.services import forget_messages_about
 from core.models import AuditLog, Centre
 from core.roles import VOLUNTEER
 from core.text import latin_spelling
@@ -295,6 +296,7 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
     user = volunteer.user
     volunteer.user = None
     volunteer.save()
+    forget_messages_about(volunteer)  # the messages to them forget the address and the text
     if user is not None:
         new_username = f"anonymised-{volunteer.pk}-{new_token()[:6]}"
         forget_person(user, new_username=new_username)  # their own entries in the audit log
