@@ -99,8 +99,11 @@ def forget_messages_about(*records, now=None) -> int:
 
     now = now or timezone.now()
     about = Q(pk__in=[])
+    per_type: dict = {}
     for record in records:
-        about |= Q(about_type=ContentType.objects.get_for_model(type(record)), about_id=str(record.pk))
+        per_type.setdefault(ContentType.objects.get_for_model(type(record)), []).append(str(record.pk))
+    for content_type, ids in per_type.items():
+        about |= Q(about_type=content_type, about_id__in=ids)
     rows = OutboundMessage.objects.filter(about, anonymised_at__isnull=True)
     rows.filter(status=Status.QUEUED).update(status=Status.GAVE_UP, last_error="anonymised before it was sent")
     return rows.exclude(status=Status.SENDING).update(recipient="", subject="", text="", html="", attachments=[],

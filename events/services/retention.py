@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.audit import audit
+from core.messaging.services import forget_messages_about
 from core.models import AuditLog
 from core.text import search_key
 
@@ -39,6 +40,8 @@ def anonymise_past_registrations(*, older_than_days: int, now=None, by=None) -> 
             per_event[registration.event_id] = per_event.get(registration.event_id, 0) + 1
         # bulk_update skips Registration.save(), which would rebuild search_text from the old values.
         Registration.objects.bulk_update(due, ANONYMISED_FIELDS, batch_size=500)
+        for start in range(0, len(due), 500):  # their messages (tickets, reminders) forget them too
+            forget_messages_about(*due[start:start + 500], now=now)
         for event in Event.objects.filter(pk__in=per_event):
             audit(AuditLog.Action.CHANGE, event, user=by,
                   changes={"registrations anonymised": [None, per_event[event.pk]]})

@@ -401,6 +401,11 @@ def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures
     kept.refresh_from_db()
     assert kept.name == "Ζωή Παπά" and kept.anonymised_at is None
     assert AuditLog.objects.filter(object_id=str(old.pk), changes__has_key="registrations anonymised").count() == 1
+    from core.message_models import OutboundMessage
+
+    about_old = OutboundMessage.objects.filter(about_id__in=[str(r.pk) for r in old.registrations.all()])
+    assert about_old.exists() and not about_old.exclude(recipient="").exists()  # the tickets forget them too
+    assert OutboundMessage.objects.filter(about_id=str(kept.pk)).exclude(recipient="").exists()
 
     assert retention.anonymise_past_registrations(older_than_days=180) == 0  # idempotent
     out = io.StringIO()
