@@ -61,6 +61,11 @@ def demo_ean(index: int) -> str:
 PACKS = [("UHT milk 1 l", "κιβώτιο", 12, "5209999000014"), ("Spaghetti 500 g", "χαρτόκουτο", 10, "")]
 
 
+# A pre-packed kit: (Greek name, English name, [(item, quantity per kit)]).
+KIT = ("Καλάθι 1–2 ατόμων", "Basket for 1–2 people",
+       [("Rice 1 kg", 1), ("Spaghetti 500 g", 2), ("UHT milk 1 l", 2), ("Olive oil 1 l", 1)])
+
+
 def _locations():
     store = Location.objects.filter(kind=Location.Kind.STORE).order_by("pk").first()
     site = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
@@ -86,6 +91,12 @@ def load(ctx):
     for name, pack_name, units, code in PACKS:
         if not items[name].packs.exists():
             services.add_pack(items[name], name=pack_name, units=units, code=code, by=staff)
+    kit = Item.objects.filter(name_el=KIT[0]).first() or services.save_item(
+        Item(name_el=KIT[0], name_en=KIT[1], category=Item.Category.FOOD, is_food=True,
+             food_group=Item.FoodGroup.STARCH, has_expiry=True, weight_kg=Decimal("4.5"),
+             unit_value_eur=Decimal("9.50")), by=staff)
+    if not kit.kit_components.exists():
+        services.kits.set_kit_contents(kit, [(items[name], quantity) for name, quantity in KIT[2]], by=staff)
     donors = {}
     for name, kind, tax in DONORS:
         donors[kind] = Donor.objects.filter(name=name).first() or services.save_donor(
@@ -128,6 +139,7 @@ def load(ctx):
                             lines=[(items[n], q) for n, q in [("Rice 1 kg", 80), ("Spaghetti 500 g", 80),
                                                               ("UHT milk 1 l", 60), ("Olive oil 1 l", 30),
                                                               ("Nappies size 4 (40)", 20), ("Bar soap 125 g", 60)]])
+    services.kits.assemble_kits(kit, location=store, count=20, by=staff)
     basket = [("Rice 1 kg", 2), ("Spaghetti 500 g", 2), ("UHT milk 1 l", 2), ("Olive oil 1 l", 1),
               ("Bar soap 125 g", 2)]
     for household in range(1, 19):

@@ -260,3 +260,21 @@ class PackForm(forms.Form):
 
 class PackLabelForm(forms.Form):
     copies = forms.IntegerField(label=_("labels"), min_value=1, max_value=240, initial=3)
+
+
+class KitLineForm(forms.Form):
+    component = forms.ModelChoiceField(label=_("item"), queryset=Item.objects.filter(is_active=True))
+    quantity = quantity_field(_("quantity per kit"))
+
+
+class KitAssembleForm(forms.Form):
+    ASSEMBLE, DISASSEMBLE = "assemble", "disassemble"
+    location = forms.ModelChoiceField(label=_("location"), queryset=None)
+    count = forms.IntegerField(label=_("number of kits"), min_value=1, max_value=100_000,
+                               widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    action = forms.ChoiceField(label=_("action"), choices=[(ASSEMBLE, _("Assemble kits")),
+                                                          (DISASSEMBLE, _("Take kits apart"))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].queryset = active_locations()

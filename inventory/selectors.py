@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from . import counting
 from .codes import normalize_code
-from .models import ZERO, Barcode, Item, LowStockThreshold, StockLevel, StockMovement, StockTake
+from .models import ZERO, Barcode, Item, KitComponent, LowStockThreshold, StockLevel, StockMovement, StockTake
 
 # Goods expiring within this many days are shown on the staff home page.
 EXPIRY_WARNING_DAYS = 30
@@ -292,3 +292,13 @@ def stocktake_review(stocktake) -> dict:
                  .exclude(item_id__in=item_ids).values("item_id", "item__name_el", "item__unit")
                  .annotate(quantity=Sum("quantity")).order_by("item__name_el"))
     return {"rows": rows, "uncounted": list(uncounted)}
+
+
+def kit_contents_text() -> dict[int, str]:
+    """{kit item id: "Ρύζι × 2, Σαπούνι × 1"} for every kit."""
+    from .services.stock import format_quantity
+
+    texts = defaultdict(list)
+    for line in KitComponent.objects.select_related("component").order_by("kit_id", "id"):
+        texts[line.kit_id].append(f"{line.component.name} × {format_quantity(line.quantity)}")
+    return {kit_id: ", ".join(parts) for kit_id, parts in texts.items()}

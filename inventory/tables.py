@@ -54,6 +54,20 @@ class StockTable(tables.Table):
     def render_unit(self, value):
         return Item.Unit(value).label if value else ""
 
+    def render_item_name(self, value, record):
+        """A kit shows what it holds under its name."""
+        if not hasattr(self, "_kits"):
+            from .selectors import kit_contents_text
+
+            self._kits = kit_contents_text()
+        contents = self._kits.get(record["item_id"])
+        if not contents:
+            return value
+        return format_html('{}<br><small class="kit-contents">{}: {}</small>', value, _("kit"), contents)
+
+    def value_item_name(self, value):
+        return value
+
     def render_status(self, record):
         if record["threshold"] is not None and record["quantity"] < record["threshold"]:
             return format_html('<span class="badge badge-bad">{}</span>', _("low"))

@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 
 from core.roles import public
 
-from .views import donations, items, packs, stock, stocktakes
+from .views import donations, items, kits, packs, stock, stocktakes
 
 app_name = "inventory"
 
@@ -24,6 +24,9 @@ urlpatterns = [
     path("items/<int:pk>/packs/", packs.pack_add, name="pack_add"),
     path("packs/<int:pk>/remove/", packs.pack_remove, name="pack_remove"),
     path("packs/<int:pk>/labels/", packs.pack_labels, name="pack_labels"),
+    path("items/<int:pk>/kit/", kits.kit_line_add, name="kit_line_add"),
+    path("kit-components/<int:pk>/remove/", kits.kit_line_remove, name="kit_line_remove"),
+    path("items/<int:pk>/kit/assemble/", kits.kit_assemble, name="kit_assemble"),
     path("movements/<int:pk>/reverse/", items.movement_reverse, name="movement_reverse"),
     path("donors/", donations.DonorListView.as_view(), name="donors"),
     path("donors/new/", donations.donor_edit, name="donor_new"),

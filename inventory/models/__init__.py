@@ -21,6 +21,7 @@ from core.models import Location
 from core.text import search_key
 
 from .barcodes import Barcode, Pack  # noqa: F401  (models of this app)
+from .kits import KitComponent  # noqa: F401
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0")
@@ -294,6 +295,8 @@ class StockMovement(models.Model):
         DAMAGED = "damaged", _("Written off: damaged")
         WRITTEN_OFF = "written_off", _("Written off: other")
         CORRECTION = "correction", _("Correction")
+        KIT_OUT = "kit_out", _("Into kits / kits taken apart")
+        KIT_IN = "kit_in", _("Kits assembled / back from kits")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # Every scan writes ledger rows: only the indexes queries use ((item, location, at), (document_type,
@@ -331,8 +334,8 @@ class StockMovement(models.Model):
             models.CheckConstraint(condition=~Q(quantity=0), name="movement_quantity_not_zero",
                                    violation_error_message=_("A stock movement cannot have a quantity of zero.")),
             models.CheckConstraint(
-                condition=Q(reason__in=["received", "transferred_in"], quantity__gt=0) | Q(reason__in=[
-                    "distributed", "transferred_out", "expired", "damaged", "written_off"], quantity__lt=0)
+                condition=Q(reason__in=["received", "transferred_in", "kit_in"], quantity__gt=0) | Q(reason__in=[
+                    "distributed", "transferred_out", "expired", "damaged", "written_off", "kit_out"], quantity__lt=0)
                 | Q(reason__in=["counted", "correction"]), name="movement_sign_matches_reason",
                 violation_error_message=_("The sign of the quantity does not match the reason (in or out)."),
             ),

@@ -4,6 +4,7 @@ The contract other apps rely on (distribution takes a basket per collection):
 `take_out`, `reverse_movements`, `InsufficientStock` — see docs/inventory.md.
 """
 
+from . import kits  # noqa: F401  (pre-packed kits: set_kit_contents, assemble_kits, disassemble_kits)
 from .catalogue import add_barcode, own_barcode, remove_barcode, save_donor, save_item, set_threshold
 from .donations import (
     add_donation_line,

@@ -27,7 +27,7 @@ from ..models import ZERO, Item, StockLevel, StockMovement, Transfer
 
 OUTGOING_REASONS = {
     StockMovement.Reason.DISTRIBUTED, StockMovement.Reason.EXPIRED, StockMovement.Reason.DAMAGED,
-    StockMovement.Reason.WRITTEN_OFF, StockMovement.Reason.TRANSFERRED_OUT,
+    StockMovement.Reason.WRITTEN_OFF, StockMovement.Reason.TRANSFERRED_OUT, StockMovement.Reason.KIT_OUT,
 }
 WRITE_OFF_REASONS = {StockMovement.Reason.EXPIRED, StockMovement.Reason.DAMAGED, StockMovement.Reason.WRITTEN_OFF}
 

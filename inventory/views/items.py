@@ -16,7 +16,16 @@ from core.views_base import FilteredTableView
 
 from .. import pdf, selectors, services
 from ..filters import ItemFilter, MovementFilter
-from ..forms import AttachCodeForm, BarcodeForm, ItemForm, LabelForm, PackForm, ReverseForm
+from ..forms import (
+    AttachCodeForm,
+    BarcodeForm,
+    ItemForm,
+    KitAssembleForm,
+    KitLineForm,
+    LabelForm,
+    PackForm,
+    ReverseForm,
+)
 from ..models import Barcode, Item, LowStockThreshold, StockMovement
 from ..tables import ItemTable, MovementTable
 from .common import safe_next, with_query
@@ -70,6 +79,8 @@ def item_detail(request, pk):
         "item": item, "title": item.name, "levels": selectors.item_levels(item), "filter": history,
         "table": table, "barcodes": item.barcodes.filter(pack__isnull=True), "barcode_form": BarcodeForm(),
         "packs": item.packs.prefetch_related("barcodes"), "pack_form": PackForm(),
+        "kit_lines": item.kit_components.select_related("component"), "kit_line_form": KitLineForm(),
+        "kit_form": KitAssembleForm(), "in_kits": item.in_kits.select_related("kit"),
         "thresholds": LowStockThreshold.objects.filter(item=item).select_related("location"),
     })
 

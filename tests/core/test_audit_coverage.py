@@ -26,6 +26,7 @@ AUDITED = {
     "inventory.Item": "inventory/services/catalogue.py",
     "inventory.Barcode": "inventory/services/catalogue.py",
     "inventory.Pack": "inventory/services/packs.py",
+    "inventory.KitComponent": "inventory/services/kits.py",
     "inventory.LowStockThreshold": "inventory/services/catalogue.py",
     "inventory.Donor": "inventory/services/catalogue.py",
     "inventory.Donation": "inventory/services/donations.py",

@@ -1,0 +1,39 @@
+"""Pre-packed kits: a kit is an item whose bill lists other items and quantities ("basket for 1–2 people").
+
+Assembling kits takes the contents out of stock and puts the kits in (reasons `kit_out`/`kit_in` in the
+ledger); a kit lot's expiry is the earliest of the contents that went into it.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class KitComponent(models.Model):
+    """One line of a kit's bill: so much of an item in each kit."""
+
+    kit = models.ForeignKey("inventory.Item", verbose_name=_("kit"), on_delete=models.CASCADE,
+                            related_name="kit_components")
+    component = models.ForeignKey("inventory.Item", verbose_name=_("item"), on_delete=models.PROTECT,
+                                  related_name="in_kits")
+    quantity = models.DecimalField(_("quantity per kit"), max_digits=12, decimal_places=3)
+
+    class Meta:
+        verbose_name = _("kit content")
+        verbose_name_plural = _("kit contents")
+        ordering = ["kit_id", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)), name="kit_component_quantity_positive",
+                                   violation_error_message=_("The quantity must be greater than zero.")),
+            models.CheckConstraint(condition=~Q(kit=F("component")), name="kit_not_inside_itself",
+                                   violation_error_message=_("A kit cannot contain itself.")),
+            models.UniqueConstraint(fields=["kit", "component"], name="kit_component_once",
+                                    violation_error_message=_("This item is already in the kit.")),
+        ]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return f"{self.kit} ∋ {self.component} × {self.quantity}"

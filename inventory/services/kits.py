@@ -1,0 +1,99 @@
+"""Pre-packed kits: their bill of contents, assembling and taking them apart, through the ledger.
+
+Assembling N kits takes N × each content out of the location (earliest expiry first; all or nothing,
+InsufficientStock when short) and puts N kits in, in one transaction; the kits' lot expires on the
+earliest expiry of the contents taken. Taking kits apart reverses it: the kits go out (earliest expiry
+first) and the contents come back, dated with the kits' expiry (never later than their own).
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.models import AuditLog
+
+from ..models import Item, KitComponent, StockMovement
+from .stock import Delta, apply_deltas, take_out, to_quantity
+
+DOCUMENT_TYPE = "inventory.kit"
+KIT_LOT = "KIT"
+
+
+@transaction.atomic
+def set_kit_contents(kit: Item, lines, *, by) -> list[KitComponent]:
+    """Replace the kit's bill with `lines` [(item, quantity per kit)]. An empty list makes it a plain item."""
+    bill = {}
+    for item, quantity in lines:
+        try:
+            quantity = to_quantity(quantity)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+        if item.pk == kit.pk:
+            raise ValidationError(_("A kit cannot contain itself."))
+        if item.kit_components.exists():
+            raise ValidationError(_("%(item)s is itself a kit; a kit holds plain items.") % {"item": item.name})
+        if item.pk in bill:
+            raise ValidationError(_("%(item)s is listed twice.") % {"item": item.name})
+        bill[item.pk] = (item, quantity)
+    if bill and KitComponent.objects.filter(component=kit).exists():
+        raise ValidationError(_("%(item)s is inside another kit, so it cannot be a kit.") % {"item": kit.name})
+    before = "; ".join(f"{c.component.name_el} × {c.quantity}" for c in kit.kit_components.select_related("component"))
+    kit.kit_components.all().delete()
+    rows = KitComponent.objects.bulk_create(
+        [KitComponent(kit=kit, component=item, quantity=quantity) for item, quantity in bill.values()])
+    after = "; ".join(f"{item.name_el} × {quantity}" for item, quantity in bill.values())
+    if before != after:
+        audit(AuditLog.Action.CHANGE, kit, user=by, changes={"kit contents": [before, after]})
+    return rows
+
+
+def _bill(kit: Item) -> list[KitComponent]:
+    bill = list(kit.kit_components.select_related("component"))
+    if not bill:
+        raise ValidationError(_("%(item)s has no contents, so it is not a kit.") % {"item": kit.name})
+    return bill
+
+
+def _count(count) -> int:
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100_000:
+        raise ValidationError(_("The number of kits is a whole number from 1 to 100000."))
+    return count
+
+
+@transaction.atomic
+def assemble_kits(kit: Item, *, location, count: int, by) -> list[StockMovement]:
+    """Make `count` kits at `location` from stock there. Refused as a whole (InsufficientStock) when short."""
+    count = _count(count)
+    bill = _bill(kit)
+    fields = {"document_type": DOCUMENT_TYPE, "document_id": str(kit.pk)}
+    taken = take_out(location=location, lines=[(c.component, c.quantity * count) for c in bill], by=by,
+                     reason=StockMovement.Reason.KIT_OUT, reason_text=f"{kit.name_el} × {count}", **fields)
+    expiries = [m.expiry_date for m in taken if m.expiry_date is not None]
+    expiry = min(expiries) if expiries else None
+    made = apply_deltas([Delta(kit, location.pk, KIT_LOT, expiry, Decimal(count), StockMovement.Reason.KIT_IN,
+                               reason_text=_("assembled"), **fields)], by=by, at=timezone.now())
+    audit(AuditLog.Action.CHANGE, kit, user=by, changes={f"kits assembled at {location}": [None, count]})
+    return taken + made
+
+
+@transaction.atomic
+def disassemble_kits(kit: Item, *, location, count: int, by) -> list[StockMovement]:
+    """Take `count` kits at `location` apart (earliest expiry first); their contents go back into stock."""
+    count = _count(count)
+    bill = _bill(kit)
+    fields = {"document_type": DOCUMENT_TYPE, "document_id": str(kit.pk)}
+    taken = take_out(location=location, lines=[(kit, Decimal(count))], by=by, reason=StockMovement.Reason.KIT_OUT,
+                     reason_text=_("taken apart"), **fields)
+    deltas = []
+    for movement in taken:
+        kits = -movement.quantity
+        deltas += [Delta(c.component, location.pk, KIT_LOT, movement.expiry_date if c.component.has_expiry else None,
+                         c.quantity * kits, StockMovement.Reason.KIT_IN, reason_text=f"{kit.name_el} × {kits}",
+                         **fields) for c in bill]
+    back = apply_deltas(deltas, by=by, at=timezone.now())
+    audit(AuditLog.Action.CHANGE, kit, user=by, changes={f"kits taken apart at {location}": [None, count]})
+    return taken + back
