@@ -106,3 +106,26 @@ def test_opposite_transfers_at_once_neither_deadlock_nor_lose_goods(on_postgres)
     other = selectors.available_by_item(branch, [rice, soap])
     assert both[rice.pk] + other[rice.pk] == d(100) and both[soap.pk] + other[soap.pk] == d(100)
     assert selectors.stock_differences() == []
+
+
+def test_parallel_kit_assemblies_and_hand_outs_never_take_more_than_there_is(on_postgres, capsys):
+    from inventory.services.kits import assemble_kits, set_kit_contents
+
+    store = LocationFactory(name="Αποθήκη")
+    staff = UserFactory(username="packer", role="staff")
+    rice, soap = ItemFactory(), NonFoodItemFactory()
+    kit = NonFoodItemFactory()
+    set_kit_contents(kit, [(rice, 2), (soap, 1)], by=staff)
+    stock(rice, store, 10, expiry=day("2027-01-01"))
+    stock(soap, store, 10)
+    # 8 people assemble 1 kit each while 8 tables take 1 rice each: 10 rice cannot serve all.
+    jobs = [lambda: assemble_kits(kit, location=store, count=1, by=staff) for _ in range(8)]
+    jobs += [lambda: take_out(location=store, lines=[(rice, 1)], by=staff) for _ in range(8)]
+    results = run_in_parallel(jobs)
+    assert all(isinstance(r, list | InsufficientStock) for r in results), results
+    kits_made = sum(isinstance(r, list) for r in results[:8])
+    rice_taken = sum(isinstance(r, list) for r in results[8:])
+    assert 2 * kits_made + rice_taken <= 10
+    assert selectors.available_by_item(store, [kit, rice]) == {kit.pk: d(kits_made),
+                                                                rice.pk: d(10 - 2 * kits_made - rice_taken)}
+    call_command("check_stock")
