@@ -188,7 +188,8 @@ def movement_report(start, end, location=None) -> dict:
     """In/out per item for a period, with kg and € — the movement report page and its export.
 
     Columns: received, transferred in, distributed, transferred out, written off, counted (net
-    stock-take adjustments), corrections folded into their reasons; then net, kg and € in/out
+    stock-take adjustments), kits (net: assembled or taken apart), corrections folded into their reasons; then net,
+    kg and € in/out
     (in: received and, for one location, transferred in; out: distributed, written off and, for
     one location, transferred out).
     """
@@ -211,6 +212,7 @@ def movement_report(start, end, location=None) -> dict:
             transferred_out=total(F("quantity"), [StockMovement.Reason.TRANSFERRED_OUT], -1),
             written_off=total(F("quantity"), WRITE_OFF_REASONS, -1),
             counted=total(F("quantity"), [StockMovement.Reason.COUNTED, StockMovement.Reason.CORRECTION]),
+            kits=total(F("quantity"), [StockMovement.Reason.KIT_IN, StockMovement.Reason.KIT_OUT]),
             net=Coalesce(Sum("quantity"), Value(ZERO), output_field=QTY),
             kg_in=total(KG, ins, output=MONEY),
             kg_out=total(KG, outs, -1, output=MONEY),
@@ -219,8 +221,8 @@ def movement_report(start, end, location=None) -> dict:
         )
         .order_by("item__name_el")
     )
-    keys = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "net",
-            "kg_in", "kg_out", "eur_in", "eur_out"]
+    keys = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "kits",
+            "net", "kg_in", "kg_out", "eur_in", "eur_out"]
     for row in rows:
         row["unit_label"] = Item.Unit(row["item__unit"]).label
         for key in keys:

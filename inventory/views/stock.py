@@ -69,14 +69,14 @@ def write_off(request, pk):
 # How far ahead "expiring within N days" may look (ten years).
 MAX_DAYS = 3650
 
-REPORT_COLUMNS = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "net",
-                  "kg_in", "kg_out", "eur_in", "eur_out"]
+REPORT_COLUMNS = ["received", "transferred_in", "distributed", "transferred_out", "written_off", "counted", "kits",
+                  "net", "kg_in", "kg_out", "eur_in", "eur_out"]
 
 
 def _report_headers():
     return [_("item"), _("unit"), _("received"), _("transferred in"), _("distributed"), _("transferred out"),
-            _("written off"), _("stock-take and corrections"), _("net change"), _("kg in"), _("kg out"),
-            _("€ in"), _("€ out")]
+            _("written off"), _("stock-take and corrections"), _("kits (made or taken apart)"), _("net change"),
+            _("kg in"), _("kg out"), _("€ in"), _("€ out")]
 
 
 @exports("csv", "xlsx", param="export")

@@ -43,6 +43,13 @@ def test_assembling_moves_contents_out_and_kits_in_earliest_expiry_first(world, 
     assert StockLevel.objects.get(item=rice, location=store, lot="B").quantity == 0
     assert StockLevel.objects.get(item=kit, location=store).expiry_date == day("2027-02-01")
     call_command("check_stock")
+    from django.utils import timezone
+
+    from inventory.selectors import movement_report
+
+    today = timezone.localdate()
+    rows = {row["item_id"]: row for row in movement_report(today, today, store)["rows"]}
+    assert rows[rice.pk]["kits"] == d(-12) and rows[kit.pk]["kits"] == d(6) and rows[kit.pk]["net"] == d(6)
 
 
 def test_short_stock_refuses_the_whole_assembly(world, staff_user):
