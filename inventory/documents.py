@@ -19,3 +19,4 @@ def choices() -> list[tuple[str, str]]:
 register("inventory.donation", _("Donations"), "inventory:donation")
 register("inventory.transfer", _("Transfers"), "inventory:transfer")
 register("inventory.stocktake", _("Stock-takes"), "inventory:stocktake")
+register("inventory.kit", _("Kits"), "inventory:item")
