@@ -61,7 +61,9 @@ class PlanLine(models.Model):
         verbose_name = _("proposed change")
         verbose_name_plural = _("proposed changes")
         ordering = ["shift__starts_at", "shift_id", "action", "volunteer__last_name"]
-        constraints = [models.UniqueConstraint(fields=["proposal", "shift", "volunteer"], name="plan_line_once")]
+        constraints = [models.UniqueConstraint(
+            fields=["proposal", "shift", "volunteer"], name="plan_line_once",
+            violation_error_message=_("The proposal already has a change for this volunteer on this shift."))]
 
     def __str__(self):
         return f"{self.action} {self.volunteer_id} @ {self.shift_id}"
