@@ -34,16 +34,19 @@ from .roles import PUBLIC, public
 
 # The response header with which a page says the service worker may keep it for offline use.
 OFFLINE_PAGE_HEADER = "X-Offline-Page"
+# The request header with which the service worker asks for the page it will keep: a page that names
+# people when opened (the event door's list) answers it with its frame only.
+OFFLINE_FRAME_HEADER = "X-Offline-Frame"
 
 # What a station needs to open and scan with no network; vendor libraries come from node_modules.
 STATION_FILES = [
     "css/kypseli.css", "css/scan-station.css", "distribution/station.css", "events/events.css",
-    "js/scan-station.js", "js/station-offline.js", "distribution/station.js",
+    "js/scan-station.js", "js/station-offline.js", "distribution/station.js", "events/door.js",
     "vendor/htmx.org/dist/htmx.min.js", "vendor/@zxing/library/umd/index.min.js",
     "img/icon.svg", "img/favicon.ico", "img/icon-192.png",
 ]
 # The pages the worker may keep (a regular expression of their path); each must also send the header.
-OFFLINE_PAGES = [r"^/distribution/station/\d+/$"]
+OFFLINE_PAGES = [r"^/distribution/station/\d+/$", r"^/events/door/\d+/$"]
 
 
 def _file_digest(name: str) -> str:
@@ -62,7 +65,7 @@ def _worker_text() -> str:
     config = {"version": digest.hexdigest()[:16], "files": files, "pages": OFFLINE_PAGES,
               # The installed app's start page: with no network, the worker opens the station used last.
               "start": reverse("distribution:station_pick"),
-              "header": OFFLINE_PAGE_HEADER.lower()}
+              "header": OFFLINE_PAGE_HEADER.lower(), "frame_header": OFFLINE_FRAME_HEADER}
     return render_to_string("core/sw.js", {"config": mark_safe(json.dumps(config))})  # noqa: S308 - our own JSON
 
 

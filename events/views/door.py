@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.refusals import show_refusal
 from core.roles import role_required
+from core.views_offline import OFFLINE_FRAME_HEADER, OFFLINE_PAGE_HEADER
 
 from .. import selectors, services
 from ..models import Event, Registration
@@ -49,16 +50,25 @@ def checkin(request, pk):
         code = request.POST.get("code", "").strip()
         if code:
             result = door.check_in_ticket(event, code, request_id=request_id, by=request.user).body
-    return render(request, "events/door/checkin.html", {
-        "event": event, "result": result, "request_id": uuid.uuid4(), "counts": selectors.event_counts(event),
-        "door_list": selectors.door_list(event), "title": _("Check-in: %(title)s") % {"title": event.title},
-        "offline_checkins": selectors.offline_checkins(event),
+    # Asked for by the service worker (the frame header), the page is the door's frame only: no registrant's
+    # name (the list comes by htmx), no volunteer's name or menu (base.html, offline_page), so the worker may
+    # keep it and the door opens again with no network. Opened by a person (with or without JavaScript),
+    # it is the whole page with its list, never kept.
+    keepable = request.method == "GET" and request.headers.get(OFFLINE_FRAME_HEADER) == "1"
+    response = render(request, "events/door/checkin.html", {
+        "event": event, "result": result, "request_id": uuid.uuid4(), "offline_page": keepable,
+        **({} if keepable else {"counts": selectors.event_counts(event), "door_list": selectors.door_list(event),
+                                "offline_checkins": selectors.offline_checkins(event)}),
+        "title": _("Check-in: %(title)s") % {"title": event.title},
         # core's scan station posts {"code", "request_id", "event"} to the check-in API
         "scan_endpoint": reverse("api:events_checkins"), "scan_extra": {"event": event.pk},
         "scan_label": _("Scan the ticket or type its code"),
         # The door decides alone when the network drops (the same machinery as a distribution table).
         "scan_offline": door_offline_config(event),
     })
+    if keepable:
+        response[OFFLINE_PAGE_HEADER] = "1"
+    return response
 
 
 @role_required("events.check_in")

@@ -57,7 +57,7 @@ async function stationPage(request) {
 self.addEventListener("message", (event) => {
   const url = event.data && event.data.keep && new URL(event.data.keep, self.location.origin);
   if (!url || url.origin !== self.location.origin || !PAGES.some((re) => re.test(url.pathname))) return;
-  event.waitUntil(fetch(url.href, { credentials: "same-origin" }).then(async (response) => {
+  event.waitUntil(fetch(url.href, { credentials: "same-origin", headers: { [CONFIG.frame_header]: "1" } }).then(async (response) => {
     if (response.ok && response.headers.get(CONFIG.header) === "1") {
       await keep(await caches.open(CACHE), url.href, response);
     }

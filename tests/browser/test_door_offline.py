@@ -7,11 +7,12 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from events.models import CheckIn, OfflineCheckIn
 from events.services import registrations
 from events.services.registrations import RegistrationRequest
-from tests.browser.test_station_offline import expect_answer, wait_until, waiting
+from tests.browser.test_station_offline import KEPT, expect_answer, wait_until, waiting
 from tests.events.factories import EventFactory
 from tests.factories import UserFactory
 
@@ -82,3 +83,25 @@ def test_two_doors_offline_let_the_same_ticket_in(browser, live_server, login_as
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def test_the_door_opens_again_offline_and_its_kept_page_names_nobody(context, page, login_as):
+    event = EventFactory(starts_at=timezone.now() + timedelta(minutes=30))
+    first = ticket(event, "Ζωή Παππά")
+    login_as(UserFactory(username="door2", role="volunteer"))
+    open_door(page, event)
+    expect(page.locator("#door-list")).to_contain_text("Ζωή Παππά")  # the list, fetched after the frame
+    wait_until(page, KEPT)
+    wait_until(page, "() => Boolean(navigator.serviceWorker.controller)")
+    kept = page.evaluate("""async () => { const texts = []; for (const name of await caches.keys()) {
+        const cache = await caches.open(name); for (const r of await cache.keys()) {
+          texts.push(await (await cache.match(r)).text()); } } return texts.join('\\n'); }""")
+    assert "Ζωή Παππά" not in kept and "door2" not in kept
+    context.set_offline(True)
+    page.reload()
+    wait_until(page, READY)
+    scan(page, first.ticket_code)
+    expect_answer(page, "ok", offline=True, text="Ζωή Παππά")
+    context.set_offline(False)
+    waiting(page, 0)
+    assert list(CheckIn.objects.values_list("registration_id", flat=True)) == [first.pk]

@@ -33,7 +33,7 @@ def test_the_service_worker_covers_the_stations_and_keeps_no_api_answer(client):
     config = json.loads(text.split("const CONFIG = ", 1)[1].split(";\n", 1)[0])
     assert config["files"] and not [path for path in config["files"] if "/api/" in path]
     assert not [path for path in config["files"] if not finders.find(unquote(path.removeprefix("/static/")))]
-    assert config["pages"] == [r"^/distribution/station/\d+/$"]
+    assert config["pages"] == [r"^/distribution/station/\d+/$", r"^/events/door/\d+/$"]
     # The worker's version follows the files it keeps: a deploy that changes one installs a new worker.
     assert len(config["version"]) == 16
 

@@ -246,3 +246,19 @@ def test_an_online_check_in_may_name_its_door(volunteer_client, volunteer_user):
     entry = entries(door_manifest(event_id=event.pk, by=volunteer_user))[one.pk]
     assert entry["r"] == "already_checked_in" and entry["x"]["door"] == "Κεντρική είσοδος"
     assert "Κεντρική είσοδος" in entry["m"]
+
+
+def test_the_service_worker_keeps_a_door_frame_that_names_nobody(db):
+    event = soon()
+    ticket(event, name="Ζωή Παππά")
+    volunteer = UserFactory(username="door-frame", role="volunteer", first_name="Πέτρος")
+    client = Client()
+    client.force_login(volunteer)
+    url = f"/events/door/{event.pk}/"
+    whole = client.get(url)
+    assert "Ζωή Παππά" in whole.content.decode() and "X-Offline-Page" not in whole
+    frame = client.get(url, headers={"X-Offline-Frame": "1"})
+    text = frame.content.decode()
+    assert frame["X-Offline-Page"] == "1"
+    assert "Ζωή Παππά" not in text and "Πέτρος" not in text and "door-frame" not in text
+    assert f"/events/door/{event.pk}/list/" in text  # the list comes after the frame
