@@ -2,9 +2,16 @@
 TASKS in settings: the database by default, RQ on Redis for a larger deployment)."""
 
 import io
+import logging
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -27,5 +34,37 @@ def send_due_messages() -> dict:
 def run_command(name: str, args: list[str]) -> str:
     """A periodic job of the schedule (core.schedule): a management command, its output returned."""
     out = io.StringIO()
-    call_command(name, *args, stdout=out, stderr=out)
+    try:
+        call_command(name, *args, stdout=out, stderr=out)
+    except Exception as error:
+        # Cron e-mailed a failing job's output; the worker tells the coordinators by e-mail instead
+        # (once a day per job), and the task is still recorded as failed.
+        tell_coordinators_job_failed(name, f"{out.getvalue()}\n{error}"[-2000:])
+        raise
     return out.getvalue()[-2000:]
+
+
+def tell_coordinators_job_failed(job: str, output: str) -> int:
+    """Queue an e-mail to every active coordinator with an address: which periodic job failed and the
+    end of what it printed (the jobs print counts, items and places, never a person). Returns how many."""
+    from core.messaging import queue_message
+
+    today = timezone.localdate().isoformat()
+    queued = 0
+    users = get_user_model().objects.filter(is_active=True, groups__name="coordinator").exclude(email="").distinct()
+    with transaction.atomic():
+        for user in users:
+            with translation.override(user.language or None):
+                subject = _("Kypseli: the periodic job %(job)s failed") % {"job": job}
+                text = "\n\n".join([
+                    _("The worker ran the periodic job %(job)s and it failed. What it printed last:") % {"job": job},
+                    output.strip(),
+                    _("Check it on the server (manage.py %(job)s) or ask whoever runs the installation.") % {
+                        "job": job},
+                ])
+                if queue_message(channel="email", to=user.email, subject=subject, text=text, about=user,
+                                 language=user.language or None, kind="job_failed",
+                                 key=f"job-failed:{job}:{today}:{user.pk}"):
+                    queued += 1
+    logger.error("The periodic job %s failed; %d coordinator(s) told by e-mail", job, queued)
+    return queued

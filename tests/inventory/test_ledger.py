@@ -13,7 +13,7 @@ from django.utils import translation
 from inventory import selectors, services
 from inventory.models import StockLevel, StockMovement, Transfer
 from inventory.services import InsufficientStock, reverse_movements, take_out
-from tests.factories import LocationFactory
+from tests.factories import LocationFactory, UserFactory
 
 from .factories import ItemFactory, NonFoodItemFactory
 from .helpers import d, day, stock
@@ -214,6 +214,22 @@ def test_check_stock_finds_no_difference_then_reports_a_tampered_level(store, st
         call_command("check_stock")
     out = capsys.readouterr().out
     assert "Ρύζι" in out and "9" in out and "3" in out
+
+
+def test_a_failing_stock_check_in_the_worker_emails_the_coordinators_once_a_day(store, mailoutbox):
+    from core.tasks import run_command
+
+    coordinator = UserFactory(role="coordinator", username="syntonistria", email="syntonistria@example.org")
+    UserFactory(role="staff", username="ypallilos", email="ypallilos@example.org")
+    rice = ItemFactory(name_el="Ρύζι")
+    stock(rice, store, 5)
+    StockLevel.objects.filter(item=rice).update(quantity=d(9))
+    for _run in range(2):  # the job fails again the same day: one e-mail, the task fails each time
+        with pytest.raises(CommandError):
+            run_command.call("check_stock", [])
+    sent = [message for message in mailoutbox if "check_stock" in message.subject]
+    assert [message.to for message in sent] == [[coordinator.email]]
+    assert "Ρύζι" in sent[0].body and "9" in sent[0].body
 
 
 def test_transfer_moves_lots_with_their_expiry_earliest_first(store, staff_user):
