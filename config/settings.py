@@ -113,11 +113,13 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL (postgres://user:pass@host:5432/name) in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# WAL and a busy timeout let the development server answer several tabs at once, next to the worker.
+# Transactions take the write lock when they begin (IMMEDIATE): a transaction that read first and
+# then wrote would otherwise meet "database is locked" at once instead of waiting its turn.
+SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                  "transaction_mode": "IMMEDIATE"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the development server answer several tabs at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 else:
     # Django's backend with a health check that costs no round trip (core/db/postgresql/base.py).
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
