@@ -10,6 +10,7 @@ thread and is left alone.
 
 import threading
 import time
+from contextlib import contextmanager
 
 _turn = threading.Lock()
 _holding = threading.local()
@@ -38,6 +39,13 @@ def network_delay(seconds: float) -> None:
         time.sleep(seconds)
     finally:
         _turn.acquire()
+
+
+@contextmanager
+def as_a_request():
+    """Run a test's own writes as one more request: on SQLite they wait for the server's turn."""
+    with _turn:
+        yield
 
 
 def take_turns_on_sqlite(settings) -> None:

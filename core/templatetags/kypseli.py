@@ -44,6 +44,12 @@ def scan_station(endpoint, extra=None, label=None, timeout_ms=None, offline=None
         "resend": _("Send card %(code)s again"),
         "error": _("Something went wrong. Scan again."),
         "noCamera": _("The camera could not be opened. Allow camera access, or type the code."),
+        # Local first (the day's list on the phone answers at once, the server confirms or corrects it)
+        "confirming": _("Being confirmed…"),
+        "confirmed": _("Confirmed"),
+        "changed": _("The answer changed"),
+        # %(code)s: an earlier card's code; %(answer)s: the server's answer for it ("Do not give · …")
+        "changedEarlier": _("The answer for card %(code)s changed: %(answer)s"),
     }
     offline_json = ""
     if offline:

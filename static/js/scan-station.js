@@ -12,6 +12,13 @@
  * A station with data-offline also decides alone when the server does not answer in time or the browser
  * is offline (static/js/station-offline.js, loaded once the station is ready: `this.offline`), with the
  * same request id, so a scan the server did record is not recorded twice when the queue is sent.
+ *
+ * Local first, server-confirmed: while that part's copy of the day's list is fresh and knows the card, its
+ * answer is on screen at once, marked "being confirmed", and the scan goes to the server as always. The
+ * server agrees: the mark says "confirmed". It does not: the screen turns to the server's answer under
+ * «The answer changed», with its own sound and vibration. No answer: the local one stands, queued, marked
+ * offline. Only the card on screen is ever changed: a later answer for an earlier card is said in the alert
+ * line above the answer (and in the last cards), never on the next card's screen.
  */
 (function () {
   "use strict";
@@ -38,13 +45,15 @@
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
       // "net" (not recorded) falls in pitch: unlike any answer, so the ear tells it from a refusal.
+      // "changed" (the server corrected the answer on screen): three low, long notes, like no other.
       const tones = { ok: [[880, 0.12]], warn: [[660, 0.12], [660, 0.12]], bad: [[220, 0.45]],
-                      net: [[523, 0.1], [392, 0.1], [294, 0.2]] }[level] || [];
+                      net: [[523, 0.1], [392, 0.1], [294, 0.2]],
+                      changed: [[196, 0.3], [196, 0.3], [196, 0.3]] }[level] || [];
       let t = audio.currentTime;
       for (const [freq, length] of tones) {
         const osc = audio.createOscillator();
         const gain = audio.createGain();
-        osc.type = { bad: "square", net: "triangle" }[level] || "sine";
+        osc.type = { bad: "square", net: "triangle", changed: "sawtooth" }[level] || "sine";
         osc.frequency.value = freq;
         gain.gain.value = 0.2;
         osc.connect(gain).connect(audio.destination);
@@ -54,7 +63,8 @@
       }
     } catch (e) { /* no sound on this device: the colour and text still say it */ }
     if (navigator.vibrate) {
-      navigator.vibrate({ ok: 120, warn: [120, 80, 120], bad: [300, 100, 300], net: [80, 60, 80, 60, 80] }[level] || 0);
+      navigator.vibrate({ ok: 120, warn: [120, 80, 120], bad: [300, 100, 300], net: [80, 60, 80, 60, 80],
+                          changed: [500, 120, 500, 120, 500] }[level] || 0);
     }
   }
 
@@ -100,6 +110,7 @@
       this.recent = root.querySelector("[data-scan-recent]");
       this.cameraButton = root.querySelector("[data-scan-camera]");
       this.video = root.querySelector("[data-scan-video]");
+      this.alert = root.querySelector("[data-scan-alert]");
       this.messages = JSON.parse(root.dataset.messages || "{}");
       // One attempt waits at most this long (a hanging connection must not leave "checking" up).
       this.timeoutMs = Number(root.dataset.timeoutMs) || 6000;
@@ -122,6 +133,7 @@
       root.addEventListener("click", (event) => {
         const button = event.target.closest("[data-resend]");
         if (button && root.contains(button)) this.scan(button.dataset.code, button.dataset.resend);
+        if (event.target.closest("[data-scan-alert-close]")) this.alert.hidden = true;
       });
       this.focus();
     }
@@ -149,11 +161,19 @@
       this.root.setAttribute("aria-busy", "true");
       const offline = this.offline;
       // Offline already (no network, or the server did not answer the last time): decide at once.
-      const online = offline && offline.decidesNow() ? null : await this.send(code, requestId, number);
+      const alone = Boolean(offline && offline.decidesNow());
+      // Local first: a fresh list that knows the card answers now; the server confirms or corrects it.
+      const local = !alone && offline && offline.fresh() ? await offline.preview(code, requestId, this.extra) : null;
+      if (local && number === this.current) {
+        this.root.removeAttribute("aria-busy");
+        this.render(Object.assign({ confirm: "pending" }, local.display), code, true);
+      }
+      const online = alone ? null : await this.send(code, requestId, number);
       if (number === this.current) this.root.removeAttribute("aria-busy");
       let display;
+      let changed = false;
       if (offline && (!online || online.failed) && offline.canDecide()) {
-        display = await offline.decide(code, requestId, this.extra);
+        display = await offline.decide(code, requestId, this.extra, local);
       } else if (!online || online.failed) {
         display = { level: "net", headline: this.messages.notRecorded || "Not recorded: scan again",
                     lines: [fill(this.messages.cardCode, code)], resend: requestId };
@@ -162,15 +182,36 @@
         display = body && body.display ? body.display : {
           level: "bad", headline: (body && body.message) || this.messages.error || String(online.status), lines: [],
         };
+        if (local) {
+          changed = !offline.agrees(local, body);
+          display = Object.assign({ confirm: changed ? "changed" : "confirmed" }, display);
+        }
       }
+      if (local) offline.settle(local);
       this.remember(code, display, requestId);
       if (number === this.current) {
-        this.render(display, code, true);
+        // A local answer was heard already: again only when it changed.
+        this.render(display, code, !local || changed);
         this.status.textContent = "";
+      } else if (changed) {
+        this.alertEarlier(code, display);
       }
       // After the answer is on screen: the server answered, so the station is online (and sends its queue).
       if (offline && online && !online.failed) offline.serverAnswered(online.body);
       return display;
+    }
+
+    /* The server corrected the answer of a card no longer on screen: the card on screen stays as it is;
+       the alert line above it names the earlier card and the server's answer, until it is closed. */
+    alertEarlier(code, display) {
+      beep("changed");
+      if (!this.alert) return;
+      const text = this.alert.querySelector("[data-scan-alert-text]");
+      text.textContent = fill(this.messages.changedEarlier, code)
+        .replace("%(answer)s", [display.action, display.headline].filter(Boolean).join(" · "));
+      this.alert.className = "scan-alert scan-alert-" + (display.level || "bad");
+      this.alert.dataset.code = code;
+      this.alert.hidden = false;
     }
 
     /* POST with a timeout per attempt. A network failure, a timeout, 429 and 5xx are tried again with
@@ -218,8 +259,16 @@
     render(display, code, sound) {
       const known = ["ok", "warn", "bad", "pending", "net"];
       const level = known.includes(display.level) ? display.level : "bad";
-      this.result.className = "scan-result scan-" + level + (display.offline ? " scan-offline" : "");
+      const confirm = ["pending", "confirmed", "changed"].includes(display.confirm) ? display.confirm : "";
+      this.result.className = "scan-result scan-" + level + (display.offline ? " scan-offline" : "") +
+        (confirm === "changed" ? " scan-changed" : "");
       this.result.replaceChildren();
+      if (confirm === "changed") {  // the server's answer replaced the one shown: first, unmissable
+        const notice = document.createElement("p");
+        notice.className = "scan-changed-notice";
+        notice.textContent = this.messages.changed || "The answer changed";
+        this.result.appendChild(notice);
+      }
       if (display.offline) {  // decided on this device: a hatched border and this mark, whatever the colour
         const mark = document.createElement("p");
         mark.className = "scan-offline-mark";
@@ -246,11 +295,18 @@
         }
         this.result.appendChild(list);
       }
+      if (confirm === "pending" || confirm === "confirmed") {  // discreet: below the answer
+        const mark = document.createElement("p");
+        mark.className = "scan-confirm scan-confirm-" + confirm;
+        mark.textContent = confirm === "pending" ? this.messages.confirming : this.messages.confirmed;
+        this.result.appendChild(mark);
+      }
       if (display.resend) this.result.appendChild(this.resendButton(code, display.resend));
       this.result.dataset.level = level;
       this.result.dataset.offline = display.offline ? "true" : "false";
+      this.result.dataset.confirm = confirm;
       this.result.dataset.code = code;
-      if (sound) beep(level);
+      if (sound) beep(confirm === "changed" ? "changed" : level);
       this.focus();
     }
 
@@ -270,7 +326,9 @@
       if (!this.recent) return;
       const item = document.createElement("li");
       item.className = "scan-recent-" + (display.level || "bad");
-      item.textContent = `${code}: ${display.headline || ""}${display.offline ? " · " + display.offline : ""}`;
+      const changed = display.confirm === "changed" ? (this.messages.changed || "") + ": " : "";
+      item.textContent = `${code}: ${changed}${[display.action, display.headline].filter(Boolean).join(" · ")}` +
+        (display.offline ? " · " + display.offline : "");
       if (display.resend) item.appendChild(this.resendButton(code, requestId));
       for (const old of this.recent.querySelectorAll(`[data-resend="${requestId}"]`)) old.closest("li").remove();
       this.recent.prepend(item);

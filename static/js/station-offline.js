@@ -11,10 +11,16 @@
  *   token) is kept in IndexedDB per scope, fetched at start and every POLL_MS with `since`, merged by
  *   entry number (`n`), replaced when the answer is `full`, entries in `removed` dropped; fetched whole
  *   every FULL_MS. A day that is no longer planned, an answer 403/404/410: the copy is deleted.
+ * - Local first: while the copy is fresh (updated at most FRESH_MS ago) and the station online, a card
+ *   the list knows is answered from it at once (`preview`), and scan-station.js still sends the scan to
+ *   the server, whose answer confirms or corrects the one on screen. A card the list does not know, or a
+ *   list that is stale or missing: the server answers first, as without this part.
  * - Deciding: when the server does not answer within the short timeout, on a network error, or while
  *   the browser is offline, the answer is built from the manifest with the same texts as online, marked
  *   "offline" (a hatched border and a mark), and the scan goes into the queue with its request id and
  *   the time it was made. A card handed out here is remembered, so a second scan here is refused.
+ *   Both use the kind's `answer(station, entry, read, extra, mark)`: what a household gets is decided
+ *   there, once (a per-household basket belongs there too).
  * - Sync: the queue is sent in order, at most BATCH scans a request, as soon as the server answers.
  * - Signing out with scans waiting asks first (the sign-out answer clears the site's storage).
  */
@@ -24,6 +30,9 @@
   const POLL_MS = 5000;
   const FULL_MS = 10 * 60 * 1000;
   const OLD_MS = 30 * 60 * 1000; // the pre-check warns about a list older than this
+  // Local first only with a list updated this recently (six polls): an older one may lack a card
+  // collected at another table, so the server answers first.
+  const FRESH_MS = 30 * 1000;
   // Queued scans per request: the API takes up to 500; 100 keeps each request short on a weak network
   // (progress shows, and a request cut off costs little: it is sent again with the same request ids).
   const BATCH = 100;
@@ -129,6 +138,7 @@
        (Code128), or the card number typed with or without dashes, a leading K. */
     card: {
       live: "planned",
+      localFirst: true,
       dated: true,
       id: (entry) => entry.n,
       done: (entry) => entry.r === "already_collected",
@@ -171,6 +181,7 @@
        answers are those of door.door_refusal and door.admitted. */
     ticket: {
       live: "published",
+      localFirst: true,
       dated: false,
       id: (entry) => entry.i,
       done: (entry) => entry.r === "already_checked_in",
@@ -223,6 +234,9 @@
       this.byKey = new Map();
       this.byId = new Map();
       this.marks = new Map();
+      this.held = new Map(); // answered "give" from the list, the server not yet heard: refused meanwhile
+      this.localFirst = this.kind.localFirst === true && this.config.localFirst !== false;
+      this.freshMs = Number(this.config.freshMs) || FRESH_MS;
       this.down = false;
       this.closed = false;
       this.modeLine = root.querySelector("[data-offline-mode]");
@@ -252,6 +266,12 @@
                      (!this.kind.dated || this.meta.date === this.today()));
     }
     decidesNow() { return this.canDecide() && (this.down || !navigator.onLine); }
+
+    /* Local first: the list may answer before the server while it is fresh and the station online. */
+    fresh() {
+      return Boolean(this.localFirst && this.canDecide() && !this.decidesNow() && this.meta.fetchedAt &&
+                     Date.now() - this.meta.fetchedAt <= this.freshMs);
+    }
 
     setDown(down) {
       if (this.down === down) return;
@@ -413,13 +433,40 @@
       return this.byKey.get(base64url(new Uint8Array(signed).slice(0, 16))) || null;
     }
 
-    /* The answer from the manifest; the scan goes into the queue before it is shown. */
-    async decide(code, requestId, extra) {
-      this.setDown(true);
+    async answerFor(code, extra) {
       const read = this.kind.parse(code);
       const entry = await this.find(read);
-      const mark = entry ? this.marks.get(this.kind.id(entry)) : null;
-      const answer = this.kind.answer(this, entry, read || {}, extra || {}, mark);
+      const id = entry ? this.kind.id(entry) : null;
+      const mark = entry ? this.marks.get(id) || this.held.get(id) || null : null;
+      return Object.assign({ id: id, known: Boolean(entry) }, this.kind.answer(this, entry, read || {}, extra || {}, mark));
+    }
+
+    /* The answer from a fresh list, before the server's: null for a card the list does not know. A card
+       answered "give" is held until the server answers (settle), so a second scan meanwhile is refused. */
+    async preview(code, requestId, extra) {
+      const local = await this.answerFor(code, extra);
+      if (!local.known) return null;
+      if (local.collected) this.held.set(local.id, { n: local.id, at: Date.now(), request_id: requestId });
+      return Object.assign(local, { requestId: requestId });
+    }
+
+    /* Does the server say what the list said: the same outcome, the same level? */
+    agrees(local, body) {
+      const display = (body && body.display) || {};
+      return Boolean(body && body.outcome === local.answered && display.level === local.display.level);
+    }
+
+    /* The server answered (serverAnswered keeps a card it handed out) or did not (decide keeps it). */
+    settle(local) {
+      const held = this.held.get(local.id);
+      if (held && held.request_id === local.requestId) this.held.delete(local.id);
+    }
+
+    /* The answer from the manifest; the scan goes into the queue before it is shown. `local`: the answer
+       already on screen (local first), which stands and is queued as it was shown. */
+    async decide(code, requestId, extra, local = null) {
+      this.setDown(true);
+      const answer = local || await this.answerFor(code, extra);
       const madeAt = new Date();
       const item = {
         batch: this.config.batch, scope: this.scope, request_id: requestId, madeAt: madeAt.getTime(),
@@ -427,7 +474,7 @@
                                          offline: true, answered: answer.answered }),
       };
       const newMark = answer.collected ?
-        { scope: this.scope, n: this.kind.id(entry), at: madeAt.getTime(), synced: false, request_id: requestId } : null;
+        { scope: this.scope, n: answer.id, at: madeAt.getTime(), synced: false, request_id: requestId } : null;
       if (newMark) this.marks.set(newMark.n, newMark);
       await transact(["queue", "marks"], "readwrite", (queue, marks) => {
         queue.add(item);
