@@ -81,12 +81,15 @@ class ScanRead:
     card: Card | None
 
 
-def read_for_scan(day_id, code: str) -> ScanRead | None:
-    """The day's plan and the card that `code` names; None when there is no such day."""
+def read_for_scan(day_id, code: str, *, before_card=None) -> ScanRead | None:
+    """The day's plan and the card that `code` names; None when there is no such day.
+    `before_card(day, parsed)`: called with the planned day and the parsed code (or None) before the
+    card is read (the scan takes its lock there: `services.scans`)."""
     try:
         day_id = int(day_id)
     except (TypeError, ValueError):
         return None
+    parsed = parse_code(code)
     for _attempt in range(2):
         plan = _plans.get(day_id)
         if plan is None:
@@ -95,7 +98,9 @@ def read_for_scan(day_id, code: str) -> ScanRead | None:
                 return None
             _plans.keep(day_id, plan)
         planned, rules = plan
-        fresh, card = _card_and_day(code, planned, rules)
+        if before_card is not None:
+            before_card(planned, parsed)
+        fresh, card = _card_and_day(parsed, planned, rules)
         if fresh is None:  # the day was deleted
             _plans.drop(day_id)
             return None
@@ -108,7 +113,7 @@ def read_for_scan(day_id, code: str) -> ScanRead | None:
     return ScanRead(fresh, rules, card)
 
 
-def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionDay | None, Card | None]:
+def _card_and_day(parsed, day: DistributionDay, rules) -> tuple[DistributionDay | None, Card | None]:
     """The day's row, fresh, and the card a scanner read or a person typed, with everything the scan
     needs, in ONE query: the household's status and size, the first name, eligibility in the day's
     programme on the day's date, the collection of this day (if any), collections this month,
@@ -122,7 +127,6 @@ def _card_and_day(code: str, day: DistributionDay, rules) -> tuple[DistributionD
     Parsing is the households part's (`distribution.identifiers.parse_code`): QR text, barcode or a
     typed card number. `card.matched_by` is "token" or "number".
     """
-    parsed = parse_code(code)
     quote = connection.ops.quote_name
     card_t, household_t = Card._meta.db_table, Household._meta.db_table
     day_t = DistributionDay._meta.db_table

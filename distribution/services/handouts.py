@@ -24,6 +24,7 @@ from core.scanning import display
 from inventory.models import StockMovement
 from inventory.services import reverse_movements, take_out
 
+from ..locks import lock_household
 from ..models import Card, Handout, Household
 from ..models.handouts import AGE_GROUPS, HANDOUT_DOCUMENT, OVERRIDABLE
 from ..selectors import handouts as reads
@@ -192,8 +193,10 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
             raise BadHandout(_("Choose the programme the hand-out is under."), code="no_programme")
         if card is not None and card.household_id != household.pk:
             raise BadHandout(_("This card belongs to another household."), code="wrong_card")
-        # One desk at a time per household: the rules read below stay true until the commit.
-        household = Household.objects.select_for_update().get(pk=household.pk)
+        # One desk (or scan under a monthly limit) at a time per household: the rules read below stay
+        # true until the commit.
+        lock_household(household.pk)
+        household = Household.objects.get(pk=household.pk)
         answer = desk_answer(household=household, programme=programme, location=location, card=card)
         if answer.hard:
             raise HandoutRefused([r for r in answer.refusals if r[0] not in OVERRIDABLE], overridable=False)

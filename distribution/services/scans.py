@@ -13,7 +13,8 @@
   the fingerprint, the retention window).
 
 The happy path costs 4 SQL statements on PostgreSQL (6 on SQLite), written as plain, prepared SQL
-(core.db.rows): the card with everything about its household and the day's row (1; the day's plan is
+(core.db.rows), and one more on PostgreSQL when the programme has a monthly limit (the household's lock,
+`_lock_if_limited`): the card with everything about its household and the day's row (1; the day's plan is
 kept a few seconds per process, selectors.scan.read_for_scan, and read again when it changed: one
 more), the collection INSERT (1), the Scan INSERT (1), take_out last (1 on PostgreSQL: lock, allocate,
 update the levels and insert the ledger rows; 3 on SQLite): the stock rows all tables share are
@@ -34,6 +35,7 @@ from core.refusals import Refusal
 from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
 
+from ..locks import lock_household
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
 from ..selectors.baskets import basket_for, basket_totals, member_rule_key
 from ..selectors.days import COLLECTION_DOCUMENT, next_enrolment_start
@@ -209,9 +211,18 @@ def _collect(day, rules, card, *, station, by, collector, id_checked, now) -> tu
                       collection=collection, display=shown), collection
 
 
+def _lock_if_limited(day, parsed) -> None:
+    """A monthly limit counts the household's hand-outs and its collections on other days: lock the
+    household (as the desk does) before reading them, so that a desk hand-out or a scan elsewhere at the
+    same moment is either seen or waits. Without a limit the scan reads nothing another write could
+    change unseen (this day's collection has its unique constraint), and takes no lock."""
+    if parsed is not None and day.programme.max_collections_per_month:
+        lock_household(code=parsed)
+
+
 def _answer(*, day_id, code, station, request_id, by, fingerprint, collector_id, id_checked) -> StationAnswer:
     now = timezone.now()
-    read = read_for_scan(day_id, code)
+    read = read_for_scan(day_id, code, before_card=_lock_if_limited)
     if read is None:
         raise ScanRequestError(_("There is no such distribution day."), status=404, code="day_not_found")
     day, rules, card = read.day, read.rules, read.card

@@ -297,6 +297,25 @@ def test_a_scan_costs_at_most_8_queries(volunteer_user, django_assert_max_num_qu
         assert len(statements(context)) == expected, statements(context)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_under_a_monthly_limit_the_scan_locks_the_household_before_reading_it(volunteer_user,
+                                                                            django_assert_max_num_queries):
+    """Statements per scan: no limit, as above (4 on PostgreSQL, 6 on SQLite); under a monthly limit one
+    more on PostgreSQL, the household's lock, first (on SQLite the transaction holds the write lock)."""
+    day, _items = day_with_basket(prog=programme(max_collections_per_month=2))
+    codes = [household(day.programme, size=2)[2] for _ in range(3)]
+    scan(day, codes[0], volunteer_user)  # warm caches
+    on_postgres = connection.vendor == "postgresql"
+    for code, status, expected in [(codes[1], 201, 5 if on_postgres else 6), (codes[1], 409, 4 if on_postgres else 3),
+                                   ("not a card at all", 422, 2)]:
+        with django_assert_max_num_queries(8 + 2) as context:
+            assert scan(day, code, volunteer_user).status == status
+        run = statements(context)
+        assert len(run) == expected, run
+        if on_postgres and status != 422:
+            assert run[0].endswith("FOR NO KEY UPDATE") and "distribution_household" in run[0], run
+
+
 def test_wrong_location_day_of_other_location_is_fine_but_stock_is_the_days(volunteer_user):
     """Stock always comes from the day's own location."""
     day, items = day_with_basket(location=LocationFactory(name="Παράρτημα Ρομά"))

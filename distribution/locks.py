@@ -1,0 +1,43 @@
+"""The locking queries of distribution, one named function each: whatever must wait for the same
+rule takes the same lock, in the same mode, through the same function.
+
+`lock_household`: a household's row, until the transaction ends. Every write that decides by what the
+household received across days and hand-outs takes it before it reads: the desk's hand-out
+(`services.handouts.record_handout`) always, the scan (`services.scans`) when the day's programme has a
+monthly limit (hand-outs and the other days' collections count towards it). Under READ COMMITTED the read
+that follows the lock sees what the previous holder committed.
+
+FOR NO KEY UPDATE: it waits for another such lock and for the FOR UPDATE of the household's other
+services (enrolment, cards, merging), but not for the key-share lock that inserting a row pointing at the
+household takes (a collection, a hand-out), so it adds no wait to those. On SQLite every transaction
+takes the database's write lock when it begins (config/settings.py, "IMMEDIATE"): writers already run
+one at a time, and the function runs no query.
+"""
+
+# Plain SQL from _meta names only; every value is a parameter.
+# ruff: noqa: S608
+
+from django.db import connection
+
+from core.db import rows
+
+from .identifiers import hash_token
+from .models import Card, Household
+
+
+def lock_household(household_id=None, *, code: tuple[str, str] | None = None) -> None:
+    """Lock the row of the household `household_id`, or of the household whose card `code` names
+    (`identifiers.parse_code`'s (kind, value): "token" or "number"); no row, no lock."""
+    if not connection.features.has_select_for_update:
+        return
+    quote = connection.ops.quote_name
+    household_t, card_t = quote(Household._meta.db_table), quote(Card._meta.db_table)
+    if code is None:
+        where, param = "h.id = %s", household_id
+    else:
+        kind, value = code
+        column = "token_hash" if kind == "token" else "number"
+        where = f"h.id = (SELECT c.household_id FROM {card_t} c WHERE c.{column} = %s)"
+        param = hash_token(value) if kind == "token" else value
+    with rows.cursor() as cursor:  # prepared on PostgreSQL: the scan runs it
+        cursor.execute(f"SELECT h.id FROM {household_t} h WHERE {where} FOR NO KEY UPDATE", [param])
