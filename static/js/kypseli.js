@@ -3,6 +3,9 @@
  * can forbid inline script (script-src 'self'). Plain event delegation, no build step:
  *   <button type="button" data-print>   prints the page
  *   <a href="/" data-back>              goes back one page (the link's own address without JavaScript)
+ * and where the focus goes: a form that comes back with errors (a page, or an htmx fragment that held the focus)
+ * puts it on the first field in error, or on the error message when no field is marked; an htmx swap that
+ * removed the control that had the focus puts it at the start of the new content, not back at the page's top.
  */
 (function () {
   "use strict";
@@ -18,5 +21,36 @@
       event.preventDefault();
       window.history.back();
     }
+  });
+
+  function focusable(el) {
+    if (!el.matches("a[href], button, input, select, textarea, summary, [tabindex]")) el.setAttribute("tabindex", "-1");
+    el.focus();
+    return true;
+  }
+
+  function focusFirstError(root) {
+    const field = root.querySelector('[aria-invalid="true"]:not([type="hidden"])');
+    if (field) return focusable(field);
+    const message = root.querySelector("form .errorlist, form [role=alert]");
+    return message ? focusable(message) : false;
+  }
+
+  const main = document.getElementById("main");
+  const lost = () => !document.activeElement || document.activeElement === document.body;
+  // A field the page focuses itself (autofocus: the sign-in form, scan stations) keeps the focus.
+  if (main && !document.querySelector("[autofocus]") && lost()) focusFirstError(main);
+
+  let hadFocus = false;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const target = event.detail.target;
+    hadFocus = Boolean(target && target.contains(document.activeElement) && document.activeElement !== target);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const target = event.detail.target;
+    if (!hadFocus || !target || !target.isConnected) return;
+    hadFocus = false;
+    if (focusFirstError(target) || !lost()) return;
+    focusable(target.querySelector("h1, h2, h3, legend") || target);
   });
 })();
