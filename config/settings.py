@@ -113,36 +113,50 @@ WSGI_APPLICATION = "config.wsgi.application"
 # --- Database -------------------------------------------------------------------------------
 # SQLite is the embedded default; PostgreSQL (postgres://user:pass@host:5432/name) in production.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A read replica of the PostgreSQL primary (optional): report queries read from it, everything else
+# and every write from the primary (core/db/replica.py). Tests point it at the test database (MIRROR).
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {**env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["core.db.replica.ReplicaRouter"]
 # WAL and a busy timeout let the development server answer several tabs at once, next to the worker.
 # Transactions take the write lock when they begin (IMMEDIATE): a transaction that read first and
 # then wrote would otherwise meet "database is locked" at once instead of waiting its turn.
 SQLITE_OPTIONS = {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                   "transaction_mode": "IMMEDIATE"}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
-else:
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+        continue
     # Django's backend with a health check that costs no round trip (core/db/postgresql/base.py).
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"]["ENGINE"] = "core.db.postgresql"
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "core.db.postgresql"
+    _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    _database.setdefault("CONN_HEALTH_CHECKS", True)
     # Prepared statements for the statements that ask for them (core.db.rows: the scan of a card and
     # the stock it takes); the ORM binds parameters client-side and never prepares. Turn off
     # (DATABASE_PREPARED_STATEMENTS=0) behind a pooler that cannot keep them (PgBouncer < 1.21).
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
+        _database.setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Caches and sessions: no state in the app server -----------------------------------------
-# The database cache (or redis://… via CACHE_URL) is shared by every app server.
-CACHES = {
-    "default": env.cache("CACHE_URL", default="dbcache://kypseli_cache"),
-    # The API's rate-limit counters (django-ratelimit): one cache read and write per request, so a
-    # process-local cache by default (no database round trip on the scan's hot path; each server
-    # process counts on its own). Several servers that must share one limit: API_RATE_CACHE_URL=redis://…
-    "api_rate": env.cache("API_RATE_CACHE_URL", default="locmemcache://kypseli-api-rate"),
-}
+# The shared cache (counters of rate limits and throttles): the database by default, Redis with
+# CACHE_URL=redis://host:6379/1 (core/db/cache.py: short timeouts; an unreachable Redis lets requests
+# through rather than stopping them). Every app server sees the same counts either way.
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://kypseli_cache")}
+_REDIS_CACHE = CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+if _REDIS_CACHE:
+    CACHES["default"]["BACKEND"] = "core.db.cache.SharedRedisCache"
+# The API's rate-limit counters (django-ratelimit), one read and write per request: with Redis the
+# shared cache (one limit for every server process); without it a process-local cache (no database
+# round trip on the scan's path; each server process then counts on its own). API_RATE_CACHE_URL
+# chooses another.
+CACHES["api_rate"] = env.cache("API_RATE_CACHE_URL", default="locmemcache://kypseli-api-rate")
+if "API_RATE_CACHE_URL" not in env and _REDIS_CACHE:
+    CACHES["api_rate"] = {**CACHES["default"], "KEY_PREFIX": "api-rate"}
+elif CACHES["api_rate"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["api_rate"]["BACKEND"] = "core.db.cache.SharedRedisCache"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Sessions on shared devices expire after this many idle minutes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)

@@ -8,7 +8,7 @@ reverse (as in inventory.selectors.movement_totals).
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -49,7 +49,7 @@ def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
            f"JOIN {quote(Donation._meta.db_table)} don ON m.document_key = don.id "
            f"JOIN {quote(Donor._meta.db_table)} dr ON dr.id = don.donor_id "
            f"WHERE {where} GROUP BY dr.kind ORDER BY dr.kind")
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(StockMovement)].cursor() as cursor:  # the replica in a report
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     labels = dict(Donor.Kind.choices)

@@ -9,6 +9,7 @@ from ninja.responses import Status
 
 from core.api import api_access
 from core.api_types import Date, Id
+from core.db.replica import replica_reads
 
 from . import esf
 from .forms import PeriodForm
@@ -68,7 +69,8 @@ def esf_indicators(request, filters: Query[PeriodIn]):
         status = 404 if {"programme", "location"} & set(form.errors) else 422
         return Status(status, {"message": " ".join(str(e) for errors in form.errors.values() for e in errors)})
     period = form.period()
-    report = esf.esf_report(period)
+    with replica_reads():
+        report = esf.esf_report(period)
     return {
         "start": period.start, "end": period.end, "programme": period.programme_id, "location": period.location_id,
         "period": form.describe(),

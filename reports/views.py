@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.audit import audit
+from core.db.replica import replica_reads
 from core.exports import exports
 from core.models import AuditLog
 from core.roles import may, role_required
@@ -49,7 +50,8 @@ def render_report(request, form, build, *, template="reports/report.html", extra
     adds to the page's context once the form is valid."""
     context = {"form": form, "document": None, **(extra or {})}
     if form.is_valid():
-        document = build(form)
+        with replica_reads():
+            document = build(form)
         export_format = request.GET.get("format")
         if export_format in CONTENT_TYPES:
             return export_response(document, export_format, period_text=form.describe())
@@ -124,11 +126,12 @@ def esf_drill(request):
     answer = request.GET.get("answer") or "yes"
     limit = 2000
     try:
+        with replica_reads():
+            rows = (esf.drill_values(period, value, limit=limit + 1) if value else
+                    esf.drill_people(period, support=support, group=group, answer=answer, limit=limit + 1))
         if value:
-            rows = esf.drill_values(period, value, limit=limit + 1)
             figure_label = _("Value: %(what)s") % {"what": VALUE_LABELS[value]}
         else:
-            rows = esf.drill_people(period, support=support, group=group, answer=answer, limit=limit + 1)
             figure_label = _describe_people(support, group, answer)
     except (KeyError, ValueError):
         context["error"] = _("This figure does not exist. Open it again from the report.")
@@ -141,10 +144,11 @@ def esf_drill(request):
         context["collections"] = rows
         households = {row["household_id"] for row in rows}
     else:
-        people = distribution_reporting.people_by_id(r["person_id"] for r in rows)
         households = {row["household_id"] for row in rows}
-        # An anonymous hand-out's people have a label in place of a household (no collections to list).
-        collections = distribution_reporting.collections_of(period, [h for h in households if isinstance(h, int)])
+        with replica_reads():
+            people = distribution_reporting.people_by_id(r["person_id"] for r in rows)
+            # An anonymous hand-out's people have a label in place of a household (no collections to list).
+            collections = distribution_reporting.collections_of(period, [h for h in households if isinstance(h, int)])
         by_household: dict = {}
         for collection in collections:
             by_household.setdefault(collection["household_id"], []).append(collection)
@@ -212,7 +216,9 @@ def dashboard_page(request):
     form = PeriodForm(request.GET or None)
     context = {"form": form, "title": _("Dashboard"), "charts": None}
     if form.is_valid():
-        context.update(charts=dashboard.dashboard_charts(form.period()), subtitle=form.describe())
+        with replica_reads():
+            charts = dashboard.dashboard_charts(form.period())
+        context.update(charts=charts, subtitle=form.describe())
     return render(request, "reports/dashboard.html", context)
 
 

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.utils import timezone
 
 
@@ -81,9 +81,11 @@ def reporting_cursor(*, parallel: bool = True):
     aggregates (for this transaction only) so they do not spill to disk, no JIT compilation (it
     costs ~0.2 s per statement and saves nothing on these few-column aggregates), and random reads
     priced as on solid-state storage, so that a short period is read through the indexes.
-    `parallel=False`: no parallel workers either (for statements that read a small part of each table)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    `parallel=False`: no parallel workers either (for statements that read a small part of each table).
+    Inside `core.db.replica.replica_reads()` the cursor is the read replica's, when one is configured."""
+    alias = router.db_for_read(None)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        if connections[alias].vendor == "postgresql":
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
             # Random reads cost about what sequential ones do on today's storage: with PostgreSQL's default

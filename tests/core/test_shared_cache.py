@@ -1,0 +1,52 @@
+"""The shared cache: Redis when CACHE_URL says so (the rate limits of every server process with it),
+and an unreachable Redis lets requests through instead of stopping them."""
+
+import os
+import subprocess
+import sys
+import time
+
+from core.db.cache import SharedRedisCache
+
+
+def _caches_of(**env):
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(*(f\"{name}={c['BACKEND']}\" for name, c in sorted(s.CACHES.items())))")
+    full = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "API_RATE_CACHE_URL"}}
+    full.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="1", **env)
+    return subprocess.run([sys.executable, "-c", code], env=full, capture_output=True, text=True, timeout=60,
+                          check=True).stdout.split()
+
+
+def test_redis_in_cache_url_shares_the_rate_limits_too():
+    assert _caches_of(CACHE_URL="redis://cache.example.org:6379/1") == [
+        "api_rate=core.db.cache.SharedRedisCache", "default=core.db.cache.SharedRedisCache"]
+
+
+def test_without_redis_the_database_cache_and_process_local_rate_counters():
+    assert _caches_of() == ["api_rate=django.core.cache.backends.locmem.LocMemCache",
+                            "default=django.core.cache.backends.db.DatabaseCache"]
+    assert _caches_of(API_RATE_CACHE_URL="redis://cache.example.org:6379/2") == [
+        "api_rate=core.db.cache.SharedRedisCache", "default=django.core.cache.backends.db.DatabaseCache"]
+
+
+def test_an_unreachable_redis_counts_every_attempt_as_a_first_and_answers_at_once(caplog):
+    cache = SharedRedisCache("redis://127.0.0.1:9/0", {})  # nothing listens on port 9
+    started = time.monotonic()
+    assert cache.add("kypseli:limit:x", 1, timeout=60) is True
+    assert cache.incr("kypseli:limit:x") == 1
+    assert cache.get("kypseli:limit:x", "none") == "none"
+    cache.set("kypseli:limit:x", 1, timeout=60)
+    assert time.monotonic() - started < 5
+    assert "Redis cache unreachable" in caplog.text
+
+
+def test_two_processes_count_on_one_redis():
+    """Two caches on one Redis (as two server processes have): what one counts the other sees."""
+    first, second = (SharedRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": f"kypseli-test-{os.getpid()}"})
+                     for _ in range(2))
+    first.delete("count")
+    assert first.add("count", 1, timeout=30) is True
+    assert second.add("count", 1, timeout=30) is False, "is Redis running on 127.0.0.1:6379?"
+    assert second.incr("count") == 2 and first.get("count") == 2
+    first.delete("count")
