@@ -27,7 +27,7 @@ class DistributionConfig(AppConfig):
 
         from core.idempotency import register_purger
         from core.models import Location
-        from inventory.models import Item
+        from inventory.models import Item, KitComponent
 
         from .models import BasketRule, DistributionDay, Programme
         from .selectors.scan import forget_scan_plans
@@ -51,7 +51,7 @@ class DistributionConfig(AppConfig):
 
         # A scan keeps the day's plan a few seconds (selectors.scan.read_for_scan): an edit made in
         # this process is seen by its next scan.
-        for model in (DistributionDay, BasketRule, Programme, Location, Item):
+        for model in (DistributionDay, BasketRule, Programme, Location, Item, KitComponent):
             post_save.connect(forget_scan_plans, sender=model, dispatch_uid=f"forget_scan_plans_save_{model.__name__}")
             post_delete.connect(forget_scan_plans, sender=model,
                                 dispatch_uid=f"forget_scan_plans_delete_{model.__name__}")

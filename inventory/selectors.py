@@ -304,3 +304,21 @@ def kit_contents_text() -> dict[int, str]:
     for line in KitComponent.objects.select_related("component").order_by("kit_id", "id"):
         texts[line.kit_id].append(f"{line.component.name} × {format_quantity(line.quantity)}")
     return {kit_id: ", ".join(parts) for kit_id, parts in texts.items()}
+
+
+def with_kit_bills(items):
+    """`items` with `kit_bill` set on each: [(component item, quantity per kit)], empty for a plain item
+    (one query). What a kit counts as in the figures: `distribution.selectors.baskets.basket_totals`."""
+    items = list(items)
+    bills = kit_bills_of(item.pk for item in items)
+    for item in items:
+        item.kit_bill = bills.get(item.pk, [])
+    return items
+
+
+def kit_bills_of(item_ids) -> dict[int, list]:
+    """{kit id: [(component item, quantity per kit)]} of the kits among `item_ids` (one query)."""
+    bills = defaultdict(list)
+    for line in KitComponent.objects.filter(kit_id__in=set(item_ids)).select_related("component").order_by("id"):
+        bills[line.kit_id].append((line.component, line.quantity))
+    return dict(bills)

@@ -53,14 +53,20 @@ def basket_for(rules, size: int, member_counts: dict[int, int]) -> list[BasketLi
 def basket_totals(lines) -> dict:
     """The Collection's totals of a basket (lines with `.item` and `.quantity`): whether food / other
     goods were handed over and their kg and €, at the items' weight and value per unit now (what the
-    stock ledger records for them). Pass them to Collection.objects.create(**basket_totals(lines))."""
+    stock ledger records for them). Pass them to Collection.objects.create(**basket_totals(lines)).
+
+    A kit counts what it holds: an item with its bill loaded (`kit_bill`, [(component, quantity per
+    kit)]: `inventory.selectors.with_kit_bills`, the scan's plan) counts as its contents."""
     totals = {"has_food": False, "has_goods": False, "food_kg": ZERO, "food_value_eur": ZERO, "goods_kg": ZERO,
               "goods_value_eur": ZERO}
     for line in lines:
-        kind = "food" if line.item.is_food else "goods"
-        totals[f"has_{kind}"] = True
-        totals[f"{kind}_kg"] += line.quantity * line.item.weight_kg
-        totals[f"{kind}_value_eur"] += line.quantity * line.item.unit_value_eur
+        bill = getattr(line.item, "kit_bill", None) or [(line.item, 1)]
+        for item, per_unit in bill:
+            quantity = line.quantity * per_unit
+            kind = "food" if item.is_food else "goods"
+            totals[f"has_{kind}"] = True
+            totals[f"{kind}_kg"] += quantity * item.weight_kg
+            totals[f"{kind}_value_eur"] += quantity * item.unit_value_eur
     return totals
 
 

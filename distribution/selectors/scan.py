@@ -14,7 +14,7 @@ from core.db import rows
 from core.db.sql import as_date
 from core.db.ttl_cache import TTLCache
 from core.models import Location
-from inventory.models import Item
+from inventory.models import Item, KitComponent
 
 from ..identifiers import hash_token, parse_code
 from ..models import (
@@ -32,31 +32,40 @@ from .baskets import member_rule_key
 
 
 def day_plan(day_id) -> tuple[DistributionDay | None, list[BasketRule]]:
-    """The day (with programme and location) and its basket rules (with items), in one plain SQL
-    query (every scan reads it; the ORM's select_related over five tables cost more CPU than the query)."""
+    """The day (with programme and location) and its basket rules (with items, a kit's item with its
+    bill as `kit_bill`: what the collection's totals count), in one plain SQL query (every scan reads it;
+    the ORM's select_related over five tables cost more CPU than the query)."""
     try:
         day_id = int(day_id)
     except (TypeError, ValueError):
         return None, []
     quote = connection.ops.quote_name
-    table = {model: quote(model._meta.db_table) for model in (DistributionDay, Programme, Location, BasketRule, Item)}
+    table = {model: quote(model._meta.db_table)
+             for model in (DistributionDay, Programme, Location, BasketRule, Item, KitComponent)}
     sql = (f"SELECT {rows.select_list(DistributionDay, 'd')}, {rows.select_list(Programme, 'p')}, "
-           f"{rows.select_list(Location, 'l')}, {rows.select_list(BasketRule, 'r')}, {rows.select_list(Item, 'i')} "
+           f"{rows.select_list(Location, 'l')}, {rows.select_list(BasketRule, 'r')}, {rows.select_list(Item, 'i')}, "
+           f"{rows.select_list(KitComponent, 'k')}, {rows.select_list(Item, 'ci')} "
            f"FROM {table[DistributionDay]} d JOIN {table[Programme]} p ON p.id = d.programme_id "
            f"JOIN {table[Location]} l ON l.id = d.location_id "
            f"LEFT JOIN {table[BasketRule]} r ON r.day_id = d.id LEFT JOIN {table[Item]} i ON i.id = r.item_id "
-           f"WHERE d.id = %s ORDER BY r.id")
-    found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item), sql, [day_id])
+           f"LEFT JOIN {table[KitComponent]} k ON k.kit_id = i.id LEFT JOIN {table[Item]} ci ON ci.id = k.component_id "
+           f"WHERE d.id = %s ORDER BY r.id, k.id")
+    found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item, KitComponent, Item), sql,
+                              [day_id])
     if not found:
         return None, []
     day, programme, location = found[0][:3]
     day.programme, day.location = programme, location
-    rules = []
-    for _day, _programme, _location, rule, item in found:
-        if rule is not None:
-            rule.day, rule.item = day, item
-            rules.append(rule)
-    return day, rules
+    rules: dict[int, BasketRule] = {}
+    for _day, _programme, _location, rule, item, part, component in found:
+        if rule is None:
+            continue
+        if rule.pk not in rules:
+            rule.day, rule.item, item.kit_bill = day, item, []
+            rules[rule.pk] = rule
+        if part is not None:
+            rules[rule.pk].item.kit_bill.append((component, part.quantity))
+    return day, list(rules.values())
 
 
 # Every scan needs the day's plan: its programme, location, basket rules and their items. A process

@@ -22,6 +22,7 @@ from core.audit import audit
 from core.models import AuditLog
 from core.scanning import display
 from inventory.models import StockMovement
+from inventory.selectors import with_kit_bills
 from inventory.services import reverse_movements, take_out
 
 from ..locks import lock_household
@@ -151,6 +152,7 @@ def _lines(lines) -> list[BasketLine]:
         merged.setdefault(item.pk, BasketLine(item, Decimal("0"))).quantity += quantity
     if not merged:
         raise BadHandout(_("Add at least one item to hand out."), code="empty_basket")
+    with_kit_bills(line.item for line in merged.values())  # a kit's totals are its contents'
     return list(merged.values())
 
 

@@ -43,8 +43,8 @@ def set_kit_contents(kit: Item, lines, *, by) -> list[KitComponent]:
         raise ValidationError(_("%(item)s is inside another kit, so it cannot be a kit.") % {"item": kit.name})
     before = "; ".join(f"{c.component.name_el} × {c.quantity}" for c in kit.kit_components.select_related("component"))
     kit.kit_components.all().delete()
-    rows = KitComponent.objects.bulk_create(
-        [KitComponent(kit=kit, component=item, quantity=quantity) for item, quantity in bill.values()])
+    # One by one (a bill is a few lines): each save is seen by whoever keeps items' bills (the scan's plan).
+    rows = [KitComponent.objects.create(kit=kit, component=item, quantity=quantity) for item, quantity in bill.values()]
     after = "; ".join(f"{item.name_el} × {quantity}" for item, quantity in bill.values())
     if before != after:
         audit(AuditLog.Action.CHANGE, kit, user=by, changes={"kit contents": [before, after]})

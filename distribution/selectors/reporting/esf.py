@@ -13,10 +13,14 @@ from core.db.sql import materialized as _materialized
 from core.db.sql import table as _table
 from core.db.sql import ymd as _ymd
 from inventory.models import Item
+from inventory.selectors import kit_bills_of
 
 from ...models import Collection, DistributionDay, Handout, Household, MembershipHistory, Person
 from .handouts import anonymous_people_sql, handout_label, handout_value_from, handouts_where
 from .period import (
+    COUNTED_EUR,
+    COUNTED_KG,
+    COUNTED_QUANTITY,
     Period,
     _dec,
     _period_where,
@@ -242,13 +246,14 @@ def value_rows(period: Period) -> list[dict]:
               """  # noqa: S608 - see _collections_cte
     handout_params: list = []
     handout_sql = (f"SELECT COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur, "
-                   f"-SUM(m.quantity) {handout_value_from(period, handout_params)} "
+                   f"-SUM(m.quantity) {handout_value_from(period, handout_params, item=False)} "
                    f"GROUP BY COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur")
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         cursor.execute(handout_sql, handout_params)  # hand-outs outside a day: anonymous ones not declared
         rows += cursor.fetchall()
+    rows = _kits_as_contents(rows)
     items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
              .values("id", "is_food", "category", "food_group")}
     rows = [(answer, items[item_id]["is_food"], items[item_id]["category"], items[item_id]["food_group"], unit_kg,
@@ -275,6 +280,24 @@ def value_rows(period: Period) -> list[dict]:
             if category in children:
                 entry["children_eur"] += eur
     return [result[key] for key in sorted(result)]
+
+
+def _kits_as_contents(rows) -> list[tuple]:
+    """Value rows (answer, item, kg per unit, € per unit, quantity) with each kit's row replaced by its
+    contents: the bill's items and quantities (quantity × per kit), at their weight and value per unit
+    now; the kit's own weight, value and food group count nowhere (one query for the bills)."""
+    bills = kit_bills_of({row[1] for row in rows})
+    if not bills:
+        return rows
+    result = []
+    for answer, item_id, unit_kg, unit_eur, quantity in rows:
+        if item_id not in bills:
+            result.append((answer, item_id, unit_kg, unit_eur, quantity))
+            continue
+        for component, per_kit in bills[item_id]:
+            result.append((answer, component.pk, component.weight_kg, component.unit_value_eur,
+                           _dec(quantity) * per_kit))
+    return result
 
 
 def recipient_counts(period: Period) -> dict:
@@ -351,15 +374,15 @@ def value_collections(period: Period, *, is_food: bool | None = None, categories
     params: list = []
     with_sql, from_sql = _value_from(period, params)
     conditions, condition_params = _value_conditions(is_food, categories, exclude_categories, homeless)
-    sums = "SUM(-m.quantity), SUM(-m.quantity * m.unit_weight_kg), SUM(-m.quantity * m.unit_value_eur)"
+    sums = f"SUM(-{COUNTED_QUANTITY}), SUM(-{COUNTED_KG}), SUM(-{COUNTED_EUR})"  # a kit as its contents
     sql = f"""{with_sql} SELECT c.id, c.date, c.household_id, {sums}
               {from_sql} AND {conditions}
               GROUP BY c.id, c.date, c.household_id
-              HAVING SUM(-m.quantity) <> 0
+              HAVING SUM(-{COUNTED_QUANTITY}) <> 0
               ORDER BY c.date, c.id"""
     handout_params: list = []
     handout_sql = f"""SELECT c.id, c.date, c.household_id, {sums} {handout_value_from(period, handout_params)}
-                      AND {conditions} GROUP BY c.id, c.date, c.household_id HAVING SUM(-m.quantity) <> 0
+                      AND {conditions} GROUP BY c.id, c.date, c.household_id HAVING SUM(-{COUNTED_QUANTITY}) <> 0
                       ORDER BY c.date, c.id"""  # noqa: S608 - see _collections_cte
     if limit:
         sql += f" LIMIT {int(limit)}"
