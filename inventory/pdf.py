@@ -64,6 +64,15 @@ def label_sheet(labels) -> bytes:
     return out.getvalue()
 
 
+def _received_quantity(line) -> str:
+    """"24 τεμάχια", or for a line received in packs "2 × κιβώτιο × 12 = 24 τεμάχια"."""
+    units = with_unit(line.quantity, line.item.unit)
+    if not line.pack_units:
+        return units
+    return _("%(packs)s × %(pack)s × %(per_pack)s = %(units)s") % {
+        "packs": format_quantity(line.packs), "pack": line.pack_name, "per_pack": line.pack_units, "units": units}
+
+
 def donation_receipt(donation, *, with_value: bool = False) -> bytes:
     """The donor's receipt: always in Greek, with the centre's details and every line received.
     `with_value` adds each line's estimated € value (the item's value per unit) and the total, as a
@@ -109,11 +118,12 @@ def donation_receipt(donation, *, with_value: bool = False) -> bytes:
             value = line.quantity * line.item.unit_value_eur
             total_eur += value
             rows.append([
-                Paragraph(line.item.name_el, normal), Paragraph(with_unit(line.quantity, line.item.unit), normal),
+                Paragraph(line.item.name_el, normal), Paragraph(_received_quantity(line), normal),
                 Paragraph(line.lot or "—", normal),
                 formats.date_format(line.expiry_date, "SHORT_DATE_FORMAT") if line.expiry_date else "—",
             ] + ([formats.number_format(value, 2, use_l10n=True, force_grouping=True)] if with_value else []))
-        widths = [62 * mm, 34 * mm, 26 * mm, 26 * mm, 26 * mm] if with_value else [76 * mm, 40 * mm, 28 * mm, 30 * mm]
+        # The quantity column fits "2 × κιβώτιο × 12 = 24 τεμάχια" (a line received in packs) on a line or two.
+        widths = [52 * mm, 46 * mm, 24 * mm, 26 * mm, 26 * mm] if with_value else [64 * mm, 52 * mm, 28 * mm, 30 * mm]
         table = Table(rows, colWidths=widths, repeatRows=1)
         table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), regular), ("FONTSIZE", (0, 0), (-1, -1), 10),

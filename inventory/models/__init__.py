@@ -220,18 +220,33 @@ class DonationLine(models.Model):
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
+    # Received in packs: the pack as it was then (its name and units; the pack may change or go later), so
+    # the receipt says "2 × κιβώτιο × 12 = 24 τεμάχια". `quantity` is in units either way.
+    pack_name = models.CharField(_("pack name"), max_length=60, blank=True, default="")
+    pack_units = models.PositiveIntegerField(_("units in the pack"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("donation line")
         verbose_name_plural = _("donation lines")
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity_positive",
-                                              violation_error_message=_("The quantity must be greater than zero."))]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="donation_line_quantity_positive",
+                                   violation_error_message=_("The quantity must be greater than zero.")),
+            models.CheckConstraint(
+                condition=Q(pack_units__isnull=True, pack_name="") | (Q(pack_units__gte=2) & ~Q(pack_name="")),
+                name="donation_line_pack_whole",
+                violation_error_message=_("A line counted in packs needs the pack's name and its units (2 or more).")),
+        ]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
         return f"{self.item} × {self.quantity}"
+
+    @property
+    def packs(self):
+        """How many packs the line was received in (None when counted in units)."""
+        return self.quantity / self.pack_units if self.pack_units else None
 
 
 class StockLevel(models.Model):

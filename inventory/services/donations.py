@@ -44,7 +44,8 @@ def add_donation_line(donation: Donation, *, item, quantity, pack=None, lot="", 
     if not item.is_active:
         raise ValidationError(_("%(item)s is retired; make it active again to receive it.") % {"item": item.name})
     line = DonationLine.objects.create(donation=donation, item=item, quantity=quantity, lot=lot.strip(),
-                                       expiry_date=expiry_date)
+                                       expiry_date=expiry_date, pack_name=pack.name if pack else "",
+                                       pack_units=pack.units if pack else None)
     audit(AuditLog.Action.CHANGE, donation, user=by, changes={"line": ["", f"{item.name_el} × {quantity}{counted}"]})
     return line
 

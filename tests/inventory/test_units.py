@@ -81,3 +81,32 @@ def test_receipt_values_have_the_thousands_dot(staff_client, staff_user, tmp_pat
     assert "60 λίτρα" in page
     with translation.override("el"):
         assert with_unit(Decimal(1500), "piece") == "1.500 τεμάχια"
+
+
+def test_a_donation_received_in_packs_shows_packs_and_units_on_the_receipt(staff_client, staff_user):
+    """The receipt, read back with pypdf: the line counted in packs says how many packs of what and the
+    units they make; a line counted in units stays as it was. A later change of the pack changes nothing."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from inventory.services.packs import add_pack
+
+    water = ItemFactory(name_el="Νερό 1,5 l", unit=Item.Unit.PIECE, has_expiry=False)
+    rice = ItemFactory(name_el="Ρύζι 1 kg", unit=Item.Unit.PACK, has_expiry=False)
+    case = add_pack(water, name="κιβώτιο", units=12, by=staff_user)
+    donation = Donation.objects.create(donor=DonorFactory(name="Φούρνος Δράμας"), location=LocationFactory())
+    services.add_donation_line(donation, item=water, quantity=2, pack=case, by=staff_user)
+    services.add_donation_line(donation, item=rice, quantity=5, by=staff_user)
+    services.receive_donation(donation, by=staff_user)
+    line = donation.lines.get(item=water)
+    assert (line.quantity, line.pack_name, line.pack_units, line.packs) == (24, "κιβώτιο", 12, 2)
+    case.name = "παλέτα"
+    case.save()
+
+    for value in ({}, {"value": "1"}):
+        response = staff_client.get(reverse("inventory:donation_receipt", args=[donation.pk]), value)
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages).split())
+        assert "2 × κιβώτιο × 12 = 24 τεμάχια" in text, text
+        assert "5 συσκευασίες" in text and "× 5" not in text
+        assert "παλέτα" not in text
