@@ -34,6 +34,14 @@ def test_production_settings_pass_check_deploy():
     assert "no issues" in result.stdout
 
 
+def test_several_servers_with_a_replica_and_redis_pass_check_deploy():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION,
+                     DATABASE_URL="postgres://kypseli@db:5432/kypseli", CACHE_URL="redis://cache:6379/1",
+                     DATABASE_REPLICA_URL="postgres://kypseli_ro@db-replica:5432/kypseli", AXES_PROXY_COUNT="1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
 @pytest.mark.parametrize(("unset", "error"), [
     ({"EMAIL_URL": "consolemail://"}, "kypseli.E001"),
     ({"EMAIL_URL": "dummymail://"}, "kypseli.E001"),
