@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_SCHEDULE = [
     ("send_due_messages", "", [], 15, None),
     ("send_reminders", "send_reminders", [], 600, None),
+    ("advance_replacements", "advance_replacements", [], 120, None),
     ("send_coordinator_digest", "send_coordinator_digest", [], None, "07:00"),
     ("send_event_reminders", "send_event_reminders", [], None, "09:00"),
     ("apply_retention", "apply_retention", [], None, "02:30"),

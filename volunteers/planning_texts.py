@@ -75,6 +75,7 @@ RULE_NAMES = {
     "nobody_has": lambda: _("nobody has it"),
     "nobody": lambda: _("no volunteers"),
     "none": lambda: _("none: the planner ran out of time"),
+    "inactive": lambda: _("not an active volunteer"),
 }
 
 

@@ -14,7 +14,7 @@ from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Assignment, Availability, Certificate, Language, Shift, SignupMode, Volunteer
+from .models import Assignment, Availability, Certificate, Language, Shift, SignupMode, SwapAsk, SwapOffer, Volunteer
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
 
@@ -66,6 +66,7 @@ class BoardRow:
     missing_languages: list = field(default_factory=list)
     missing_skills: list = field(default_factory=list)
     dropped_out: list = field(default_factory=list)  # volunteers who gave their place back
+    offer: object = None  # the latest offer of the shift (OfferProgress): looking, taken, nobody
 
     @property
     def state(self):
@@ -87,6 +88,7 @@ def board(*, days: int = 14, now=None, location=None) -> list[BoardRow]:
     for assignment in (Assignment.objects.filter(shift__in=[s.pk for s in shifts], dropped_out_at__isnull=False)
                        .exclude(status__in=Assignment.ACTIVE).select_related("volunteer")):
         dropped[assignment.shift_id].append(assignment)
+    offers = board_offers([s.pk for s in shifts])
     for shift in shifts:
         languages, skills = missing_needs(shift)
         rows.append(BoardRow(
@@ -94,7 +96,7 @@ def board(*, days: int = 14, now=None, location=None) -> list[BoardRow]:
             unconfirmed=sum(a.status == Assignment.Status.ASSIGNED for a in shift.people),
             requested=sum(a.status == Assignment.Status.REQUESTED for a in shift.people),
             missing_languages=[labels.get(c, c) for c in languages], missing_skills=skills,
-            dropped_out=dropped[shift.pk]))
+            dropped_out=dropped[shift.pk], offer=offers.get(shift.pk)))
     return rows
 
 
@@ -243,3 +245,59 @@ def visible_shifts(user, *, since=None, until=None, location=None, open_only=Fal
 
 
 WEEKDAYS = Availability.Weekday
+
+
+@dataclass
+class OfferProgress:
+    """Where an offered shift stands: who is asked now (their place in the list) and until when."""
+
+    offer: SwapOffer
+    asks: list
+    asking: SwapAsk | None = None
+    position: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.asks)
+
+
+def _progress(offer: SwapOffer) -> OfferProgress:
+    asks = sorted(offer.asks.all(), key=lambda a: a.position)
+    asking = next((a for a in asks if a.status == SwapAsk.Status.ASKED), None)
+    return OfferProgress(offer=offer, asks=asks, asking=asking,
+                         position=asks.index(asking) + 1 if asking is not None else 0)
+
+
+def _offers():
+    return SwapOffer.objects.select_related("volunteer", "taken_by").prefetch_related(
+        Prefetch("asks", queryset=SwapAsk.objects.select_related("volunteer").order_by("position")))
+
+
+def shift_offers(shift) -> list[OfferProgress]:
+    """Every offer of the shift, newest first, with its candidates in order (the shift's page)."""
+    return [_progress(o) for o in _offers().filter(shift=shift).order_by("-created_at")]
+
+
+def board_offers(shift_ids) -> dict:
+    """{shift id: the latest offer of each shift still to come} for the board: open ones, and those
+    that ended with nobody or taken, so the coordinator sees how it went."""
+    latest = {}
+    for offer in _offers().filter(shift_id__in=shift_ids).exclude(
+            status__in=(SwapOffer.Status.WITHDRAWN, SwapOffer.Status.ENDED)).order_by("created_at"):
+        latest[offer.shift_id] = _progress(offer)
+    return latest
+
+
+def my_open_offers(volunteer) -> dict:
+    """{assignment id: its open offer} for the volunteer's own shifts."""
+    return {o.assignment_id: o for o in SwapOffer.objects.filter(volunteer=volunteer, status=SwapOffer.Status.OPEN)}
+
+
+def my_swap_asks(volunteer, *, now=None):
+    """Shifts others offered that the volunteer is asked to take (or may still take: their time ran out
+    but nobody has taken it yet)."""
+    now = now or timezone.now()
+    return (SwapAsk.objects.filter(volunteer=volunteer, answered_at__isnull=True,
+                                   status__in=(SwapAsk.Status.ASKED, SwapAsk.Status.EXPIRED),
+                                   offer__status=SwapOffer.Status.OPEN, offer__shift__starts_at__gt=now)
+            .select_related("offer__shift__location").order_by("offer__shift__starts_at"))

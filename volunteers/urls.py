@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, mine, planning, public, roster, rota, shifts
+from .views import documents, mine, planning, public, roster, rota, shifts, swaps
 
 app_name = "volunteers"
 
@@ -25,6 +25,8 @@ urlpatterns = [
     path("shifts/<int:pk>/approve-hours/", shifts.shift_approve_hours, name="shift_approve_hours"),
     path("shifts/<int:pk>/message/<slug:audience>/", shifts.shift_message, name="shift_message"),
     path("assignments/<int:pk>/<slug:action>/", shifts.assignment_action, name="assignment_action"),
+    path("offers/<int:pk>/stop/", swaps.offer_stop, name="offer_stop"),
+    path("offers/<int:pk>/pick/", swaps.offer_pick, name="offer_pick"),
     path("plans/", planning.plan_new, name="plan_new"),
     path("plans/<int:pk>/", planning.plan_detail, name="plan"),
     path("plans/<int:pk>/publish/", planning.plan_publish, name="plan_publish"),
@@ -41,7 +43,11 @@ urlpatterns = [
     path("me/rota/", rota.my_rota, name="my_rota"),
     path("me/calendar/new/", mine.my_calendar_new, name="my_calendar_new"),
     path("me/shifts/<int:pk>/<slug:action>/", mine.shift_action, name="my_shift_action"),
+    path("me/assignments/<int:pk>/offer/", swaps.my_offer, name="my_offer"),
     path("me/assignments/<int:pk>/<slug:action>/", mine.assignment_answer, name="my_assignment_answer"),
+    path("me/offers/<int:pk>/withdraw/", swaps.my_offer_withdraw, name="my_offer_withdraw"),
+    path("me/asks/<int:pk>/<slug:action>/", swaps.my_swap_answer, name="my_swap_answer"),
+    path("swap/<str:token>/", swaps.swap_answer, name="swap_answer"),
     path("checkin/<str:token>/", mine.checkin, name="checkin"),
     path("confirm/<str:token>/", mine.confirm_contact, name="confirm_contact"),
     # public

@@ -199,6 +199,12 @@ def _page_world():
     from volunteers.models import PlanProposal
 
     PlanProposal.objects.create(starts_on=timezone.localdate(), ends_on=timezone.localdate())
+    from volunteers.models import Assignment, SwapAsk, SwapOffer, Volunteer
+
+    booked = Assignment.objects.order_by("pk").first()
+    offer = SwapOffer.objects.create(assignment=booked, shift=booked.shift, volunteer=booked.volunteer)
+    SwapAsk.objects.create(offer=offer, volunteer=Volunteer.objects.exclude(pk=booked.volunteer_id).first(),
+                           position=1)
     SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
                                    households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
                                    submitted_at=timezone.now(), submitted_by=users["coordinator"])

@@ -57,6 +57,8 @@ AUDITED = {
     "volunteers.Absence": "volunteers/services/roster.py",
     "volunteers.PlanProposal": "volunteers/services/planning.py",
     "volunteers.PlanLine": "volunteers/services/planning.py",
+    "volunteers.SwapOffer": "volunteers/services/swaps.py",
+    "volunteers.SwapAsk": "volunteers/services/swaps.py",
     "volunteers.ShiftSeries": "volunteers/services/shifts.py",
     "volunteers.Shift": "volunteers/services/shifts.py",
     "volunteers.ShiftTemplate": "volunteers/services/shifts.py",

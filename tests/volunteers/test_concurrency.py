@@ -86,3 +86,50 @@ def test_two_overlapping_reminder_runs_send_each_reminder_once(on_postgres, mail
     assert ReminderSent.objects.count() == 6
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         Assignment.objects.filter(shift=shift).values_list("volunteer__email", flat=True))
+
+
+def test_five_yeses_at_once_for_an_offered_shift_one_takes_it(on_postgres, settings, mailoutbox):
+    """Four candidates (three whose time ran out, one being asked) and the coordinator picking a fifth,
+    all at once: exactly one takes the shift; the others are thanked; the offering volunteer's place is
+    released exactly once."""
+    from django.utils import timezone
+
+    from tests.factories import UserFactory
+    from volunteers.models import SwapAsk
+    from volunteers.services import swaps
+
+    from .factories import available_always
+
+    settings.VOLUNTEER_MIN_REST_HOURS = 0
+    coordinator = UserFactory(role="coordinator")
+    shift = ShiftFactory(max_people=1)
+    leaving = available_always(VolunteerFactory())
+    assignment = signups.confirm(signups.assign(shift, leaving, by=None, quiet=True))
+    people = [available_always(VolunteerFactory()) for _ in range(5)]
+    offer = swaps.offer_shift(assignment)
+    later = timezone.now()
+    for _ in range(3):
+        later += timedelta(hours=7)
+        swaps.advance(now=later)
+    asks = list(SwapAsk.objects.filter(offer=offer).order_by("position"))
+    assert [a.status for a in asks] == ["expired", "expired", "expired", "asked", "queued"]
+    picked = next(p for p in people if p.pk == asks[4].volunteer_id)
+    refusals = []
+
+    def yes(ask):
+        try:
+            swaps.accept(ask, now=later)
+        except swaps.SwapRefusal as refusal:
+            refusals.append(refusal.code)
+            raise
+
+    jobs = [lambda a=a: yes(a) for a in asks[:4]] + [lambda: swaps.pick(offer, picked, by=coordinator, now=later)]
+    results = _race(jobs)
+    assert len(results) == 5 and results.count("ok") == 1 and results.count("refused") == 4
+    assert set(refusals) <= {"swap_taken", "swap_closed"}
+    shift.refresh_from_db()
+    assert shift.booked == 1
+    assert Assignment.objects.filter(shift=shift, status__in=Assignment.ACTIVE).count() == 1
+    assert SwapAsk.objects.filter(offer=offer, status="accepted").count() == 1
+    assignment.refresh_from_db()
+    assert assignment.status == "cancelled"

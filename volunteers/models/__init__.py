@@ -9,7 +9,8 @@ Rules the database keeps by itself:
   constraint on the assignment's copy of the shift's time range, see migration 0002);
 - a reminder is recorded once per (assignment, shift start), so it is never sent twice;
 - an e-mail address belongs to at most one volunteer, whatever its capitals (so a sign-in link goes
-  to exactly one account).
+  to exactly one account);
+- a swap offer has at most one taker, and at most one candidate is asked at a time.
 """
 
 from .links import (  # noqa: F401
@@ -42,3 +43,4 @@ from .shifts import (  # noqa: F401
     ShiftTemplateLine,
     SignupMode,
 )
+from .swaps import ONE_TAKER, SwapAsk, SwapOffer  # noqa: F401

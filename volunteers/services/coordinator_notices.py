@@ -37,10 +37,10 @@ def _language(user) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
-def _send(user, *, subject: str, text: str, sms: str) -> list[str]:
+def send_to_coordinator(user, *, subject: str, text: str, sms: str, key: str | None = None) -> list[str]:
     """By the coordinator's chosen channel; an SMS without a phone number goes by e-mail instead."""
     by = user.notify_by
-    fields = {"about": user, "language": _language(user), "kind": "coordinator_notice"}
+    fields = {"about": user, "language": _language(user), "kind": "coordinator_notice", "key": key}
     if by == user.NotifyBy.SMS and user.phone:
         return notify(phone=user.phone, subject=subject, text=text, sms=sms, **fields)
     if by in (user.NotifyBy.EMAIL, user.NotifyBy.SMS) and user.email:
@@ -70,7 +70,7 @@ def tell_coordinators(assignment: Assignment) -> int:
                           {"role": shift.get_role_display(), "date": f"{local:%d/%m}", "start": f"{local:%H:%M}",
                            "place": shift.location.name, "booked": shift.booked, "min": shift.min_people,
                            "link": link}, shrink=("place", "role"))
-        if _send(user, subject=subject, text=text, sms=sms):
+        if send_to_coordinator(user, subject=subject, text=text, sms=sms):
             told += 1
     return told
 

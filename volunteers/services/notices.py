@@ -32,14 +32,14 @@ def describe_shift(shift: Shift) -> str:
 
 
 def send_to_volunteer(volunteer: Volunteer, subject: str, text: str, sms: str = "", *, kind: str = "",
-                      batch: str = "", by=None) -> list[str]:
+                      batch: str = "", by=None, key: str | None = None) -> list[str]:
     """Queue in the outbox, in the caller's transaction (core.messaging): the worker sends it, retrying
     a failing gateway, and the booking never waits for it. `sms` is the short form for the phone (two
     parts at most, core.messaging.fit_sms). Returns the channels queued."""
     if volunteer.anonymised_at is not None:
         return []
     return notify(email=volunteer.email, phone=volunteer.phone, subject=subject, text=text, sms=sms,
-                  about=volunteer, language=volunteer.language, kind=kind, batch=batch, by=by)
+                  about=volunteer, language=volunteer.language, kind=kind, batch=batch, by=by, key=key)
 
 
 def greeting(text: str) -> str:

@@ -228,3 +228,16 @@ def remove(assignment: Assignment, *, by, notify_volunteer=True) -> Assignment:
     if notify_volunteer and before in ACTIVE:
         queue_for("removed", [assignment.pk])
     return assignment
+
+
+def hand_over(assignment: Assignment, volunteer: Volunteer, shift: Shift, *, status: str) -> Assignment:
+    """Give a place to another volunteer at once, in the caller's transaction (the caller holds the
+    locks of both volunteers and of the shift): the old assignment is released and the new one booked,
+    so the shift is never over its maximum and nobody is booked twice at the same time."""
+    _release(assignment, Assignment.Status.CANCELLED)
+    shift.refresh_from_db(fields=["booked"])
+    row = _row(volunteer, shift)
+    if row.pk and row.status in ACTIVE:
+        raise ValidationError(_("%(name)s is already on this shift.") % {"name": volunteer.full_name})
+    _check_can_be_booked(volunteer, shift)
+    return _save_active(row, shift, status)

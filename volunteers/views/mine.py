@@ -32,9 +32,13 @@ def me(request):
     volunteer = _me(request)
     if volunteer is None:
         return render(request, "volunteers/me_missing.html", {"title": _("My shifts")})
+    upcoming = list(selectors.my_assignments(volunteer))
+    offers = selectors.my_open_offers(volunteer)
+    for assignment in upcoming:
+        assignment.open_offer = offers.get(assignment.pk)
     return render(request, "volunteers/me.html", {
         "title": _("My shifts"), "volunteer": volunteer,
-        "upcoming": selectors.my_assignments(volunteer),
+        "upcoming": upcoming, "swap_asks": selectors.my_swap_asks(volunteer),
         "open_shifts": selectors.open_shifts_for(volunteer),
         "past": selectors.my_assignments(volunteer, upcoming=False)[:20],
         "hours": selectors.hours_total(volunteer),

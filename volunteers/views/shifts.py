@@ -32,6 +32,7 @@ from ..forms import (
 from ..models import Assignment, Shift, ShiftTemplate, Volunteer
 from ..services import attendance, notices, shifts, signups
 from ..tables import ShiftTable
+from .swaps import swap_texts
 
 
 class ShiftListView(FilteredTableView):
@@ -131,6 +132,7 @@ def shift_page(request, pk, **forms):
         "missing_languages": [labels[c] for c in languages],
         "missing_skills": skills, "message_form": MessageForm(), "hours_form": HoursForm(),
         "now": timezone.now(), "attendance_open": shift.starts_at - attendance.CHECKIN_OPENS_BEFORE <= timezone.now(),
+        "offers": swap_texts(selectors.shift_offers(shift)),
         **forms,
     })
 
