@@ -68,6 +68,23 @@ def test_fair_share_follows_availability():
     assert next(lv for lv in result.levels if lv.name == "fairness").value == 0
 
 
+def test_total_distance_from_fair_shares_after_the_largest():
+    # P1 has served 16 hours already; three four-hour shifts on three days for P2 (weight 1), P3 and P4
+    # (weight 2). The quarter's 28 hours, in quarter hours: 112, shared 1:1:2:2, rounded: 19, 19, 37, 37.
+    # P1 stays at 64, 45 from their share: the largest distance, whatever the plan. The sum of distances
+    # then tells plans apart: two shifts to P4 and one to P3 give 45 + 19 + 21 + 5 = 90 (as do other
+    # spreads where nobody passes their share), all three to P4 give 45 + 19 + 37 + 11 = 112, two to
+    # P2 45 + 13 + 21 + 37 = 116. The best is 90, and nobody gets a shift that takes them past their share.
+    people = [person(1, prior_hours=16, weight=1), person(2, weight=1), person(3, weight=2), person(4, weight=2)]
+    result = solve(people, [slot(n, n, 8, 12) for n in (1, 2, 3)], min_rest_hours=10)
+    levels = {level.name: level for level in result.levels}
+    assert (levels["fairness"].value, levels["fairness_total"].value) == (45, 90)
+    assert levels["fairness_total"].optimal and levels["fairness_total"].engine == "highs"
+    shifts = {p: sum(1 for a in result.assignments if a.person == p) for p in (1, 2, 3, 4)}
+    assert shifts[1] == 0 and shifts[2] <= 1 and shifts[3] <= 2 and shifts[4] <= 2
+    assert result.optimal and result.gap == 0
+
+
 def test_unfillable_shift_names_the_expired_certificate():
     # Work with children: everyone needs a valid criminal-record certificate. Only P1 had one; it expired.
     expired = MONDAY - timedelta(days=1)

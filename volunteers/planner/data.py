@@ -120,6 +120,8 @@ class Level:
     value: float
     bound: float
     optimal: bool
+    seconds: float = 0.0  # wall time spent on this objective
+    engine: str = "cp-sat"  # or "highs" (volunteers.planner.mip)
 
     @property
     def gap(self) -> float:

@@ -16,6 +16,11 @@ Objectives, in this order, each solved and then fixed (at the value found) befor
 5. "preferences": shifts outside a person's preferred sites or roles, minus pairs of people who
    like to work together on the same shift;
 6. "change": assignments of the published plan dropped plus new ones added.
+
+The first three go to CP-SAT, which proves them in a fraction of a second; from "fairness_total" on,
+HiGHS solves the same model as a MIP (volunteers.planner.mip says why), and once a level's optimum is
+proven, what it implies (reduced-cost fixing) is added for the next. Each level reports its value, its
+proven bound and so its gap; CP-SAT takes over a level HiGHS cannot answer.
 """
 
 import time
@@ -24,12 +29,14 @@ from datetime import timedelta
 
 from ortools.sat.python import cp_model
 
-from . import rules
+from . import mip, rules
 from .data import Level, Problem, Proposed, Result
 from .explain import explain
 
 FAIR_UNIT = 15  # minutes: the fairness objectives count quarter hours
 LINEARIZATION = 1
+# Solved by HiGHS (see volunteers.planner.mip), by CP-SAT when that cannot be done.
+MIP_LEVELS = ("fairness_total", "preferences", "change")
 
 
 class _Model:
@@ -209,29 +216,30 @@ def plan(problem: Problem) -> Result:
     levels = []
     queue = list(built.objectives)
     fairness_added = False
+    highs = None  # the MIP, once a level needs it
     while queue:
         name, objective = queue.pop(0)
-        remaining = problem.time_limit - (time.perf_counter() - started)
-        solver = cp_model.CpSolver()
+        began = time.perf_counter()
+        remaining = problem.time_limit - (began - started)
         # Coverage first: each coverage objective may use half the time left (it usually proves its optimum
         # at once and leaves the rest); the others share what is left equally.
         share = 0.5 if name in ("minimum", "target") else 1 / (len(queue) + 1)
-        solver.parameters.max_time_in_seconds = max(remaining * share, 0.05)
-        solver.parameters.num_workers = max(problem.workers, 1)
-        solver.parameters.random_seed = 7
-        solver.parameters.linearization_level = LINEARIZATION
-        model.minimize(objective)
-        status = solver.solve(model)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            value = round(solver.objective_value)
-            levels.append(Level(name, value, solver.best_objective_bound, status == cp_model.OPTIMAL))
-            values = {pair: solver.value(var) for pair, var in built.x.items()}
-            _hint_everything(model, solver)
-            model.add(objective <= value)
-        elif values is not None:  # no better solution in time: the last one stands, this level unproven
-            levels.append(Level(name, float("nan"), solver.best_objective_bound, False))
+        seconds = max(remaining * share, 0.05)
+        found = None
+        if name in MIP_LEVELS:
+            highs = highs or mip.Mip(model, problem.workers)
+            found = highs.minimize(objective, seconds)
+        if found is not None:
+            levels.append(Level(name, found.value, found.bound, found.optimal, engine="highs"))
+            values = {pair: found.solution[var.index] for pair, var in built.x.items()}
+            _hint(model, found.solution)
+            model.add(objective <= found.value)
+            if found.optimal and queue:  # what the optimum implies makes the next objectives smaller
+                for index, low, high in highs.implied_bounds(objective, found.value, seconds):
+                    model.add_linear_constraint(model.get_int_var_from_proto_index(index), low, high)
         else:
-            raise RuntimeError(f"The planner found no plan ({solver.status_name(status)}).")
+            values = _cp_sat_level(model, built, name, objective, seconds, problem.workers, levels, values)
+        levels[-1].seconds = time.perf_counter() - began
         if name == "target" and not fairness_added:
             fairness_added = True
             queue[0:0] = built.fairness([pair for pair, value in values.items() if value])
@@ -256,10 +264,30 @@ def _load_and_share(problem: Problem, chosen) -> tuple[dict, dict]:
     return load, share
 
 
-def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+def _cp_sat_level(model, built, name, objective, seconds, workers, levels, values):
+    """Solve one objective with CP-SAT and fix it; the plan's values afterwards."""
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = max(workers, 1)
+    solver.parameters.random_seed = 7
+    solver.parameters.linearization_level = LINEARIZATION
+    model.minimize(objective)
+    status = solver.solve(model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        value = round(solver.objective_value)
+        levels.append(Level(name, value, solver.best_objective_bound, status == cp_model.OPTIMAL))
+        _hint(model, solver.response_proto.solution)
+        model.add(objective <= value)
+        return {pair: solver.value(var) for pair, var in built.x.items()}
+    if values is not None:  # no better solution in time: the last one stands, this level unproven
+        levels.append(Level(name, float("nan"), solver.best_objective_bound, False))
+        return values
+    raise RuntimeError(f"The planner found no plan ({solver.status_name(status)}).")
+
+
+def _hint(model: cp_model.CpModel, solution) -> None:
     """The solution just found, as the hint of the next objective (every variable, so that the solver
     starts from a complete plan and only ever improves it)."""
-    solution = solver.response_proto.solution
     model.clear_hints()
     hint = model.proto.solution_hint
     hint.vars.extend(range(len(solution)))

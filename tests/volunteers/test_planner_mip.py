@@ -1,0 +1,70 @@
+"""The planner's translation of its CP-SAT model into a MIP for HiGHS (volunteers.planner.mip), on small
+models whose optimum is worked out by hand, and against CP-SAT on the same models."""
+
+from ortools.sat.python import cp_model
+
+from volunteers.planner import mip
+
+
+def test_every_kind_of_constraint_the_planner_uses():
+    # a, b, c, d Booleans; n in 0..5.
+    # at most one of (a, not b): b = 1 or a = 0; exactly one of (a, c); at least one of (c, not d);
+    # 2a + 3c + n >= 7, n <= 4 + d. Minimise 5a + 4c + n - 2d.
+    # a = 1: c = 0, b free, d free (c = 0 needs not d: d = 0); 2 + n >= 7: n = 5 > 4 + 0. Impossible.
+    # a = 0: c = 1, 3 + n >= 7: n = 4 (d = 0) or n = 4 (d = 1, cheaper by 2): 4 + 4 - 2 = 6.
+    model = cp_model.CpModel()
+    a, b, c, d = (model.new_bool_var(x) for x in "abcd")
+    n = model.new_int_var(0, 5, "n")
+    model.add_at_most_one(a, ~b)
+    model.add_exactly_one(a, c)
+    model.add_bool_or(c, ~d)
+    model.add(2 * a + 3 * c + n >= 7)
+    model.add(n <= 4 + d)
+    objective = model.new_int_var(-10, 20, "objective")
+    model.add(objective == 5 * a + 4 * c + n - 2 * d)
+    found = mip.Mip(model).minimize(objective, 5)
+    assert (found.value, found.bound, found.optimal) == (6, 6, True)
+    values = dict(zip("abcdn", (found.solution[v.index] for v in (a, b, c, d, n)), strict=True))
+    assert values == {"a": 0, "b": values["b"], "c": 1, "d": 1, "n": 4}
+    solver = cp_model.CpSolver()
+    model.minimize(objective)
+    assert solver.solve(model) == cp_model.OPTIMAL and solver.objective_value == 6
+
+
+def test_constraints_added_later_are_translated_too():
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(4)]
+    total = model.new_int_var(0, 4, "total")
+    model.add(total == sum(x))
+    model.add(x[0] + x[1] >= 1)
+    highs = mip.Mip(model)
+    assert highs.minimize(total, 5).value == 1
+    model.add(x[2] + x[3] >= 1)
+    assert highs.minimize(total, 5).value == 2
+
+
+def test_a_constraint_it_does_not_know_leaves_the_level_to_cp_sat():
+    model = cp_model.CpModel()
+    x, y = model.new_bool_var("x"), model.new_bool_var("y")
+    n = model.new_int_var(0, 3, "n")
+    model.add(n >= 2).only_enforce_if(x)  # enforced constraints are not translated
+    model.add(x + y >= 1)
+    assert mip.Mip(model).minimize(n, 5) is None
+
+
+def test_reduced_costs_fix_what_the_optimum_implies():
+    # a + b >= 1, minimise a + 3b: the optimum is 1, only at a = 1, b = 0, and the relaxation's optimum is
+    # 1 too. Depending on the basis, the relaxation shows a reduced cost of 2 on b (at 0) or of -2 on a
+    # (at 1): more than the room between optimum and relaxation (0), so that variable cannot move.
+    model = cp_model.CpModel()
+    a, b = model.new_bool_var("a"), model.new_bool_var("b")
+    model.add(a + b >= 1)
+    objective = model.new_int_var(0, 4, "objective")
+    model.add(objective == a + 3 * b)
+    highs = mip.Mip(model)
+    found = highs.minimize(objective, 5)
+    assert (found.value, found.optimal) == (1, True)
+    implied = highs.implied_bounds(objective, found.value)
+    assert implied and set(implied) <= {(a.index, 1, 1), (b.index, 0, 0)}
+    # Up to 3, both (1, 0) and (0, 1) are allowed: nothing may be fixed.
+    assert highs.implied_bounds(objective, 3) == []
