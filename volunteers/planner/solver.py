@@ -238,6 +238,8 @@ def plan(problem: Problem) -> Result:
                 for index, low, high in highs.implied_bounds(objective, found.value, seconds):
                     model.add_linear_constraint(model.get_int_var_from_proto_index(index), low, high)
         else:
+            if name in MIP_LEVELS:  # HiGHS could not answer: CP-SAT gets the same share of what is left
+                seconds = max((problem.time_limit - (time.perf_counter() - started)) * share, 0.05)
             values = _cp_sat_level(model, built, name, objective, seconds, problem.workers, levels, values)
         levels[-1].seconds = time.perf_counter() - began
         if name == "target" and not fairness_added:
