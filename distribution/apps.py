@@ -10,6 +10,9 @@ class DistributionConfig(AppConfig):
         "distribution.manage_households": (("staff",), _("Households and their members")),
         "distribution.manage_cards": (("staff",), _("Household cards")),
         "distribution.hand_out": (("staff",), _("Hand-outs outside distribution days")),
+        "distribution.manage_needs": (("staff",), _("Needs of households and members (some reveal health or "
+                                                    "religion)")),
+        "distribution.keep_need_list": (("coordinator",), _("The list of needs")),
         "distribution.work_station": (("volunteer", "staff"), _("The scan station (distribution days, scanning "
                                                                   "cards)")),
     }
@@ -17,6 +20,7 @@ class DistributionConfig(AppConfig):
         ("distribution:households", _("Households"), "distribution.manage_households"),
         ("distribution:cards", _("Cards"), "distribution.manage_cards"),
         ("distribution:programmes", _("Programmes"), ("staff",)),
+        ("distribution:needs", _("Needs"), "distribution.keep_need_list"),
         ("distribution:days", _("Distribution days"), ("staff",)),
         ("distribution:handouts", _("Hand-outs"), "distribution.hand_out"),
         ("distribution:station_pick", _("Scan station"), "distribution.work_station"),

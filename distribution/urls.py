@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cards, days, handouts, households, imports, programmes, retention, station
+from .views import cards, days, handouts, households, imports, needs, programmes, retention, station
 
 app_name = "distribution"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("households/<int:pk>/merge/", households.household_merge, name="household_merge"),
     path("households/<int:pk>/anonymise/", households.household_anonymise, name="household_anonymise"),
     path("households/<int:pk>/cards/", cards.card_request, name="card_request"),
+    path("households/<int:pk>/needs/", needs.household_needs, name="household_needs"),
+    path("households/<int:pk>/needs/<int:record_pk>/remove/", needs.household_need_remove,
+         name="household_need_remove"),
+    path("needs/", needs.need_list, name="needs"),
+    path("needs/<int:pk>/", needs.need_list, name="need_edit"),
     path("people/<int:person_pk>/export.json", households.person_export, name="person_export"),
     path("cards/", cards.CardListView.as_view(), name="cards"),
     path("cards/print-new/", cards.cards_print_new, name="cards_print_new"),

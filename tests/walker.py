@@ -26,7 +26,7 @@ SEGMENT_MODELS = {
     "door": "events.Event", "events": "events.Event", "tick": "events.Registration", "users": "core.User",
     "lines": "inventory.DonationLine", "retention": "distribution.Household", "calendars": "core.Location",
     "submitted": "reports.SubmittedReport", "handout": "distribution.Handout", "handouts": "distribution.Handout",
-    "plans": "volunteers.PlanProposal",
+    "plans": "volunteers.PlanProposal", "needs": "distribution.Need", "record": "distribution.HouseholdNeed",
 }
 # What goes into a path part that names no record, when asked for (fill_route(..., others=True)): a
 # made-up secret for a private link's token, an unknown word for a slug (an action, an audience).
@@ -342,7 +342,9 @@ def make_api_world():
     from django.utils import timezone
 
     from core.services import create_api_token
+    from distribution.models import Need
     from distribution.services.handouts import record_handout
+    from distribution.services.needs import record_need
     from inventory.models import StockTake
     from tests.distribution.days_helpers import day_with_basket, household
     from tests.events.factories import EventFactory
@@ -351,7 +353,9 @@ def make_api_world():
 
     day, items = day_with_basket()
     staff = UserFactory(username="world-staff", role="staff")
-    household(day.programme)  # with a printed card
+    hh, _card, _code = household(day.programme)  # with a printed card
+    for code in ("first", "second", "third"):  # each role allowed to delete one deletes one
+        record_need(hh, Need.objects.create(code=code, name_el=code, applies_to="household"), by=staff)
     record_handout(by=staff, location=day.location, kind="home_delivery", lines=[(items["rice"], 1)],
                    reason="Δοκιμή", people=1)
     StockTake.objects.create(location=day.location, started_by=staff)

@@ -42,6 +42,14 @@ def in_list(column: str, values, params: list) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
+def string_agg(expr: str) -> str:
+    """The texts of `expr` joined with commas (PostgreSQL's string_agg, SQLite's group_concat); NULL for
+    no rows."""
+    if connection.vendor == "postgresql":
+        return f"string_agg({expr}, ',')"
+    return f"group_concat({expr}, ',')"
+
+
 def materialized() -> str:
     """The keyword that keeps a CTE computed once (PostgreSQL inlines a CTE used once otherwise);
     SQLite has no such keyword."""

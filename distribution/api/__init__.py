@@ -227,3 +227,8 @@ router.add_router("", days_router)
 from .handouts import router as handouts_router  # noqa: E402
 
 router.add_router("", handouts_router)
+
+# Needs: the coordinator's list and the needs recorded for households.
+from .needs import router as needs_router  # noqa: E402
+
+router.add_router("", needs_router)

@@ -18,12 +18,13 @@ from .households import (
     phone_digits,
 )
 from .imports import ImportJob
+from .needs import BasketSubstitution, HouseholdNeed, Need
 from .programmes import Enrolment, Programme
 
 __all__ = [
-    "BasketRule", "Collection", "DistributionDay", "OfflineHandout", "Scan", "SlotAssignment", "TimeSlot",
-    "CATEGORY_SINGULAR_NAMES", "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES",
-    "AuthorisedCollector", "Card", "Category", "Declared",
-    "Enrolment", "Handout", "Household", "ImportJob", "MembershipHistory", "Person", "Programme", "categories_with_yes",
+    "BasketRule", "BasketSubstitution", "Collection", "DistributionDay", "OfflineHandout", "Scan", "SlotAssignment",
+    "TimeSlot", "CATEGORY_SINGULAR_NAMES", "HOUSEHOLD_CATEGORIES", "PERSON_CATEGORIES",
+    "AuthorisedCollector", "Card", "Category", "Declared", "Enrolment", "Handout", "Household", "HouseholdNeed",
+    "ImportJob", "MembershipHistory", "Need", "Person", "Programme", "categories_with_yes",
     "identity_key", "phone_digits",
 ]

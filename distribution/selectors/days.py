@@ -25,7 +25,7 @@ from ..models import (
     Scan,
     SlotAssignment,
 )
-from .baskets import basket_for, member_counts_for
+from .baskets import NO_NEEDS, basket_for, member_counts_for, needs_by_household
 from .scan import day_plan
 
 ZERO = Decimal("0")
@@ -86,12 +86,19 @@ def stock_check(day: DistributionDay, *, remaining_only=True) -> StockCheck:
     needs: dict[int, StockNeed] = {}
     for rule in rules:
         needs.setdefault(rule.item_id, StockNeed(rule.item))
+    for sub in rules.substitutions:  # the items the needs of the households bring in
+        needs.setdefault(sub.item_id, StockNeed(sub.item))
+    households = list(households)
+    household_needs = needs_by_household([household.pk for household in households], rules)
     for household in households:
         members = list(household.members.all())
         check.expected += 1
         check.people += len(members)
-        for line in basket_for(rules, len(members), member_counts_for(household, rules, day.date)):
+        for line in basket_for(rules, len(members), member_counts_for(household, rules, day.date),
+                               household_needs.get(household.pk, NO_NEEDS)):
             needs[line.item.pk].needed += line.quantity
+    if rules.substitutions:  # an item no household needs after its substitutions: no line
+        needs = {pk: need for pk, need in needs.items() if need.needed > 0 or pk in {r.item_id for r in rules}}
     available = available_by_item(day.location_id, list(needs))
     for item_id, need in needs.items():
         need.available = available.get(item_id, ZERO)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from core.db.sql import as_date
 
 from ..models import Card, Collection, DistributionDay, Enrolment, Handout, Household, Person, Programme
-from .baskets import BasketLine, basket_for, member_counts_for
+from .baskets import NO_NEEDS, BasketLine, basket_for, basket_of_day, member_counts_for, needs_by_household
 from .scan import card_columns
 
 
@@ -129,12 +129,13 @@ def proposed_basket(programme, location, on: date, *, household=None, people: in
     day = plan_day(programme, location, on)
     if day is None:
         return []
-    rules = list(day.basket_rules.select_related("item").order_by("id"))
+    rules = basket_of_day(day)
     if household is not None:
         household = (Household.objects.filter(pk=household.pk)
                      .prefetch_related(Prefetch("members", queryset=Person.objects.all())).get())
         size = len(household.members.all())
-        return basket_for(rules, size, member_counts_for(household, rules, on))
+        needs = needs_by_household([household.pk], rules).get(household.pk, NO_NEEDS)
+        return basket_for(rules, size, member_counts_for(household, rules, on), needs, on)
     counts = {rule.pk: people for rule in rules if rule.min_age is None and rule.max_age is None}
     return basket_for(rules, people, counts)
 

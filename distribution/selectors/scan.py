@@ -11,61 +11,77 @@ from datetime import timedelta
 from django.db import connection
 
 from core.db import rows
-from core.db.sql import as_date
+from core.db.sql import as_date, in_list, string_agg
 from core.db.ttl_cache import TTLCache
 from core.models import Location
 from inventory.models import Item, KitComponent
+from inventory.selectors import with_kit_bills
 
 from ..identifiers import hash_token, parse_code
 from ..models import (
     BasketRule,
+    BasketSubstitution,
     Card,
     Collection,
     DistributionDay,
     Enrolment,
     Handout,
     Household,
+    HouseholdNeed,
     Person,
     Programme,
 )
-from .baskets import member_rule_key
+from .baskets import NEEDS_COLUMN, Basket, member_rule_key
 
 
-def day_plan(day_id) -> tuple[DistributionDay | None, list[BasketRule]]:
-    """The day (with programme and location) and its basket rules (with items, a kit's item with its
-    bill as `kit_bill`: what the collection's totals count), in one plain SQL query (every scan reads it;
-    the ORM's select_related over five tables cost more CPU than the query)."""
+def day_plan(day_id) -> tuple[DistributionDay | None, Basket]:
+    """The day (with programme and location) and its basket: rules with items (a kit's item with its
+    bill as `kit_bill`: what the collection's totals count) and the substitutions for needs with the
+    items they give (a `Basket`), in one plain SQL query (every scan reads it; the ORM's select_related
+    over five tables cost more CPU than the query). The substitutions are joined beside the rules
+    (rules × substitutions rows: a handful, read every PLAN_SECONDS at most); the bills of the kits
+    they give, when there are any, in one more query."""
     try:
         day_id = int(day_id)
     except (TypeError, ValueError):
-        return None, []
+        return None, Basket()
     quote = connection.ops.quote_name
     table = {model: quote(model._meta.db_table)
-             for model in (DistributionDay, Programme, Location, BasketRule, Item, KitComponent)}
+             for model in (DistributionDay, Programme, Location, BasketRule, Item, KitComponent, BasketSubstitution)}
     sql = (f"SELECT {rows.select_list(DistributionDay, 'd')}, {rows.select_list(Programme, 'p')}, "
            f"{rows.select_list(Location, 'l')}, {rows.select_list(BasketRule, 'r')}, {rows.select_list(Item, 'i')}, "
-           f"{rows.select_list(KitComponent, 'k')}, {rows.select_list(Item, 'ci')} "
+           f"{rows.select_list(KitComponent, 'k')}, {rows.select_list(Item, 'ci')}, "
+           f"{rows.select_list(BasketSubstitution, 's')}, {rows.select_list(Item, 'si')} "
            f"FROM {table[DistributionDay]} d JOIN {table[Programme]} p ON p.id = d.programme_id "
            f"JOIN {table[Location]} l ON l.id = d.location_id "
            f"LEFT JOIN {table[BasketRule]} r ON r.day_id = d.id LEFT JOIN {table[Item]} i ON i.id = r.item_id "
            f"LEFT JOIN {table[KitComponent]} k ON k.kit_id = i.id LEFT JOIN {table[Item]} ci ON ci.id = k.component_id "
-           f"WHERE d.id = %s ORDER BY r.id, k.id")
-    found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item, KitComponent, Item), sql,
-                              [day_id])
+           f"LEFT JOIN {table[BasketSubstitution]} s ON s.day_id = d.id "
+           f"LEFT JOIN {table[Item]} si ON si.id = s.item_id "
+           f"WHERE d.id = %s ORDER BY r.id, k.id, s.id")
+    found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item, KitComponent, Item,
+                               BasketSubstitution, Item), sql, [day_id])
     if not found:
-        return None, []
+        return None, Basket()
     day, programme, location = found[0][:3]
     day.programme, day.location = programme, location
     rules: dict[int, BasketRule] = {}
-    for _day, _programme, _location, rule, item, part, component in found:
+    parts, substitutions = set(), {}
+    for _day, _programme, _location, rule, item, part, component, substitution, given in found:
+        if substitution is not None and substitution.pk not in substitutions:
+            substitution.item = given
+            substitutions[substitution.pk] = substitution
         if rule is None:
             continue
         if rule.pk not in rules:
             rule.day, rule.item, item.kit_bill = day, item, []
             rules[rule.pk] = rule
-        if part is not None:
+        if part is not None and (rule.pk, part.pk) not in parts:
+            parts.add((rule.pk, part.pk))
             rules[rule.pk].item.kit_bill.append((component, part.quantity))
-    return day, list(rules.values())
+    if substitutions:
+        with_kit_bills([sub.item for sub in substitutions.values()])
+    return day, Basket(rules.values(), sorted(substitutions.values(), key=lambda s: s.pk), on=day.date)
 
 
 # Every scan needs the day's plan: its programme, location, basket rules and their items. A process
@@ -213,6 +229,16 @@ def card_columns(day: DistributionDay, rules) -> tuple[list[str], list]:
         columns.append(f"(SELECT COUNT(*) FROM {person_t} p WHERE p.household_id = c.household_id "
                        f"AND p.left_on IS NULL{conditions}) "
                        f"AS {member_rule_key(rule)}")
+    need_ids = sorted({sub.need_id for sub in getattr(rules, "substitutions", ())})
+    if need_ids:
+        # Only when the day adapts its basket to needs, and only the needs it names: the household's
+        # and its current members' (with their birth dates), read as selectors.baskets.needs_from_text.
+        need_t = HouseholdNeed._meta.db_table
+        text = ("CAST(n.need_id AS TEXT) || ':' || COALESCE(CAST(n.person_id AS TEXT), '') || ':' || "
+                "COALESCE(CAST(p.birth_date AS TEXT), '')")
+        columns.append(f"(SELECT {string_agg(text)} FROM {need_t} n LEFT JOIN {person_t} p ON p.id = n.person_id "
+                       f"WHERE n.household_id = c.household_id AND {in_list('n.need_id', need_ids, params)} "
+                       f"AND (n.person_id IS NULL OR p.left_on IS NULL)) AS {NEEDS_COLUMN}")
     return columns, params
 
 

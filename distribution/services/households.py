@@ -22,6 +22,7 @@ from ..models import (
     phone_digits,
 )
 from . import DistributionError
+from .needs import move_needs
 
 # Sent inside the merge transaction; distribution days (collections) move their own rows on it:
 #   household_merged.connect(receiver)  ->  receiver(sender=Household, keep=..., merged=..., by=...)
@@ -331,6 +332,7 @@ def merge_households(keep: Household, other: Household, *, by, same=()) -> House
         for pk, joined_on in other.members.values_list("pk", "joined_on"))
     moved["members"] = other.members.update(household=keep, joined_on=today)
     moved["collectors"] = other.collectors.update(household=keep)
+    move_needs(keep, other)
     moved["enrolments"] = 0
     for enrolment in list(other.enrolments.all()):
         twin = keep.enrolments.filter(programme=enrolment.programme_id, start=enrolment.start).first()

@@ -20,11 +20,13 @@ from ..models import (
     Person,
 )
 from . import DistributionError
+from .needs import forget_needs
 
 
 @transaction.atomic
 def anonymise_household(household: Household, *, by=None) -> Household:
-    """Remove the people, keep the statistics: names, identifiers, contacts, addresses and notes go;
+    """Remove the people, keep the statistics: names, identifiers, contacts, addresses, notes and the
+    recorded needs go;
     sex, birth year, categories, enrolments, cards and collections stay, and what the reports need for
     the past collections stays in a form that identifies nobody (see `_keep_for_reports`), so that no
     figure of a past period changes. People who left the household, and households merged into it
@@ -41,6 +43,7 @@ def anonymise_household(household: Household, *, by=None) -> Household:
     for person in people:
         _keep_for_reports(person)
     household.collectors.update(name="—", id_number="", relation="", is_active=False)
+    forget_needs(households)  # not kept for the reports: a need could single a person out
     for card in household.cards.filter(status__in=Card.ACTIVE_STATUSES):
         card.status, card.revoked_at, card.revoke_reason = Card.Status.REVOKED, now, Card.RevokeReason.RETENTION
         card.save()

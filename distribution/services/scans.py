@@ -37,7 +37,7 @@ from inventory.services import InsufficientStock, take_out
 
 from ..locks import lock_household
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
-from ..selectors.baskets import basket_for, basket_totals, member_rule_key
+from ..selectors.baskets import NEEDS_COLUMN, basket_for, basket_totals, member_rule_key, needs_from_text
 from ..selectors.days import COLLECTION_DOCUMENT, next_enrolment_start
 from ..selectors.scan import read_for_scan
 
@@ -172,9 +172,10 @@ def _already_collected(card, collection_id) -> tuple[int, dict]:
 
 
 def basket_of_card(rules, card: Card):
-    """The basket of the card's household, from the per-member counts the scan's read put on the card."""
+    """The basket of the card's household, from the per-member counts and the needs the scan's read put
+    on the card (adapted to its needs by the day's substitutions)."""
     members = {rule.pk: getattr(card, member_rule_key(rule)) for rule in rules if hasattr(card, member_rule_key(rule))}
-    return basket_for(rules, card.member_count, members)
+    return basket_for(rules, card.member_count, members, needs_from_text(getattr(card, NEEDS_COLUMN, None)))
 
 
 def already_collected_message(*, station, at, who) -> str:

@@ -25,6 +25,7 @@ from inventory.units import with_unit
 from ..day_documents import signature_list_pdf
 from ..forms import BasketFormSet, CancelCollectionForm, DayForm, SlotsForm
 from ..models import Collection, DistributionDay, Scan
+from ..need_forms import SubstitutionFormSet
 from ..selectors.days import (
     NOT_REFUSED,
     collection_goods,
@@ -38,6 +39,7 @@ from ..selectors.days import (
 from ..selectors.offline import offline_conflicts
 from ..services import DistributionError
 from ..services import days as services
+from ..services.needs import set_substitutions
 
 
 def _day(pk):
@@ -60,7 +62,11 @@ def day_edit(request, pk=None):
     day = _day(pk) if pk else DistributionDay()
     form = DayForm(request.POST or None, instance=day)
     formset = BasketFormSet(request.POST or None, instance=day, prefix="basket")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # A form sent without the substitutions' lines (an older page, a script) leaves them as they are.
+    with_substitutions = request.method == "POST" and "subs-TOTAL_FORMS" in request.POST
+    substitutions = SubstitutionFormSet(request.POST if with_substitutions else None, instance=day, prefix="subs")
+    if (request.method == "POST" and form.is_valid() and formset.is_valid()
+            and (not with_substitutions or substitutions.is_valid())):
         try:
             with transaction.atomic():
                 day = services.save_day(form.save(commit=False), by=request.user)
@@ -72,6 +78,8 @@ def day_edit(request, pk=None):
                     rule.pk, rule._state.adding = None, True  # set_basket replaces the basket as a whole
                     rules.append(rule)
                 services.set_basket(day, rules, by=request.user)
+                if with_substitutions:
+                    set_substitutions(day, list(_kept(substitutions)), by=request.user)
         except DistributionError as exc:
             show_refusal(request, exc)
         except ValidationError as exc:  # a rule the form could not check alone (e.g. a day saved meanwhile)
@@ -81,7 +89,17 @@ def day_edit(request, pk=None):
             return redirect("distribution:day", day.pk)
     return render(request, "distribution/day_form.html", {
         "title": _("Edit distribution day") if pk else _("New distribution day"), "form": form, "formset": formset,
-        "day": day if pk else None})
+        "substitutions": substitutions, "day": day if pk else None})
+
+
+def _kept(formset):
+    """The formset's lines as new unsaved objects (the service replaces the whole set): not the empty
+    extra rows, not those marked for removal."""
+    for line_form in formset.forms:
+        if line_form.cleaned_data and not line_form.cleaned_data.get("DELETE"):
+            line = line_form.save(commit=False)
+            line.pk, line._state.adding = None, True
+            yield line
 
 
 @role_required(STAFF)

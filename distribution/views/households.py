@@ -35,6 +35,7 @@ from ..services import households as services
 from ..services import retention as retention_services
 from ..services.programmes import enrol
 from ..tables import HouseholdTable
+from .needs import household_needs_context
 
 
 class HouseholdListView(FilteredTableView):
@@ -110,6 +111,7 @@ def household_page(request, pk, **forms):
         "hand_over_form": HandOverForm(), "merge_form": MergeForm(),
         "active_card": next((c for c in household.cards.all() if c.is_active), None),
         "received": goods_received(household),
+        **household_needs_context(request, household),
         **forms,
     })
 
