@@ -72,3 +72,38 @@ def test_a_desk_has_no_bottom_bar(page, login_as):
     page.goto("/")
     expect(page.get_by_role("navigation", name="Κύριο μενού")).to_be_visible()
     expect(page.locator(".thumb-bar")).to_be_hidden()
+
+
+@pytest.mark.parametrize("role", ["volunteer", "coordinator"])
+def test_a_phones_header_is_one_line_and_the_menu_has_the_language_and_sign_out(browser, live_server, login_as, role):
+    from core.demo import CENTRE
+    from core.models import Centre
+    from tests.distribution.days_helpers import day_with_basket, open_around_now
+
+    Centre.objects.update_or_create(pk=1, defaults=CENTRE)  # the centre's real short name, 24 letters
+    day = open_around_now(day_with_basket()[0])
+    context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    try:
+        login_as(UserFactory(role=role), ctx=context)
+        page = context.new_page()
+        page.goto("/")
+        brand = page.locator(".site-header .brand")
+        menu_button = page.get_by_role("link", name="Μενού", exact=True)
+        expect(brand).to_have_text(CENTRE["short_name"])
+        assert page.locator(".site-header").bounding_box()["height"] <= 56  # one line (two were ~104 px)
+        assert abs(brand.bounding_box()["y"] - menu_button.bounding_box()["y"]) < 10
+        assert brand.evaluate("(e) => e.scrollWidth <= e.clientWidth"), "the short name is shown whole"
+        expect(page.get_by_role("button", name="Αποσύνδεση")).to_be_hidden()
+        menu_button.click()
+        menu = page.locator("#main-menu")
+        expect(menu.get_by_role("button", name="English")).to_be_visible()
+        menu.get_by_role("button", name="Αποσύνδεση").click()
+        page.wait_for_url("**/accounts/login/**")
+        login_as(UserFactory(role=role, username=f"{role}-2"), ctx=context)
+        page.goto(f"/distribution/station/{day.pk}/?station=Τραπέζι 1")  # no menu: the header's own links
+        assert page.locator(".site-header").bounding_box()["height"] <= 56
+        expect(page.get_by_role("button", name="Αποσύνδεση")).to_be_visible()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
