@@ -1,7 +1,7 @@
 """The pictures in the docs, made by this test on a 390 × 844 phone: the header with the menu closed and
-open, and the scan station's answers. The test also checks what the pictures are meant to show: the
-answer is readable from a metre (the word to act on in large type, an icon, its own colour) and in view
-without scrolling.
+open, and the scan station's answers (local first: being confirmed, confirmed, changed by the server).
+The test also checks what the pictures are meant to show: the answer is readable from a metre (the word
+to act on in large type, an icon, its own colour) and in view without scrolling.
 
 `KYPSELI_SCREENSHOTS=docs/img pytest tests/browser/test_docs_screenshots.py` writes them into the docs;
 otherwise they go to a temporary folder and the repository is left alone.
@@ -14,11 +14,14 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
+from tests.browser import held_scans
+from tests.browser.test_station_local_first import FRESH, collected_at_another_table, no_news, wait_until
 from tests.distribution.days_helpers import day_with_basket, household, open_around_now
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1}
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 1,
+         "service_workers": "block"}  # the test's routes see the station's requests (a worker's they would not)
 # Large enough to read from a metre on a phone held at a table: 36 CSS px is about 6 mm on a phone screen.
 ACTION_MIN_PX = 36
 
@@ -53,10 +56,16 @@ def phone_page(browser, live_server, login_as):
 
     yield open_as
     for context in contexts:
+        for page in context.pages:  # a route still answering when the context closes is left alone
+            page.unroute_all(behavior="ignoreErrors")
         context.close()
 
 
 def test_the_phone_header_closed_and_open(phone_page, out_dir):
+    from core.demo import CENTRE
+    from core.models import Centre
+
+    Centre.objects.update_or_create(pk=1, defaults=CENTRE)
     page = phone_page(UserFactory(role="coordinator", first_name="Τριανταφυλλιά", last_name="Τζάφου"))
     page.goto("/")
     expect(page.get_by_role("link", name="Μενού", exact=True)).to_be_visible()
@@ -66,24 +75,38 @@ def test_the_phone_header_closed_and_open(phone_page, out_dir):
     page.screenshot(path=out_dir / "phone-menu-open.png")
 
 
-def test_the_station_answer_is_readable_from_a_metre(phone_page, out_dir):
+def test_the_station_answer_is_readable_from_a_metre(phone_page, out_dir, settings):
+    settings.ROOT_URLCONF = "tests.browser.held_scans"  # the server's answer is held for the first picture
+    held_scans.held.clear()
     day, _items = day_with_basket()
     open_around_now(day)
     _hh, _card, code = household(day.programme, size=3, first_name="Αϊσέ")
+    _other, _other_card, other_code = household(day.programme, size=2, first_name="Φατμέ")
     page = phone_page(UserFactory(role="volunteer"))
     page.goto(f"/distribution/station/{day.pk}/?station=Τραπέζι 1")
+    wait_until(page, FRESH)
+    no_news(page)
+    collected_at_another_table(day, other_code)  # the list on the phone does not know it yet
     result = page.get_by_test_id("scan-result")
     answers = {}
-    for level, picture in [("ok", "station-give.png"), ("bad", "station-do-not-give.png")]:
-        if level == "bad":
+    held_scans.held.add(code)
+    page.keyboard.type(code + "\n", delay=5)
+    expect(result).to_have_attribute("data-confirm", "pending")
+    page.screenshot(path=out_dir / "station-confirming.png")
+    held_scans.held.clear()
+    for level, picture, scanned, confirm in [("ok", "station-give.png", None, "confirmed"),
+                                             ("bad", "station-do-not-give.png", code, "confirmed"),
+                                             ("bad", "station-changed.png", other_code, "changed")]:
+        if scanned:
             page.wait_for_timeout(1700)  # the same card again (the station ignores a double read within 1.5 s)
-        page.keyboard.type(code + "\n", delay=5)
+            page.keyboard.type(scanned + "\n", delay=5)
+        expect(result).to_have_attribute("data-confirm", confirm)
         expect(result).to_have_attribute("data-level", level)
-        answers[level] = result.evaluate(ANSWER)
+        answers[picture] = result.evaluate(ANSWER)
         page.screenshot(path=out_dir / picture)
-    ok, bad = answers["ok"], answers["bad"]
-    assert ok["word"] == "Δώστε" and bad["word"] == "Μην δώσετε"
-    for answer in (ok, bad):
+    ok, bad, changed = answers["station-give.png"], answers["station-do-not-give.png"], answers["station-changed.png"]
+    assert ok["word"] == "Δώστε" and bad["word"] == "Μην δώσετε" and changed["word"] == "Μην δώσετε"
+    for answer in (ok, bad, changed):
         assert answer["fontSize"] >= ACTION_MIN_PX and answer["fontWeight"] >= 700, answer
         assert answer["icon"] not in ("none", "normal", '""'), answer  # an icon besides the colour
         assert answer["bottom"] <= answer["height"], answer  # in view without scrolling

@@ -41,8 +41,9 @@ def station(browser, live_server, login_as):
     contexts = []
 
     def open_station(day):
+        # No service worker: the test's routes (no_news) must see the list's updates, which a worker's are not.
         context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 390, "height": 844},
-                                      is_mobile=True, has_touch=True)
+                                      is_mobile=True, has_touch=True, service_workers="block")
         context.set_default_timeout(10_000)
         context.add_init_script(VIBRATIONS)
         contexts.append(context)
@@ -54,6 +55,8 @@ def station(browser, live_server, login_as):
 
     yield open_station
     for context in contexts:
+        for page in context.pages:  # a route still answering when the context closes is left alone
+            page.unroute_all(behavior="ignoreErrors")
         context.close()
 
 
