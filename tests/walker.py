@@ -367,4 +367,12 @@ def make_api_world():
         users[role] = UserFactory(username=f"api-{role}", role=role)
         tokens[role] = create_api_token(users[role], "walker")[1]
     VolunteerFactory(user=users["volunteer"])
+    from volunteers.models import Assignment, SwapAsk, SwapOffer
+
+    offered = ShiftFactory(starts_at=soon, ends_at=soon + timezone.timedelta(hours=3))
+    leaving, asked = VolunteerFactory(), VolunteerFactory()
+    booked = Assignment.objects.create(shift=offered, volunteer=leaving, status="confirmed",
+                                       starts_at=offered.starts_at, ends_at=offered.ends_at)
+    offer = SwapOffer.objects.create(assignment=booked, shift=offered, volunteer=leaving)
+    SwapAsk.objects.create(offer=offer, volunteer=asked, position=1, status="asked")
     return users, tokens

@@ -14,8 +14,8 @@ from core.api_types import DateTime, Id
 from core.roles import may
 
 from . import selectors
-from .models import Assignment, Shift
-from .services import signups
+from .models import Assignment, Shift, SwapAsk, SwapOffer
+from .services import signups, swaps
 
 router = Router(tags=["Volunteers"])
 
@@ -106,3 +106,85 @@ def take(request, shift_id: Id):
 @api_access("volunteers.own_shifts")
 def leave(request, shift_id: Id):
     return _act(request, shift_id, "leave")
+
+
+class OfferIn(Schema):
+    reason: str = ""
+
+
+class OfferOut(Schema):
+    id: int
+    shift_id: int
+    status: str
+    asking: int | None = None  # the place in the list of the one asked now
+    candidates: int
+
+
+class SwapAskOut(Schema):
+    id: int
+    status: str
+    answer_by: datetime | None
+    shift: ShiftOut
+
+
+def _offer_out(offer):
+    progress = selectors.shift_offers(offer.shift)
+    mine = next(p for p in progress if p.offer.pk == offer.pk)
+    return {"id": offer.pk, "shift_id": offer.shift_id, "status": mine.offer.status,
+            "asking": mine.position or None, "candidates": mine.total}
+
+
+def _volunteer_or_409(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        raise swaps.SwapRefusal(_("This account is not linked to a volunteer profile: ask the coordinator to link "
+                                  "it."), code="no_profile")
+    return volunteer
+
+
+@router.post("/shifts/{shift_id}/offer", response={200: OfferOut, 403: Message, 404: Message, 409: Message},
+             summary="Offer my confirmed shift to others: the best replacements are asked in turn")
+@api_access("volunteers.own_shifts")
+def offer(request, shift_id: Id, data: OfferIn):
+    volunteer = _volunteer_or_409(request)
+    assignment = get_object_or_404(Assignment, shift_id=shift_id, volunteer=volunteer)
+    return Status(200, _offer_out(swaps.offer_shift(assignment, reason=data.reason, by=request.user)))
+
+
+@router.post("/offers/{offer_id}/withdraw", response={200: OfferOut, 403: Message, 404: Message, 409: Message},
+             summary="I can come after all: stop asking others")
+@api_access("volunteers.own_shifts")
+def withdraw_offer(request, offer_id: Id):
+    item = get_object_or_404(SwapOffer, pk=offer_id, volunteer=_volunteer_or_409(request))
+    swaps.withdraw(item, by=request.user)
+    return Status(200, _offer_out(item))
+
+
+@router.get("/replacement-asks", response={200: list[SwapAskOut], 403: Message},
+            summary="Shifts others offered that I am asked to take")
+@api_access("volunteers.own_shifts")
+def replacement_asks(request):
+    volunteer = getattr(request.user, "volunteer", None)
+    if volunteer is None:
+        return Status(200, [])
+    return Status(200, [{"id": a.pk, "status": a.status, "answer_by": a.answer_by, "shift": _out(a.offer.shift)}
+                        for a in selectors.my_swap_asks(volunteer)])
+
+
+@router.post("/replacement-asks/{ask_id}/accept", response={200: Message, 403: Message, 404: Message, 409: Message},
+             summary="Take a shift I am asked to take (mine if nobody took it first)")
+@api_access("volunteers.own_shifts")
+def accept_ask(request, ask_id: Id):
+    item = get_object_or_404(SwapAsk, pk=ask_id, volunteer=_volunteer_or_409(request))
+    swaps.accept(item, by=request.user)
+    return Status(200, {"message": _("Thank you! The shift is yours; it is now in your shifts.")})
+
+
+@router.post("/replacement-asks/{ask_id}/decline", response={200: Message, 403: Message, 404: Message,
+                                                               409: Message},
+             summary="Say no to a shift I am asked to take (the next one is asked)")
+@api_access("volunteers.own_shifts")
+def decline_ask(request, ask_id: Id):
+    item = get_object_or_404(SwapAsk, pk=ask_id, volunteer=_volunteer_or_409(request))
+    swaps.decline(item, by=request.user)
+    return Status(200, {"message": _("Thank you for answering; we will ask someone else.")})

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import messaging
 from core.models import AuditLog
 from tests.factories import UserFactory
 from volunteers.models import Absence, Certificate, Skill, SwapAsk, SwapOffer
@@ -58,7 +59,8 @@ def test_the_planner_ranks_by_fewest_hours_and_asks_the_first(offered, mailoutbo
     assert assignment.status == "confirmed"  # still theirs until someone takes it
     (email,) = [m for m in mailoutbox if m.to == [few.email]]
     assert "/volunteers/swap/" in email.body and "Ελένη" not in email.body
-    assert any(s.to == few.phone and "/volunteers/swap/" in s.text for s in sms_outbox)
+    (sms,) = [s for s in sms_outbox if s.to == few.phone]
+    assert "/volunteers/swap/" in sms.text and messaging.sms_segments(sms.text) <= 2, sms.text
     assert not [m for m in mailoutbox if m.to == [coordinator.email]]  # two days ahead: not alerted yet
 
 
