@@ -68,3 +68,20 @@ def test_reduced_costs_fix_what_the_optimum_implies():
     assert implied and set(implied) <= {(a.index, 1, 1), (b.index, 0, 0)}
     # Up to 3, both (1, 0) and (0, 1) are allowed: nothing may be fixed.
     assert highs.implied_bounds(objective, 3) == []
+
+
+def test_relaxation_far_below_the_optimum():
+    # Four separate triangles, each needing two of its three corners (every edge covered): the relaxation
+    # takes every corner at one half (6), the optimum is 2 per triangle (8). The search near the
+    # relaxation's bound (up to 7) finds nothing, which proves 8 a bound; the whole model then gives 8.
+    model = cp_model.CpModel()
+    corners = [[model.new_bool_var(f"t{t}c{c}") for c in range(3)] for t in range(4)]
+    for a, b, c in corners:
+        model.add(a + b >= 1)
+        model.add(b + c >= 1)
+        model.add(c + a >= 1)
+    total = model.new_int_var(0, 12, "total")
+    model.add(total == sum(sum(t) for t in corners))
+    found = mip.Mip(model).minimize(total, 5)
+    assert (found.value, found.bound, found.optimal) == (8, 8, True)
+    assert all(sum(found.solution[v.index] for v in t) == 2 for t in corners)

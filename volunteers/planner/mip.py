@@ -11,6 +11,7 @@ every constraint before it is used; when HiGHS is missing, the model holds a con
 translation does not know, or no plan comes back in time, the caller asks CP-SAT as before."""
 
 import math
+import time
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
@@ -19,6 +20,9 @@ from ortools.sat.python import cp_model
 INFINITY = 2**62  # beyond it, CP-SAT's bounds (±2^63 - 1) mean "none"
 KNOWN = ("linear", "at_most_one", "exactly_one", "bool_or")
 MARGIN = 0.01  # reduced costs closer than this to the slack fix nothing (the LP solves to ~1e-7)
+TOLERANCE = 1e-6  # an LP value or bound this close above an integer rounds down to it
+NARROW_SHARE = 0.6  # of a level's time, for the search near the relaxation's bound
+ROOM = 1  # the narrowed search looks up to so much above the relaxation's bound (rounded up)
 
 
 @dataclass
@@ -41,6 +45,8 @@ class Mip:
         self.domains = []
         self.rows = []  # (low, high, [(coefficient, index)], constant): to check every answer against
         self.done = 0  # constraints of the model already translated
+        self.relaxed_for = None  # (objective index, rows) of the relaxation last solved
+        self.status = None  # of HiGHS's last search
         if self.usable:
             self.solver.SuppressOutput()
             self.solver.SetSolverSpecificParametersAsString("output_flag=false")  # not even its banner
@@ -91,45 +97,93 @@ class Mip:
         return True
 
     def minimize(self, objective: cp_model.IntVar, seconds: float) -> Outcome | None:
-        """Minimise `objective` under every constraint of the model; None when HiGHS cannot answer."""
+        """Minimise `objective` under every constraint of the model; None when HiGHS cannot answer.
+
+        First the linear relaxation: its optimum rounded up (`floor`) is a proven bound, and often (the
+        fairness sum's relaxation is usually exact) the answer or close to it. Every plan at most a little
+        above it (`ceiling`) keeps the bounds reduced-cost fixing gives, so HiGHS first searches only
+        there: about half the work. What it finds there, when proven, is the optimum of the whole model
+        (any better plan would be there too); only otherwise does it search the whole model."""
         if not self.usable or not self._sync():
             self.usable = False
             return None
+        deadline = time.perf_counter() + seconds
+        relaxed = self._relax(objective, seconds)
+        floor, narrow = -INFINITY, None
+        if relaxed is not None:
+            floor = math.ceil(relaxed - TOLERANCE)
+            ceiling = floor + ROOM
+            bounds = self.implied_bounds(objective, ceiling)
+            bounds.append((objective.index, self.domains[objective.index][0], ceiling))
+            narrow = self._solve(objective, (deadline - time.perf_counter()) * NARROW_SHARE, bounds)
+            if narrow is not None and narrow.optimal:
+                return narrow  # any better plan would have been in the narrowed model
+            if narrow is None and self.status == pywraplp.Solver.INFEASIBLE:
+                floor = ceiling + 1  # proven: no plan at or below the ceiling
+            elif narrow is not None:  # a plan below the ceiling was found but not proven
+                floor = max(floor, min(narrow.bound, ceiling + 1))
+        whole = self._solve(objective, deadline - time.perf_counter(), [])
+        found = min((f for f in (narrow, whole) if f is not None), key=lambda f: f.value, default=None)
+        if found is not None:
+            found.bound = min(max(floor, whole.bound if whole is not None else floor), found.value)
+            found.optimal = found.bound >= found.value
+        return found
+
+    def _relax(self, objective: cp_model.IntVar, seconds: float) -> float | None:
+        """The optimum of the linear relaxation (None when it is not found in time); kept for the
+        reduced costs of `implied_bounds`."""
+        lp = self.relaxed
+        lp.SetTimeLimit(max(int(seconds * 1000), 1))
+        lp.Objective().Clear()
+        lp.Objective().SetCoefficient(self.lp_columns[objective.index], 1)
+        lp.Objective().SetMinimization()
+        self.relaxed_for = None
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        self.relaxed_for = (objective.index, len(self.rows))
+        return lp.Objective().Value()
+
+    def _solve(self, objective: cp_model.IntVar, seconds: float, narrowed: list[tuple]) -> Outcome | None:
+        """HiGHS on the model, with some variables' bounds narrowed for this search only."""
+        if seconds <= 0:
+            return None
         solver = self.solver
+        for index, low, high in narrowed:
+            self.columns[index].SetBounds(low, high)
         solver.SetTimeLimit(max(int(seconds * 1000), 1))
         solver.Objective().Clear()
         solver.Objective().SetCoefficient(self.columns[objective.index], 1)
         solver.Objective().SetMinimization()
-        status = solver.Solve()
-        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        status = self.status = solver.Solve()
+        answered = status in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE)
+        # Read before the bounds are put back (the solver forgets its answer when the model changes).
+        solution = [round(column.solution_value()) for column in self.columns] if answered else None
+        best_bound = solver.Objective().BestBound() if answered else None
+        for index, _low, _high in narrowed:
+            self.columns[index].SetBounds(*self.domains[index])
+        if not answered:
             return None
-        solution = [round(column.solution_value()) for column in self.columns]
         if any(not low <= value <= high for (low, high), value in zip(self.domains, solution, strict=True)):
             return None
         for low, high, terms, constant in self.rows:
             if not low <= constant + sum(coefficient * solution[index] for coefficient, index in terms) <= high:
                 return None
         value = solution[objective.index]
-        bound = math.ceil(solver.Objective().BestBound() - 1e-6)  # the objective is an integer
+        bound = math.ceil(best_bound - TOLERANCE)  # the objective is an integer
         optimal = status == pywraplp.Solver.OPTIMAL and bound >= value
         return Outcome(value=value, bound=min(bound, value), optimal=optimal, solution=solution)
 
     def implied_bounds(self, objective: cp_model.IntVar, value: int, seconds: float = 10.0) -> list[tuple]:
-        """Bounds that every solution with `objective` <= `value` keeps, when `value` is the proven optimum:
-        (index, low, high) for the variables that gain one. Reduced-cost fixing from the linear relaxation:
-        for any solution, objective >= LP optimum + the sum over the non-basic variables of their reduced
-        cost times their distance from the bound where the LP left them; so a variable whose reduced cost
-        exceeds (value - LP optimum) cannot leave that bound. With a margin for the LP's tolerances."""
+        """Bounds that every solution with `objective` <= `value` keeps: (index, low, high) for the
+        variables that gain one. Reduced-cost fixing from the linear relaxation: for any solution,
+        objective >= LP optimum + the sum over the non-basic variables of their reduced cost times their
+        distance from the bound where the LP left them; so a variable whose reduced cost exceeds
+        (value - LP optimum) cannot leave that bound. With a margin for the LP's tolerances."""
         if not self.usable or not self._sync():
             return []
-        lp = self.relaxed
-        lp.SetTimeLimit(max(int(seconds * 1000), 1))
-        lp.Objective().Clear()
-        lp.Objective().SetCoefficient(self.lp_columns[objective.index], 1)
-        lp.Objective().SetMinimization()
-        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+        if self.relaxed_for != (objective.index, len(self.rows)) and self._relax(objective, seconds) is None:
             return []
-        slack = value - lp.Objective().Value()
+        slack = value - self.relaxed.Objective().Value()
         if slack < -MARGIN:  # the LP says the value cannot be reached: something is off, change nothing
             return []
         found = []

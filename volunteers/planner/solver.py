@@ -233,10 +233,10 @@ def plan(problem: Problem) -> Result:
             levels.append(Level(name, found.value, found.bound, found.optimal, engine="highs"))
             values = {pair: found.solution[var.index] for pair, var in built.x.items()}
             _hint(model, found.solution)
-            model.add(objective <= found.value)
             if found.optimal and queue:  # what the optimum implies makes the next objectives smaller
                 for index, low, high in highs.implied_bounds(objective, found.value, seconds):
                     model.add_linear_constraint(model.get_int_var_from_proto_index(index), low, high)
+            model.add(objective <= found.value)
         else:
             if name in MIP_LEVELS:  # HiGHS could not answer: CP-SAT gets the same share of what is left
                 seconds = max((problem.time_limit - (time.perf_counter() - started)) * share, 0.05)
