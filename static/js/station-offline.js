@@ -409,7 +409,9 @@
       };
       // A mark is no longer needed once the server's list says the card collected; handed-out marks that
       // were sent are dropped on a whole list (it holds them, or a coordinator cancelled the collection).
-      await this.use(meta, entries);
+      // An update with nothing new (most of them, every 5 s) keeps the maps: no work that a scan would wait on.
+      if (changed || this.keyText !== meta.key) await this.use(meta, entries);
+      else this.meta = meta;
       const stale = [];
       for (const [n, mark] of this.marks) {
         if (!mark.synced) continue;

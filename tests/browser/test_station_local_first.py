@@ -40,7 +40,7 @@ def held(settings):
 def station(browser, live_server, login_as):
     contexts = []
 
-    def open_station(day):
+    def open_station(day_or_path):
         # No service worker: the test's routes (no_news) must see the list's updates, which a worker's are not.
         context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 390, "height": 844},
                                       is_mobile=True, has_touch=True, service_workers="block")
@@ -49,7 +49,8 @@ def station(browser, live_server, login_as):
         contexts.append(context)
         login_as(UserFactory(role="volunteer"), ctx=context)
         page = context.new_page()
-        page.goto(f"/distribution/station/{day.pk}/?station=Τραπέζι 1")
+        table = "/distribution/station/{}/?station=Τραπέζι 1"
+        page.goto(day_or_path if isinstance(day_or_path, str) else table.format(day_or_path.pk))
         wait_until(page, FRESH)
         return page
 
@@ -68,8 +69,8 @@ def wait_until(page, function, timeout=15):
         page.wait_for_timeout(50)
 
 
-def scan(page, code):
-    field = page.get_by_label(FIELD)
+def scan(page, code, label=FIELD):
+    field = page.get_by_label(label)
     field.fill(code)
     field.press("Enter")
 
@@ -216,3 +217,28 @@ def test_a_stale_list_or_an_unknown_card_waits_for_the_server(held, station):
     expect(result).to_have_attribute("data-confirm", "")
     expect(result).to_have_attribute("data-offline", "false")
     assert Collection.objects.filter(day=day).count() == 1
+
+
+def test_the_event_door_answers_from_its_list_first_too(held, station):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import CheckIn
+    from tests.browser.test_door_offline import FIELD as DOOR_FIELD
+    from tests.browser.test_door_offline import ticket
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(starts_at=timezone.now() + timedelta(minutes=30))
+    registration = ticket(event, "Ζωή Παππά")
+    page = station(f"/events/door/{event.pk}/")
+    result = page.get_by_test_id("scan-result")
+    held.held.add(registration.ticket_code)
+    scan(page, registration.ticket_code, DOOR_FIELD)
+    expect(result).to_have_attribute("data-confirm", "pending", timeout=1_500)
+    expect(result).to_have_attribute("data-level", "ok")
+    expect(result).to_contain_text("Ζωή Παππά")
+    assert not CheckIn.objects.exists()
+    held.held.discard(registration.ticket_code)
+    expect(result).to_have_attribute("data-confirm", "confirmed")
+    assert CheckIn.objects.filter(registration=registration).count() == 1
