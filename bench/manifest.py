@@ -3,9 +3,11 @@
     DATABASE_URL=postgres://… .venv/bin/python -m bench.manifest
 
 5,000 households (bench.scans' set-up: every 33rd card revoked, household sizes 1–5, a basket of
-rice and soap), 1,000 of them already collected. Prints the whole manifest's size raw and gzip
-(target <= 300 KB compressed), the time to build it (median of 5) and the size and time (median of 9)
-of a delta after 100 more collections. Nothing is asserted: the unit tests check behaviour.
+rice and soap), 1,000 of them already collected; a need recorded for one household in ten (one in
+twenty for a member), with two substitutions on the day: their baskets are variants in the manifest.
+Prints the whole manifest's size raw and gzip (target <= 300 KB compressed), the time to build it
+(median of 5) and the size and time (median of 9) of a delta after 100 more collections. Nothing is
+asserted: the unit tests check behaviour.
 """
 
 import gzip
@@ -21,6 +23,32 @@ COLLECTED = 1000
 MORE = 100
 
 
+def _needs(data, day, report):
+    """Two needs and the day's substitutions for them; a need for every 10th household (its own) and
+    every 20th (its reference person's)."""
+    from decimal import Decimal
+
+    from distribution.models import BasketSubstitution, HouseholdNeed, Need, Person
+    from inventory.models import Item
+
+    rice, soap = data["items"]
+    no_pork = Need.objects.create(code="bench-household", name_el="Ανάγκη νοικοκυριού", applies_to="household")
+    gluten = Need.objects.create(code="bench-member", name_el="Ανάγκη μέλους", applies_to="member")
+    other = Item.objects.create(name_el="Ρύζι άλλο", category="food", unit="pack", weight_kg=Decimal("1"),
+                                unit_value_eur=Decimal("2"), is_food=True, food_group=Item.FoodGroup.STARCH)
+    BasketSubstitution.objects.create(day=day, need=no_pork, kind="replace", from_item=rice, item=other,
+                                      quantity=1)
+    BasketSubstitution.objects.create(day=day, need=gluten, kind="add", item=soap, quantity=2, basis="member")
+    households = data["households"]
+    references = dict(Person.objects.filter(is_reference=True).values_list("household_id", "id"))
+    records = [HouseholdNeed(household=h, need=no_pork, legal_basis="public_task") for h in households[::10]]
+    records += [HouseholdNeed(household=h, person_id=references[h.pk], need=gluten, legal_basis="public_task")
+                for h in households[5::20]]
+    HouseholdNeed.objects.bulk_create(records)
+    day.save()
+    report(f"needs: {len(records)} recorded, 2 substitutions on the day")
+
+
 def run(report):
     from django.core.serializers.json import DjangoJSONEncoder
     from django.db import connection
@@ -34,6 +62,7 @@ def run(report):
 
     data = _setup(report)
     day = _new_day(data, 1)
+    _needs(data, day, report)
     by = User.objects.get(username="bench-table-0")
     codes = data["codes"]
 

@@ -43,6 +43,9 @@ ITEMS = [
     ("Οδοντόβουρτσα", "Toothbrush", H, U.PIECE, "0.02", "0.80", "", False, False),
     ("Χαρτί υγείας 8 ρολά", "Toilet paper 8 rolls", HH, U.PACK, "0.8", "2.90", "", False, True),
     ("Τετράδιο σπιράλ Α4", "Spiral notebook A4", S, U.PIECE, "0.3", "1.50", "", False, False),
+    # Given instead of, or besides, the basket to households with a need (distribution's demo substitutions).
+    ("Ζυμαρικά χωρίς γλουτένη 500 γρ.", "Gluten-free pasta 500 g", F, U.PACK, "0.5", "2.60", G.STARCH, True, True),
+    ("Γάλα βρεφικό σε σκόνη 400 γρ.", "Infant formula 400 g", F, U.PACK, "0.4", "11.50", G.MILK, True, True),
 ]
 DONORS = [
     ("Πρόγραμμα Επισιτιστικής και Βασικής Υλικής Συνδρομής (ΕΚΤ+)", Donor.Kind.PROGRAMME, ""),

@@ -13,11 +13,12 @@ from core.models import Location, User
 from inventory import services as stock_services
 from inventory.models import Donor, Item
 
-from ..models import BasketRule, DistributionDay, Handout, Programme
+from ..models import BasketRule, BasketSubstitution, DistributionDay, Handout, Programme
 from ..selectors.days import expected_households
 from ..services.days import cancel_collection, plan_slots
 from ..services.handouts import HandoutRefused, record_handout
 from ..services.scans import record_scan
+from .needs import substitutions_for
 
 MARK = "[demo]"
 BASKET = [  # (item name_en, basis, quantity, min size, max size, max age)
@@ -30,7 +31,8 @@ BASKET = [  # (item name_en, basis, quantity, min size, max size, max age)
     ("Nappies size 4 (40)", "member", 1, None, None, 3),
 ]
 DELIVERY = {"Rice 1 kg": 700, "Spaghetti 500 g": 600, "UHT milk 1 l": 900, "Olive oil 1 l": 300,
-            "Bar soap 125 g": 900, "Nappies size 4 (40)": 80}
+            "Bar soap 125 g": 900, "Nappies size 4 (40)": 80, "Gluten-free pasta 500 g": 60,
+            "Infant formula 400 g": 60}
 
 
 def _make_day(programme, location, date, starts, ends, items, note, by):
@@ -41,6 +43,7 @@ def _make_day(programme, location, date, starts, ends, items, note, by):
         BasketRule(day=day, item=items[name], basis=basis, quantity=Decimal(quantity), min_size=min_size,
                    max_size=max_size, max_age=max_age)
         for name, basis, quantity, min_size, max_size, max_age in BASKET])
+    BasketSubstitution.objects.bulk_create(substitutions_for(day, items))  # adapted to the households' needs
     return day
 
 

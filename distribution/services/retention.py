@@ -16,6 +16,7 @@ from ..models import (
     Card,
     Collection,
     Household,
+    HouseholdNeed,
     MembershipHistory,
     Person,
 )
@@ -186,6 +187,14 @@ def person_access_export(person: Person, *, by) -> dict:
             "other_members": [person_data(p) for p in household.members.exclude(pk=person.pk)],
             "left_the_household_on": person.left_on.isoformat() if person.left_on else None,
         },
+        # The needs recorded for the person and for their household (not those of other members).
+        "needs": [
+            {"need": r.need.name, "of": "person" if r.person_id else "household",
+             "legal_basis": r.get_legal_basis_display(),
+             "consent_date": r.consent_date.isoformat() if r.consent_date else None,
+             "recorded_at": r.recorded_at.isoformat()}
+            for r in HouseholdNeed.objects.filter(household=household).select_related("need")
+            if r.person_id in (None, person.pk)],
         "authorised_collectors": [
             {"name": c.name, "id_number": c.id_number, "relation": c.relation, "active": c.is_active}
             for c in household.collectors.all()],

@@ -112,6 +112,7 @@ def day_detail(request, pk):
         "day_start": datetime.combine(day.date, day.starts_at, tzinfo=zone),
         "day_end": datetime.combine(day.date, day.ends_at, tzinfo=zone),
         "rules": day.basket_rules.select_related("item"),
+        "substitutions": day.substitutions.select_related("need", "from_item", "item"),
         "slots": day.slots.all(), "slots_form": SlotsForm(),
         "assigned": day.slots.filter(assignments__isnull=False).count() and slot_assignments(day).count(),
         "notified": slot_assignments(day).filter(notified_at__isnull=False).count(),

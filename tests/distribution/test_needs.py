@@ -332,6 +332,8 @@ def test_staff_set_substitutions_with_the_days_basket_and_record_needs_on_the_ho
     assert [(s.kind, s.item_id) for s in day.substitutions.order_by("id")] == [
         ("replace", items["penne_gf"].pk), ("add", items["formula"].pk)]
     assert AuditLog.objects.filter(object_id=str(day.pk), changes__has_key="substitutions").exists()
+    detail = staff_client.get(reverse("distribution:day", args=[day.pk])).content.decode()
+    assert "Σπαγγέτι → Πένες GF" in detail and "+ Γάλα βρεφικό" in detail
 
     hh, _card, _code = household(day.programme, size=2)
     page = staff_client.get(reverse("distribution:household", args=[hh.pk])).content.decode()
@@ -372,3 +374,40 @@ def test_the_api_lists_needs_and_records_them_for_staff(staff_client, staff_user
     assert AuditLog.objects.filter(action="view", object_id=str(hh.pk), changes__fields=["needs"]).exists()
     assert staff_client.delete(f"{url}/{made.json()['id']}").status_code == 204
     assert staff_client.get(url).json() == []
+
+
+def test_the_desk_proposes_the_adapted_basket_and_the_export_of_a_person_lists_their_needs(staff_user):
+    from distribution.services.handouts import desk_answer
+    from distribution.services.retention import person_access_export
+
+    day, _items, listed = adapted_day()
+    hh, _card, _code = household(day.programme, size=2)
+    with_consent(hh, listed["no-pork"], staff_user)
+    with_consent(hh, listed["gluten-free"], staff_user, person=member(hh, 1))
+    answer = desk_answer(household=hh, programme=day.programme, location=day.location)
+    given = {line.item.name_el: line.quantity for line in answer.basket}
+    assert given["Κονσέρβα κοτόπουλο"] == 1 and "Κονσέρβα χοιρινό" not in given
+    assert given["Πένες GF"] == 1 and given["Σπαγγέτι"] == 1
+    reference = person_access_export(member(hh, 0), by=staff_user)["needs"]
+    assert [(n["need"], n["of"]) for n in reference] == [("Χωρίς χοιρινό", "household")]
+    other = person_access_export(member(hh, 1), by=staff_user)["needs"]
+    assert {(n["need"], n["of"]) for n in other} == {("Χωρίς χοιρινό", "household"),
+                                                     ("Κοιλιοκάκη (χωρίς γλουτένη)", "person")}
+
+
+def test_a_merge_moves_the_needs_without_recording_one_twice(staff_user):
+    from distribution.services.households import merge_households
+
+    _day, _items, listed = adapted_day(stock_per_item=0)
+    keep, _c1, _q1 = household(None, size=2)
+    other, _c2, _q2 = household(None, size=2)
+    with_consent(keep, listed["no-pork"], staff_user)
+    with_consent(other, listed["no-pork"], staff_user)
+    coeliac = member(other, 1)
+    with_consent(other, listed["gluten-free"], staff_user, person=coeliac)
+    merge_households(keep, other, by=staff_user)
+    moved = HouseholdNeed.objects.filter(household=keep)
+    assert sorted((r.need.code, r.person_id) for r in moved) == [("gluten-free", coeliac.pk), ("no-pork", None)]
+    assert not HouseholdNeed.objects.filter(household=other).exists()
+    coeliac.refresh_from_db()
+    assert coeliac.household_id == keep.pk
