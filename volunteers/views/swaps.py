@@ -135,14 +135,14 @@ def swap_answer(request, token):
         status = 200 if taken or row.status == SwapAsk.Status.DECLINED else 409
     else:
         status = 200
-    response = render(request, "volunteers/swap_answer.html", {
+    # The site's "same-origin" referrer policy keeps the link's secret from other sites ("no-referrer"
+    # would make the browser send "Origin: null" with the answer, which the CSRF check refuses).
+    return render(request, "volunteers/swap_answer.html", {
         "title": _("Take a shift"), "ask": row, "offer": row.offer, "shift": row.offer.shift,
         "when": _when(row.offer.shift),
         "open": row.offer.is_open and row.answered_at is None and row.status in (SwapAsk.Status.ASKED,
                                                                                   SwapAsk.Status.EXPIRED),
         "signed_in": request.user.is_authenticated}, status=status)
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 @require_POST
