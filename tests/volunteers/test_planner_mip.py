@@ -85,3 +85,21 @@ def test_relaxation_far_below_the_optimum():
     found = mip.Mip(model).minimize(total, 5)
     assert (found.value, found.bound, found.optimal) == (8, 8, True)
     assert all(sum(found.solution[v.index] for v in t) == 2 for t in corners)
+
+
+def test_a_known_plan_at_the_relaxations_bound_needs_no_search():
+    # Minimise x + y with x + y >= 1.5 (x, y in 0..3): the relaxation gives 1.5, so 2 is a bound; the plan
+    # already known (x = 2, y = 0) reaches it and is returned as proven optimal; a plan that breaks a
+    # constraint is never taken as known.
+    model = cp_model.CpModel()
+    x, y = model.new_int_var(0, 3, "x"), model.new_int_var(0, 3, "y")
+    model.add(2 * x + 2 * y >= 3)
+    objective = model.new_int_var(0, 6, "objective")
+    model.add(objective == x + y)
+    known = [0] * 3
+    known[x.index], known[y.index], known[objective.index] = 2, 0, 2
+    found = mip.Mip(model).minimize(objective, 5, incumbent=known)
+    assert (found.value, found.bound, found.optimal, found.solution) == (2, 2, True, known)
+    broken = [0] * 3  # x + y = 0 breaks 2x + 2y >= 3
+    found = mip.Mip(model).minimize(objective, 5, incumbent=broken)
+    assert (found.value, found.optimal) == (2, True) and found.solution != broken

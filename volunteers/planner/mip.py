@@ -96,38 +96,57 @@ class Mip:
         self.done = len(proto.constraints)
         return True
 
-    def minimize(self, objective: cp_model.IntVar, seconds: float) -> Outcome | None:
+    def minimize(
+        self, objective: cp_model.IntVar, seconds: float, incumbent: list[int] | None = None
+    ) -> Outcome | None:
         """Minimise `objective` under every constraint of the model; None when HiGHS cannot answer.
+        `incumbent`: a plan already known to meet every constraint (the last level's), if any.
 
         First the linear relaxation: its optimum rounded up (`floor`) is a proven bound, and often (the
         fairness sum's relaxation is usually exact) the answer or close to it. Every plan at most a little
         above it (`ceiling`) keeps the bounds reduced-cost fixing gives, so HiGHS first searches only
         there: about half the work. What it finds there, when proven, is the optimum of the whole model
-        (any better plan would be there too); only otherwise does it search the whole model."""
+        (any better plan would be there too); nothing there proves the ceiling + 1 a bound; only when
+        neither settles it does HiGHS search the whole model. The incumbent stands if nothing beats it."""
         if not self.usable or not self._sync():
             self.usable = False
             return None
         deadline = time.perf_counter() + seconds
+        known = None
+        if incumbent is not None and len(incumbent) == len(self.columns) and self._meets(incumbent):
+            known = Outcome(value=incumbent[objective.index], bound=-INFINITY, optimal=False, solution=incumbent)
         relaxed = self._relax(objective, seconds)
-        floor, narrow = -INFINITY, None
+        floor, narrow, whole = -INFINITY, None, None
         if relaxed is not None:
             floor = math.ceil(relaxed - TOLERANCE)
-            ceiling = floor + ROOM
-            bounds = self.implied_bounds(objective, ceiling)
-            bounds.append((objective.index, self.domains[objective.index][0], ceiling))
-            narrow = self._solve(objective, (deadline - time.perf_counter()) * NARROW_SHARE, bounds)
-            if narrow is not None and narrow.optimal:
-                return narrow  # any better plan would have been in the narrowed model
-            if narrow is None and self.status == pywraplp.Solver.INFEASIBLE:
-                floor = ceiling + 1  # proven: no plan at or below the ceiling
-            elif narrow is not None:  # a plan below the ceiling was found but not proven
-                floor = max(floor, min(narrow.bound, ceiling + 1))
-        whole = self._solve(objective, deadline - time.perf_counter(), [])
-        found = min((f for f in (narrow, whole) if f is not None), key=lambda f: f.value, default=None)
+            ceiling = floor + ROOM if known is None else min(floor + ROOM, known.value - 1)
+            if ceiling >= floor:
+                bounds = self.implied_bounds(objective, ceiling)
+                bounds.append((objective.index, self.domains[objective.index][0], ceiling))
+                narrow = self._solve(objective, (deadline - time.perf_counter()) * NARROW_SHARE, bounds)
+                if narrow is not None and narrow.optimal:
+                    return narrow  # any better plan would have been in the narrowed model
+                if narrow is None and self.status == pywraplp.Solver.INFEASIBLE:
+                    floor = ceiling + 1  # proven: no plan at or below the ceiling
+                elif narrow is not None:  # a plan below the ceiling was found but not proven
+                    floor = max(floor, min(narrow.bound, ceiling + 1))
+        best = min((f for f in (known, narrow) if f is not None), key=lambda f: f.value, default=None)
+        if best is None or floor < best.value:
+            whole = self._solve(objective, deadline - time.perf_counter(), [])
+        found = min((f for f in (best, whole) if f is not None), key=lambda f: f.value, default=None)
         if found is not None:
             found.bound = min(max(floor, whole.bound if whole is not None else floor), found.value)
             found.optimal = found.bound >= found.value
         return found
+
+    def _meets(self, solution: list[int]) -> bool:
+        """Whether `solution` meets every domain and every row."""
+        if any(not low <= value <= high for (low, high), value in zip(self.domains, solution, strict=True)):
+            return False
+        return all(
+            low <= constant + sum(coefficient * solution[index] for coefficient, index in terms) <= high
+            for low, high, terms, constant in self.rows
+        )
 
     def _relax(self, objective: cp_model.IntVar, seconds: float) -> float | None:
         """The optimum of the linear relaxation (None when it is not found in time); kept for the
@@ -163,11 +182,8 @@ class Mip:
             self.columns[index].SetBounds(*self.domains[index])
         if not answered:
             return None
-        if any(not low <= value <= high for (low, high), value in zip(self.domains, solution, strict=True)):
+        if not self._meets(solution):
             return None
-        for low, high, terms, constant in self.rows:
-            if not low <= constant + sum(coefficient * solution[index] for coefficient, index in terms) <= high:
-                return None
         value = solution[objective.index]
         bound = math.ceil(best_bound - TOLERANCE)  # the objective is an integer
         optimal = status == pywraplp.Solver.OPTIMAL and bound >= value

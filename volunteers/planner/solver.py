@@ -217,6 +217,7 @@ def plan(problem: Problem) -> Result:
     queue = list(built.objectives)
     fairness_added = False
     highs = None  # the MIP, once a level needs it
+    last = None  # the last plan found, every variable's value
     while queue:
         name, objective = queue.pop(0)
         began = time.perf_counter()
@@ -228,11 +229,12 @@ def plan(problem: Problem) -> Result:
         found = None
         if name in MIP_LEVELS:
             highs = highs or mip.Mip(model, problem.workers)
-            found = highs.minimize(objective, seconds)
+            found = highs.minimize(objective, seconds, last)
         if found is not None:
             levels.append(Level(name, found.value, found.bound, found.optimal, engine="highs"))
             values = {pair: found.solution[var.index] for pair, var in built.x.items()}
-            _hint(model, found.solution)
+            last = found.solution
+            _hint(model, last)
             if found.optimal and queue:  # what the optimum implies makes the next objectives smaller
                 for index, low, high in highs.implied_bounds(objective, found.value, seconds):
                     model.add_linear_constraint(model.get_int_var_from_proto_index(index), low, high)
@@ -240,7 +242,7 @@ def plan(problem: Problem) -> Result:
         else:
             if name in MIP_LEVELS:  # HiGHS could not answer: CP-SAT gets the same share of what is left
                 seconds = max((problem.time_limit - (time.perf_counter() - started)) * share, 0.05)
-            values = _cp_sat_level(model, built, name, objective, seconds, problem.workers, levels, values)
+            values, last = _cp_sat_level(model, built, name, objective, seconds, problem.workers, levels, values, last)
         levels[-1].seconds = time.perf_counter() - began
         if name == "target" and not fairness_added:
             fairness_added = True
@@ -266,8 +268,8 @@ def _load_and_share(problem: Problem, chosen) -> tuple[dict, dict]:
     return load, share
 
 
-def _cp_sat_level(model, built, name, objective, seconds, workers, levels, values):
-    """Solve one objective with CP-SAT and fix it; the plan's values afterwards."""
+def _cp_sat_level(model, built, name, objective, seconds, workers, levels, values, last):
+    """Solve one objective with CP-SAT and fix it; the plan's values and all variables' afterwards."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = max(workers, 1)
@@ -278,12 +280,13 @@ def _cp_sat_level(model, built, name, objective, seconds, workers, levels, value
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         value = round(solver.objective_value)
         levels.append(Level(name, value, solver.best_objective_bound, status == cp_model.OPTIMAL))
-        _hint(model, solver.response_proto.solution)
+        solution = list(solver.response_proto.solution)
+        _hint(model, solution)
         model.add(objective <= value)
-        return {pair: solver.value(var) for pair, var in built.x.items()}
+        return {pair: solver.value(var) for pair, var in built.x.items()}, solution
     if values is not None:  # no better solution in time: the last one stands, this level unproven
         levels.append(Level(name, float("nan"), solver.best_objective_bound, False))
-        return values
+        return values, last
     raise RuntimeError(f"The planner found no plan ({solver.status_name(status)}).")
 
 
