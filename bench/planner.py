@@ -7,6 +7,7 @@ quarter), the way the coordinator's "propose a plan" does, and prints the time a
 to the optimum for each objective. Target: proven optimal or a gap of at most 1 % within 10 s.
 """
 
+import os
 import random
 import sys
 from datetime import date, datetime, time, timedelta
@@ -52,12 +53,14 @@ def sample(rng: random.Random, *, people: int = 150, weeks: int = 4, start: date
 
 def main():
     problem = sample(random.Random(17))
+    load = os.getloadavg()
     cpu = process_time()
     result = plan(problem)
     cpu = process_time() - cpu
     wanted = sum(s.target for s in problem.shifts)
     print(f"  plan 4 weeks, 2 sites: {len(problem.shifts)} shifts, {len(problem.people)} volunteers, "
           f"{wanted} places wanted")
+    print(f"  {'load average before (1, 5, 15 min; 2 cores)':<55} {' '.join(f'{x:.1f}' for x in load)}")
     print(f"  {'time to plan':<55} {result.seconds:8.2f} s")
     print(f"  {'processor time (all solver threads; the machine is shared)':<55} {cpu:8.2f} s")
     for level in result.levels:  # each objective is solved, then fixed, in this order

@@ -103,3 +103,18 @@ def test_a_known_plan_at_the_relaxations_bound_needs_no_search():
     broken = [0] * 3  # x + y = 0 breaks 2x + 2y >= 3
     found = mip.Mip(model).minimize(objective, 5, incumbent=broken)
     assert (found.value, found.optimal) == (2, True) and found.solution != broken
+
+
+def test_no_time_at_all_keeps_the_known_plan_with_an_honest_bound():
+    # With (almost) no time, neither the relaxation nor HiGHS answers: the known plan stands, and the only
+    # bound claimed is the objective's own lower limit (here 1).
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{i}") for i in range(40)]
+    for i in range(40):
+        model.add(x[i] + x[(i + 1) % 40] + x[(i + 7) % 40] >= 1)
+    objective = model.new_int_var(1, 40, "objective")
+    model.add(objective == sum(x))
+    known = [1] * len(model.proto.variables)
+    known[objective.index] = 40
+    found = mip.Mip(model).minimize(objective, 0, incumbent=known)
+    assert found.value <= 40 and 1 <= found.bound <= found.value

@@ -116,9 +116,9 @@ class Mip:
         if incumbent is not None and len(incumbent) == len(self.columns) and self._meets(incumbent):
             known = Outcome(value=incumbent[objective.index], bound=-INFINITY, optimal=False, solution=incumbent)
         relaxed = self._relax(objective, seconds)
-        floor, narrow, whole = -INFINITY, None, None
+        floor, narrow, whole = self.domains[objective.index][0], None, None  # the domain: a bound, if a weak one
         if relaxed is not None:
-            floor = math.ceil(relaxed - TOLERANCE)
+            floor = max(floor, math.ceil(relaxed - TOLERANCE))
             ceiling = floor + ROOM if known is None else min(floor + ROOM, known.value - 1)
             if ceiling >= floor:
                 bounds = self.implied_bounds(objective, ceiling)
