@@ -21,7 +21,8 @@ INFINITY = 2**62  # beyond it, CP-SAT's bounds (±2^63 - 1) mean "none"
 KNOWN = ("linear", "at_most_one", "exactly_one", "bool_or")
 MARGIN = 0.01  # reduced costs closer than this to the slack fix nothing (the LP solves to ~1e-7)
 TOLERANCE = 1e-6  # an LP value or bound this close above an integer rounds down to it
-NARROW_SHARE = 0.6  # of a level's time, for the search near the relaxation's bound
+NARROW_SHARE = 0.85  # of a level's time, for the search near the relaxation's bound (the rest: the whole model)
+CLOSE_ENOUGH = 0.005  # a plan this close to the proven bound is not searched beyond (the target is 1 %)
 ROOM = 1  # the narrowed search looks up to so much above the relaxation's bound (rounded up)
 
 
@@ -107,7 +108,8 @@ class Mip:
         above it (`ceiling`) keeps the bounds reduced-cost fixing gives, so HiGHS first searches only
         there: about half the work. What it finds there, when proven, is the optimum of the whole model
         (any better plan would be there too); nothing there proves the ceiling + 1 a bound; only when
-        neither settles it does HiGHS search the whole model. The incumbent stands if nothing beats it."""
+        neither settles it, nor leaves a plan within 0.5 % of the bound, does HiGHS search the whole model.
+        The incumbent stands if nothing beats it."""
         if not self.usable or not self._sync():
             self.usable = False
             return None
@@ -131,7 +133,7 @@ class Mip:
                 elif narrow is not None:  # a plan below the ceiling was found but not proven
                     floor = max(floor, min(narrow.bound, ceiling + 1))
         best = min((f for f in (known, narrow) if f is not None), key=lambda f: f.value, default=None)
-        if best is None or floor < best.value:
+        if best is None or best.value - floor > CLOSE_ENOUGH * max(abs(best.value), 1):
             whole = self._solve(objective, deadline - time.perf_counter(), [])
         found = min((f for f in (best, whole) if f is not None), key=lambda f: f.value, default=None)
         if found is not None:
