@@ -22,7 +22,7 @@ from ..models import (
     phone_digits,
 )
 from . import DistributionError
-from .needs import move_needs
+from .needs import move_needs, move_person_needs
 
 # Sent inside the merge transaction; distribution days (collections) move their own rows on it:
 #   household_merged.connect(receiver)  ->  receiver(sender=Household, keep=..., merged=..., by=...)
@@ -383,6 +383,7 @@ def _merge_people(keep: Household, other: Household, same, *, today, by) -> int:
         merged.save(update_fields=["left_on", "merged_into", "is_reference", "joined_on"])
         # Rows merged into `merged` before now stand for `kept` too.
         Person.everyone.filter(merged_into=merged).update(merged_into=kept)
+        move_person_needs(kept, merged)
         audit(AuditLog.Action.CHANGE, kept, user=by, changes={"same_as": merged.pk,
                                                              "fields": sorted(set(filled))})
         count += 1

@@ -110,6 +110,13 @@ def move_needs(keep: Household, merged: Household) -> None:
     HouseholdNeed.objects.filter(household=merged).update(household=keep)
 
 
+def move_person_needs(kept: Person, merged: Person) -> None:
+    """One person registered twice: the needs of the merged row go to the kept one (once each)."""
+    held = set(HouseholdNeed.objects.filter(person=kept).values_list("need_id", flat=True))
+    HouseholdNeed.objects.filter(person=merged, need_id__in=held).delete()
+    HouseholdNeed.objects.filter(person=merged).update(person=kept, household_id=kept.household_id)
+
+
 @transaction.atomic
 def set_substitutions(day: DistributionDay, substitutions: list[BasketSubstitution], *, by):
     """Replace the day's substitutions with `substitutions` (unsaved). Like the basket, fixed once the

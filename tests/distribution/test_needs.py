@@ -400,14 +400,35 @@ def test_a_merge_moves_the_needs_without_recording_one_twice(staff_user):
 
     _day, _items, listed = adapted_day(stock_per_item=0)
     keep, _c1, _q1 = household(None, size=2)
-    other, _c2, _q2 = household(None, size=2)
+    other, _c2, _q2 = household(None, size=3)
     with_consent(keep, listed["no-pork"], staff_user)
     with_consent(other, listed["no-pork"], staff_user)
-    coeliac = member(other, 1)
+    coeliac, twice = member(other, 1), member(other, 2)
     with_consent(other, listed["gluten-free"], staff_user, person=coeliac)
-    merge_households(keep, other, by=staff_user)
+    record_need(other, listed["infant"], person=twice, by=staff_user)
+    kept_twin = member(keep, 1)  # the same person as `twice`, registered in both households
+    merge_households(keep, other, by=staff_user, same=[(kept_twin, twice)])
     moved = HouseholdNeed.objects.filter(household=keep)
-    assert sorted((r.need.code, r.person_id) for r in moved) == [("gluten-free", coeliac.pk), ("no-pork", None)]
+    assert sorted((r.need.code, r.person_id) for r in moved) == [
+        ("gluten-free", coeliac.pk), ("infant", kept_twin.pk), ("no-pork", None)]
     assert not HouseholdNeed.objects.filter(household=other).exists()
     coeliac.refresh_from_db()
     assert coeliac.household_id == keep.pk
+
+
+def test_a_substitution_or_need_saved_before_the_doors_open_reaches_the_very_next_scan(volunteer_user, staff_user):
+    """No stale basket: the scan keeps the day's plan a few seconds, but saving substitutions touches the
+    day (the plan is read again at once) and a household's needs are read with its card, in the scan's
+    own transaction."""
+    from distribution.services.needs import set_substitutions
+
+    day, items, listed = adapted_day()
+    BasketSubstitution.objects.filter(day=day).delete()
+    day.save()
+    second, _c2, second_code = household(day.programme, size=2)
+    assert scan(day, "KC1-AAAAAAAAAAAAAAAA", volunteer_user).status == 422  # the plan is kept from now
+    set_substitutions(day, [BasketSubstitution(need=listed["no-pork"], kind="replace", from_item=items["pork"],
+                                               item=items["chicken"], quantity=1)], by=staff_user)
+    with_consent(second, listed["no-pork"], staff_user)
+    got = lines(scan(day, second_code, volunteer_user).body["basket"])
+    assert got.get("Κονσέρβα κοτόπουλο") == "1" and "Κονσέρβα χοιρινό" not in got
