@@ -515,7 +515,10 @@ def kept_database():
                 cursor.execute("VACUUM ANALYZE")
                 print(f"migrations applied to the kept database: VACUUM ANALYZE "
                       f"({time.perf_counter() - migrated:.1f} s)", flush=True)
-        yield db
+        from core.tenancy import CentreRef, centre_scope
+
+        with centre_scope(CentreRef(first=True)):
+            yield db
 
     return database()
 

@@ -12,7 +12,8 @@ os.environ.setdefault("DEBUG", "1")
 
 @contextlib.contextmanager
 def throwaway_database():
-    """Set Django up and yield a connection to a fresh, migrated test database (dropped after)."""
+    """Set Django up and yield a connection to a fresh, migrated test database (dropped after). The
+    set-up runs in the first centre's scope (core.tenancy), as a person of that centre would."""
     import django
 
     django.setup()
@@ -24,7 +25,10 @@ def throwaway_database():
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    from core.tenancy import CentreRef, centre_scope
+
     try:
-        yield connection
+        with centre_scope(CentreRef(first=True)):
+            yield connection
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

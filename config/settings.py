@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session confirmed its sign-in with a second factor.
     "django_otp.middleware.OTPMiddleware",
+    # Every query of a centre's records runs inside the request's centre (core/tenancy.py).
+    "core.tenancy.CentreScopeMiddleware",
     "core.middleware.GreekFirstLocaleMiddleware",
     # /api/: rate limit per token, body size and type, problem-details errors.
     "core.middleware.ApiMiddleware",

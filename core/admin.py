@@ -1,23 +1,42 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, AuditLog, Centre, Location, User
+from .models import ApiToken, AuditLog, Centre, Location, Membership, Municipality, Oversight, Region, User
+
+
+class MembershipInline(admin.TabularInline):
+    """A person's role at each centre (the groups above mirror them: core.memberships)."""
+
+    model = Membership
+    extra = 0
+
+
+class OversightInline(admin.TabularInline):
+    model = Oversight
+    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, ("Kypseli", {"fields": ("phone", "language")}))
+    inlines = [MembershipInline, OversightInline]
 
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
+    """The current centre's locations (the admin works in the centre chosen in the header too)."""
+
     list_display = ["name", "kind", "address", "is_active"]
     list_filter = ["kind", "is_active"]
 
 
 @admin.register(Centre)
 class CentreAdmin(admin.ModelAdmin):
-    pass
+    list_display = ["name", "slug", "municipality", "is_active"]
+
+
+admin.site.register(Region)
+admin.site.register(Municipality)
 
 
 @admin.register(AuditLog)

@@ -27,7 +27,11 @@ class BearerToken(HttpBearer):
     def authenticate(self, request, token):
         user = user_for_token(token)
         if user is not None:
+            from .tenancy import CentreRef, enter
+
             request.user = user
+            request.centre_ref = CentreRef(id=user._token_centre_id)
+            enter(request.centre_ref)  # the device works in its token's centre, whatever else is in scope
         return user
 
 

@@ -30,10 +30,18 @@ class CoreConfig(AppConfig):
         return [{"title": _("Messages that could not be sent"), "template": "core/_home_failed_messages.html",
                  "context": {"count": count, "rows": list(failed[:5])}}]
 
+    def ensure_reference_data(self, using="default"):
+        """An installation always has its first centre (after a flush too): its coordinator fills in
+        its details, as with the one centre before."""
+        from .models import Centre
+
+        if not Centre.objects.using(using).exists():
+            Centre.objects.using(using).create(name="Κέντρο Κοινότητας", slug="centre-1")
+
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import checks, roles, signals  # noqa: F401  (registers checks, connects login/logout audit)
+        from . import checks, memberships, roles, signals  # noqa: F401  (checks, audit, groups → memberships)
         from .signin import checks as _sign_in_checks  # noqa: F401  (registers its deploy checks)
 
         post_migrate.connect(roles.ensure_roles, dispatch_uid="core.ensure_roles")

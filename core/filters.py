@@ -24,12 +24,18 @@ class LocationFilter(django_filters.FilterSet):
 
 class UserFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("name or username"), method="search")
-    groups__name = django_filters.ChoiceFilter(label=_("role"), choices=[
+    role = django_filters.ChoiceFilter(label=_("role"), method="with_role", choices=[
         ("coordinator", _("Coordinator")), ("staff", _("Staff")), ("volunteer", _("Volunteer"))])
 
     class Meta:
         model = User
-        fields = ["q", "groups__name", "is_active"]
+        fields = ["q", "role", "is_active"]
+
+    def with_role(self, queryset, name, value):
+        """The role at the current centre."""
+        from .tenancy import current_centre_id
+
+        return queryset.filter(memberships__centre_id=current_centre_id(), memberships__role=value)
 
     def search(self, queryset, name, value):
         from django.db.models import Q

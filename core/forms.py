@@ -10,6 +10,12 @@ class LocationForm(forms.ModelForm):
         model = Location
         fields = ["name", "kind", "address", "phone", "opening_hours", "is_active"]
 
+    def _get_validation_exclusions(self):
+        # The centre is not on the form (it is the current one) but a name is unique within it.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("centre")
+        return exclude
+
 
 class CentreForm(forms.ModelForm):
     class Meta:
@@ -27,9 +33,16 @@ class CentreForm(forms.ModelForm):
 
 
 class ApiTokenForm(forms.ModelForm):
-    user = forms.ModelChoiceField(
-        label=_("user"), queryset=User.objects.filter(is_active=True).order_by("username")
-    )
+    """A device token of the current centre, for one of its people (the device gets her role here)."""
+
+    user = forms.ModelChoiceField(label=_("user"), queryset=User.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        from .tenancy import current_centre_id
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, memberships__centre_id=current_centre_id()).order_by("username")
 
     class Meta:
         model = ApiToken

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
+from .tenancy import CentreManager, default_centre_id
 from .text import search_key
 
 
@@ -58,10 +59,53 @@ class User(AbstractUser):
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
+class Region(models.Model):
+    """A region that funds centres (e.g. Eastern Macedonia and Thrace): its people see aggregates only."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    """A municipality of a region; it may run several centres. Its people see aggregates only."""
+
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT,
+                               related_name="municipalities")
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["region", "name"], name="municipality_name_unique_in_region",
+            violation_error_message=_("The region already has a municipality of this name."))]
+
+    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
+
+    def __str__(self):
+        return self.name
+
+
 class Centre(models.Model):
-    """The centre's public details, edited by the coordinator; one row only (pk=1)."""
+    """A community centre: the tenant. Every record that belongs to a centre carries it and is read
+    inside its scope (core.tenancy); its public details are edited by its coordinator."""
 
     name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short code"), max_length=50, unique=True,
+                            help_text=_("Latin letters, digits and hyphens; it names the centre in commands."))
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="centres")
+    is_active = models.BooleanField(_("active"), default=True)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phones = models.CharField(_("phone numbers"), max_length=200, blank=True)
@@ -73,24 +117,87 @@ class Centre(models.Model):
 
     class Meta:
         verbose_name = _("centre")
-        verbose_name_plural = _("centre")
-        constraints = [models.CheckConstraint(
-            condition=models.Q(pk=1), name="centre_single_row",
-            violation_error_message=_("There is only one record of the centre's details."))]
+        verbose_name_plural = _("centres")
+        ordering = ["name"]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
     def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
+        return self.short_name or self.name
 
     @classmethod
     def current(cls):
-        """The centre's details; an unsaved placeholder until the coordinator fills them in."""
-        return cls.objects.filter(pk=1).first() or cls(pk=1, name=str(_("Community Centre")))
+        """The current centre: the request's (core.tenancy); ScopeError outside any centre's scope."""
+        from .tenancy import current_centre
+
+        return current_centre()
+
+    @classmethod
+    def first(cls):
+        """The installation's first centre (the one a single-centre database was moved into)."""
+        return cls.objects.order_by("pk").first()
+
+
+class Membership(models.Model):
+    """A person's role at one centre: she may belong to several, with a role in each."""
+
+    ROLE_CHOICES = [("coordinator", _("Coordinator")), ("staff", _("Staff")), ("volunteer", _("Volunteer"))]
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="memberships")
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.CASCADE,
+                               related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["centre_id", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "centre"], name="membership_one_role_per_centre",
+                                    violation_error_message=_("The person already has a role at this centre.")),
+            models.CheckConstraint(condition=models.Q(role__in=["coordinator", "staff", "volunteer"]),
+                                   name="membership_role_known",
+                                   violation_error_message=_("Choose a role: coordinator, staff or volunteer.")),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} @ {self.centre_id}: {self.role}"
+
+
+class Oversight(models.Model):
+    """A regional or municipal role: aggregate reports of the region's (or the municipality's)
+    centres, never a person, a household or a name. Exactly one of region and municipality."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="oversights")
+    region = models.ForeignKey(Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    municipality = models.ForeignKey(Municipality, verbose_name=_("municipality"), null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("regional role")
+        verbose_name_plural = _("regional roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(region__isnull=False, municipality__isnull=True)
+                           | models.Q(region__isnull=True, municipality__isnull=False)),
+                name="oversight_region_or_municipality",
+                violation_error_message=_("A regional role is over a region or over a municipality: choose one.")),
+            models.UniqueConstraint(fields=["user", "region"], name="oversight_once_per_region",
+                                    violation_error_message=_("The person already oversees this region.")),
+            models.UniqueConstraint(fields=["user", "municipality"], name="oversight_once_per_municipality",
+                                    violation_error_message=_("The person already oversees this municipality.")),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.role} {self.region_id or self.municipality_id}"
+
+    @property
+    def role(self):
+        return "region" if self.region_id else "municipality"
 
 
 class SecurityPolicy(models.Model):
@@ -194,7 +301,9 @@ class Location(models.Model):
         BRANCH = "branch", _("Branch")
         STORE = "store", _("Store room")
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="locations",
+                               default=default_centre_id, editable=False)
+    name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SITE)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -202,10 +311,15 @@ class Location(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
 
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["centre", "name"], name="location_name_unique_in_centre",
+            violation_error_message=_("The centre already has a location of this name."))]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
@@ -280,6 +394,9 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
                              related_name="api_tokens")
+    # A device works for one centre: its calls run in this centre's scope, with its user's role there.
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+",
+                               default=default_centre_id, editable=False)
     name = models.CharField(_("device or purpose"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=PREFIX_LENGTH, db_index=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -288,6 +405,8 @@ class ApiToken(models.Model):
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("API token")

@@ -1,4 +1,10 @@
-"""The three roles (Django groups) and the one table of who may do what.
+"""The three roles at a centre and the one table of who may do what.
+
+A person's role is the one she holds at the current centre (core.Membership; core.tenancy says which
+centre is current): a coordinator at one centre may be a volunteer at another, and has no role at a
+centre she does not belong to. A superuser is a coordinator everywhere. The Django groups of the same
+names are kept as a mirror (core.memberships): a person is in a group when she holds that role at
+some centre; the admin shows them, the access table never reads them.
 
 Each app declares on its AppConfig what its pages and API operations need, as named rules:
 
@@ -10,8 +16,11 @@ staff includes her). Pages say `@role_required("inventory.view_stock")` or
 on the operation (a refusal is the API's 403 problem document, core.problems). The same rule for a
 page and its API operation gives every role the same answer (tests/core/test_access.py).
 
-The groups carry no Django model permissions: the roles and this table are the one source, and
+The groups carry no Django model permissions: the memberships and this table are the one source, and
 after every migrate the groups exist and hold no permissions (nothing else to keep in step).
+
+The regional roles (REGION, MUNICIPALITY: core.Oversight) hold no role at any centre: they see the
+aggregate reports of their centres and never a person.
 """
 
 from functools import cache, wraps
@@ -27,21 +36,39 @@ STAFF = "staff"
 VOLUNTEER = "volunteer"
 ROLES = [COORDINATOR, STAFF, VOLUNTEER]
 ROLE_LABELS = {COORDINATOR: _("Coordinator"), STAFF: _("Staff"), VOLUNTEER: _("Volunteer")}
+REGION = "region"
+MUNICIPALITY = "municipality"
+REGIONAL_ROLE_LABELS = {REGION: _("Region (aggregates only)"), MUNICIPALITY: _("Municipality (aggregates only)")}
 
 
 def role_of(user) -> str:
-    """The user's highest role ('' for the public). Cached on the user object per request."""
+    """The user's role at the current centre ('' for the public, and outside any one centre's scope).
+    Cached on the user object per request and centre."""
     if not getattr(user, "is_authenticated", False):
         return ""
+    from .tenancy import current_centre_id
+
+    centre_id = current_centre_id(required=False)
     cached = getattr(user, "_kypseli_role", None)
-    if cached is not None:
-        return cached
-    names = set(user.groups.values_list("name", flat=True))
-    role = next((r for r in ROLES if r in names), "")
+    if cached is not None and cached[0] == centre_id:
+        return cached[1]
+    role = ""
+    if centre_id is not None:
+        memberships = getattr(user, "_kypseli_memberships", None)
+        if memberships is not None:
+            role = next((m.role for m in memberships if m.centre_id == centre_id), "")
+        else:
+            role = user.memberships.filter(centre_id=centre_id).values_list("role", flat=True).first() or ""
     if not role and user.is_superuser:
         role = COORDINATOR
-    user._kypseli_role = role
+    user._kypseli_role = (centre_id, role)
     return role
+
+
+def forget_role(user) -> None:
+    """After the user's memberships changed: her role is read again."""
+    user._kypseli_role = None
+    user._kypseli_memberships = None
 
 
 def has_role(user, *roles) -> bool:

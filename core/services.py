@@ -14,12 +14,13 @@ TOKEN_BYTES = 32
 
 
 @transaction.atomic
-def create_api_token(user, name: str, *, created_by=None) -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns (token row, the secret). The secret is never stored."""
+def create_api_token(user, name: str, *, created_by=None, centre=None) -> tuple[ApiToken, str]:
+    """Create a token for `user` at `centre` (the current centre by default): the device's calls run
+    in that centre, with the user's role there. Returns (token row, the secret), never stored."""
     key = "kyp_" + secrets.token_urlsafe(TOKEN_BYTES)
     token = ApiToken.objects.create(
         user=user, name=name, prefix=key[4:4 + ApiToken.PREFIX_LENGTH], key_hash=ApiToken.hash_key(key),
-        created_by=created_by,
+        created_by=created_by, centre=centre or Centre.current(),
     )
     audit(AuditLog.Action.CREATE, token, user=created_by)
     return token, key
@@ -59,6 +60,7 @@ def user_for_token(key: str):
 def _copy_of(rows, user):
     copy = rows.copy_loaded(user)
     copy._kypseli_role, copy._token_id = user._kypseli_role, user._token_id
+    copy._token_centre_id = user._token_centre_id
     return copy
 
 
@@ -66,30 +68,29 @@ def _user_for_token_hash(key_hash: str):
     from django.contrib.auth import get_user_model
 
     from .db import rows
-    from .roles import COORDINATOR, ROLES
+    from .models import Membership
+    from .roles import COORDINATOR
 
     user_model = get_user_model()
     quote = connection.ops.quote_name
-    membership = user_model.groups.through._meta.db_table
-    group_table = user_model.groups.field.related_model._meta.db_table
     now = timezone.now()
-    roles = ", ".join(["%s"] * len(ROLES))
-    rank = " ".join(f"WHEN %s THEN {i}" for i in range(len(ROLES)))
-    sql = (f"SELECT {rows.select_list(user_model, 'u')}, t.id, "  # noqa: S608 - names from _meta only
+    # The token's centre and the user's role there come with the token: no query more per scan.
+    sql = (f"SELECT {rows.select_list(user_model, 'u')}, t.id, t.centre_id, "  # noqa: S608 - names from _meta only
            f"CASE WHEN t.last_used_at IS NULL OR t.last_used_at < %s THEN 1 ELSE 0 END, "
-           f"(SELECT g.name FROM {quote(membership)} ug JOIN {quote(group_table)} g ON g.id = ug.group_id "
-           f"WHERE ug.user_id = u.id AND g.name IN ({roles}) ORDER BY CASE g.name {rank} END LIMIT 1) "
+           f"(SELECT m.role FROM {quote(Membership._meta.db_table)} m "
+           f"WHERE m.user_id = u.id AND m.centre_id = t.centre_id) "
            f"FROM {quote(ApiToken._meta.db_table)} t JOIN {quote(user_model._meta.db_table)} u ON u.id = t.user_id "
-           f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s")
+           f"JOIN {quote(Centre._meta.db_table)} c ON c.id = t.centre_id "
+           f"WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s AND c.is_active = %s")
     stale_before = connection.ops.adapt_datetimefield_value(now - timedelta(seconds=60))
-    found = rows.fetch(user_model, sql, [stale_before, *ROLES, *ROLES, key_hash, True],
-                       extra=("_token_id", "_token_stale", "_token_role"))
+    found = rows.fetch(user_model, sql, [stale_before, key_hash, True, True],
+                       extra=("_token_id", "_token_centre_id", "_token_stale", "_token_role"))
     if not found:
         return None
     user = found[0]
-    user._kypseli_role = user._token_role or (COORDINATOR if user.is_superuser else "")
+    user._kypseli_role = (user._token_centre_id, user._token_role or (COORDINATOR if user.is_superuser else ""))
     if user._token_stale:
-        ApiToken.objects.filter(pk=user._token_id).update(last_used_at=now)
+        ApiToken._base_manager.filter(pk=user._token_id).update(last_used_at=now)
     return user
 
 
@@ -117,7 +118,7 @@ CENTRE_FIELDS = ["name", "short_name", "address", "phones", "email", "opening_ho
 
 @transaction.atomic
 def save_centre(centre: Centre, *, by) -> Centre:
-    existing = Centre.objects.filter(pk=1).first()  # Centre.save() makes any instance the one row
+    existing = Centre.objects.filter(pk=centre.pk).first() if centre.pk else None
     before = snapshot(existing, CENTRE_FIELDS) if existing else {}
     centre.save()
     audit(AuditLog.Action.CHANGE if existing else AuditLog.Action.CREATE, centre,
@@ -130,10 +131,9 @@ USER_FIELDS = ["username", "first_name", "last_name", "email", "phone", "languag
 
 @transaction.atomic
 def save_user(user, *, role: str, by):
-    """Create or update an account and give it exactly one role (or none)."""
-    from django.contrib.auth.models import Group
-
-    from .roles import ROLES, role_of
+    """Create or update an account and give it exactly one role (or none) at the current centre."""
+    from .memberships import set_role
+    from .roles import role_of
 
     creating = user.pk is None
     before = {} if creating else {**snapshot(type(user).objects.get(pk=user.pk), USER_FIELDS),
@@ -141,10 +141,7 @@ def save_user(user, *, role: str, by):
     if creating:
         user.set_unusable_password()  # the person chooses one through the invitation (core.accounts)
     user.save()
-    user.groups.remove(*Group.objects.filter(name__in=ROLES))
-    if role:
-        user.groups.add(Group.objects.get(name=role))
-    user._kypseli_role = None
+    set_role(user, Centre.current(), role, by=by)
     after = {**snapshot(user, USER_FIELDS), "role": role}
     audit(AuditLog.Action.CREATE if creating else AuditLog.Action.CHANGE, user,
           changes=model_changes(before, after), user=by)

@@ -6,7 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from .audit import audit
-from .models import ApiToken, AuditLog
+from .models import ApiToken, AuditLog, Membership
 
 
 @receiver(user_logged_in, dispatch_uid="core.audit_login")
@@ -83,5 +83,7 @@ for _model in (get_user_model(), ApiToken):
     post_save.connect(_forget_tokens_after_commit, sender=_model, dispatch_uid=f"core.forget_tokens_{_model.__name__}")
     post_delete.connect(_forget_tokens_after_commit, sender=_model,
                         dispatch_uid=f"core.forget_tokens_deleted_{_model.__name__}")
+for _signal in (post_save, post_delete):  # a device's role is its user's at the token's centre
+    _signal.connect(_forget_tokens_after_commit, sender=Membership, dispatch_uid=f"core.forget_tokens_{_signal}")
 m2m_changed.connect(_forget_tokens_after_commit, sender=get_user_model().groups.through,
                     dispatch_uid="core.forget_tokens_groups")

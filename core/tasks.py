@@ -33,9 +33,14 @@ def send_due_messages() -> dict:
 @task()
 def run_command(name: str, args: list[str]) -> str:
     """A periodic job of the schedule (core.schedule): a management command, its output returned."""
+    from core.tenancy import installation_scope
+
     out = io.StringIO()
     try:
-        call_command(name, *args, stdout=out, stderr=out)
+        # Explicitly over every centre: the jobs' records do not carry their centre yet; a job that
+        # works per centre loops over core.tenancy.each_centre() itself.
+        with installation_scope():
+            call_command(name, *args, stdout=out, stderr=out)
     except Exception as error:
         # Cron e-mailed a failing job's output; the worker tells the coordinators by e-mail instead
         # (once a day per job), and the task is still recorded as failed.

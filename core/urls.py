@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_messages
+from . import views, views_centres, views_messages
 
 app_name = "core"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("users/<int:pk>/invite/", views.user_invite, name="user_invite"),
     path("audit/", views.AuditLogView.as_view(), name="audit_log"),
     path("centre/", views.centre_edit, name="centre"),
+    path("centre/switch/", views_centres.switch_centre, name="switch_centre"),
     path("api-tokens/", views.api_tokens, name="api_tokens"),
     path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("messages/", views_messages.message_list, name="messages"),

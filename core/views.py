@@ -122,7 +122,13 @@ class UserListView(FilteredTableView):
     template_name = "core/users.html"
 
     def get_queryset(self):
-        return User.objects.prefetch_related("groups").order_by("username")
+        # The people of this centre, and the accounts that belong to no centre yet (to be given a role).
+        from django.db.models import Q
+
+        from .tenancy import current_centre_id
+
+        return (User.objects.filter(Q(memberships__centre_id=current_centre_id()) | Q(memberships__isnull=True))
+                .distinct().order_by("username"))
 
     @property
     def title(self):

@@ -34,12 +34,14 @@ PAGES = {
 
 
 def _centre_name() -> str:
+    from .tenancy import ScopeError
+
     try:
         from .models import Centre
 
         centre = Centre.current()
         return centre.short_name or centre.name
-    except DatabaseError:
+    except (DatabaseError, ScopeError):  # an error before the request had its centre
         return ""
 
 

@@ -1,6 +1,9 @@
 """Fixtures shared by every app's tests: users per role, signed-in clients, PostgreSQL gating."""
 
+import contextlib
+import contextvars
 import os
+import threading
 
 import pytest
 from django.db import connection
@@ -19,6 +22,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
     config.addinivalue_line("markers", "postgres: needs a real PostgreSQL server (parallel connections)")
+    config.addinivalue_line("markers", "unscoped: runs outside any centre's scope (core.tenancy)")
 
 
 def _database_is_postgres() -> bool:
@@ -101,6 +105,47 @@ def _no_scan_plan_or_token_from_another_test():
     yield
     forget_scan_plans()
     forget_tokens()
+
+
+@pytest.fixture(autouse=True)
+def _in_the_first_centre(request):
+    """A test runs inside the installation's first centre's scope, as a request of a person of that
+    centre would (core.tenancy): its own setup reads and writes that centre's records. A request it
+    makes gets its own scope from the middleware. `@pytest.mark.unscoped` tests run outside any scope,
+    where reading a centre's records raises ScopeError. The first centre is looked up only if used."""
+    if request.node.get_closest_marker("unscoped"):
+        yield
+        return
+    from core.tenancy import CentreRef, centre_scope
+
+    with centre_scope(CentreRef(first=True)), _threads_in_the_tests_scope():
+        yield
+
+
+@contextlib.contextmanager
+def _threads_in_the_tests_scope():
+    """A thread a test starts (the races of the concurrency tests) works in the test's centre, as each
+    request of a real race would: it runs in a copy of the starting thread's context."""
+    original = threading.Thread.start
+
+    def start(thread):
+        context, run = contextvars.copy_context(), thread.run
+        thread.run = lambda: context.run(run)
+        original(thread)
+
+    threading.Thread.start = start
+    try:
+        yield
+    finally:
+        threading.Thread.start = original
+
+
+@pytest.fixture
+def centre(db):
+    """The installation's first centre (the one the tests' scope is in)."""
+    from core.models import Centre
+
+    return Centre.first()
 
 
 @pytest.fixture(autouse=True)

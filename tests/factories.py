@@ -1,9 +1,8 @@
 """factory_boy factories for core; each app's tests add their own in tests/<app>/factories.py."""
 
 import factory
-from django.contrib.auth.models import Group
 
-from core.models import Location, User
+from core.models import Centre, Location, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -20,8 +19,20 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
+        """`role="staff"`: a membership at the current centre (or at `role__centre`)."""
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            from core.memberships import set_role
+
+            set_role(self, kwargs.get("centre") or Centre.current(), extracted)
+
+
+class CentreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Centre
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Κέντρο Κοινότητας {n}")
+    slug = factory.Sequence(lambda n: f"centre-test-{n}")
 
 
 class LocationFactory(factory.django.DjangoModelFactory):
@@ -32,3 +43,12 @@ class LocationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Χώρος {n}")
     kind = Location.Kind.SITE
     address = "Πλατεία Ελευθερίας, Δράμα"
+
+
+def centre_details(**fields):
+    """Fill in the current centre's details (its name, phones… on documents), as its coordinator does."""
+    centre = Centre.current()
+    for name, value in fields.items():
+        setattr(centre, name, value)
+    centre.save()
+    return centre

@@ -31,7 +31,11 @@ def security_settings(request):
                                     "asked to add one at their next page."))
         return redirect("security:settings")
     accounts = []
-    for account in (User.objects.filter(is_active=True, groups__name__in=[STAFF, COORDINATOR])
+    from ..tenancy import current_centre_id
+
+    staff_here = User.objects.filter(is_active=True, memberships__centre_id=current_centre_id(),
+                                     memberships__role__in=[STAFF, COORDINATOR])
+    for account in (staff_here
                     | User.objects.filter(is_active=True, is_superuser=True)).distinct().order_by("username"):
         factors = services.factors_of(account)
         accounts.append({

@@ -75,6 +75,7 @@ AUDITED = {
     "events.CheckIn": "events/services/door.py",
     "events.OfflineCheckIn": "events/services/door_offline.py",
     "reports.SubmittedReport": "reports/submissions.py",
+    "core.Membership": "core/memberships.py",
 }
 
 EXEMPT = {
@@ -87,6 +88,9 @@ EXEMPT = {
     "volunteers.ReminderSent": "marks a reminder as sent so it goes out once; no decision of a person",
     "events.Question": "written only with its event by planning.save_event, whose entry is the record",
     "volunteers.Skill": "a reference list kept in Django's admin, which keeps its own change history",
+    "core.Region": "kept by superusers in Django's admin, which core.middleware.AdminAuditMiddleware audits",
+    "core.Municipality": "kept by superusers in Django's admin, which core.middleware.AdminAuditMiddleware audits",
+    "core.Oversight": "given by superusers in Django's admin, which core.middleware.AdminAuditMiddleware audits",
 }
 
 # How a service module writes the log.

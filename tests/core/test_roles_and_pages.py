@@ -167,10 +167,11 @@ def test_coordinator_creates_an_account_with_a_role_and_changes_it(coordinator_c
         "language": "el", "is_active": "on", "role": "staff",
     })
     eleni = django_user_model.objects.get(username="eleni")
-    assert list(eleni.groups.values_list("name", flat=True)) == ["staff"]
+    assert list(eleni.memberships.values_list("role", flat=True)) == ["staff"]
+    assert list(eleni.groups.values_list("name", flat=True)) == ["staff"], "the groups mirror the memberships"
     change = audit_entries_for(eleni).filter(action="change", changes__has_key="role").get()  # and "invitation"
     assert change.changes["role"] == ["volunteer", "staff"]
-    listing = coordinator_client.get(reverse("core:users") + "?groups__name=staff").content.decode()
+    listing = coordinator_client.get(reverse("core:users") + "?role=staff").content.decode()
     assert "eleni" in listing
 
 

@@ -9,14 +9,13 @@ from django.utils import timezone, translation
 
 from core import messaging
 from core.messaging import fit_sms, sms_segments, sms_units
-from core.models import Centre
 from distribution.models import DistributionDay, TimeSlot
 from distribution.services.days import slot_notice_text
 from events import notifications
 from events.models import Registration
 from tests.distribution.days_helpers import programme
 from tests.events.factories import EventFactory
-from tests.factories import LocationFactory
+from tests.factories import LocationFactory, centre_details
 from tests.volunteers.factories import ShiftFactory, VolunteerFactory, available_always
 from volunteers.services import notices, signin, signups
 
@@ -32,8 +31,7 @@ PHONE = "25210 23456"
 def long_values(settings):
     settings.SMS_BACKEND = "locmem"
     settings.SITE_URL = "https://kypseli.dimos-dramas.gr"
-    Centre.objects.update_or_create(pk=1, defaults={
-        "name": "Κέντρο Κοινότητας Δήμου Δράμας με Παράρτημα Ρομά", "phones": f"{PHONE}, 25210 34567"})
+    centre_details(name="Κέντρο Κοινότητας Δήμου Δράμας με Παράρτημα Ρομά", phones=f"{PHONE}, 25210 34567")
     messaging.outbox.clear()
     with translation.override("el"):
         yield

@@ -11,13 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from core.models import AuditLog, Centre
+from core.models import AuditLog
 from distribution.identifiers import format_card_number, hash_token, qr_payload
 from distribution.models import AuthorisedCollector, Card
 from distribution.selectors import card_for_code
 from distribution.services import cards as services
 from distribution.services.programmes import enrol
 from tests.distribution.factories import ProgrammeFactory, household_with_reference
+from tests.factories import centre_details
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +131,7 @@ def _decode_pdf(pdf: bytes, tmp_path) -> list:
 
 
 def test_printed_pdf_scans_back_to_exactly_the_issued_tokens(staff_user, tmp_path):
-    Centre(name="Κέντρο Κοινότητας Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206").save()
+    centre_details(name="Κέντρο Κοινότητας Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206")
     cards = [services.request_card(household_with_reference(first_name=f"Όνομα{i}"), by=staff_user)
              for i in range(12)]  # two pages
     tokens = {}

@@ -12,7 +12,7 @@ from PIL import Image
 from inventory import selectors, services
 from inventory.codes import is_valid_ean, normalize_code
 from inventory.models import Barcode, Donation, Item, LowStockThreshold, StockLevel, StockMovement
-from tests.factories import LocationFactory
+from tests.factories import LocationFactory, centre_details
 
 from .factories import BarcodeFactory, DonorFactory, ItemFactory, NonFoodItemFactory
 from .helpers import d, day, stock
@@ -75,10 +75,8 @@ def test_labels_fill_more_than_one_sheet(staff_client, tmp_path):
 
 
 def test_donor_receipt_is_greek_with_the_centre_and_every_line(staff_client, staff_user, tmp_path):
-    from core.models import Centre
-
-    Centre(name="Κέντρο Κοινότητας Δήμου Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206",
-           funding_notice="Συγχρηματοδότηση ΕΚΤ+").save()
+    centre_details(name="Κέντρο Κοινότητας Δήμου Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206",
+           funding_notice="Συγχρηματοδότηση ΕΚΤ+")
     store = LocationFactory(name="Αποθήκη Κέντρου")
     donor = DonorFactory(name="Αρτοποιείο Παπαδόπουλος", tax_number="099887766")
     rice, soap = ItemFactory(name_el="Ρύζι γλασέ 1 κιλό"), NonFoodItemFactory(name_el="Σαπούνι πλάκα")

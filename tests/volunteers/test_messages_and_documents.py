@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from core.models import Centre
-from tests.factories import UserFactory
+from tests.factories import UserFactory, centre_details
 from volunteers.certificate import certificate_pdf
 from volunteers.models import Assignment, ReminderSent
 from volunteers.services import attendance, notices, signups
@@ -184,8 +183,8 @@ def test_qr_check_in_marks_present_within_the_window(client):
 
 
 def test_certificate_pdf_in_greek_with_centre_and_hours(tmp_path, coordinator_client):
-    Centre(name="Κέντρο Κοινότητας Δήμου Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206",
-           coordinator_name="Τριανταφυλλιά Τζάφου").save()
+    centre_details(name="Κέντρο Κοινότητας Δήμου Δράμας", address="Πλατεία Ελευθερίας, Δράμα", phones="2521057206",
+           coordinator_name="Τριανταφυλλιά Τζάφου")
     coordinator = UserFactory(role="coordinator")
     volunteer = VolunteerFactory(first_name="Ελένη", last_name="Σαλή")
     attendance.approve_hours(_served(volunteer, 48, 4, coordinator), by=coordinator)

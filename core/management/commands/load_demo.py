@@ -12,6 +12,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from core.tenancy import CentreRef, centre_scope
+
 
 @dataclass
 class DemoContext:
@@ -38,7 +40,8 @@ class Command(BaseCommand):
                 if exc.name != f"{config.name}.demo":
                     raise
                 continue
-            with transaction.atomic():
+            # The demo is the first centre's (core.demo fills in its details).
+            with transaction.atomic(), centre_scope(CentreRef(first=True)):
                 module.load(ctx)
         if ctx.logins:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (shown only now; passwords are random):"))
