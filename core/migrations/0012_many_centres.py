@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                                     related_name="centres", to="core.municipality", verbose_name="municipality"),
         ),
         migrations.AddField(
-            model_name="centre", name="slug", field=models.SlugField(null=True, verbose_name="short code"),
+            model_name="centre", name="slug", field=models.SlugField(null=True, db_index=False, verbose_name="short code"),
         ),
         migrations.RunPython(first_centre, migrations.RunPython.noop),
         migrations.AlterField(

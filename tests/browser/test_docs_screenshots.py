@@ -63,9 +63,9 @@ def phone_page(browser, live_server, login_as):
 
 def test_the_phone_header_closed_and_open(phone_page, out_dir):
     from core.demo import CENTRE
-    from core.models import Centre
+    from tests.factories import centre_details
 
-    Centre.objects.update_or_create(pk=1, defaults=CENTRE)
+    centre_details(**CENTRE)
     page = phone_page(UserFactory(role="coordinator", first_name="Τριανταφυλλιά", last_name="Τζάφου"))
     page.goto("/")
     expect(page.get_by_role("link", name="Μενού", exact=True)).to_be_visible()

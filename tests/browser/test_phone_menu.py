@@ -77,10 +77,10 @@ def test_a_desk_has_no_bottom_bar(page, login_as):
 @pytest.mark.parametrize("role", ["volunteer", "coordinator"])
 def test_a_phones_header_is_one_line_and_the_menu_has_the_language_and_sign_out(browser, live_server, login_as, role):
     from core.demo import CENTRE
-    from core.models import Centre
     from tests.distribution.days_helpers import day_with_basket, open_around_now
+    from tests.factories import centre_details
 
-    Centre.objects.update_or_create(pk=1, defaults=CENTRE)  # the centre's real short name, 24 letters
+    centre_details(**CENTRE)  # the centre's real short name, 24 letters
     day = open_around_now(day_with_basket()[0])
     context = browser.new_context(base_url=live_server.url, locale="el-GR", viewport={"width": 390, "height": 844},
                                   is_mobile=True, has_touch=True)
