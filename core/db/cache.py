@@ -4,11 +4,13 @@ that let requests through while Redis is away.
 What lives in the cache is counters only: the API's rate limits (django-ratelimit) and the public
 forms' and sign-in links' limits (core.throttle). Every app server must see the same counts, so they
 live in Redis; but an outage of Redis must not stop a distribution day (every API call counts its
-rate), so a counter Redis cannot reach counts as a first attempt: allowed, logged. Sign-in lockouts
+rate), so a counter Redis cannot reach counts as a first attempt: allowed, logged; and for the next
+`PAUSE_SECONDS` the process does not wait for Redis again (one slow request, not every one). Sign-in lockouts
 (axes), sessions, request ids and form tokens are in the database and do not depend on Redis.
 """
 
 import logging
+import time
 
 from django.core.cache.backends.redis import RedisCache
 
@@ -16,6 +18,7 @@ log = logging.getLogger("kypseli.cache")
 
 # A cache round trip on the scan's path: never wait long for an unreachable Redis.
 TIMEOUT_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "retry_on_timeout": False}
+PAUSE_SECONDS = 5.0
 
 
 def _unreachable():
@@ -29,12 +32,17 @@ class SharedRedisCache(RedisCache):
         params = {**params, "OPTIONS": {**TIMEOUT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
         self._down = _unreachable()
+        self._paused_until = 0.0
 
     def _fail_open(self, operation, fallback, *args, **kwargs):
+        if time.monotonic() < self._paused_until:
+            return fallback
         try:
             return getattr(super(), operation)(*args, **kwargs)
         except self._down as exc:
-            log.warning("Redis cache unreachable (%s): %s let through", type(exc).__name__, operation)
+            self._paused_until = time.monotonic() + PAUSE_SECONDS
+            log.warning("Redis cache unreachable (%s): %s let through; not asked again for %s s",
+                        type(exc).__name__, operation, PAUSE_SECONDS)
             return fallback
 
     def add(self, *args, **kwargs):

@@ -2,6 +2,7 @@
 and an unreachable Redis lets requests through instead of stopping them."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -39,6 +40,24 @@ def test_an_unreachable_redis_counts_every_attempt_as_a_first_and_answers_at_onc
     cache.set("kypseli:limit:x", 1, timeout=60)
     assert time.monotonic() - started < 5
     assert "Redis cache unreachable" in caplog.text
+
+
+def test_a_redis_that_hangs_costs_one_request_half_a_second_not_every_request(caplog):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)  # accepts connections (the kernel does) and never answers
+    try:
+        cache = SharedRedisCache(f"redis://127.0.0.1:{listener.getsockname()[1]}/0", {})
+        started = time.monotonic()
+        assert cache.add("kypseli:limit:y", 1, timeout=60) is True
+        first = time.monotonic() - started
+        assert 0.4 < first < 3
+        started = time.monotonic()
+        assert [cache.add("kypseli:limit:y", 1, timeout=60) for _ in range(20)] == [True] * 20
+        assert time.monotonic() - started < 0.1  # paused: Redis is not asked again for a few seconds
+        assert caplog.text.count("Redis cache unreachable") == 1
+    finally:
+        listener.close()
 
 
 def test_two_processes_count_on_one_redis():
