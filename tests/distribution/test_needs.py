@@ -432,3 +432,35 @@ def test_a_substitution_or_need_saved_before_the_doors_open_reaches_the_very_nex
     with_consent(second, listed["no-pork"], staff_user)
     got = lines(scan(day, second_code, volunteer_user).body["basket"])
     assert got.get("Κονσέρβα κοτόπουλο") == "1" and "Κονσέρβα χοιρινό" not in got
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_in_parallel_the_substitutes_leave_stock_exactly_once_each(on_postgres, staff_user):
+    """Twelve tables at once, half the households with a need whose substitute is short: the adapted
+    baskets share the substitute's stock exactly (three collect, three are refused for stock), the
+    others collect their plain basket, and the ledger agrees with the levels."""
+    from django.core.management import call_command
+
+    from tests.distribution.test_concurrency import fire
+    from tests.factories import UserFactory
+
+    day, items, listed = adapted_day(stock_per_item=0)
+    for name, item in items.items():
+        stock(item, day.location, 3 if name == "chicken" else 100)
+    calls = []
+    for index in range(12):
+        hh, _card, code = household(day.programme, size=1)
+        if index % 2 == 0:
+            with_consent(hh, listed["no-pork"], staff_user)
+        calls.append((code, UserFactory(username=f"needs-table{index}", role="volunteer"), f"Τ{index}",
+                      str(uuid.uuid4())))
+    answers = fire(day, calls)
+    adapted = [answer for index, answer in enumerate(answers) if index % 2 == 0]
+    plain = [answer for index, answer in enumerate(answers) if index % 2 == 1]
+    assert sorted(a.status for a in adapted) == [201] * 3 + [422] * 3
+    assert {a.body["outcome"] for a in adapted if a.status == 422} == {"out_of_stock"}
+    assert all(a.status == 201 and "Κονσέρβα χοιρινό" in lines(a.body["basket"]) for a in plain)
+    level = available_by_item(day.location, [items["chicken"], items["pork"]])
+    assert level == {items["chicken"].pk: d(0), items["pork"].pk: d(94)}
+    call_command("check_stock")
