@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from volunteers.planner import Busy, Person, Problem, Slot, Window, plan, rules
+from volunteers.planner import Busy, Level, Person, Problem, Slot, Window, plan, rules
 
 MONDAY = date(2027, 1, 4)
 ALWAYS = tuple(Window(d, time(0), time(23, 59)) for d in range(7))
@@ -83,6 +83,14 @@ def test_total_distance_from_fair_shares_after_the_largest():
     shifts = {p: sum(1 for a in result.assignments if a.person == p) for p in (1, 2, 3, 4)}
     assert shifts[1] == 0 and shifts[2] <= 1 and shifts[3] <= 2 and shifts[4] <= 2
     assert result.optimal and result.gap == 0
+
+
+def test_gap_of_a_level():
+    assert Level("sum", 1545, 1541, False).gap == 4 / 1545
+    assert Level("sum", 1541, 1541, True).gap == 0
+    assert Level("preferences", 3, 1.7, False).gap == (3 - 1.7) / 3
+    assert Level("preferences", 51, -9808, False).gap == 1.0  # a bound that far off: 100 %, no more
+    assert Level("sum", float("nan"), 0, False).gap == 1.0  # nothing found in time
 
 
 def test_unfillable_shift_names_the_expired_certificate():

@@ -130,7 +130,8 @@ class Level:
             return 0.0
         if self.value != self.value:  # no solution at this level in time: unknown
             return 1.0
-        return abs(self.value - self.bound) / max(abs(self.value), 1.0)
+        # At most 100 %: a bound further off than the value itself says nothing more.
+        return min(abs(self.value - self.bound) / max(abs(self.value), 1.0), 1.0)
 
 
 @dataclass
