@@ -164,6 +164,9 @@ def test_a_late_answer_for_the_previous_card_never_shows_on_the_next(held, stati
     no_news(page)
     collected_at_another_table(day, code_a)
     result = page.get_by_test_id("scan-result")
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data_json) if request.url.endswith("/api/v1/scans")
+            else None)
     held.held.update({code_a, code_b})
     scan(page, code_a)
     expect(result).to_have_attribute("data-confirm", "pending", timeout=1_500)
@@ -187,6 +190,10 @@ def test_a_late_answer_for_the_previous_card_never_shows_on_the_next(held, stati
     expect(alert).to_be_hidden()
     expect(page.get_by_label(FIELD)).to_be_focused()
     assert sorted(held.answered) == sorted([code_a, code_b])
+    # Sent as without local first: one request per card, the same body, a request id of its own.
+    assert [body["code"] for body in sent] == [code_a, code_b]
+    assert all(set(body) == {"code", "request_id", "day", "station"} for body in sent), sent
+    assert sent[0]["request_id"] != sent[1]["request_id"]
 
 
 def test_a_stale_list_or_an_unknown_card_waits_for_the_server(held, station):
