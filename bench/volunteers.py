@@ -3,7 +3,8 @@
 Builds a throwaway test database (SQLite, or PostgreSQL when DATABASE_URL says so) with a large
 centre's worth of data -- 400 volunteers, 300 shifts in the next 14 days, 2,000 past assignments --
 and times the coordinator's board, the candidate list, a volunteer's page data, the iCal feed and a
-`send_reminders` run over 600 due reminders.
+`send_reminders` run over 600 due reminders; a swap: offering a shift (the planner ranks 400
+volunteers), the first yes, and the periodic job with nothing due.
 """
 
 import time
@@ -99,6 +100,17 @@ def main():
         _timed("location iCal feed (100 shifts)", lambda: shifts_calendar(
             selectors.with_people(shifts[0].__class__.objects.filter(location=shifts[0].location)),
             name="x", with_people=True).to_ical(), repeat=2)
+        from volunteers.models import Assignment
+        from volunteers.services import swaps
+
+        offered = [a for a in Assignment.objects.filter(status="confirmed", shift__in=shifts[:40]).order_by("pk")]
+        offers = iter(offered)
+        offer = _timed("swap: offer a shift (rank 400, ask the first)",
+                       lambda: swaps.offer_shift(next(offers)), repeat=3)
+        ask = offer.asks.filter(status="asked").first()
+        if ask is not None:
+            _timed("swap: the first yes (rules re-checked, hand-over)", lambda: swaps.accept(ask), repeat=1)
+        _timed("advance_replacements (nothing due)", lambda: swaps.advance())
         sent = _timed("send_reminders, 15 days of lead time", lambda: notices.send_reminders(
             now=timezone.now(), lead=timedelta(days=15)), repeat=1)
         print(f"  reminders sent: {sent}")  # noqa: T201

@@ -218,3 +218,27 @@ def test_withdraw_stop_and_pick(offered, mailoutbox):
     third.refresh_from_db()
     assert new.volunteer_id == many.pk and third.status == "taken"
     assert third.asks.get(volunteer=many).status == "accepted"
+
+
+def test_near_the_start_the_coordinator_is_told_at_once(offered, mailoutbox):
+    coordinator, shift, leaving, assignment, (few, _some, _many) = offered
+    swaps.offer_shift(assignment, reason="Άρρωστη", by=leaving.user, now=shift.starts_at - timedelta(hours=5))
+    (alert,) = [m for m in mailoutbox if m.to == [coordinator.email]]
+    assert leaving.full_name in alert.body and few.full_name in alert.body and "Άρρωστη" in alert.body
+
+
+def test_a_replacement_who_keeps_the_language_need_met_comes_first(settings):
+    from volunteers.models import VolunteerLanguage
+
+    settings.VOLUNTEER_MIN_REST_HOURS = 0
+    shift = ShiftFactory(max_people=1, languages_needed=["rom"])
+    leaving = available_always(VolunteerFactory())
+    VolunteerLanguage.objects.create(volunteer=leaving, language="rom", level="native")
+    fewest = available_always(VolunteerFactory())
+    speaker = available_always(VolunteerFactory())
+    VolunteerLanguage.objects.create(volunteer=speaker, language="rom", level="good")
+    _hours_before(speaker, shift, 6)
+    offer = swaps.offer_shift(_confirmed(shift, leaving), by=leaving.user)
+    first = offer.asks.get(position=1)
+    assert [a.volunteer_id for a in offer.asks.order_by("position")] == [speaker.pk, fewest.pk]
+    assert {"code": "speaks", "params": {"language": "rom"}} in first.reasons

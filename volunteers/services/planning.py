@@ -93,14 +93,18 @@ def shifts_to_plan(starts_on: date, ends_on: date, *, now=None):
             .select_related("location").prefetch_related("skills_needed", "skills_everyone").order_by("starts_at"))
 
 
-def build_problem(shifts: list[Shift], *, quarter_day: date) -> planner.Problem:
-    """The planner's data for these shifts: every active volunteer, what they already have."""
+def build_problem(shifts: list[Shift], *, quarter_day: date, only=None) -> planner.Problem:
+    """The planner's data for these shifts: every active volunteer (or those of the ids in `only`, to
+    check a few people's rules), what they already have."""
     ids = [s.pk for s in shifts]
     quarter = quarter_of(quarter_day)
     zone = ZoneInfo(settings.TIME_ZONE)
     q_start = datetime.combine(quarter[0], time(0), tzinfo=zone)
     q_end = datetime.combine(quarter[1] + timedelta(days=1), time(0), tzinfo=zone)
-    volunteers = list(Volunteer.objects.filter(status=Volunteer.Status.ACTIVE).prefetch_related(
+    active = Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
+    if only is not None:
+        active = active.filter(pk__in=list(only))
+    volunteers = list(active.prefetch_related(
         "availability", "absences", "certificates", "languages", "preferred_locations", "works_well_with"))
     on_planned = Assignment.objects.filter(shift_id__in=ids)
     prior = {v.pk: 0.0 for v in volunteers}

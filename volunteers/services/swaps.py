@@ -70,12 +70,14 @@ def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
-def _problem(shift: Shift):
+def _problem(shift: Shift, *, only=None):
+    """The planner's data for the shift (for the people of `only` when set: checking one person's
+    rules needs nobody else's)."""
     day = timezone.localtime(shift.starts_at).date()
     shifts = list(planning.shifts_to_plan(day, day).filter(pk=shift.pk))
     if not shifts:  # started or cancelled: nothing can be planned on it
         raise SwapRefusal(_("This shift has already started or is cancelled."), code="swap_shift_closed")
-    return planning.build_problem(shifts, quarter_day=day)
+    return planning.build_problem(shifts, quarter_day=day, only=only)
 
 
 def _lock(*volunteer_ids, shift_id: int, offer_id: int | None = None):
@@ -140,10 +142,8 @@ def _nobody(offer: SwapOffer, *, now, by=None) -> None:
 def _ask_next(offer: SwapOffer, *, now, by=None) -> SwapAsk | None:
     """Ask the next candidate who still meets every hard rule (the others are skipped, with the rule);
     nobody left: the offer ends, the volunteer is still expected. The caller holds the offer's lock."""
-    problem = None
     for ask in offer.asks.filter(status=SwapAsk.Status.QUEUED).select_related("volunteer").order_by("position"):
-        problem = problem or _problem(offer.shift)
-        failed = replace.failures(problem, ask.volunteer_id, offer.shift_id)
+        failed = replace.failures(_problem(offer.shift, only=[ask.volunteer_id]), ask.volunteer_id, offer.shift_id)
         if failed:
             ask.status, ask.skipped_rule = SwapAsk.Status.SKIPPED, failed[0]
             ask.save(update_fields=["status", "skipped_rule"])
@@ -199,7 +199,7 @@ def _hand_over(offer: SwapOffer, shift: Shift, volunteer_id: int, *, by, now) ->
     old = Assignment.objects.get(pk=offer.assignment_id)
     if old.status != Assignment.Status.CONFIRMED or shift.cancelled_at is not None or shift.starts_at <= now:
         raise SwapRefusal(_("This shift no longer needs anyone."), code="swap_closed")
-    failed = replace.failures(_problem(shift), volunteer_id, shift.pk)
+    failed = replace.failures(_problem(shift, only=[volunteer_id]), volunteer_id, shift.pk)
     if failed:
         refusal = SwapRefusal(_("%(who)s cannot take this shift any more: %(rule)s.") % {
             "who": Volunteer.objects.get(pk=volunteer_id).full_name, "rule": rule_name(failed[0])}, code="swap_rule")
