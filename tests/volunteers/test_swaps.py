@@ -242,3 +242,16 @@ def test_a_replacement_who_keeps_the_language_need_met_comes_first(settings):
     first = offer.asks.get(position=1)
     assert [a.volunteer_id for a in offer.asks.order_by("position")] == [speaker.pk, fewest.pk]
     assert {"code": "speaks", "params": {"language": "rom"}} in first.reasons
+
+
+def test_anonymising_forgets_why_they_could_not_come(offered):
+    from volunteers.services import roster
+
+    coordinator, _shift, leaving, assignment, _others = offered
+    offer = swaps.offer_shift(assignment, reason="Χειρουργείο", by=leaving.user)
+    roster.anonymise(leaving, by=coordinator)
+    offer.refresh_from_db()
+    assert offer.reason == ""
+    swaps.advance()  # the place was given back on anonymising: the offer ends
+    offer.refresh_from_db()
+    assert offer.status == "ended"

@@ -293,6 +293,7 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.languages.all().delete()
     volunteer.certificates.all().delete()
     volunteer.availability.all().delete()
+    volunteer.swap_offers.update(reason="")  # why they could not come may say something about their health
     user = volunteer.user
     volunteer.user = None
     volunteer.save()
