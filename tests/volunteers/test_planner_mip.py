@@ -1,9 +1,17 @@
 """The planner's translation of its CP-SAT model into a MIP for HiGHS (volunteers.planner.mip), on small
 models whose optimum is worked out by hand, and against CP-SAT on the same models."""
 
+import copy
+import dataclasses
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from volunteers.planner import mip
+from volunteers.planner import mip, plan, solver
+
+from .test_planner import problems
 
 
 def test_every_kind_of_constraint_the_planner_uses():
@@ -118,3 +126,30 @@ def test_no_time_at_all_keeps_the_known_plan_with_an_honest_bound():
     known[objective.index] = 40
     found = mip.Mip(model).minimize(objective, 0, incumbent=known)
     assert found.value <= 40 and 1 <= found.bound <= found.value
+
+
+@st.composite
+def problems_with_preferences(draw):
+    problem = draw(problems())
+    ids = [p.id for p in problem.people]
+    problem.people = [
+        dataclasses.replace(
+            p,
+            preferred_sites=frozenset(draw(st.sets(st.integers(1, 2), max_size=1))),
+            likes_with=frozenset(draw(st.sets(st.sampled_from(ids), max_size=2))) - {p.id},
+        )
+        for p in problem.people
+    ]
+    return problem
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems_with_preferences())
+def test_highs_and_cp_sat_reach_the_same_optimum_at_every_level(problem):
+    problem.time_limit = 20
+    with_highs = plan(copy.deepcopy(problem))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver, "MIP_LEVELS", ())  # every objective by CP-SAT, as before HiGHS
+        alone = plan(copy.deepcopy(problem))
+    assert with_highs.optimal and alone.optimal
+    assert [(lv.name, lv.value) for lv in with_highs.levels] == [(lv.name, lv.value) for lv in alone.levels]
