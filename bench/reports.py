@@ -214,19 +214,19 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
                 indexes.append(definition)
                 cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(f"""
-            INSERT INTO {collection_t} (id, day_id, household_id, station, at, by_id, household_size, basket,
-                                        id_checked, cancel_reason, {', '.join(TOTALS)})
-            SELECT x.n, x.day_id, x.household_id, 'Τραπέζι 1',
-                   (x.date + time '08:00' + ((x.household_id * 37 + x.k * 101) %% 330) * interval '1 minute')
-                       AT TIME ZONE %s,
+            INSERT INTO {collection_t} (id, day_id, household_id, station, at, recorded_at, by_id, household_size,
+                                        basket, id_checked, cancel_reason, {', '.join(TOTALS)})
+            SELECT x.n, x.day_id, x.household_id, 'Τραπέζι 1', x.at, x.at,
                    %s, x.size, '[]', false, '', {', '.join('b.' + c for c in TOTALS)}
-            FROM (SELECT ROW_NUMBER() OVER (ORDER BY d.date, h.id) AS n, d.id AS day_id, d.date, h.id AS household_id,
-                         h.size, k
+            FROM (SELECT *, (date + time '08:00' + ((household_id * 37 + k * 101) %% 330) * interval '1 minute')
+                             AT TIME ZONE %s AS at
+                  FROM (SELECT ROW_NUMBER() OVER (ORDER BY d.date, h.id) AS n, d.id AS day_id, d.date,
+                               h.id AS household_id, h.size, k
                   FROM bench_household h CROSS JOIN LATERAL generate_series(0, h.collections - 1) AS k
-                  JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}) x
+                  JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}) w) x
             JOIN bench_basket b ON b.basket = x.n %% {BASKETS}
             ORDER BY x.n
-            """, [str(timezone.get_current_timezone()), user.pk])  # noqa: S608 - our table names
+            """, [user.pk, str(timezone.get_current_timezone())])  # noqa: S608 - our table names
         collections = cursor.rowcount
         cursor.execute(f"""
             INSERT INTO {movement_t} (at, reason, item_id, location_id, lot, quantity,

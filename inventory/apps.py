@@ -11,6 +11,8 @@ class InventoryConfig(AppConfig):
         # Volunteers may help count at a stock-take: they find items by code, not values or donors.
         "inventory.count_stock": (("staff", "volunteer"), _("Counting at a stock-take")),
         "inventory.manage_stocktakes": (("staff",), _("Starting, reviewing and posting stock-takes")),
+        "inventory.manage_items": (("staff",), _("Items' pack sizes and kit contents")),
+        "inventory.assemble_kits": (("staff",), _("Assembling and taking apart kits")),
     }
     navigation = [
         ("inventory:stock", _("Stock"), "inventory.view_stock"),
@@ -18,6 +20,13 @@ class InventoryConfig(AppConfig):
         ("inventory:items", _("Items"), "inventory.view_items"),
         ("inventory:stocktakes", _("Stock-takes"), "inventory.count_stock"),
     ]
+
+    def ready(self):
+        from core.idempotency import register_purger
+
+        from .services.kits import purge_request_ids
+
+        register_purger("kits", purge_request_ids)
 
     def home_panels(self, request, role):
         from core.roles import STAFF, has_role

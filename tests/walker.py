@@ -345,7 +345,7 @@ def make_api_world():
     from distribution.models import Need
     from distribution.services.handouts import record_handout
     from distribution.services.needs import record_need
-    from inventory.models import StockTake
+    from inventory.models import Pack, StockTake
     from tests.distribution.days_helpers import day_with_basket, household
     from tests.events.factories import EventFactory
     from tests.factories import UserFactory
@@ -359,6 +359,7 @@ def make_api_world():
     record_handout(by=staff, location=day.location, kind="home_delivery", lines=[(items["rice"], 1)],
                    reason="Δοκιμή", people=1)
     StockTake.objects.create(location=day.location, started_by=staff)
+    Pack.objects.create(item=items["rice"], name="κιβώτιο", units=10)
     EventFactory(status="published")
     soon = timezone.now() + timezone.timedelta(days=2)
     ShiftFactory(starts_at=soon, ends_at=soon + timezone.timedelta(hours=3))

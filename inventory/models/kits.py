@@ -6,6 +6,7 @@ ledger); a kit lot's expiry is the earliest of the contents that went into it.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -37,3 +38,26 @@ class KitComponent(models.Model):
 
     def __str__(self):
         return f"{self.kit} ∋ {self.component} × {self.quantity}"
+
+
+class KitRequest(models.Model):
+    """The answer given to one API request to assemble or take apart kits, by its client-made id (scoped to
+    the user who sent it), so that a retried request gets it again instead of doing it twice
+    (core/idempotency.py); deleted after the retention window."""
+
+    request_id = models.UUIDField()
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    answer = models.JSONField(default=dict)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+
+    class Meta:
+        verbose_name = _("kit request")
+        verbose_name_plural = _("kit requests")
+        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="kitrequest_request_id_per_user",
+                                               violation_error_message=_("This request was already answered."))]
+        indexes = [models.Index(fields=["at"], name="kitrequest_at")]
+
+    def __str__(self):
+        return str(self.request_id)

@@ -13,10 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import idempotency
 from core.audit import audit
 from core.models import AuditLog
+from core.problems import problem_body
+from core.scanning import StationAnswer
 
-from ..models import Item, KitComponent, StockMovement
+from ..models import Item, KitComponent, KitRequest, StockMovement
 from .stock import Delta, apply_deltas, take_out, to_quantity
 
 DOCUMENT_TYPE = "inventory.kit"
@@ -97,3 +100,42 @@ def disassemble_kits(kit: Item, *, location, count: int, by) -> list[StockMoveme
     back = apply_deltas(deltas, by=by, at=timezone.now())
     audit(AuditLog.Action.CHANGE, kit, user=by, changes={f"kits taken apart at {location}": [None, count]})
     return taken + back
+
+
+ASSEMBLE, DISASSEMBLE = "assemble", "disassemble"
+
+
+def _reused() -> StationAnswer:
+    message = str(idempotency.REUSED_MESSAGE)
+    return StationAnswer(422, problem_body(422, code=idempotency.REUSED_CODE, message=message))
+
+
+# A KitRequest row only holds the answer to a request id: forgotten, it is deleted.
+answers = idempotency.RequestAnswers(KitRequest, "answer", _reused)
+purge_request_ids = answers.purge
+
+
+def _movement(movement: StockMovement) -> dict:
+    return {"item_id": movement.item_id, "quantity": str(movement.quantity), "lot": movement.lot,
+            "expiry_date": movement.expiry_date.isoformat() if movement.expiry_date else None}
+
+
+def kits_once(kit: Item, *, action: str, location, count: int, request_id, by) -> StationAnswer:
+    """Assemble (`action` "assemble") or take apart `count` kits at `location` once per request id of the
+    user `by`: a retry with the same id and the same request gets the first answer again (200) and does
+    nothing; the same id with another request, 422 `request_id_reused` (core.idempotency.RequestAnswers).
+    A refusal (not a kit, short of stock) keeps nothing: the id may be sent again."""
+    if action not in (ASSEMBLE, DISASSEMBLE):
+        raise ValueError(action)
+    fingerprint = idempotency.fingerprint(action, kit.pk, location.pk, count)
+
+    def act() -> StationAnswer:
+        with transaction.atomic():
+            run = assemble_kits if action == ASSEMBLE else disassemble_kits
+            movements = run(kit, location=location, count=count, by=by)
+            body = {"action": action, "kit_id": kit.pk, "location_id": location.pk, "count": count,
+                    "movements": [_movement(m) for m in movements]}
+            KitRequest.objects.create(request_id=request_id, request_fingerprint=fingerprint, answer=body, by=by)
+        return StationAnswer(201, body)
+
+    return answers.answer_once(act, request_id=request_id, by=by, fingerprint=fingerprint, look_first=True)

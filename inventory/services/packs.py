@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from core.audit import audit
+from core.audit import audit, audited_save
 from core.models import AuditLog
 
 from ..models import Barcode, Item, Pack
@@ -57,9 +57,7 @@ def add_pack(item: Item, *, name: str, units, code: str = "", by) -> Pack:
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("A pack needs a name."))
-    if isinstance(units, bool) or not isinstance(units, int) or not 2 <= units <= MAX_UNITS_PER_PACK:
-        raise ValidationError(_("A pack holds a whole number of units, from 2 to %(max)s.")
-                              % {"max": MAX_UNITS_PER_PACK})
+    units = _units(units)
     try:
         with transaction.atomic():
             pack = Pack.objects.create(item=item, name=name, units=units)
@@ -68,6 +66,37 @@ def add_pack(item: Item, *, name: str, units, code: str = "", by) -> Pack:
                 add_barcode(item, code, by=by, pack=pack)
     except IntegrityError:
         raise ValidationError(_("This item already has a pack of this size.")) from None
+    return pack
+
+
+def _units(units) -> int:
+    if isinstance(units, bool) or not isinstance(units, int) or not 2 <= units <= MAX_UNITS_PER_PACK:
+        raise ValidationError(_("A pack holds a whole number of units, from 2 to %(max)s.")
+                              % {"max": MAX_UNITS_PER_PACK})
+    return units
+
+
+@transaction.atomic
+def change_pack(pack: Pack, *, name: str | None = None, units: int | None = None, by) -> Pack:
+    """Rename a pack size or change how many units it holds (None: keep). Stock and history are in units
+    and stay as they are; donation lines keep the pack as it was when they were received."""
+    pack = Pack.objects.select_for_update().get(pk=pack.pk)
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise ValidationError(_("A pack needs a name."))
+        pack.name = name[:60]
+    if units is not None:
+        pack.units = _units(units)
+
+    def save(_before):
+        try:
+            with transaction.atomic():
+                pack.save(update_fields=["name", "units"])
+        except IntegrityError:
+            raise ValidationError(_("This item already has a pack of this size.")) from None
+
+    audited_save(pack, ["name", "units"], by=by, save=save)
     return pack
 
 

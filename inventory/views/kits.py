@@ -21,7 +21,7 @@ def _form_errors(request, form):
 
 
 @require_POST
-@role_required("inventory.view_items")
+@role_required("inventory.manage_items")
 def kit_line_add(request, pk):
     kit = get_object_or_404(Item, pk=pk)
     form = KitLineForm(request.POST)
@@ -41,7 +41,7 @@ def kit_line_add(request, pk):
 
 
 @require_POST
-@role_required("inventory.view_items")
+@role_required("inventory.manage_items")
 def kit_line_remove(request, pk):
     line = get_object_or_404(KitComponent.objects.select_related("kit"), pk=pk)
     kit = line.kit
@@ -52,7 +52,7 @@ def kit_line_remove(request, pk):
 
 
 @require_POST
-@role_required("inventory.view_stock")
+@role_required("inventory.assemble_kits")
 def kit_assemble(request, pk):
     kit = get_object_or_404(Item, pk=pk)
     form = KitAssembleForm(request.POST)

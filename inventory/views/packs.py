@@ -18,7 +18,7 @@ from ..models import Item, Pack
 
 
 @require_POST
-@role_required("inventory.view_items")
+@role_required("inventory.manage_items")
 def pack_add(request, pk):
     item = get_object_or_404(Item, pk=pk)
     form = PackForm(request.POST)
@@ -38,7 +38,7 @@ def pack_add(request, pk):
 
 
 @require_POST
-@role_required("inventory.view_items")
+@role_required("inventory.manage_items")
 def pack_remove(request, pk):
     pack = get_object_or_404(Pack.objects.select_related("item"), pk=pk)
     services.remove_pack(pack, by=request.user)

@@ -28,6 +28,10 @@ pytestmark = pytest.mark.django_db
 NO_PAGE = {
     "core.see_locations": "the names and addresses of the sites are what a device needs to label itself; "
                           "the locations page is for editing them (core.manage_locations)",
+    "inventory.manage_items": "its pages are the POST-only forms on the item's page (packs, kit contents), shown "
+                              "to the same roles by inventory.view_items",
+    "inventory.assemble_kits": "its page is the POST-only assemble/take-apart form on the item's page, shown to "
+                               "the same roles by inventory.view_items",
 }
 # Operations without a rule: public ones (no security), and /me (anyone signed in, whatever the role).
 SIGNED_IN_ONLY = {("GET", "/api/v1/me")}

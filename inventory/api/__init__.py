@@ -1,4 +1,5 @@
-"""Read-only API: items and stock levels (`/api/v1/items`, `/api/v1/stock`)."""
+"""Items and stock levels over the API (`/api/v1/items`, `/api/v1/stock`); writing pack sizes and kits is
+in `packs` (added to this router below)."""
 
 from datetime import date
 from decimal import Decimal
@@ -12,9 +13,9 @@ from core.api import api_access
 from core.api_types import Id
 from core.text import filter_by_search
 
-from . import selectors
-from .codes import normalize_code
-from .models import Barcode, Item, Pack
+from .. import selectors
+from ..codes import normalize_code
+from ..models import Barcode, Item, Pack
 
 router = Router(tags=["Inventory"])
 
@@ -152,3 +153,9 @@ def item_by_code(request, code: str):
     item = _with_codes(Item.objects.filter(pk=item.pk)).get()
     item.pack = next((p for p in item.packs.all() if pack and p.pk == pack.pk), None)
     return item
+
+
+# Writing pack sizes and kits lives in its own module.
+from .packs import router as packs_router  # noqa: E402
+
+router.add_router("", packs_router)
