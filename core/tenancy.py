@@ -25,7 +25,7 @@ from django.db.models.sql import Query
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.state import state as _state
 
-__all__ = ["CentreManager", "ScopeError", "centre_scope", "current_centre", "current_centre_id",
+__all__ = ["EVERY_CENTRE", "CentreManager", "ScopeError", "centre_scope", "current_centre", "current_centre_id",
            "each_centre", "installation_scope", "scopes_disabled"]
 
 DIMENSION = "centre"
@@ -57,8 +57,23 @@ class CentreRef:
         return self._centre
 
 
+class _EveryCentre:
+    """A scope over every centre, looked up when a query first needs it (manage.py's commands: the
+    scope is set before Django is, and `migrate` may run before the centres' table exists)."""
+
+    def ids(self):
+        from .models import Centre
+
+        return list(Centre.objects.order_by("pk").values_list("pk", flat=True))
+
+
+EVERY_CENTRE = _EveryCentre()
+
+
 def _ids(value):
     """The centre id(s) a scope value names: a Centre, a CentreRef, an id, or a list of those."""
+    if value is EVERY_CENTRE:
+        return value.ids()
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_ids(part) for part in value]
     if isinstance(value, CentreRef):
@@ -137,7 +152,9 @@ def default_centre_id():
     database refuses the row rather than guessing a centre)."""
     current = get_scope()
     value = current.get(DIMENSION) if current.get("_enabled", True) else None
-    ids = _ids(value) if value is not None else None
+    if value is None or value is EVERY_CENTRE:
+        return None
+    ids = _ids(value)
     return None if isinstance(ids, list) else ids
 
 
@@ -153,6 +170,8 @@ def current_centre(required=True):
     """The centre in scope (its row, read once per scope); see current_centre_id."""
     current = get_scope()
     value = current.get(DIMENSION) if current.get("_enabled", True) else None
+    if value is EVERY_CENTRE:
+        value = value.ids()
     if isinstance(value, (list, tuple)) and value:
         value = value[0]  # a job over several centres (installation_scope): the first names the sender
     if isinstance(value, CentreRef):

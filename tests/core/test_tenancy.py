@@ -11,7 +11,15 @@ from core.memberships import set_role
 from core.models import ApiToken, AuditLog, Centre, Location, Membership, Municipality, Oversight, Region
 from core.roles import role_of
 from core.services import create_api_token
-from core.tenancy import SESSION_KEY, ScopeError, centre_scope, installation_scope, scopes_disabled
+from core.tenancy import (
+    EVERY_CENTRE,
+    SESSION_KEY,
+    ScopeError,
+    centre_scope,
+    installation_scope,
+    scope,
+    scopes_disabled,
+)
 from tests.factories import CentreFactory, LocationFactory, UserFactory
 
 # Built at import, outside any scope, as a form's choices are: valid, and evaluated in the scope of
@@ -64,6 +72,9 @@ def test_a_scope_sees_and_changes_only_its_own_centres_rows(two_centres, centre,
         assert Location.objects.filter(pk=here.pk).delete()[0] == 0
     with installation_scope():
         assert Location.objects.count() == 2
+    with scope(centre=EVERY_CENTRE):  # manage.py's commands run by hand
+        assert Location.objects.count() == 2 and Centre.current() == centre
+        assert Location().centre_id is None, "a new row names its centre itself"
     assert here.centre == centre and there.centre == other_centre  # a foreign key reaches its row as before
 
 
