@@ -1,12 +1,13 @@
 """The shared cache on Redis (CACHE_URL=redis://…): Django's RedisCache, short timeouts, and counters
 that let requests through while Redis is away.
 
-What lives in the cache is counters only: the API's rate limits (django-ratelimit) and the public
-forms' and sign-in links' limits (core.throttle). Every app server must see the same counts, so they
-live in Redis; but an outage of Redis must not stop a distribution day (every API call counts its
-rate), so a counter Redis cannot reach counts as a first attempt: allowed, logged; and for the next
-`PAUSE_SECONDS` the process does not wait for Redis again (one slow request, not every one). Sign-in lockouts
-(axes), sessions, request ids and form tokens are in the database and do not depend on Redis.
+What lives in the cache: counters (the API's rate limits, django-ratelimit; the public forms' and
+sign-in links' limits, core.throttle) and the generations that tell every process to drop its
+short-lived copies of device tokens and days' plans (core.db.ttl_cache). Every app server must see the
+same counts, so they live in Redis; but an outage of Redis must not stop a distribution day (every API
+call counts its rate), so a counter Redis cannot reach counts as a first attempt: allowed, logged; and
+for the next `PAUSE_SECONDS` the process does not wait for Redis again (one slow request, not every one).
+Sign-in lockouts (axes), sessions, request ids and form tokens are in the database and do not depend on Redis.
 """
 
 import logging
@@ -28,6 +29,8 @@ def _unreachable():
 
 
 class SharedRedisCache(RedisCache):
+    announces_forgets = True  # core.db.ttl_cache: the processes' short-lived copies are dropped everywhere
+
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**TIMEOUT_OPTIONS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)

@@ -92,7 +92,7 @@ def day_plan(day_id) -> tuple[DistributionDay | None, Basket]:
 # Edits of an item, the programme or the location reach the process that made them at once (the
 # signals in distribution/apps.py) and the other processes within PLAN_SECONDS.
 PLAN_SECONDS = 5.0
-_plans = TTLCache(PLAN_SECONDS, most=100)  # day id -> (day, rules)
+_plans = TTLCache(PLAN_SECONDS, most=100, shared="scan-plans")  # day id -> (day, rules); Redis: 0.1 s
 forget_scan_plans = _plans.forget
 
 

@@ -69,3 +69,41 @@ def test_two_processes_count_on_one_redis():
     assert second.add("count", 1, timeout=30) is False, "is Redis running on 127.0.0.1:6379?"
     assert second.incr("count") == 2 and first.get("count") == 2
     first.delete("count")
+
+
+def test_a_forget_in_one_process_drops_the_copies_of_every_process(settings, monkeypatch):
+    """Two TTL caches of one name (as two server processes have): with Redis as the shared cache, what
+    one forgets the other drops at its next look (at most LOOK_SECONDS later)."""
+    from core.db import ttl_cache
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "core.db.cache.SharedRedisCache",
+                                                      "LOCATION": "redis://127.0.0.1:6379/0",
+                                                      "KEY_PREFIX": f"kypseli-test-{os.getpid()}"}}
+    from django.core.cache import cache
+
+    cache.delete("kypseli:forgotten:tokens")
+    now = [1000.0]
+    monkeypatch.setattr(ttl_cache.time, "monotonic", lambda: now[0])
+    here, there = (ttl_cache.TTLCache(5, most=10, shared="tokens") for _ in range(2))
+    here.keep("token", "user")
+    assert here.get("token") == "user"
+    there.forget()
+    assert here.get("token") == "user"  # looked less than LOOK_SECONDS ago
+    now[0] += ttl_cache.LOOK_SECONDS
+    assert here.get("token") is None
+    here.keep("token", "user")
+    now[0] += ttl_cache.LOOK_SECONDS
+    assert here.get("token") == "user"  # nothing forgotten since
+
+
+def test_without_redis_nothing_is_announced(settings, monkeypatch):
+    from core.db import ttl_cache
+
+    now = [1000.0]
+    monkeypatch.setattr(ttl_cache.time, "monotonic", lambda: now[0])
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    here, there = (ttl_cache.TTLCache(5, most=10, shared="tokens") for _ in range(2))
+    here.keep("token", "user")
+    there.forget()
+    now[0] += 1
+    assert here.get("token") == "user"  # within its 5 s, as before

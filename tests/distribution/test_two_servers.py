@@ -4,7 +4,8 @@ the shared cache on Redis, one database. A scan storm across both: several table
 scanned by two tables at once through different servers, and every request sent to BOTH servers
 with the same request id (a station retrying through the proxy onto the other server). Exactly once
 must still hold: one collection per household, stock equal to the ledger, every scan answered with
-the right outcome; and the API's rate limit is one limit for both servers."""
+the right outcome; the API's rate limit is one limit for both servers; a revoked token stops at once
+on both."""
 
 import http.client
 import json
@@ -25,7 +26,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
-from core.services import create_api_token
+from core.services import create_api_token, revoke_api_token
 from distribution.models import Collection, Scan
 from inventory.selectors import available_by_item
 from tests.distribution.days_helpers import day_with_basket, household
@@ -37,6 +38,7 @@ ROOT = Path(settings.BASE_DIR)
 TABLES = 4
 CARDS = 40
 RATE = 60  # per token and hour: the storm sends CARDS per token, below it
+SHARED_CACHE = "redis://127.0.0.1:6379/3"
 
 
 def _free_port() -> int:
@@ -54,7 +56,7 @@ def _database_url() -> str:
 def _start(port: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, DATABASE_URL=_database_url(), DEBUG="0", SECRET_KEY=secrets.token_hex(32),
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", LOG_LEVEL="ERROR", TASKS_BACKEND="database",
-               CACHE_URL="redis://127.0.0.1:6379/3", API_RATE_LIMIT=f"{RATE}/h",
+               CACHE_URL=SHARED_CACHE, API_RATE_LIMIT=f"{RATE}/h",
                GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", GUNICORN_THREADS="2",
                EMAIL_URL="smtp://127.0.0.1:9", SMS_BACKEND="http", SMS_GATEWAY_URL="https://sms.invalid/send",
                SITE_URL="https://kypseli.test.invalid")
@@ -115,12 +117,13 @@ def _post(conn_of, port, token, body):
     raise AssertionError("unreachable")
 
 
-def test_a_scan_storm_across_two_servers_collects_each_household_exactly_once(two_servers):
+def test_a_scan_storm_across_two_servers_collects_each_household_exactly_once(two_servers, settings):
     ports, processes, logs = two_servers
     day, items = day_with_basket(stock_per_item=1000)
     cards = [household(day.programme, size=1 + n % 3) for n in range(CARDS)]
     tables = [UserFactory(username=f"table-{n}", role="volunteer") for n in range(TABLES)]
-    tokens = [create_api_token(user, f"tablet {n}")[1] for n, user in enumerate(tables)]
+    created = [create_api_token(user, f"tablet {n}") for n, user in enumerate(tables)]
+    tokens = [key for _token, key in created]
     # Card k is scanned by tables k and k+1 (mod TABLES), each with its own request id; each request
     # goes to both servers at once.
     work = defaultdict(list)  # table -> [(card index, body)]
@@ -187,10 +190,23 @@ def test_a_scan_storm_across_two_servers_collects_each_household_exactly_once(tw
     # The rate limit is one limit for both servers (the counters in the shared cache): a new device
     # alternating between them is stopped after RATE requests in all.
     device = create_api_token(UserFactory(username="busy-device", role="volunteer"), "busy")[1]
-    statuses = []
-    for n in range(RATE + 2):
-        conn = http.client.HTTPConnection("127.0.0.1", ports[n % 2], timeout=30)
-        conn.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {device}"})
-        statuses.append(conn.getresponse().status)
-        conn.close()
+    statuses = [_me(ports[n % 2], device) for n in range(RATE + 2)]
     assert statuses == [200] * RATE + [429, 429]
+
+    # A device token revoked here is refused at once by both servers, although each had just read it
+    # (they keep a token 5 s; the revocation's announcement in Redis drops their copies).
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "core.db.cache.SharedRedisCache",
+                                                      "LOCATION": SHARED_CACHE}}
+    assert [_me(port, tokens[0]) for port in ports] == [200, 200]
+    revoke_api_token(created[0][0], by=None)
+    time.sleep(0.2)  # the servers look at the announcements every 0.1 s
+    assert [_me(port, tokens[0]) for port in ports] == [401, 401]
+    assert [_me(port, tokens[1]) for port in ports] == [200, 200]
+
+
+def _me(port, token) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    status = conn.getresponse().status
+    conn.close()
+    return status
