@@ -110,14 +110,14 @@ class Mip:
         (any better plan would be there too); nothing there proves the ceiling + 1 a bound; only when
         neither settles it, nor leaves a plan within 0.5 % of the bound, does HiGHS search the whole model.
         The incumbent stands if nothing beats it."""
+        deadline = time.perf_counter() + seconds  # the translation below counts too
         if not self.usable or not self._sync():
             self.usable = False
             return None
-        deadline = time.perf_counter() + seconds
         known = None
         if incumbent is not None and len(incumbent) == len(self.columns) and self._meets(incumbent):
             known = Outcome(value=incumbent[objective.index], bound=-INFINITY, optimal=False, solution=incumbent)
-        relaxed = self._relax(objective, seconds)
+        relaxed = self._relax(objective, deadline - time.perf_counter())
         floor, narrow, whole = self.domains[objective.index][0], None, None  # the domain: a bound, if a weak one
         if relaxed is not None:
             floor = max(floor, math.ceil(relaxed - TOLERANCE))
