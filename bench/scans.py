@@ -46,6 +46,9 @@ START_STOCK = Decimal(200_000)
 # deployment choice (DATABASES OPTIONS) that stops the shared stock rows staying locked while the
 # commit waits for the disk; the last ~0.6 s of commits can be lost if PostgreSQL crashes.
 COMMIT_MODE = os.environ.get("BENCH_SCAN_COMMIT", "sync")
+# A monthly limit on the programme (high enough to refuse nobody): each scan then locks its household first
+# (distribution.locks.lock_household, one statement more on PostgreSQL). Default: no limit, no lock.
+MONTHLY_LIMIT = int(os.environ.get("BENCH_SCAN_MONTHLY_LIMIT", "0")) or None
 
 
 def _free_port() -> int:
@@ -78,7 +81,7 @@ def _setup(report):
     today = timezone.localdate()
     started = time.perf_counter()
     location = Location.objects.create(name="Bench hall", kind=Location.Kind.SITE)
-    programme = Programme.objects.create(code="bench", name="Bench programme")
+    programme = Programme.objects.create(code="bench", name="Bench programme", max_collections_per_month=MONTHLY_LIMIT)
     households = Household.objects.bulk_create([Household(address="-") for _ in range(HOUSEHOLDS)], batch_size=2000)
     people, cards, enrolments, codes, revoked = [], [], [], [], set()
     for index, household in enumerate(households):
