@@ -243,12 +243,17 @@ def test_a_volunteer_never_sees_a_need(volunteer_client, volunteer_user, staff_u
                                                 "request_id": str(uuid.uuid4())}, content_type="application/json"),
         volunteer_client.post("/api/v1/scans", {"day": day.pk, "code": code, "station": "Τραπέζι 2",
                                                 "request_id": str(uuid.uuid4())}, content_type="application/json"),
+        # A station's offline queue synchronised: another table handed out too (an offline hand-out).
+        volunteer_client.post("/api/v1/scans/batch", {"scans": [{
+            "day": day.pk, "code": code, "station": "Τραπέζι 3", "request_id": str(uuid.uuid4()),
+            "made_at": timezone.localtime().isoformat()}]}, content_type="application/json"),
     ]
     for response in answers:
         assert response.status_code in (200, 201, 409), (response.status_code, response.content[:300])
         assert_no_need(readable(response))
     assert "Χασάν" in readable(answers[2])
     assert "Πένες GF" in readable(answers[6])
+    assert "Πένες GF" in readable(answers[8]) and "offline_handout" in readable(answers[8])
     # What a volunteer may not reach at all.
     for path in ["/api/v1/needs", f"/api/v1/households/{hh.pk}/needs", f"/api/v1/households/{hh.pk}"]:
         assert volunteer_client.get(path).status_code == 403, path
