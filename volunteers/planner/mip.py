@@ -106,7 +106,8 @@ class Mip:
         First the linear relaxation: its optimum rounded up (`floor`) is a proven bound, and often (the
         fairness sum's relaxation is usually exact) the answer or close to it. Every plan at most a little
         above it (`ceiling`) keeps the bounds reduced-cost fixing gives, so HiGHS first searches only
-        there: about half the work. What it finds there, when proven, is the optimum of the whole model
+        there (on the benchmark's seeds 1, 2, 17: the same 4.0 s of CPU on average as the whole model, but
+        4.3 s instead of 6.1 in the worst case). What it finds there, when proven, is the optimum of the whole model
         (any better plan would be there too); nothing there proves the ceiling + 1 a bound; only when
         neither settles it, nor leaves a plan within 0.5 % of the bound, does HiGHS search the whole model.
         The incumbent stands if nothing beats it."""
