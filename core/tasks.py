@@ -36,16 +36,16 @@ def run_command(name: str, args: list[str]) -> str:
     from core.tenancy import installation_scope
 
     out = io.StringIO()
-    try:
-        # Explicitly over every centre: the jobs' records do not carry their centre yet; a job that
-        # works per centre loops over core.tenancy.each_centre() itself.
-        with installation_scope():
+    # Explicitly over every centre: the jobs' records do not carry their centre yet; a job that works
+    # per centre loops over core.tenancy.each_centre() itself. The failure's e-mails too.
+    with installation_scope():
+        try:
             call_command(name, *args, stdout=out, stderr=out)
-    except Exception as error:
-        # Cron e-mailed a failing job's output; the worker tells the coordinators by e-mail instead
-        # (once a day per job), and the task is still recorded as failed.
-        tell_coordinators_job_failed(name, f"{out.getvalue()}\n{error}"[-2000:])
-        raise
+        except Exception as error:
+            # Cron e-mailed a failing job's output; the worker tells the coordinators by e-mail instead
+            # (once a day per job), and the task is still recorded as failed.
+            tell_coordinators_job_failed(name, f"{out.getvalue()}\n{error}"[-2000:])
+            raise
     return out.getvalue()[-2000:]
 
 

@@ -175,3 +175,28 @@ def test_an_api_token_works_for_its_own_centre(client, two_centres, other_centre
 
     forget_tokens()
     assert client.get("/api/v1/me", **auth).status_code == 401, "a closed centre's devices stop"
+
+
+@pytest.mark.unscoped
+@pytest.mark.django_db
+def test_a_periodic_job_runs_over_every_centre_and_a_forgotten_scope_fails(centre, other_centre):
+    from django.core.management import call_command
+
+    from core.tasks import run_command
+    from inventory.models import StockLevel
+    from tests.inventory.factories import ItemFactory
+
+    for here in (centre, other_centre):
+        with centre_scope(here):  # a level without its ledger: check_stock names the location
+            StockLevel.objects.create(item=ItemFactory(), location=LocationFactory(name=f"Αποθήκη {here.slug}"),
+                                      quantity=5)
+    with pytest.raises(ScopeError):
+        call_command("check_stock")  # outside any scope: loudly, not every centre's rows by accident
+    UserFactory(username="coord2", role="coordinator", role__centre=other_centre)
+    with pytest.raises(Exception, match="2 levels differ") as failed:
+        run_command.call("check_stock", [])  # the worker's job: explicitly over every centre
+    assert failed.type.__name__ == "CommandError"
+    from core.models import OutboundMessage
+
+    told = OutboundMessage.objects.get(kind="job_failed")  # its coordinators are told, in the same scope
+    assert told.recipient == "coord2@example.org" and "Αποθήκη kavala" in told.text
