@@ -126,8 +126,12 @@
         if (code) this.scan(code);
         this.focus();
       });
-      // Keep the field focused for a USB scanner, but never steal focus from another field.
-      document.addEventListener("focusout", () => setTimeout(() => this.refocus(), 0));
+      // Keep the field focused for a USB scanner, but never steal focus from another field, nor from the
+      // control Tab moved to (that would trap the keyboard): the focus comes back when it went nowhere, or to
+      // what Tab never stops at (the content after a #main link).
+      document.addEventListener("focusout", (event) => {
+        if (!event.relatedTarget || event.relatedTarget.tabIndex < 0) setTimeout(() => this.refocus(), 0);
+      });
       document.addEventListener("click", () => setTimeout(() => this.refocus(), 0));
       if (this.cameraButton) this.cameraButton.addEventListener("click", () => this.toggleCamera());
       root.addEventListener("click", (event) => {

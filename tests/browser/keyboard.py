@@ -40,6 +40,17 @@ FOCUSED = """(target) => {
     style: `outline ${style.outlineStyle} ${style.outlineWidth}, box-shadow ${style.boxShadow}`,
   };
 }"""
+# Whether the controls Tab went through (their numbers in FOCUSED) include the page's last one a keyboard can reach
+# (or a radio button when that is last: only one of a group is a stop).
+REACHED_THE_END = """(ids) => {
+  const stops = Array.from(document.querySelectorAll(
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]'))
+    .filter((el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length
+      && getComputedStyle(el).visibility !== 'hidden');
+  const last = stops[stops.length - 1];
+  if (!last || last.type === 'radio') return true;
+  return ids.includes(window.__kbIds.get(last));
+}"""
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
@@ -74,13 +85,18 @@ class Walk:
             trail.append(info["name"])
         raise AssertionError(
             f"{self.label}: Tab never reached {target} on {self.page.url}; the focus went through "
-            f"{trail[:12]} … {trail[-12:]}"
+            f"{trail[:12]} … {trail[-12:]}" + "".join(f"\nand before: {problem}" for problem in self.problems)
         )
 
-    def press(self, target, key="Enter", **kwargs):
-        """Move the focus to `target` with Tab, then press `key` (Enter follows a link or submits, Space ticks)."""
+    def press(self, target, key="Enter", *, to=None, **kwargs):
+        """Move the focus to `target` with Tab, then press `key` (Enter follows a link or submits, Space ticks);
+        `to`: the address (glob or pattern) the page then goes to, waited for."""
         self.tab_to(target, **kwargs)
-        self.page.keyboard.press(key)
+        if to is None:
+            self.page.keyboard.press(key)
+            return
+        with self.page.expect_navigation(url=to):
+            self.page.keyboard.press(key)
 
     def type_into(self, target, text, *, clear=False, **kwargs):
         self.tab_to(target, **kwargs)
@@ -154,24 +170,27 @@ class Walk:
             self.tab_round(where)
 
     def tab_round(self, where, limit=250):
-        """Tab from here through the page until the focus leaves it or comes back: every stop shows its focus, and
-        the focus is not held in a loop (a trap)."""
-        first, seen = None, []
+        """Tab from here through the page until the focus leaves it or comes round again: every stop shows its
+        focus, and the round reaches the page's last control (else the focus is held in a loop: a trap)."""
+        seen, repeats = [], 0
         for _ in range(limit):
             self.page.keyboard.press("Tab")
             info = self._focused()
             if info["id"] == 0:
                 return
-            if seen and info["id"] == seen[-1]:  # the same control again: the parts of a date or time field
+            if seen and info["id"] == seen[-1] and repeats < 4:  # the parts of a date or time field
+                repeats += 1
                 continue
+            repeats = 0
             self._note_focus(info, where)
-            if first is None:
-                first = info["id"]
-            elif info["id"] == first:
-                return
             if info["id"] in seen:
-                loop = seen[seen.index(info["id"]) :]
-                self.add(where, f"keyboard trap: Tab goes round {len(loop)} controls and never leaves")
+                if not self.page.evaluate(REACHED_THE_END, seen):
+                    loop = seen[seen.index(info["id"]) :]
+                    self.add(
+                        where,
+                        f"keyboard trap: Tab goes round {len(loop)} controls ({[info['name']]} …) "
+                        "and never reaches the end of the page",
+                    )
                 return
             seen.append(info["id"])
         self.add(where, f"Tab went through {limit} stops and never left the page")

@@ -8,18 +8,28 @@ steps after a POST, confirm pages, htmx fragments and error states.
 One browser session per role keeps them quick; the problems of a walk are reported together at its end (a Tab
 that never reaches its control stops the walk at once)."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.models import Location
+from distribution.models import Collection
 from events.models import Registration
+from events.services.registrations import RegistrationRequest, register
 from tests.browser.keyboard import PHONE, Walk
+from tests.distribution.days_helpers import day_with_basket, household, open_around_now
 from tests.events.factories import EventFactory
+from tests.factories import UserFactory
+from tests.volunteers.factories import ShiftFactory, VolunteerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-password-42"
+STATION_FIELD = "Σαρώστε την κάρτα ή πληκτρολογήστε τον αριθμό της"
 
 
 @pytest.fixture(autouse=True)
@@ -84,6 +94,96 @@ def test_public_finds_an_event_signs_up_sees_the_ticket_and_cancels_on_a_phone(b
         walk.press(page.get_by_role("button", name="Ναι, ακύρωση"))
         expect(page.get_by_test_id("registration-status")).to_have_text("Ακυρωμένη")
         walk.page_checks("cancelled")
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def _sign_in(walk, username, password=PASSWORD):
+    """The sign-in form with the keyboard: the name field has the focus (autofocus), Tab to the password, Enter."""
+    page = walk.page
+    page.goto("/accounts/login/")
+    expect(page.get_by_label("Όνομα χρήστη")).to_be_focused()
+    walk.type_into(page.get_by_label("Όνομα χρήστη"), username)
+    walk.type_into(page.get_by_label("Κωδικός"), password)
+    page.keyboard.press("Enter")
+
+
+def _sign_out(walk):
+    page = walk.page
+    # Shift+Tab: on a station page Tab past the last control comes back to the scan field, not to the header
+    walk.press(page.get_by_role("button", name="Αποσύνδεση", exact=True), back=True)
+    expect(page.get_by_role("link", name="Σύνδεση", exact=True)).to_be_visible()
+    walk.page_checks("signed out")
+
+
+def test_volunteer_signs_in_scans_searches_takes_a_shift_checks_in_at_the_door_on_a_phone(browser, live_server):
+    day, _items = day_with_basket()
+    open_around_now(day)  # the name search answers only around the day's hours
+    _hh, _card, code = household(day.programme, first_name="Αϊσέ")
+    forgotten, _card2, _code2 = household(day.programme, first_name="Φατμέ", last_name="Χασάν")
+    volunteer = VolunteerFactory(user=UserFactory(username="eleni", role="volunteer", password=PASSWORD))
+    shift = ShiftFactory(min_people=1, max_people=3)
+    event = EventFactory(title_el="Ομιλία για την υγεία", starts_at=timezone.now() + timedelta(minutes=30))
+    ticket = register(event, RegistrationRequest(name="Νίκος Αθανασίου", places=2, email="n@example.org", consent=True))
+    context = _context(browser, live_server, PHONE)
+    try:
+        page = context.new_page()
+        walk = Walk(page, "volunteer phone")
+        _sign_in(walk, "eleni", "not-the-password")
+        expect(page.get_by_role("alert")).to_be_visible()
+        walk.page_checks("sign-in refused")
+        _sign_in(walk, "eleni")
+        page.wait_for_url(f"{live_server.url}/")
+        walk.page_checks("home")
+        # The phone's menu: Enter on «Μενού» opens it, Tab goes into it.
+        walk.press(page.get_by_role("link", name="Μενού", exact=True))
+        menu = page.get_by_role("navigation", name="Κύριο μενού")
+        expect(menu).to_be_visible()
+        walk.page_checks("the menu open", fresh=False)
+        walk.press(menu.get_by_role("link", name="Οι βάρδιές μου"), to="**/volunteers/me/")
+        walk.page_checks("my shifts")
+        walk.press(page.get_by_role("button", name="Αναλαμβάνω τη βάρδια"), to="**/volunteers/me/")
+        expect(page.get_by_test_id("my-shift")).to_have_count(1)
+        assert shift.assignments.filter(volunteer=volunteer).exists()
+        walk.page_checks("my shifts, one taken")
+        # The scan station: the day, the table, then a scanner types the card's code and Enter.
+        walk.press(
+            page.get_by_role("navigation", name="Συντομεύσεις").get_by_role("link", name="Σταθμός σάρωσης"),
+            to="**/distribution/station/",
+        )
+        walk.page_checks("the station's day and table")
+        walk.press(page.get_by_role("button", name="Τραπέζι 1"), to=re.compile(r"/distribution/station/\d+/"))
+        field = page.get_by_label(STATION_FIELD)
+        expect(field).to_be_focused()
+        walk.page_checks("the scan station", fresh=False)
+        walk.tab_to(field)
+        page.keyboard.type(code + "\n", delay=5)
+        result = page.get_by_test_id("scan-result")
+        expect(result).to_have_attribute("data-level", "ok")
+        expect(field).to_be_focused()
+        walk.page_checks("a card scanned", fresh=False)
+        # A forgotten card: the name search, then «ID checked» on the person found.
+        walk.type_into(page.get_by_label("Όνομα ή αριθμός κάρτας"), "hasan")
+        page.keyboard.press("Enter")
+        expect(page.locator("#station-results")).to_contain_text("Φατμέ Χασάν")
+        walk.page_checks("the name search's answer", fresh=False)
+        walk.press(page.get_by_role("button", name=re.compile("Ελέγχθηκε ταυτότητα: καταγραφή")))
+        expect(result).to_contain_text("Φατμέ")
+        expect(result).not_to_have_attribute("data-confirm", "pending")  # the server's answer, not the phone's
+        expect(field).to_be_focused()
+        assert Collection.objects.filter(household=forgotten).exists()
+        # The event door: today's events, then the ticket typed by a scanner.
+        page.goto("/events/door/")
+        walk.page_checks("the door's events")
+        walk.press(page.get_by_role("link", name=re.compile("Ομιλία για την υγεία")), to=f"**/events/door/{event.pk}/")
+        door_field = page.get_by_label("Σαρώστε το εισιτήριο ή πληκτρολογήστε τον κωδικό")
+        expect(door_field).to_be_focused()
+        page.keyboard.type(ticket.ticket_code + "\n", delay=5)
+        expect(result).to_contain_text("Μπήκε")
+        expect(door_field).to_be_focused()
+        walk.page_checks("a ticket checked in", fresh=False)
+        _sign_out(walk)
         walk.assert_clean()
     finally:
         context.close()
