@@ -17,6 +17,14 @@
       window.print();
       return;
     }
+    // The skip link moves the focus to the content without leaving #main in the address (a form without an
+    // action would carry it on, and the page it answers with would put the focus back on the content).
+    const skip = target.closest("a.skip-link[href='#main']");
+    if (skip && document.getElementById("main")) {
+      event.preventDefault();
+      document.getElementById("main").focus();
+      return;
+    }
     if (target.closest("[data-back]") && window.history.length > 1) {
       event.preventDefault();
       window.history.back();
@@ -38,8 +46,15 @@
 
   const main = document.getElementById("main");
   const lost = () => !document.activeElement || document.activeElement === document.body;
-  // A field the page focuses itself (autofocus: the sign-in form, scan stations) keeps the focus.
-  if (main && !document.querySelector("[autofocus]") && lost()) focusFirstError(main);
+  // A field the page focuses itself (autofocus: the sign-in form, scan stations) keeps the focus. Again once
+  // loaded: an address ending in #main moves the focus to the content after this runs.
+  const onLoad = () => {
+    if (main && !document.querySelector("[autofocus]") && (lost() || document.activeElement === main)) {
+      focusFirstError(main);
+    }
+  };
+  onLoad();
+  window.addEventListener("load", () => setTimeout(onLoad, 0));
 
   let hadFocus = false;
   document.addEventListener("htmx:beforeSwap", function (event) {

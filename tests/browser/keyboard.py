@@ -15,7 +15,10 @@ loaded page, and Enter on it moves the focus to the content), and one round of T
 comes back out (no trap). Problems are collected and reported together at the end (`walk.assert_clean()`).
 """
 
+import fnmatch
+
 from django.templatetags.static import static
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
 # A desk at 200 % zoom: half the CSS pixels of a 1280 × 900 window, each drawn twice as large.
@@ -52,6 +55,14 @@ REACHED_THE_END = """(ids) => {
   return ids.includes(window.__kbIds.get(last));
 }"""
 OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _matches(url, to):
+    """`to` (a glob as Playwright's, or a compiled pattern) matches the address (its #fragment left out: the skip
+    link leaves #main behind)."""
+    if isinstance(to, str):
+        return fnmatch.fnmatchcase(url, to if "://" in to else "*" + to.lstrip("*"))
+    return bool(to.search(url))
 
 
 class Walk:
@@ -95,7 +106,7 @@ class Walk:
         if to is None:
             self.page.keyboard.press(key)
             return
-        with self.page.expect_navigation(url=to):
+        with self.page.expect_navigation(url=lambda url: _matches(url.split("#")[0], to)):
             self.page.keyboard.press(key)
 
     def type_into(self, target, text, *, clear=False, **kwargs):
@@ -122,11 +133,18 @@ class Walk:
             self.page.keyboard.press("ArrowDown" if state["now"] < state["want"] else "ArrowUp")
         raise AssertionError(f"{self.label}: the arrows never chose {label!r} in {select}")
 
-    def expect_focus_in(self, locator, why):
-        """The focus is on `locator` or inside it (after an htmx swap, after errors)."""
-        inside = locator.first.evaluate("(el) => el === document.activeElement || el.contains(document.activeElement)")
-        if not inside:
-            self.add(self.page.url, f"{why}: the focus is on {self._focused()['name']}, not in {locator}")
+    def expect_focus_in(self, locator, why, timeout=5_000):
+        """The focus is on `locator` or inside it (after an htmx swap, after errors). By document.activeElement:
+        a date field holds the focus in its parts, and matches no :focus itself."""
+        try:
+            locator.first.wait_for(state="attached", timeout=timeout)
+            self.page.wait_for_function(
+                "(el) => el === document.activeElement || el.contains(document.activeElement)",
+                arg=locator.first.element_handle(),
+                timeout=timeout,
+            )
+        except PlaywrightTimeout:
+            self.add(self.page.url, f"{why}: the focus is on {self._focused()['name']}, not on {locator}")
 
     # --- checking a page ---------------------------------------------------------------------------------------
     def add(self, where, what):

@@ -18,13 +18,15 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from core.models import Location
-from distribution.models import Collection
+from distribution.models import Card, Collection, DistributionDay, Handout, Household
 from events.models import Registration
 from events.services.registrations import RegistrationRequest, register
-from tests.browser.keyboard import PHONE, Walk
-from tests.distribution.days_helpers import day_with_basket, household, open_around_now
+from tests.browser.keyboard import DESK_ZOOM_200, PHONE, Walk
+from tests.distribution.days_helpers import day_with_basket, household, open_around_now, programme
 from tests.events.factories import EventFactory
-from tests.factories import UserFactory
+from tests.factories import LocationFactory, UserFactory
+from tests.inventory.factories import BarcodeFactory, DonorFactory, ItemFactory
+from tests.two_factor import add_app, require_two_factor, totp_code
 from tests.volunteers.factories import ShiftFactory, VolunteerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,7 +42,7 @@ def quiet_messages(settings):
 
 def _context(browser, live_server, size, language="el"):
     context = browser.new_context(base_url=live_server.url, locale="el-GR", **size)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)  # a busy shared test machine; a walk is many steps
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
     return context
 
@@ -75,7 +77,7 @@ def test_public_finds_an_event_signs_up_sees_the_ticket_and_cancels_on_a_phone(b
         expect(page.get_by_label("Συμφωνώ")).to_be_checked()
         walk.press(page.get_by_role("button", name="Εγγραφή"))
         # The required question was left empty: the form comes back with the focus on it.
-        expect(page.get_by_label("Ηλικίες παιδιών")).to_be_focused()
+        walk.expect_focus_in(page.get_by_label("Ηλικίες παιδιών"), "the form came back with an error")
         assert not Registration.objects.exists()
         walk.page_checks("the form with its error", fresh=False)
         walk.type_into(page.get_by_label("Ηλικίες παιδιών"), "4, 7")
@@ -184,6 +186,145 @@ def test_volunteer_signs_in_scans_searches_takes_a_shift_checks_in_at_the_door_o
         expect(door_field).to_be_focused()
         walk.page_checks("a ticket checked in", fresh=False)
         _sign_out(walk)
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_staff_at_a_desk_at_200_percent_register_a_household_issue_and_revoke_a_card_plan_a_day(browser, live_server):
+    """Signing in with the second factor; a household with a member and consent (the consent date forgotten
+    first), a card requested and printed, then revoked on its confirm page; a distribution day and its basket."""
+    require_two_factor()
+    staff = UserFactory(username="maria", role="staff", password=PASSWORD)
+    device = add_app(staff)
+    prog = programme(name="Βασικά αγαθά ΚΕΑ")
+    LocationFactory(name="Κέντρο Κοινότητας")
+    ItemFactory(name_el="Ρύζι 1 kg", name_en="Rice 1 kg")
+    context = _context(browser, live_server, DESK_ZOOM_200)
+    try:
+        page = context.new_page()
+        walk = Walk(page, "staff desk 200 %")
+        _sign_in(walk, "maria")
+        page.wait_for_url("**/security/two-factor/**")
+        walk.page_checks("the second factor")
+        walk.type_into(page.get_by_label("Κωδικός"), totp_code(device))
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"{live_server.url}/")
+        walk.page_checks("home")
+        walk.press(page.get_by_role("link", name="Νέο νοικοκυριό").first, to="**/households/new/")
+        walk.page_checks("new household")
+        walk.type_into(page.get_by_label("Όνομα:", exact=True), "Αϊσέ")
+        walk.type_into(page.get_by_label("Επώνυμο:", exact=True), "Σαλή")
+        walk.type_into(page.get_by_label("Ημερομηνία γέννησης:"), "17051980")
+        walk.choose(page.get_by_label("Νομική βάση:"), str(Household.LegalBasis.CONSENT.label))
+        walk.press(page.get_by_role("button", name="Καταχώριση"), to="**/households/new/")
+        consent_date = page.get_by_label("Ημερομηνία συγκατάθεσης:")
+        walk.expect_focus_in(consent_date, "the form came back with an error")
+        walk.page_checks("the form with its error", fresh=False)
+        walk.type_into(consent_date, timezone.localdate().strftime("%d%m%Y"))
+        walk.press(page.get_by_role("button", name="Καταχώριση"), to=re.compile(r"/households/\d+/$"))
+        household = Household.objects.get()
+        walk.page_checks("the household")
+        walk.press(page.get_by_role("link", name="Προσθήκη μέλους"), to="**/members/new/")
+        walk.page_checks("new member")
+        walk.type_into(page.get_by_label("Όνομα:", exact=True), "Μεχμέτ")
+        walk.type_into(page.get_by_label("Επώνυμο:", exact=True), "Σαλή")
+        walk.type_into(page.get_by_label("Ημερομηνία γέννησης:"), "02012012")
+        walk.press(page.get_by_role("button", name="Αποθήκευση"), to=re.compile(r"/households/\d+/$"))
+        assert household.members.count() == 2
+        walk.press(page.get_by_role("button", name="Αίτημα κάρτας"), to=re.compile(r"/households/\d+/$"))
+        walk.page_checks("a card requested")
+        with page.expect_download() as download:
+            walk.press(page.get_by_role("button", name="Εκτύπωση (PDF)"))
+        assert download.value.suggested_filename.endswith(".pdf")
+        page.reload()
+        card = Card.objects.get(household=household)
+        assert card.status == Card.Status.PRINTED
+        # Revoking asks first: the confirm page, its red button.
+        walk.press(page.get_by_role("button", name="Ανάκληση", exact=True), to="**/revoke/")
+        walk.page_checks("revoke the card?")
+        walk.press(page.get_by_test_id("confirm"), to=re.compile(r"/households/\d+/$"))
+        card.refresh_from_db()
+        assert card.status == Card.Status.REVOKED
+        walk.page_checks("the card revoked")
+        # A distribution day and its basket.
+        page.goto("/distribution/days/new/")
+        walk.page_checks("new distribution day")
+        walk.type_into(page.get_by_label("Ημερομηνία:"), (timezone.localdate() + timedelta(days=7)).strftime("%d%m%Y"))
+        walk.choose(page.get_by_label("Χώρος:"), "Κέντρο Κοινότητας")
+        walk.choose(page.get_by_label("Πρόγραμμα:"), prog.name)
+        # afternoon hours: in Greek, Chromium's time field has a π.μ./μ.μ. part that "13" fills by itself
+        walk.type_into(page.get_by_label("Από:"), "1300")
+        walk.type_into(page.get_by_label("Έως:"), "1600")
+        walk.choose(page.get_by_label("Είδος (1)"), "Ρύζι 1 kg")
+        walk.type_into(page.get_by_label("Ποσότητα (1)"), "2")
+        walk.press(page.get_by_role("button", name="Αποθήκευση"), to=re.compile(r"/distribution/days/\d+/$"))
+        day = DistributionDay.objects.get()
+        assert day.basket_rules.get().quantity == 2
+        walk.page_checks("the day planned")
+        _sign_out(walk)
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_staff_on_a_phone_hand_out_now_and_receive_a_donation(browser, live_server, login_as):
+    prog = programme()
+    _day, _items = day_with_basket(prog=prog)
+    household(prog, size=2, first_name="Αϊσέ", last_name="Χουσεΐν")
+    store = LocationFactory(name="Αποθήκη Κέντρου")
+    milk = ItemFactory(name_el="Γάλα εβαπορέ 410 γρ.")
+    BarcodeFactory(item=milk, code="5201004021234")
+    DonorFactory(name="Αρτοποιείο Παπαδόπουλος")
+    context = _context(browser, live_server, PHONE)
+    try:
+        login_as(UserFactory(role="staff"), ctx=context)
+        page = context.new_page()
+        walk = Walk(page, "staff phone")
+        page.goto("/")
+        walk.page_checks("home")
+        walk.press(page.get_by_test_id("home-handout"), to="**/distribution/handouts/")
+        search = page.get_by_label("Όνομα, αριθμός κάρτας ή σάρωση κάρτας")
+        expect(search).to_be_focused()
+        walk.page_checks("hand-out now", fresh=False)
+        walk.type_into(search, "Housein")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/handouts/?q=*")
+        walk.page_checks("the search's answer", fresh=False)
+        walk.press(page.get_by_role("link", name=re.compile("Επιλογή: .*Αϊσέ")), to=re.compile(r"/handouts/household/"))
+        expect(page.get_by_test_id("desk-answer")).to_contain_text("Ρύζι 1 kg")
+        walk.page_checks("the household's basket")
+        walk.press(page.get_by_test_id("confirm-handout"))
+        expect(page.get_by_text("Η διανομή καταχωρίστηκε")).to_be_visible()
+        assert Handout.objects.get().kind == "emergency"
+        walk.page_checks("the hand-out recorded")
+        # A donation: the donor and the place, then the goods scanned, then into stock.
+        page.goto("/inventory/donations/new/")
+        walk.page_checks("new donation")
+        walk.choose(page.get_by_label("δωρητής"), "Αρτοποιείο Παπαδόπουλος")
+        walk.choose(page.get_by_label("χώρος"), store.name)
+        walk.press(page.get_by_role("button", name="Συνέχεια: σάρωση ειδών"), to=re.compile(r"/donations/\d+/"))
+        scan_field = page.get_by_label("Σαρώστε ή πληκτρολογήστε κωδικό")
+        expect(scan_field).to_be_focused()
+        walk.page_checks("the donation's goods", fresh=False)
+        walk.tab_to(scan_field)
+        page.keyboard.type("5201004021234\n", delay=5)  # a scanner: a fast keyboard ending with Enter
+        quantity = page.get_by_label("ποσότητα")
+        expect(quantity).to_be_focused()  # the htmx swap put the focus on the next thing to type
+        walk.page_checks("an item scanned", fresh=False)
+        walk.type_into(quantity, "24")
+        walk.type_into(
+            page.get_by_label("ημερομηνία λήξης"), (timezone.localdate() + timedelta(days=120)).strftime("%d%m%Y")
+        )
+        page.keyboard.press("Enter")
+        expect(page.get_by_test_id("added")).to_contain_text("Γάλα εβαπορέ 410 γρ. × 24")
+        expect(page.get_by_label("Σαρώστε ή πληκτρολογήστε κωδικό")).to_be_focused()
+        walk.press(page.get_by_role("button", name="Παραλαβή στο απόθεμα"), to=re.compile(r"/receive/"))
+        expect(page.get_by_test_id("confirmation")).to_contain_text("Γάλα εβαπορέ 410 γρ.: 24")
+        walk.page_checks("receive the goods?")
+        walk.press(page.get_by_test_id("confirm"), to=re.compile(r"/donations/\d+/$"))
+        expect(page.get_by_role("link", name="Βεβαίωση για τον δωρητή (PDF)")).to_be_visible()
+        walk.page_checks("the donation received")
         walk.assert_clean()
     finally:
         context.close()
