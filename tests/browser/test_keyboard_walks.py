@@ -9,7 +9,7 @@ One browser session per role keeps them quick; the problems of a walk are report
 that never reaches its control stops the walk at once)."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.conf import settings
@@ -27,7 +27,8 @@ from tests.events.factories import EventFactory
 from tests.factories import LocationFactory, UserFactory
 from tests.inventory.factories import BarcodeFactory, DonorFactory, ItemFactory
 from tests.two_factor import add_app, require_two_factor, totp_code
-from tests.volunteers.factories import ShiftFactory, VolunteerFactory
+from tests.volunteers.factories import ShiftFactory, VolunteerFactory, available_always
+from volunteers.models import Shift
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-password-42"
@@ -112,9 +113,17 @@ def _sign_in(walk, username, password=PASSWORD):
 
 
 def _sign_out(walk):
+    """On a phone (and at 200 % zoom) signing out is in the menu: Shift+Tab back to «Μενού» (on a scan station Tab
+    past the last control comes back to the scan field), Enter, then Tab to «Αποσύνδεση»."""
     page = walk.page
-    # Shift+Tab: on a station page Tab past the last control comes back to the scan field, not to the header
-    walk.press(page.get_by_role("button", name="Αποσύνδεση", exact=True), back=True)
+    menu_button = page.get_by_role("link", name="Μενού", exact=True)
+    if menu_button.is_visible():
+        walk.press(menu_button, back=True)
+        menu = page.get_by_role("navigation", name="Κύριο μενού")
+        expect(menu).to_be_visible()
+        walk.press(menu.get_by_role("button", name="Αποσύνδεση", exact=True))
+    else:
+        walk.press(page.get_by_role("button", name="Αποσύνδεση", exact=True), back=True)
     expect(page.get_by_role("link", name="Σύνδεση", exact=True)).to_be_visible()
     walk.page_checks("signed out")
 
@@ -325,6 +334,69 @@ def test_staff_on_a_phone_hand_out_now_and_receive_a_donation(browser, live_serv
         walk.press(page.get_by_test_id("confirm"), to=re.compile(r"/donations/\d+/$"))
         expect(page.get_by_role("link", name="Βεβαίωση για τον δωρητή (PDF)")).to_be_visible()
         walk.page_checks("the donation received")
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_coordinator_in_english_at_200_percent_creates_a_shift_assigns_plans_and_filters_the_audit_log(
+    browser, live_server, login_as
+):
+    """In English (the crawl's other language) at a desk at 200 %: a shift (its end before its start first), a
+    volunteer assigned to it, a plan proposed and accepted, the audit log filtered as it is typed (htmx)."""
+    LocationFactory(name="Community Centre")
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    for n in range(2):
+        starts_at = timezone.make_aware(datetime.combine(tomorrow + timedelta(days=2 + n), time(9)))
+        ShiftFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), min_people=1, max_people=2)
+    aise = available_always(VolunteerFactory(first_name="Αϊσέ", last_name="Μουσταφά"))
+    available_always(VolunteerFactory(first_name="Νίκος", last_name="Παπαδόπουλος"))
+    context = _context(browser, live_server, DESK_ZOOM_200, language="en")
+    try:
+        login_as(UserFactory(role="coordinator", username="coord"), ctx=context)
+        page = context.new_page()
+        walk = Walk(page, "coordinator desk 200 % en")
+        page.goto("/volunteers/shifts/new/")
+        walk.page_checks("new shift")
+        # the page is in English: Chromium's date field then reads month, day, year
+        walk.type_into(page.get_by_label("Date:"), tomorrow.strftime("%m%d%Y"))
+        walk.choose(page.get_by_label("Location:"), "Community Centre")
+        # afternoon hours: the time field has an AM/PM part that "13" and above fill by themselves
+        walk.type_into(page.locator("input[name=start_time]"), "1700")
+        walk.type_into(page.locator("input[name=end_time]"), "1300")
+        walk.press(page.get_by_role("button", name="Save"), to="**/volunteers/shifts/new/")
+        until = page.locator("input[name=end_time]")
+        walk.expect_focus_in(until, "the shift form came back with an error")
+        walk.page_checks("the shift form with its error", fresh=False)
+        walk.type_into(until, "1900")
+        walk.press(page.get_by_role("button", name="Save"), to=re.compile(r"/volunteers/shifts/\d+/$"))
+        shift = Shift.objects.order_by("-pk").first()
+        assert shift.starts_at.date() == tomorrow
+        walk.page_checks("the shift")
+        walk.press(page.get_by_role("link", name="Assign volunteers"), to=f"**/shifts/{shift.pk}/assign/")
+        walk.page_checks("assign volunteers")
+        walk.press(page.get_by_role("button", name="Assign Αϊσέ Μουσταφά"), to=f"**/shifts/{shift.pk}/**")
+        expect(page.get_by_role("status")).to_be_visible()
+        assert shift.assignments.filter(volunteer=aise).exists()
+        walk.page_checks("a volunteer assigned")
+        # The planner: propose for the coming weeks, read why, accept all.
+        page.goto("/volunteers/plans/")
+        walk.page_checks("the planner")
+        walk.type_into(page.locator("#id_starts_on"), tomorrow.strftime("%m%d%Y"))
+        walk.type_into(page.locator("#id_weeks"), "2", clear=True)
+        walk.press(page.get_by_test_id("propose"), to=re.compile(r"/volunteers/plans/\d+/$"))
+        walk.page_checks("the proposed plan")
+        walk.press(page.get_by_test_id("publish-all"), to=re.compile(r"/volunteers/"))
+        expect(page.locator(".message-success")).to_be_visible()
+        walk.page_checks("the plan published")
+        # The audit log: the list follows what is typed in its filter; the focus stays in the field.
+        page.goto("/audit/")
+        walk.page_checks("the audit log")
+        username = page.get_by_label("Username:")
+        walk.type_into(username, "coord")
+        expect(page.locator("#list-results tbody tr").first).to_contain_text("coord")
+        walk.expect_focus_in(username, "the list changed under the filter")
+        walk.page_checks("the audit log, filtered", fresh=False)
         walk.assert_clean()
     finally:
         context.close()
