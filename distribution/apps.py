@@ -35,9 +35,11 @@ class DistributionConfig(AppConfig):
 
         from .models import BasketRule, DistributionDay, Programme
         from .selectors.scan import forget_scan_plans
+        from .services.handouts import purge_request_ids as purge_handout_request_ids
         from .services.scans import purge_request_ids
 
         register_purger("scans", purge_request_ids)
+        register_purger("hand-outs", purge_handout_request_ids)
 
         from inventory import documents
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import Location
 from core.numbers import MinValueValidator
+from core.once import OnceFormMixin
 from inventory.models import Item
 
 from .models import Handout, Programme
@@ -24,7 +25,7 @@ class _UserChoice(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class HandoutBaseForm(forms.Form):
+class HandoutBaseForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Handout.Kind.choices, initial=Handout.Kind.EMERGENCY,
                              widget=forms.RadioSelect)
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.filter(is_active=True))

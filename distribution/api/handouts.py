@@ -7,6 +7,7 @@ Refusals are problem documents (core.api_base): 409 `already_collected`, `limit_
 
 from datetime import date, datetime
 from typing import Annotated, Literal
+from uuid import UUID
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
@@ -15,17 +16,19 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 from pydantic import BeforeValidator
 
+from core import idempotency
 from core.api import api_access
 from core.api_types import Date, Id, StrictSchema, _integral
 from core.audit import audit
 from core.models import AuditLog, Location
+from core.refusals import Refusal
 from inventory.models import Item
 
 from ..models import Handout, Household, Programme
 from ..selectors import handouts as reads
 from ..selectors.cards import card_for_code
 from ..selectors.handouts import quantity_text
-from ..services.handouts import BadHandout, cancel_handout, desk_answer, record_delivery, record_handout
+from ..services.handouts import BadHandout, cancel_handout, desk_answer, record_delivery, record_handout_once
 
 router = Router(tags=["Hand-outs"])
 RULE = "distribution.hand_out"
@@ -67,6 +70,10 @@ class HandoutIn(StrictSchema):
     reason: str = Field("", max_length=300, description="Anonymous only: why (no names)")
     groups: GroupsIn | None = Field(None, description="Anonymous only, optional: age groups and sex")
     delivered_by_id: Id | None = Field(None, description="Home delivery only: the user who takes it")
+    request_id: UUID | None = Field(None, strict=False, description=(
+        "Recommended: a new UUID per hand-out, made by the client and sent again unchanged when it retries. "
+        "A retry with the same id and body gets the first answer (200) and records nothing; the same id "
+        "with another body is refused (422 request_id_reused). Ids are kept for the retention window."))
 
 
 class LineOut(Schema):
@@ -170,10 +177,15 @@ def handout_check(request, household_id: Id, programme_id: Id | None = None, loc
                     "unit": line.item.unit} for line in answer.basket]})
 
 
-@router.post("/handouts", response={201: HandoutOut, 403: Message, 404: Message, 409: Message, 422: Message},
-             summary="Record a hand-out and take its goods out of stock")
+@router.post("/handouts", response={200: HandoutOut, 201: HandoutOut, 403: Message, 404: Message, 409: Message,
+                                    422: Message},
+             summary="Record a hand-out and take its goods out of stock (once per request id)")
 @api_access(RULE)
 def create_handout(request, payload: HandoutIn):
+    """201: recorded. With a `request_id`: 200 for a retry of a request already answered (same user, same
+    request_id and body): the first answer again, nothing recorded or taken out of stock twice; 422
+    `request_id_reused` when the id came before with another body (nothing recorded). A refusal keeps
+    nothing: the id may be sent again. Without a `request_id` every request records a hand-out."""
     location = get_object_or_404(Location, pk=payload.location_id, is_active=True)
     items = Item.objects.in_bulk([line.item_id for line in payload.lines])
     missing = [line.item_id for line in payload.lines if line.item_id not in items]
@@ -188,12 +200,17 @@ def create_handout(request, payload: HandoutIn):
             raise BadHandout(_("Unknown card. Check the number, or search by name and check an ID."),
                              code="unknown_card")
     groups = payload.groups.dict() if payload.groups else None
-    handout = record_handout(
+    answer = record_handout_once(
         by=request.user, location=location, kind=payload.kind, household=household, programme=programme, card=card,
         lines=[(items[line.item_id], line.quantity) for line in payload.lines], people=payload.people,
         reason=payload.reason, groups=groups, override_reason=payload.override_reason,
-        delivered_by=_user(payload.delivered_by_id))
-    return Status(201, _out(handout))
+        delivered_by=_user(payload.delivered_by_id), request_id=payload.request_id,
+        fingerprint=idempotency.fingerprint(payload.model_dump(mode="json", exclude={"request_id"})) if
+        payload.request_id else "",
+        answer=lambda handout: HandoutOut(**_out(handout)).model_dump(mode="json"))
+    if answer.status == 422:
+        raise Refusal(str(idempotency.REUSED_MESSAGE), code=idempotency.REUSED_CODE, status=422)
+    return Status(answer.status, answer.body)
 
 
 @router.post("/handouts/{handout_id}/delivered", response={200: HandoutOut, 403: Message, 404: Message,

@@ -89,12 +89,19 @@ class Handout(models.Model):
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The API's request id (core/idempotency.py): a retry gets `answer` again instead of a second hand-out.
+    # Forgotten after the retention window (the id, fingerprint and answer are cleared; the hand-out stays).
+    request_id = models.UUIDField(_("request id"), null=True, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    answer = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("hand-out")
         verbose_name_plural = _("hand-outs")
         ordering = ["-at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["by", "request_id"], name="handout_request_id_per_user",
+                                    violation_error_message=_("This request was already answered.")),
             models.CheckConstraint(condition=Q(people__gte=1), name="handout_people_positive",
                                    violation_error_message=_("A hand-out is for at least one person.")),
             models.CheckConstraint(

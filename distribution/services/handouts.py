@@ -13,14 +13,16 @@ active are never overridden.
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import idempotency
 from core.audit import audit
 from core.models import AuditLog
-from core.scanning import display
+from core.problems import problem_body
+from core.scanning import StationAnswer, display
 from inventory.models import StockMovement
 from inventory.selectors import with_kit_bills
 from inventory.services import reverse_movements, take_out
@@ -170,13 +172,14 @@ def _groups(groups, people) -> dict:
 @transaction.atomic
 def record_handout(*, by, location, kind, lines, household: Household | None = None, programme=None,
                    card: Card | None = None, people: int | None = None, reason: str = "", groups=None,
-                   override_reason: str = "", delivered_by=None) -> Handout:
+                   override_reason: str = "", delivered_by=None, request_id=None, fingerprint: str = "") -> Handout:
     """Record a hand-out and take its goods out of stock at `location`, earliest expiry first.
 
     To a household (`household`, under `programme`; `card` when one was scanned): the station's answer
     decides; refusals of the programme's rules need `override_reason`. Anonymous (no household): a
     `reason`, `people` and optionally `groups` {aged_under_18, aged_18_29, aged_30_64, aged_65_up, women,
-    men}. Raises DistributionError (HandoutRefused for the rules; InsufficientStock, nothing written)."""
+    men}. Raises DistributionError (HandoutRefused for the rules; InsufficientStock, nothing written).
+    `request_id`, `fingerprint`: the API's request id (`record_handout_once`), kept on the hand-out."""
     if kind not in Handout.Kind.values:
         raise BadHandout(_("Choose the kind of hand-out."), code="bad_kind")
     if delivered_by is not None and kind != Handout.Kind.HOME_DELIVERY:
@@ -185,7 +188,7 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
     reason, override_reason = (reason or "").strip()[:300], (override_reason or "").strip()[:300]
     now = timezone.now()
     handout = Handout(kind=kind, location=location, date=timezone.localdate(now), at=now, by=by, reason=reason,
-                      delivered_by=delivered_by,
+                      delivered_by=delivered_by, request_id=request_id, request_fingerprint=fingerprint,
                       basket=[{"item": line.item.pk, "name": line.item.name, "quantity": str(line.quantity),
                                "unit": line.item.unit} for line in basket],
                       **basket_totals(basket))
@@ -198,6 +201,9 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
         # One desk (or scan under a monthly limit) at a time per household: the rules read below stay
         # true until the commit.
         lock_household(household.pk)
+        if request_id is not None and Handout.objects.filter(by=by, request_id=request_id).exists():
+            # The same request sent twice at once: the other one, waited for above, recorded it.
+            raise _Answered(request_id)
         household = Household.objects.get(pk=household.pk)
         answer = desk_answer(household=household, programme=programme, location=location, card=card)
         if answer.hard:
@@ -233,6 +239,39 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
         changes["overridden"] = [None, overridden]
     audit(AuditLog.Action.CREATE, handout, user=by, changes=changes)
     return handout
+
+
+class _Answered(IntegrityError):
+    """The request id was answered while this request waited: `answer_once` gives the stored answer."""
+
+
+def _reused() -> StationAnswer:
+    return StationAnswer(422, problem_body(422, code=idempotency.REUSED_CODE,
+                                           message=str(idempotency.REUSED_MESSAGE)))
+
+
+# The answer is kept on the hand-out itself: forgetting an id clears it and keeps the hand-out.
+answers = idempotency.RequestAnswers(Handout, "answer", _reused, keep_rows=True)
+purge_request_ids = answers.purge
+
+
+def record_handout_once(*, request_id, by, fingerprint: str, answer, **fields) -> StationAnswer:
+    """`record_handout` once per request id of the user `by`: a retry with the same id and the same
+    request (`fingerprint` of its fields) gets the first answer again (200) and records nothing; the same
+    id with another request, 422 `request_id_reused` (core.idempotency.RequestAnswers). A refusal records
+    nothing and keeps nothing: the id may be sent again. `answer(handout)` makes the answer's body."""
+
+    if request_id is None:
+        return StationAnswer(201, answer(record_handout(by=by, **fields)))
+
+    def act() -> StationAnswer:
+        with transaction.atomic():
+            handout = record_handout(by=by, request_id=request_id, fingerprint=fingerprint, **fields)
+            handout.answer = answer(handout)
+            handout.save(update_fields=["answer"])
+        return StationAnswer(201, handout.answer)
+
+    return answers.answer_once(act, request_id=request_id, by=by, fingerprint=fingerprint, look_first=True)
 
 
 @transaction.atomic

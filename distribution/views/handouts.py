@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from core.audit import audit
 from core.confirm import ask, is_confirmed, step_form
 from core.models import AuditLog, Location
+from core.once import ALREADY_DONE, AlreadySubmitted, submit_once
 from core.refusals import show_refusal
 from core.roles import role_required
 from inventory.services import InsufficientStock
@@ -100,10 +101,15 @@ def handout_desk(request, pk):
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = form.cleaned_data
         try:
-            handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
-                                     lines=basket_lines(lines), household=household, programme=data["programme"],
-                                     card=card, override_reason=data["override_reason"],
-                                     delivered_by=data["delivered_by"])
+            with submit_once(form, purpose="distribution.handout", by=request.user) as submission:
+                handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
+                                         lines=basket_lines(lines), household=household,
+                                         programme=data["programme"], card=card,
+                                         override_reason=data["override_reason"], delivered_by=data["delivered_by"])
+                submission.outcome_url = reverse("distribution:handout", args=[handout.pk])
+        except AlreadySubmitted as done:
+            messages.info(request, ALREADY_DONE)
+            return redirect(done.outcome_url or reverse("distribution:handouts"))
         except (DistributionError, InsufficientStock) as exc:
             show_refusal(request, exc, form=form)
         else:
@@ -129,9 +135,15 @@ def handout_anonymous(request):
     if request.method == "POST" and form.is_valid() and lines.is_valid():
         data = form.cleaned_data
         try:
-            handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
-                                     lines=basket_lines(lines), programme=data["programme"], people=data["people"],
-                                     reason=data["reason"], groups=form.groups, delivered_by=data["delivered_by"])
+            with submit_once(form, purpose="distribution.handout", by=request.user) as submission:
+                handout = record_handout(by=request.user, location=data["location"], kind=data["kind"],
+                                         lines=basket_lines(lines), programme=data["programme"],
+                                         people=data["people"], reason=data["reason"], groups=form.groups,
+                                         delivered_by=data["delivered_by"])
+                submission.outcome_url = reverse("distribution:handout", args=[handout.pk])
+        except AlreadySubmitted as done:
+            messages.info(request, ALREADY_DONE)
+            return redirect(done.outcome_url or reverse("distribution:handouts"))
         except (DistributionError, InsufficientStock) as exc:
             show_refusal(request, exc, form=form)
         else:

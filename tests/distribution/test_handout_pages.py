@@ -1,11 +1,16 @@
 """The hand-out pages: search, the station's answer at the desk, confirm, override, anonymous, delivery;
 volunteers kept out; bad input answered with a message."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from core.models import AuditLog
+from core.once import new_token
 from distribution.models import Handout
+from distribution.models.handouts import HANDOUT_DOCUMENT
+from inventory.models import StockMovement
 from tests.distribution.days_helpers import day_with_basket, household, programme
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +24,9 @@ def desk():
 
 
 def _lines(*rows):
-    data = {"line-TOTAL_FORMS": str(len(rows)), "line-INITIAL_FORMS": "0", "line-MIN_NUM_FORMS": "0",
-            "line-MAX_NUM_FORMS": "40"}
+    """The basket's lines, with the form's one-time token (each call a new form)."""
+    data = {"form_token": new_token(), "line-TOTAL_FORMS": str(len(rows)), "line-INITIAL_FORMS": "0",
+            "line-MIN_NUM_FORMS": "0", "line-MAX_NUM_FORMS": "40"}
     for n, (item, quantity) in enumerate(rows):
         data[f"line-{n}-item"] = item.pk if item else ""
         data[f"line-{n}-quantity"] = quantity
@@ -56,10 +62,11 @@ def test_over_the_limit_the_page_asks_for_a_reason(staff_client, desk):
     staff_client.post(url, data)
     page = staff_client.get(url, {"location": day.location.pk})
     assert "level-bad" in page.content.decode()
-    refused = staff_client.post(url, data)
+    refused = staff_client.post(url, {**data, "form_token": new_token()})
     assert refused.status_code == 200 and Handout.objects.count() == 1
     assert "γράψτε γιατί" in refused.content.decode()
-    recorded = staff_client.post(url, {**data, "override_reason": "Έξωση, παιδιά χωρίς φαγητό"})
+    recorded = staff_client.post(url, {**data, "form_token": new_token(),
+                                       "override_reason": "Έξωση, παιδιά χωρίς φαγητό"})
     assert recorded.status_code == 302 and Handout.objects.count() == 2
 
 
@@ -99,6 +106,24 @@ def test_home_delivery_is_marked_delivered(staff_client, staff_user, desk):
     staff_client.post(reverse("distribution:handout", args=[handout.pk]))
     handout.refresh_from_db()
     assert handout.delivered_at is not None
+
+
+@pytest.mark.parametrize("page", ["desk", "anonymous"])
+def test_a_hand_out_form_posted_twice_records_once(staff_client, desk, page):
+    prog, day, items = desk
+    hh, _card, _code = household(prog)
+    url = (reverse("distribution:handout_desk", args=[hh.pk]) if page == "desk"
+           else reverse("distribution:handout_anonymous"))
+    form = staff_client.get(url, {"location": day.location.pk}).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', form).group(1)
+    data = {"programme": prog.pk, "location": day.location.pk, "kind": "walk_in", "reason": "έξωση", "people": "2",
+            **_lines((items["rice"], "2")), "form_token": token}
+    first, second = staff_client.post(url, data), staff_client.post(url, data, follow=True)
+    handout = Handout.objects.get()
+    assert first.status_code == 302 and second.redirect_chain[0][0] == first.url == reverse(
+        "distribution:handout", args=[handout.pk])
+    assert "δεν έγινε δεύτερη φορά" in second.content.decode()
+    assert StockMovement.objects.filter(document_type=HANDOUT_DOCUMENT).count() == 1
 
 
 def test_volunteers_cannot_reach_the_handout_pages(volunteer_client, desk):
