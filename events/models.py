@@ -20,7 +20,8 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core import validators as plausible
-from core.models import Location
+from core.models import Centre, Location
+from core.tenancy import CentreManager, default_centre_id
 from core.text import search_key
 
 TICKET_PREFIX = "EVT-"
@@ -103,6 +104,10 @@ class Event(models.Model):
     search_text = models.CharField(max_length=500, editable=False, default="", db_index=True)
     # The random part of the key of the door's ticket manifest (core.offline), drawn when a door first asks.
     door_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("event")
@@ -261,6 +266,10 @@ class Registration(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+", editable=False)
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("registration")
@@ -314,6 +323,10 @@ class CheckIn(models.Model):
                            on_delete=models.SET_NULL, related_name="+")
     method = models.CharField(_("method"), max_length=8, choices=Method.choices, default=Method.SCAN)
     door = models.CharField(_("door"), max_length=60, blank=True)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("check-in")
@@ -337,11 +350,16 @@ class ScanRequest(models.Model):
     at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
-        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="scanrequest_request_id_per_user",
+        constraints = [models.UniqueConstraint(fields=["centre", "by", "request_id"],
+                                               name="scanrequest_request_id_per_user_in_centre",
                                                violation_error_message=_("This scan has already been recorded."))]
         indexes = [models.Index(fields=["at"], name="scanrequest_at")]
 
@@ -371,6 +389,10 @@ class OfflineCheckIn(models.Model):
     recorded_at = models.DateTimeField(_("synchronised"), auto_now_add=True)
     request = models.OneToOneField(ScanRequest, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="offline_checkin")
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("offline check-in")

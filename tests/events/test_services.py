@@ -410,7 +410,7 @@ def test_registrations_of_long_past_events_lose_their_people_but_not_the_figures
     assert retention.anonymise_past_registrations(older_than_days=180) == 0  # idempotent
     out = io.StringIO()
     call_command("purge_event_registrations", "--older-than", "5", stdout=out)
-    assert out.getvalue().startswith("1 registrations anonymised")
+    assert ": 1 registrations anonymised" in out.getvalue()
     kept.refresh_from_db()
     assert kept.name == "" and kept.anonymised_at is not None
 
