@@ -42,7 +42,7 @@ def test_another_centres_event_pages_answer_404(staff_client, elsewhere):
         assert staff_client.post(reverse(f"events:{name}", args=[event.pk]), {"code": ticket.ticket_code,
                  "request_id": str(uuid.uuid4())}).status_code == 404, name
     assert staff_client.get(reverse("events:staff_registration", args=[ticket.pk])).status_code == 404
-    for action in ("cancel", "approve", "decline", "promote"):
+    for action in ("cancel", "approve", "decline", "household"):
         assert staff_client.post(reverse("events:registration_action", args=[ticket.pk, action])).status_code == 404
     assert staff_client.post(reverse("events:tick", args=[event.pk, ticket.pk]), {"checked": "0"}).status_code == 404
     for name in ("manage", "manage_cancel"):
