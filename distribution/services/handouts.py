@@ -26,6 +26,7 @@ from core.scanning import StationAnswer, display
 from inventory.models import StockMovement
 from inventory.selectors import with_kit_bills
 from inventory.services import reverse_movements, take_out
+from inventory.services.kits import keep_kit_contents
 
 from ..locks import lock_household
 from ..models import Card, Handout, Household
@@ -233,6 +234,7 @@ def record_handout(*, by, location, kind, lines, household: Household | None = N
     handout.save()
     take_out(location=location, lines=[(line.item, line.quantity) for line in basket], by=by,
              document_type=HANDOUT_DOCUMENT, document_id=handout.pk)
+    keep_kit_contents([line.item for line in basket], document_type=HANDOUT_DOCUMENT, document_id=handout.pk)
     changes = {"kind": [None, kind], "people": [None, handout.people], "lines": [None, len(basket)],
                "anonymous": [None, household is None]}
     if overridden:

@@ -35,6 +35,7 @@ from core.db import rows
 from core.models import AuditLog
 from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
+from inventory.services.kits import keep_kit_contents
 
 from ..models import AuthorisedCollector, OfflineHandout, Scan
 from ..selectors.scan import read_for_scan
@@ -83,6 +84,7 @@ def _take_out(day, basket, *, by, document_type, document_id) -> bool:
         with transaction.atomic():
             take_out(location=day.location, lines=[(line.item, line.quantity) for line in basket], by=by,
                      document_type=document_type, document_id=document_id)
+            keep_kit_contents([line.item for line in basket], document_type=document_type, document_id=document_id)
     except InsufficientStock:
         return False
     return True

@@ -34,6 +34,7 @@ from core.problems import problem_body
 from core.refusals import Refusal
 from core.scanning import StationAnswer, display
 from inventory.services import InsufficientStock, take_out
+from inventory.services.kits import keep_kit_contents
 
 from ..locks import lock_household
 from ..models import AuthorisedCollector, Card, Collection, DistributionDay, Household, Scan
@@ -257,6 +258,8 @@ def _answer(*, day_id, code, station, request_id, by, fingerprint, collector_id,
                      by=by, document_type=COLLECTION_DOCUMENT, document_id=collection.pk)
         except InsufficientStock as exc:
             raise _OutOfStock(exc.shortages) from None
+        keep_kit_contents([line.item for line in collection.basket_lines], document_type=COLLECTION_DOCUMENT,
+                          document_id=collection.pk)
     return StationAnswer(status, body)
 
 

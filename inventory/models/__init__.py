@@ -21,7 +21,7 @@ from core.models import Location
 from core.text import search_key
 
 from .barcodes import Barcode, Pack  # noqa: F401  (models of this app)
-from .kits import KitComponent, KitRequest  # noqa: F401
+from .kits import KitComponent, KitHandedOut, KitRequest  # noqa: F401
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0")

@@ -61,3 +61,36 @@ class KitRequest(models.Model):
 
     def __str__(self):
         return str(self.request_id)
+
+
+class KitHandedOut(models.Model):
+    """What a kit held when it left under a document (a collection, a hand-out): each content, so much
+    per kit, at its weight and value per unit then. The funder's figures count a handed-out kit by these
+    rows, so editing the kit or its contents later does not move a past period's figures (as a plain
+    item's ledger row keeps its own weight and value). Written in the document's transaction
+    (services.kits.keep_kit_contents); the document's later corrections count by the same rows."""
+
+    document_type = models.CharField(_("document type"), max_length=60)
+    document_key = models.BigIntegerField(_("document"))
+    kit = models.ForeignKey("inventory.Item", verbose_name=_("kit"), on_delete=models.PROTECT, related_name="+")
+    component = models.ForeignKey("inventory.Item", verbose_name=_("item"), on_delete=models.PROTECT,
+                                  related_name="+")
+    quantity = models.DecimalField(_("quantity per kit"), max_digits=12, decimal_places=3)
+    unit_weight_kg = models.DecimalField(_("weight per unit (kg)"), max_digits=10, decimal_places=3)
+    unit_value_eur = models.DecimalField(_("value per unit (€)"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("kit content handed out")
+        verbose_name_plural = _("kit contents handed out")
+        constraints = [
+            models.UniqueConstraint(fields=["document_type", "document_key", "kit", "component"],
+                                    name="kit_handed_out_once",
+                                    violation_error_message=_("This content of the kit is already kept.")),
+            models.CheckConstraint(condition=Q(quantity__gt=Decimal(0)), name="kit_handed_out_quantity_positive",
+                                   violation_error_message=_("The quantity must be greater than zero.")),
+        ]
+
+    audit_names_nobody = True
+
+    def __str__(self):
+        return f"{self.document_type} {self.document_key}: {self.kit} ∋ {self.component} × {self.quantity}"

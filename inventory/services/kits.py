@@ -19,7 +19,7 @@ from core.models import AuditLog
 from core.problems import problem_body
 from core.scanning import StationAnswer
 
-from ..models import Item, KitComponent, KitRequest, StockMovement
+from ..models import Item, KitComponent, KitHandedOut, KitRequest, StockMovement
 from .stock import Delta, apply_deltas, take_out, to_quantity
 
 DOCUMENT_TYPE = "inventory.kit"
@@ -52,6 +52,20 @@ def set_kit_contents(kit: Item, lines, *, by) -> list[KitComponent]:
     if before != after:
         audit(AuditLog.Action.CHANGE, kit, user=by, changes={"kit contents": [before, after]})
     return rows
+
+
+def keep_kit_contents(items, *, document_type: str, document_id) -> None:
+    """Keep what each kit among `items` holds now (its loaded `kit_bill`: `selectors.with_kit_bills`) as
+    what it held when it left under the document: the funder's figures count it so afterwards. Plain
+    items, and a document's kit already kept, are left alone; no kit, no statement."""
+    rows = {}
+    for item in items:
+        for component, per_kit in getattr(item, "kit_bill", None) or []:
+            rows[(item.pk, component.pk)] = KitHandedOut(
+                document_type=document_type, document_key=int(document_id), kit_id=item.pk, component_id=component.pk,
+                quantity=per_kit, unit_weight_kg=component.weight_kg, unit_value_eur=component.unit_value_eur)
+    if rows:
+        KitHandedOut.objects.bulk_create(rows.values(), ignore_conflicts=True)
 
 
 def _bill(kit: Item) -> list[KitComponent]:

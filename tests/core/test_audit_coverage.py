@@ -86,6 +86,8 @@ EXEMPT = {
     "distribution.Scan": "itself the record of each scan at a table (who, where, when, the answer)",
     "events.ScanRequest": "the answer kept for a request id; the admission is the audited CheckIn",
     "inventory.KitRequest": "the answer kept for a request id; assembling or taking kits apart is audited on the kit",
+    "inventory.KitHandedOut": "what a kit held when handed out, a copy kept for the figures; the collection or "
+                              "hand-out that handed it out is audited",
     "volunteers.ReminderSent": "marks a reminder as sent so it goes out once; no decision of a person",
     "events.Question": "written only with its event by planning.save_event, whose entry is the record",
     "volunteers.Skill": "a reference list kept in Django's admin, which keeps its own change history",

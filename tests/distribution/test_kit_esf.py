@@ -2,6 +2,8 @@
 weight, value, category or food group: at a table and at the desk, in the values, the food groups, the
 children's goods, the kinds of support the people count under, and the drill-downs."""
 
+import dataclasses
+import importlib
 import uuid
 from datetime import timedelta
 from decimal import Decimal
@@ -88,3 +90,48 @@ def test_a_kit_counts_as_what_it_holds_in_the_esf_figures(kit_day, volunteer_use
     assert [(row["kg"], row["eur"]) for row in food] == [(D("3"), D("4.2")), (D("6"), D("8.4"))]
     children = value_collections(_period(), is_food=False, categories=[Item.Category.BABY])
     assert [(row["quantity"], row["eur"]) for row in children] == [(D("1"), D("4")), (D("2"), D("8"))]
+
+
+def test_editing_a_kit_later_does_not_move_a_past_periods_figures(kit_day, volunteer_user, staff_user):
+    """A kit counts by what it held when handed out: changing its contents, or the weight, value and
+    category of what it held, moves no figure of the period (as for a plain item)."""
+    day, kit = kit_day
+    _hh, _card, code = household(day.programme, size=2)
+    other, _card2, _code2 = household(day.programme, size=3)
+    assert record_scan(day_id=day.pk, code=code, station="Τραπέζι 1", request_id=str(uuid.uuid4()),
+                       by=volunteer_user).status == 201
+    record_handout(by=staff_user, location=day.location, kind=Handout.Kind.WALK_IN, household=other,
+                   programme=day.programme, lines=[(kit, 2)])
+    before = esf_figures(_period())
+    drill = value_collections(_period(), is_food=True)
+    report = esf_report(_period())
+
+    contents = {line.component.name_el: line.component for line in kit.kit_components.select_related("component")}
+    rice, soap = contents["Ρύζι"], contents["Σαπούνι"]
+    set_kit_contents(kit, [(rice, 5), (soap, 3)], by=staff_user)
+    Item.objects.filter(pk=rice.pk).update(weight_kg=D("2"), unit_value_eur=D("9"))
+
+    assert esf_figures(_period()) == before
+    assert value_collections(_period(), is_food=True) == drill
+    assert dataclasses.replace(esf_report(_period()), generated_at=report.generated_at) == report
+
+
+def test_the_migration_keeps_the_contents_of_kits_handed_out_before(kit_day, staff_user):
+    """Kits handed out before the contents were kept at the time get what they hold now (inventory 0013)."""
+    from django.apps import apps
+
+    from inventory.models import KitHandedOut
+
+    keep = importlib.import_module("inventory.migrations.0013_kit_handed_out").keep_contents_of_past_kits
+    day, kit = kit_day
+    handout = record_handout(by=staff_user, location=day.location, kind=Handout.Kind.WALK_IN, people=1,
+                             reason="έξωση", lines=[(kit, 2)])
+    kept = set(KitHandedOut.objects.values_list("document_key", "kit_id", "component_id", "quantity",
+                                                "unit_weight_kg", "unit_value_eur"))
+    assert len(kept) == 4 and {row[0] for row in kept} == {handout.pk}
+    figures = esf_figures(_period())
+    KitHandedOut.objects.all().delete()
+    keep(apps, None)
+    assert set(KitHandedOut.objects.values_list("document_key", "kit_id", "component_id", "quantity",
+                                                "unit_weight_kg", "unit_value_eur")) == kept
+    assert esf_figures(_period()) == figures

@@ -13,14 +13,16 @@ from core.db.sql import materialized as _materialized
 from core.db.sql import table as _table
 from core.db.sql import ymd as _ymd
 from inventory.models import Item
-from inventory.selectors import kit_bills_of
 
 from ...models import Collection, DistributionDay, Handout, Household, MembershipHistory, Person
 from .handouts import anonymous_people_sql, handout_label, handout_value_from, handouts_where
 from .period import (
     COUNTED_EUR,
+    COUNTED_ITEM,
     COUNTED_KG,
     COUNTED_QUANTITY,
+    COUNTED_UNIT_EUR,
+    COUNTED_UNIT_KG,
     Period,
     _dec,
     _period_where,
@@ -239,21 +241,22 @@ def value_rows(period: Period) -> list[dict]:
     goods, and € of goods of the children's item categories. One statement, a few dozen groups."""
     params: list = []
     # Items are looked up after the aggregation: the ledger side of the join stays narrow.
-    with_sql, from_sql = _value_from(period, params, item=False)
-    sql = f"""{with_sql} SELECT h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur, -SUM(m.quantity)
+    # A kit counts as what it held when handed out (`kit_of_row`).
+    with_sql, from_sql = _value_from(period, params, item=False, kits=True)
+    counted = f"{COUNTED_ITEM}, {COUNTED_UNIT_KG}, {COUNTED_UNIT_EUR}"
+    sql = f"""{with_sql} SELECT h.homeless, {counted}, -SUM({COUNTED_QUANTITY})
               {from_sql}
-              GROUP BY h.homeless, m.item_id, m.unit_weight_kg, m.unit_value_eur
+              GROUP BY h.homeless, {counted}
               """  # noqa: S608 - see _collections_cte
     handout_params: list = []
-    handout_sql = (f"SELECT COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur, "
-                   f"-SUM(m.quantity) {handout_value_from(period, handout_params, item=False)} "
-                   f"GROUP BY COALESCE(h.homeless, ''), m.item_id, m.unit_weight_kg, m.unit_value_eur")
+    handout_sql = (f"SELECT COALESCE(h.homeless, ''), {counted}, "  # noqa: S608 - our own fragments
+                   f"-SUM({COUNTED_QUANTITY}) {handout_value_from(period, handout_params, item=False, kits=True)} "
+                   f"GROUP BY COALESCE(h.homeless, ''), {counted}")
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
         cursor.execute(handout_sql, handout_params)  # hand-outs outside a day: anonymous ones not declared
         rows += cursor.fetchall()
-    rows = _kits_as_contents(rows)
     items = {i["id"]: i for i in Item.objects.filter(id__in={row[1] for row in rows})
              .values("id", "is_food", "category", "food_group")}
     rows = [(answer, items[item_id]["is_food"], items[item_id]["category"], items[item_id]["food_group"], unit_kg,
@@ -280,24 +283,6 @@ def value_rows(period: Period) -> list[dict]:
             if category in children:
                 entry["children_eur"] += eur
     return [result[key] for key in sorted(result)]
-
-
-def _kits_as_contents(rows) -> list[tuple]:
-    """Value rows (answer, item, kg per unit, € per unit, quantity) with each kit's row replaced by its
-    contents: the bill's items and quantities (quantity × per kit), at their weight and value per unit
-    now; the kit's own weight, value and food group count nowhere (one query for the bills)."""
-    bills = kit_bills_of({row[1] for row in rows})
-    if not bills:
-        return rows
-    result = []
-    for answer, item_id, unit_kg, unit_eur, quantity in rows:
-        if item_id not in bills:
-            result.append((answer, item_id, unit_kg, unit_eur, quantity))
-            continue
-        for component, per_kit in bills[item_id]:
-            result.append((answer, component.pk, component.weight_kg, component.unit_value_eur,
-                           _dec(quantity) * per_kit))
-    return result
 
 
 def recipient_counts(period: Period) -> dict:

@@ -12,7 +12,7 @@ from inventory.models import StockMovement
 
 from ...models import Handout, Household
 from ...models.handouts import HANDOUT_DOCUMENT
-from .period import Period, item_of_row
+from .period import Period, item_of_row, kit_of_row
 
 
 def period_handouts(period: Period):
@@ -92,7 +92,7 @@ def handout_label(handout_id) -> str:
     return _("Anonymous hand-out %(id)s") % {"id": handout_id}
 
 
-def handout_value_from(period: Period, params: list, *, item: bool = True) -> str:
+def handout_value_from(period: Period, params: list, *, item: bool = True, kits: bool = False) -> str:
     """FROM … WHERE of the ledger rows of the period's hand-outs: the hand-out as `c` (c.id, c.household_id,
     c.date), the household as `h` (absent for an anonymous one: LEFT JOIN), the row as `m`, (`item`) the
     item it counts as `i` (a kit as its contents: `period.item_of_row`)."""
@@ -100,5 +100,6 @@ def handout_value_from(period: Period, params: list, *, item: bool = True) -> st
     params.append(HANDOUT_DOCUMENT)
     return f"""
         FROM {_table(Handout)} c LEFT JOIN {_table(Household)} h ON h.id = c.household_id
-        JOIN {_table(StockMovement)} m ON m.document_key = c.id {item_of_row() if item else ""}
+        JOIN {_table(StockMovement)} m ON m.document_key = c.id
+        {item_of_row() if item else kit_of_row() if kits else ""}
         WHERE {where} AND m.document_type = %s"""  # noqa: S608 - table names only

@@ -12,7 +12,7 @@ from core.db.sql import as_decimal as _as_decimal
 from core.db.sql import day_start as _day_start
 from core.db.sql import reporting_cursor
 from core.db.sql import table as _table
-from inventory.models import Item, KitComponent, StockMovement
+from inventory.models import Item, KitHandedOut, StockMovement
 
 from ...models import Collection, DistributionDay, Household, Person, Programme
 from ..days import COLLECTION_DOCUMENT  # document_type of a collection's stock movements
@@ -42,24 +42,35 @@ def _reporting_cursor(period: Period):
     return reporting_cursor(parallel=not _short(period))
 
 
+def kit_of_row() -> str:
+    """The join that gives a ledger row `m` of a kit `k`, one row per content of what the kit held when
+    it left under the row's document (`inventory.KitHandedOut`; absent for a plain item)."""
+    return (f"LEFT JOIN {_table(KitHandedOut)} k ON k.document_type = m.document_type "
+            "AND k.document_key = m.document_key AND k.kit_id = m.item_id ")
+
+
 def item_of_row() -> str:
-    """The joins that give a ledger row `m` the item `i` it counts as: a kit counts as its contents, one
-    row per line of its bill `k` (absent for a plain item). With `counted_*` below for its figures."""
-    return (f"LEFT JOIN {_table(KitComponent)} k ON k.kit_id = m.item_id "
-            f"JOIN {_table(Item)} i ON i.id = COALESCE(k.component_id, m.item_id)")
+    """The joins that give a ledger row `m` the item `i` it counts as: a kit counts as what it held when
+    handed out, one row per content `k` (`kit_of_row`). With `counted_*` below for its figures."""
+    return kit_of_row() + f"JOIN {_table(Item)} i ON i.id = COALESCE(k.component_id, m.item_id)"
 
 
-# A row's quantity, kg and € as counted (over `item_of_row`): a kit line's quantity is the kits' × the
-# bill's, at the content's weight and value per unit now; a plain item's at what the row recorded.
+# A row's item, quantity, kg and € as counted (over `kit_of_row`): a kit line's quantity is the kits' × the
+# content's per kit, at the content's weight and value per unit when handed out; a plain item's at what
+# the row recorded. Editing a kit or an item later moves no past figure.
+COUNTED_ITEM = "COALESCE(k.component_id, m.item_id)"
 COUNTED_QUANTITY = "(m.quantity * COALESCE(k.quantity, 1))"
-COUNTED_KG = f"({COUNTED_QUANTITY} * (CASE WHEN k.id IS NULL THEN m.unit_weight_kg ELSE i.weight_kg END))"
-COUNTED_EUR = f"({COUNTED_QUANTITY} * (CASE WHEN k.id IS NULL THEN m.unit_value_eur ELSE i.unit_value_eur END))"
+COUNTED_UNIT_KG = "(CASE WHEN k.id IS NULL THEN m.unit_weight_kg ELSE k.unit_weight_kg END)"
+COUNTED_UNIT_EUR = "(CASE WHEN k.id IS NULL THEN m.unit_value_eur ELSE k.unit_value_eur END)"
+COUNTED_KG = f"({COUNTED_QUANTITY} * {COUNTED_UNIT_KG})"
+COUNTED_EUR = f"({COUNTED_QUANTITY} * {COUNTED_UNIT_EUR})"
 
 
-def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True) -> tuple[str, str]:
+def _value_from(period: Period, params: list, *, household: bool = True, item: bool = True,
+                kits: bool = False) -> tuple[str, str]:
     """(WITH clause, FROM … WHERE clause) of the ledger rows of the period's collections: the query goes
     `{with} SELECT … {from}`, the collection as `c` (c.id, c.household_id, c.date), the ledger row as `m`
-    (`item`: and the item it counts as `i`, `item_of_row`).
+    (`item`: and the item it counts as `i`, `item_of_row`; `kits`: only a kit's contents `k`, `kit_of_row`).
 
     A collection's ledger rows carry its id as the number `document_key` (indexed with the document
     type). A short period reads its collections through the (day, at) index and each one's rows
@@ -87,7 +98,7 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
         FROM pc c
         {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
         JOIN {_table(StockMovement)} m ON m.document_key = c.id
-        {item_of_row() if item else ""}
+        {item_of_row() if item else kit_of_row() if kits else ""}
         WHERE {conditions}"""
     return with_sql, from_sql
 
