@@ -279,7 +279,7 @@ def test_staff_at_a_desk_at_200_percent_register_a_household_issue_and_revoke_a_
 
 def test_staff_on_a_phone_hand_out_now_and_receive_a_donation(browser, live_server, login_as):
     prog = programme()
-    _day, _items = day_with_basket(prog=prog)
+    day, _items = day_with_basket(prog=prog)
     household(prog, size=2, first_name="Αϊσέ", last_name="Χουσεΐν")
     store = LocationFactory(name="Αποθήκη Κέντρου")
     milk = ItemFactory(name_el="Γάλα εβαπορέ 410 γρ.")
@@ -307,6 +307,25 @@ def test_staff_on_a_phone_hand_out_now_and_receive_a_donation(browser, live_serv
         expect(page.get_by_text("Η διανομή καταχωρίστηκε")).to_be_visible()
         assert Handout.objects.get().kind == "emergency"
         walk.page_checks("the hand-out recorded")
+        # Anonymous: how many people and their age groups and sex, the goods; the reason forgotten first.
+        page.goto("/distribution/handouts/")
+        walk.press(page.get_by_role("link", name="Ανώνυμη διανομή (χωρίς προσωπικά δεδομένα)"), to="**/anonymous/")
+        walk.page_checks("anonymous hand-out")
+        walk.choose(page.get_by_label("Χώρος:"), day.location.name)
+        walk.type_into(page.get_by_label("Αριθμός ατόμων:"), "3", clear=True)
+        walk.type_into(page.get_by_label("ηλικίας κάτω των 18:"), "1")
+        walk.type_into(page.get_by_label("από τα οποία γυναίκες:"), "2")
+        walk.choose(page.locator("#id_line-0-item"), "Ρύζι 1 kg")
+        walk.type_into(page.locator("#id_line-0-quantity"), "2")
+        walk.press(page.get_by_test_id("confirm-handout"), to="**/anonymous/")
+        reason = page.get_by_label("Αιτία:")
+        walk.expect_focus_in(reason, "the anonymous hand-out came back with an error")
+        walk.page_checks("the anonymous hand-out with its error", fresh=False)
+        walk.type_into(reason, "Διερχόμενη οικογένεια")
+        walk.press(page.get_by_test_id("confirm-handout"), to=re.compile(r"/handouts/\d+/$"))
+        anonymous = Handout.objects.get(household=None)
+        assert (anonymous.people, anonymous.aged_under_18, anonymous.women) == (3, 1, 2)
+        walk.page_checks("the anonymous hand-out recorded")
         # A donation: the donor and the place, then the goods scanned, then into stock.
         page.goto("/inventory/donations/new/")
         walk.page_checks("new donation")
