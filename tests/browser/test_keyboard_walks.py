@@ -21,11 +21,14 @@ from core.models import Location
 from distribution.models import Card, Collection, DistributionDay, Handout, Household
 from events.models import Registration
 from events.services.registrations import RegistrationRequest, register
+from inventory import selectors as inventory_selectors
+from inventory.models import Barcode
 from tests.browser.keyboard import DESK_ZOOM_200, PHONE, Walk
 from tests.distribution.days_helpers import day_with_basket, household, open_around_now, programme
 from tests.events.factories import EventFactory
 from tests.factories import LocationFactory, UserFactory
 from tests.inventory.factories import BarcodeFactory, DonorFactory, ItemFactory
+from tests.inventory.helpers import stock
 from tests.two_factor import add_app, require_two_factor, totp_code
 from tests.volunteers.factories import ShiftFactory, VolunteerFactory, available_always
 from volunteers.models import Shift
@@ -416,6 +419,69 @@ def test_coordinator_in_english_at_200_percent_creates_a_shift_assigns_plans_and
         expect(page.locator("#list-results tbody tr").first).to_contain_text("coord")
         walk.expect_focus_in(username, "the list changed under the filter")
         walk.page_checks("the audit log, filtered", fresh=False)
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_staff_at_a_desk_at_200_percent_count_and_post_a_stock_take_and_move_stock(browser, live_server, login_as):
+    """A stock-take: two shelves counted (a scanner, then the quantity typed), the differences, the confirm page's
+    red button; then stock moved to the branch (too much asked first: the form comes back with its error)."""
+    store, branch = LocationFactory(name="Αποθήκη Κέντρου"), LocationFactory(name="Παράρτημα Ρομά")
+    flour = ItemFactory(name_el="Αλεύρι 1 κιλό", has_expiry=False)
+    own = Barcode.objects.create(item=flour, code=f"KYP-{flour.pk:06d}", kind=Barcode.Kind.OWN)
+    stock(flour, store, 40)
+    context = _context(browser, live_server, DESK_ZOOM_200)
+    try:
+        login_as(UserFactory(role="staff"), ctx=context)
+        page = context.new_page()
+        walk = Walk(page, "staff desk 200 % stock")
+        page.goto("/inventory/stocktakes/new/")
+        walk.page_checks("new stock-take")
+        walk.choose(page.get_by_label("χώρος"), store.name)
+        walk.press(page.get_by_role("button", name="Αποθήκευση"), to=re.compile(r"/stocktakes/\d+/$"))
+        scan_field = page.get_by_label("Σαρώστε ή πληκτρολογήστε κωδικό")
+        expect(scan_field).to_be_focused()
+        walk.page_checks("the stock-take's counting", fresh=False)
+        for shelf, counted in (("Ράφι Α", "25"), ("Ράφι Β", "12")):
+            walk.tab_to(scan_field)
+            page.keyboard.type(own.code + "\n", delay=5)
+            quantity = page.get_by_label("μετρημένη ποσότητα")
+            expect(quantity).to_be_focused()
+            page.keyboard.type(counted)
+            walk.type_into(page.get_by_label("ράφι ή σημείο"), shelf, clear=True)
+            page.keyboard.press("Enter")
+            expect(page.get_by_test_id("added")).to_contain_text(f"Αλεύρι 1 κιλό × {counted}")
+            expect(scan_field).to_be_focused()
+        walk.page_checks("two shelves counted", fresh=False)
+        walk.press(page.get_by_role("link", name="Έλεγχος διαφορών"), to=re.compile(r"/review/$"))
+        expect(page.get_by_test_id("review")).to_contain_text("-3")
+        walk.page_checks("the differences")
+        walk.press(page.get_by_role("button", name="Καταχώριση απογραφής"), to=re.compile(r"/post/$"))
+        expect(page.get_by_test_id("confirmation")).to_contain_text("40 συσκευασίες → 37 συσκευασίες")
+        walk.page_checks("post the stock-take?")
+        walk.press(page.get_by_test_id("confirm"), to=re.compile(r"/stocktakes/\d+/$"))
+        expect(page.get_by_role("status")).to_contain_text("Η απογραφή καταχωρίστηκε")
+        assert inventory_selectors.available_by_item(store, [flour]) == {flour.pk: 37}
+        walk.page_checks("the stock-take posted")
+        # Moving stock: from the stock page's link; too much asked first.
+        page.goto("/inventory/stock/")
+        walk.page_checks("the stock")
+        walk.press(page.get_by_role("link", name="Μεταφορά αποθέματος").first, to="**/transfers/new/")
+        walk.page_checks("new transfer")
+        walk.choose(page.get_by_label("από"), store.name)
+        walk.choose(page.get_by_label("προς"), branch.name)
+        walk.choose(page.locator("#id_lines-0-item"), "Αλεύρι 1 κιλό")
+        walk.type_into(page.locator("#id_lines-0-quantity"), "60")
+        walk.press(page.get_by_role("button", name="Μεταφορά ειδών"), to="**/transfers/new/")
+        expect(page.get_by_role("alert")).to_contain_text("Δεν υπάρχει αρκετό απόθεμα")
+        walk.expect_focus_in(page.get_by_role("alert"), "the transfer came back refused")
+        walk.page_checks("the transfer refused", fresh=False)
+        walk.type_into(page.locator("#id_lines-0-quantity"), "20", clear=True)
+        walk.press(page.get_by_role("button", name="Μεταφορά ειδών"), to=re.compile(r"/transfers/\d+/$"))
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Μεταφορά Μ-")
+        assert inventory_selectors.available_by_item(branch, [flour]) == {flour.pk: 20}
+        walk.page_checks("the transfer done")
         walk.assert_clean()
     finally:
         context.close()
