@@ -196,7 +196,7 @@ class Walk:
             info = self._focused()
             if info["id"] == 0:
                 return
-            if seen and info["id"] == seen[-1] and repeats < 4:  # the parts of a date or time field
+            if seen and info["id"] == seen[-1] and repeats < 6:  # the parts of a date, time or date-and-time field
                 repeats += 1
                 continue
             repeats = 0

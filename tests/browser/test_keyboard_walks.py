@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from core.models import Location
 from distribution.models import Card, Collection, DistributionDay, Handout, Household
-from events.models import Registration
+from events.models import Event, Registration
 from events.services.registrations import RegistrationRequest, register
 from inventory import selectors as inventory_selectors
 from inventory.models import Barcode
@@ -482,6 +482,93 @@ def test_staff_at_a_desk_at_200_percent_count_and_post_a_stock_take_and_move_sto
         expect(page.get_by_role("heading", level=1)).to_contain_text("Μεταφορά Μ-")
         assert inventory_selectors.available_by_item(branch, [flour]) == {flour.pk: 20}
         walk.page_checks("the transfer done")
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_staff_at_a_desk_at_200_percent_create_and_publish_an_event_and_check_someone_in_by_hand(
+    browser, live_server, login_as
+):
+    """An event (its places forgotten first: the focus goes to them), published; someone registers; its
+    registrations, then the door list's «check in» button for a person without their ticket."""
+    LocationFactory(name="Παράρτημα Ρομά")
+    on = timezone.localdate() + timedelta(days=10)
+    context = _context(browser, live_server, DESK_ZOOM_200)
+    try:
+        login_as(UserFactory(role="staff"), ctx=context)
+        page = context.new_page()
+        walk = Walk(page, "staff desk 200 % events")
+        page.goto("/events/staff/new/")
+        walk.page_checks("new event")
+        walk.type_into(page.locator("#id_title_el"), "Εργαστήρι ζωγραφικής")
+        walk.type_into(page.locator("#id_description_el"), "Για παιδιά και γονείς. Τα υλικά τα φέρνουμε εμείς.")
+        walk.choose(page.locator("#id_location"), "Παράρτημα Ρομά")
+        # a date and time field: the date's parts, Tab to the hour's, then the time (13 and above fill μ.μ.)
+        for field, hour in (("#id_starts_at", "1700"), ("#id_ends_at", "1900")):
+            walk.type_into(page.locator(field), on.strftime("%d%m%Y"))
+            page.keyboard.press("Tab")
+            page.keyboard.type(hour)
+        walk.press(page.get_by_role("button", name="Αποθήκευση"), to="**/events/staff/new/")
+        places = page.locator("#id_capacity")
+        walk.expect_focus_in(places, "the event form came back with an error")
+        walk.page_checks("the event form with its error", fresh=False)
+        walk.type_into(places, "20")
+        walk.press(page.get_by_role("button", name="Αποθήκευση"), to=re.compile(r"/events/staff/\d+/$"))
+        event = Event.objects.get()
+        assert timezone.localtime(event.starts_at).hour == 17 and timezone.localtime(event.ends_at).hour == 19
+        walk.page_checks("the event, a draft")
+        walk.press(page.get_by_role("button", name="Δημοσίευση"), to=re.compile(r"/events/staff/\d+/$"))
+        expect(page.get_by_role("status")).to_contain_text("Η εκδήλωση δημοσιεύτηκε")
+        walk.page_checks("the event published")
+        register(event, RegistrationRequest(name="Νίκος Αθανασίου", places=2, email="n@example.org", consent=True))
+        walk.press(page.get_by_role("link", name="Εγγραφές", exact=True), to="**/registrations/")
+        expect(page.locator("main")).to_contain_text("Νίκος Αθανασίου")
+        walk.page_checks("its registrations")
+        walk.press(page.get_by_role("link", name="Είσοδος", exact=True), to=f"**/events/door/{event.pk}/")
+        walk.page_checks("the door", fresh=False)
+        walk.press(
+            page.get_by_role("button", name="Είσοδος: Νίκος Αθανασίου"), to=re.compile(rf"/events/door/{event.pk}/")
+        )
+        expect(page.get_by_role("status").first).to_contain_text("Μπήκε: Νίκος Αθανασίου")
+        assert Registration.objects.get().checkin is not None
+        walk.page_checks("checked in by hand", fresh=False)
+        walk.assert_clean()
+    finally:
+        context.close()
+
+
+def test_staff_at_a_desk_at_200_percent_enrol_a_passkey_and_sign_in_with_it(browser, live_server):
+    """A passkey as the second factor (Chromium's virtual authenticator, through the DevTools protocol): added on
+    the setup page the first sign-in leads to, then used at the next sign-in, with the keyboard alone."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    require_two_factor()
+    staff = UserFactory(username="maria", role="staff", password=PASSWORD)
+    context = _context(browser, live_server, DESK_ZOOM_200)
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("WebAuthn.enable")
+        cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
+            "protocol": "ctap2", "transport": "usb", "hasResidentKey": True, "hasUserVerification": True,
+            "isUserVerified": True, "automaticPresenceSimulation": True}})  # fmt: skip
+        walk = Walk(page, "staff desk 200 % passkey")
+        _sign_in(walk, "maria")
+        page.wait_for_url("**/security/two-factor/setup/**")
+        walk.page_checks("second factor setup")
+        walk.press(page.get_by_test_id("add-passkey"))
+        page.get_by_test_id("factors").wait_for()  # the page comes back listing the new passkey
+        assert WebAuthnCredential.objects.filter(user=staff, confirmed=True).count() == 1
+        walk.page_checks("a passkey added")
+        _sign_out(walk)
+        _sign_in(walk, "maria")
+        page.wait_for_url("**/security/two-factor/**")
+        walk.page_checks("the second factor")
+        with page.expect_navigation(url=f"{live_server.url}/"):
+            walk.press(page.get_by_test_id("use-passkey"))
+        assert WebAuthnCredential.objects.get(user=staff).last_used_at is not None
+        walk.page_checks("home")
         walk.assert_clean()
     finally:
         context.close()
