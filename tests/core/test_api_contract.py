@@ -56,13 +56,17 @@ SETTINGS = hypothesis_settings(max_examples=EXAMPLES, deadline=None, derandomize
 @pytest.fixture(scope="module")
 def tokens(django_db_setup, django_db_blocker):
     """A little of everything (so that generated requests also meet real records) and a token per role."""
+    from core.tenancy import CentreRef, centre_scope
     from tests.distribution.days_helpers import day_with_basket, household
     from tests.events.factories import EventFactory
     from tests.factories import UserFactory
     from tests.volunteers.factories import ShiftFactory, VolunteerFactory
 
     # The generator is a runaway client by design: no rate limit here (tested in test_api_errors.py).
-    with django_db_blocker.unblock(), override_settings(ALLOWED_HOSTS=["*"], API_RATE_LIMIT=""):
+    # A module's fixture runs before each test's own centre scope (tests/conftest.py): it takes the first
+    # centre's scope itself.
+    with django_db_blocker.unblock(), override_settings(ALLOWED_HOSTS=["*"], API_RATE_LIMIT=""), \
+            centre_scope(CentreRef(first=True)):
         try:
             day, _items = day_with_basket()
             for _n in range(3):
