@@ -2,7 +2,6 @@
 styled, Greek-first error pages elsewhere (core/views_errors.py); 503 when the database is away."""
 
 import json
-import socket
 
 import pytest
 from django.db import connection
@@ -10,6 +9,7 @@ from django.test import Client
 
 from core.services import create_api_token
 from tests.factories import UserFactory
+from tests.processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +120,6 @@ def test_the_error_views_answer_in_english_when_asked(client):
     assert "Page not found" in client.get("/no-such-page/").content.decode()
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_503_with_retry_after_when_the_database_is_unreachable(settings):
@@ -137,7 +131,7 @@ def test_503_with_retry_after_when_the_database_is_unreachable(settings):
     pages = Client(raise_request_exception=False)
     port = connection.settings_dict["PORT"]
     connection.close()
-    connection.settings_dict["PORT"] = str(_free_port())
+    connection.settings_dict["PORT"] = str(free_port())
     try:
         answer = api.post("/api/v1/scans", data=json.dumps({"code": "x", "day": 1, "station": "T",
                                                             "request_id": "12345678"}),

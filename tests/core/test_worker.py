@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from core.fake_gateway import FakeGateway
 from core.message_models import OutboundMessage
 from core.messaging import queue_message
+from tests.processes import database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
@@ -26,14 +27,8 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
                            "QUEUES": ["default", "messages"]}}
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _env(gateway, **extra) -> dict:
-    env = dict(os.environ, DATABASE_URL=_database_url(), DEBUG="1", TASKS_BACKEND="database", SMS_BACKEND="http",
+    env = dict(os.environ, DATABASE_URL=database_url(), DEBUG="1", TASKS_BACKEND="database", SMS_BACKEND="http",
                SMS_GATEWAY_URL=gateway.url, MESSAGES_LEASE_SECONDS="2", MESSAGES_CLAIM_BATCH="5",
                MESSAGES_RETRY_BASE_SECONDS="600")
     env.update({key: str(value) for key, value in extra.items()})

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -24,13 +23,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
 from core.services import create_api_token, revoke_api_token
 from distribution.models import Collection, Scan
 from inventory.selectors import available_by_item
 from tests.distribution.days_helpers import day_with_basket, household
 from tests.factories import UserFactory
+from tests.processes import database_url, free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -41,20 +40,8 @@ RATE = 60  # per token and hour: the storm sends CARDS per token, below it
 SHARED_CACHE = "redis://127.0.0.1:6379/3"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def _start(port: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=_database_url(), DEBUG="0", SECRET_KEY=secrets.token_hex(32),
+    env = dict(os.environ, DATABASE_URL=database_url(), DEBUG="0", SECRET_KEY=secrets.token_hex(32),
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", LOG_LEVEL="ERROR", TASKS_BACKEND="database",
                CACHE_URL=SHARED_CACHE, API_RATE_LIMIT=f"{RATE}/h",
                GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="2", GUNICORN_THREADS="2",
@@ -85,7 +72,7 @@ def _wait_until_up(port: int, process: subprocess.Popen, log: Path) -> None:
 
 @pytest.fixture
 def two_servers(tmp_path, on_postgres):
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     logs = [tmp_path / f"gunicorn-{n}.log" for n in range(2)]
     processes = [_start(port, log) for port, log in zip(ports, logs, strict=True)]
     try:
