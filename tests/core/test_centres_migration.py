@@ -1,10 +1,9 @@
 """A single-centre database becomes the first centre of many, with nothing lost (core 0012)."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from core.tenancy import scopes_disabled
+from tests.migrating import latest, migrate
 
 BEFORE = [("core", "0011_outbox")]
 
@@ -15,14 +14,7 @@ def _back_to_one_centre():
 
     with scopes_disabled():
         Centre.objects.all().delete()
-    return _migrate(BEFORE)
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return migrate(BEFORE)
 
 
 @pytest.mark.unscoped
@@ -44,7 +36,7 @@ def test_a_single_centre_database_moves_into_the_first_centre():
         User.objects.create(username="norole")
         ApiToken.objects.create(user=maria, name="τραπέζι 1", prefix="abcdefgh", key_hash="0" * 64)
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate(latest())
 
     from core.models import ApiToken, Centre, Location, Membership
 
@@ -65,7 +57,7 @@ def test_an_empty_database_gets_a_first_centre_to_fill_in():
     try:
         assert not old.get_model("core", "Centre").objects.exists()
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate(latest())
     from core.models import Centre
 
     (centre,) = Centre.objects.all()

@@ -5,30 +5,16 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from core.tenancy import scopes_disabled
-
-
-def _before():
-    """Events before the sweep, every other app as it is now (core's centres included)."""
-    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    return [("events", "0009_offline_door"), *[node for node in leaves if node[0] != "events"]]
-
-
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+from tests.migrating import before, latest, migrate
 
 
 @pytest.mark.unscoped
 @pytest.mark.django_db(transaction=True)
 def test_a_single_centre_databases_events_move_into_the_first_centre():
-    old = _migrate(_before())
+    old = migrate(before("events", "0009_offline_door"))
     try:
         Centre, Location, User = (old.get_model("core", name) for name in ("Centre", "Location", "User"))
         Event, Registration, CheckIn, ScanRequest, OfflineCheckIn = (
@@ -49,7 +35,7 @@ def test_a_single_centre_databases_events_move_into_the_first_centre():
         OfflineCheckIn.objects.create(event=event, registration=ticket, reason="already_checked_in",
                                       checkin=checkin, at=now, by=maria, request=scan)
     finally:
-        _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate(latest())
 
     from events.models import CheckIn, Event, OfflineCheckIn, Registration, ScanRequest
 
