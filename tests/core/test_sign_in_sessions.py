@@ -12,7 +12,7 @@ from django.urls import reverse
 from core.models import AuditLog
 from core.signin.policy import AUTH_AT
 from tests.factories import UserFactory
-from tests.two_factor import add_app, require_two_factor, totp_code
+from tests.two_factor import add_app, next_totp_code, require_two_factor, totp_code
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-9"
@@ -138,7 +138,7 @@ def test_exporting_a_persons_data_and_merging_ask_for_the_second_factor_again(cl
     _stale(client)
     for url in (export, merge):
         assert client.get(url)["Location"].startswith(reverse("security:reauthenticate"))
-    response = client.post(reverse("security:reauthenticate"), {"code": totp_code(device, steps_ahead=1),
+    response = client.post(reverse("security:reauthenticate"), {"code": next_totp_code(device),
                                                                 "next": export})
     assert response["Location"] == export
     assert client.get(export).status_code == 200
