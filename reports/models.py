@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Centre
 from core.refusals import Refusal
+from core.tenancy import CentreManager, default_centre_id
 
 
 class SubmittedReportError(Refusal):
@@ -17,8 +19,11 @@ class SubmittedReportError(Refusal):
 class SubmittedReport(models.Model):
     """An ESF+ report marked as submitted: its figures, the households behind each people figure, the
     programme and location, who and when, and the XLSX and PDF exactly as they were, with their SHA-256.
-    Never changed nor deleted (save and delete refuse; on the database a trigger refuses too)."""
+    Never changed nor deleted (save and delete refuse; on the database a trigger refuses too). It belongs
+    to the centre that closed the period: another centre neither sees it nor finds its period closed."""
 
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                               default=default_centre_id, editable=False)
     start = models.DateField(_("from"))
     end = models.DateField(_("until"))
     programme = models.ForeignKey("distribution.Programme", verbose_name=_("programme"), null=True, blank=True,
@@ -39,6 +44,8 @@ class SubmittedReport(models.Model):
     submitted_at = models.DateTimeField(_("submitted"))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      on_delete=models.PROTECT, related_name="+")
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("submitted ESF+ report")
