@@ -240,7 +240,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "core.staticfiles.MinifiedStaticFilesStorage"  # minified, hashed, compressed
     },
 }
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True

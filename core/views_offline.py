@@ -41,7 +41,8 @@ OFFLINE_FRAME_HEADER = "X-Offline-Frame"
 # What a station needs to open and scan with no network; vendor libraries come from node_modules.
 STATION_FILES = [
     "css/kypseli.css", "css/scan-station.css", "distribution/station.css", "events/events.css",
-    "js/scan-station.js", "js/station-offline.js", "distribution/station.js", "events/door.js",
+    "js/kypseli.js", "js/scan-station.js", "js/scan-camera.js", "js/station-offline.js", "distribution/station.js",
+    "events/door.js",
     "vendor/htmx.org/dist/htmx.min.js", "vendor/@zxing/library/umd/index.min.js",
     "img/icon.svg", "img/favicon.ico", "img/icon-192.png",
 ]

@@ -70,25 +70,29 @@
 
   const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /* ZXing (npm @zxing/library, ~100 KB) is needed only when the camera is used on a browser without
-     BarcodeDetector: it is fetched then, not on every visit (its address: data-zxing on this script). */
+  /* Reading codes with the camera (static/js/scan-camera.js: the reader, and ZXing where the browser has no
+     BarcodeDetector) is fetched when a camera is first wanted (or a moment after a station is ready), not
+     in the first load, where every byte delays the first card on a slow network (their addresses: data-camera,
+     data-zxing on this script). */
+  const CAMERA_SRC = document.currentScript && document.currentScript.dataset.camera;
   const ZXING_SRC = document.currentScript && document.currentScript.dataset.zxing;
   // Station pages leave htmx out of their first load (it is most of their bytes on a slow network) and
   // take it once the station is ready to scan.
   const HTMX_SRC = document.currentScript && document.currentScript.dataset.htmx;
   const OFFLINE_SRC = document.currentScript && document.currentScript.dataset.offlineSrc;
   const WORKER_SRC = document.currentScript && document.currentScript.dataset.worker;
-  let zxingLoading = null;
-  function loadZXing() {
-    if (window.ZXing || !ZXING_SRC) return Promise.resolve(window.ZXing);
-    zxingLoading = zxingLoading || new Promise((resolve, reject) => {
+  let cameraLoading = null;
+  function loadCamera() {
+    if (window.KypseliCameraReader) return Promise.resolve(window.KypseliCameraReader);
+    cameraLoading = cameraLoading || new Promise((resolve, reject) => {
       const script = document.createElement("script");
-      script.src = ZXING_SRC;
-      script.onload = () => resolve(window.ZXing);
-      script.onerror = () => { zxingLoading = null; reject(new Error("ZXing")); };
+      script.src = CAMERA_SRC;
+      script.dataset.zxing = ZXING_SRC || "";
+      script.onload = () => resolve(window.KypseliCameraReader);
+      script.onerror = () => { cameraLoading = null; script.remove(); reject(new Error("camera")); };
       document.head.appendChild(script);
     });
-    return zxingLoading;
+    return cameraLoading;
   }
 
   function fill(template, code) { return (template || "%(code)s").replace("%(code)s", code); }
@@ -346,10 +350,11 @@
         this.focus();
         return;
       }
-      this.camera = this.camera || new CameraReader(this.video, (code) => {
-        if (!(code === this.lastCode && Date.now() - this.lastAt < 3000)) this.scan(code);
-      });
       try {
+        const CameraReader = await loadCamera();
+        this.camera = this.camera || new CameraReader(this.video, (code) => {
+          if (!(code === this.lastCode && Date.now() - this.lastAt < 3000)) this.scan(code);
+        });
         await this.camera.start();
         this.cameraButton.setAttribute("aria-pressed", "true");
       } catch (error) {
@@ -358,93 +363,17 @@
     }
   }
 
-  /*
-   * Reads codes from the camera: the browser's BarcodeDetector where it exists (Android Chrome),
-   * otherwise ZXing (npm @zxing/library) on frames copied to a canvas. QR codes, Code128 labels and
-   * EAN/UPC codes of donated products.
-   */
-  class CameraReader {
-    constructor(video, onCode) {
-      this.video = video;
-      this.onCode = onCode;
-      this.running = false;
-    }
-
-    async start() {
-      this.stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
-      this.video.srcObject = this.stream;
-      this.video.hidden = false;
-      await this.video.play();
-      this.running = true;
-      this.detector = null;
-      if ("BarcodeDetector" in window) {
-        try {
-          const wanted = ["qr_code", "code_128", "ean_13", "ean_8", "upc_a"];
-          const formats = (await window.BarcodeDetector.getSupportedFormats()).filter((f) => wanted.includes(f));
-          if (formats.includes("qr_code")) this.detector = new window.BarcodeDetector({ formats: formats });
-        } catch (e) { this.detector = null; }
-      }
-      if (!this.detector) {
-        try { await loadZXing(); } catch (error) { this.stop(); throw error; }
-      }
-      if (!this.detector && window.ZXing) {
-        const Z = window.ZXing;
-        const hints = new Map();
-        hints.set(Z.DecodeHintType.POSSIBLE_FORMATS, [Z.BarcodeFormat.QR_CODE, Z.BarcodeFormat.CODE_128,
-          Z.BarcodeFormat.EAN_13, Z.BarcodeFormat.EAN_8, Z.BarcodeFormat.UPC_A]);
-        this.zxing = new Z.MultiFormatReader();
-        this.zxing.setHints(hints);
-      }
-      this.canvas = this.canvas || document.createElement("canvas");
-      this.loop();
-    }
-
-    stop() {
-      if (this.stream) this.stream.getTracks().forEach((track) => track.stop());
-      this.stream = null;
-      this.running = false;
-      this.video.hidden = true;
-    }
-
-    async read() {
-      if (this.video.readyState < 2) return null;
-      if (this.detector) {
-        try {
-          const found = await this.detector.detect(this.video);
-          return found.length ? found[0].rawValue : null;
-        } catch (e) { this.detector = null; }
-      }
-      if (!this.zxing) return null;
-      const Z = window.ZXing;
-      this.canvas.width = this.video.videoWidth;
-      this.canvas.height = this.video.videoHeight;
-      this.canvas.getContext("2d", { willReadFrequently: true }).drawImage(this.video, 0, 0);
-      try {
-        const bitmap = new Z.BinaryBitmap(new Z.HybridBinarizer(new Z.HTMLCanvasElementLuminanceSource(this.canvas)));
-        return this.zxing.decodeWithState(bitmap).getText();
-      } catch (e) {
-        return null; // no code in this frame
-      }
-    }
-
-    async loop() {
-      if (!this.running) return;
-      const code = await this.read();
-      if (code) this.onCode(code);
-      setTimeout(() => requestAnimationFrame(() => this.loop()), 120);
-    }
-  }
-
   /* A camera button for any form field: <button data-camera-fill="#field-id"> and a <video> after it.
      A code read fills the field and submits its form, exactly as a USB scanner would. */
   function startCameraButtons() {
     document.querySelectorAll("[data-camera-fill]").forEach((button) => {
-      if (button.cameraReader) return;
+      if (button.cameraWired) return;
       const video = document.querySelector(button.dataset.cameraVideo || "video[data-camera-video]");
       if (!video) return;
+      button.cameraWired = true;
       let last = null;
       let lastAt = 0;
-      button.cameraReader = new CameraReader(video, (code) => {
+      const onCode = (code) => {
         if (code === last && Date.now() - lastAt < 3000) return;
         // Looked up on each read: htmx may have replaced the field since the camera started.
         const field = document.querySelector(button.dataset.cameraFill);
@@ -453,14 +382,16 @@
         lastAt = Date.now();
         field.value = code;
         if (field.form) field.form.requestSubmit();
-      });
+      };
       button.addEventListener("click", async () => {
-        if (button.cameraReader.running) {
+        if (button.cameraReader && button.cameraReader.running) {
           button.cameraReader.stop();
           button.setAttribute("aria-pressed", "false");
           return;
         }
         try {
+          const CameraReader = await loadCamera();
+          button.cameraReader = button.cameraReader || new CameraReader(video, onCode);
           await button.cameraReader.start();
           button.setAttribute("aria-pressed", "true");
         } catch (error) {
@@ -488,6 +419,10 @@
     } else if (window.KypseliOffline) {
       window.KypseliOffline.start();
     }
+    // A station's camera reader is fetched a moment after the offline part (a scanner needs neither).
+    if (CAMERA_SRC && document.querySelector("[data-scan-station] [data-scan-camera]")) {
+      afterLoad(() => loadCamera().catch(() => {}), 3 * LATER_MS);
+    }
     // The service worker keeps the station's files and page, so that it opens with no network.
     if (WORKER_SRC && "serviceWorker" in navigator && window.isSecureContext) {
       afterLoad(() => navigator.serviceWorker.register(WORKER_SRC, { scope: "/" })
@@ -514,5 +449,4 @@
   else start();
   document.addEventListener("htmx:afterSettle", start);
   window.KypseliScanStation = ScanStation;
-  window.KypseliCameraReader = CameraReader;
 })();

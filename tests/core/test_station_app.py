@@ -51,6 +51,22 @@ def test_a_station_page_says_it_may_be_kept_and_holds_no_name(client):
     assert "X-Offline-Page" not in client.get(reverse("distribution:station_pick"))
 
 
+def test_the_worker_keeps_every_file_a_station_page_names(client):
+    """A station opened with no network gets every script and style it names, also those it fetches later
+    (the offline part, htmx, the camera reader: data-* addresses on its script)."""
+    import re
+
+    from core.views_offline import STATION_FILES
+    from tests.distribution.days_helpers import day_with_basket
+
+    day, _items = day_with_basket()
+    client.force_login(UserFactory(role="volunteer"))
+    page = client.get(f"/distribution/station/{day.pk}/?station=Τραπέζι 1").content.decode()
+    named = set(map(unquote, re.findall(r'(?:src|href|data-[a-z-]+)="/static/([^"]+\.(?:js|css))"', page)))
+    assert {"js/scan-station.js", "js/scan-camera.js", "js/station-offline.js", "js/kypseli.js"} <= named
+    assert not named - set(STATION_FILES)
+
+
 def test_signing_out_empties_what_the_browser_kept(client):
     client.force_login(UserFactory(username="vol", role="volunteer"))
     response = client.post(reverse("logout"))
