@@ -201,9 +201,14 @@ class Oversight(models.Model):
 
 
 class SecurityPolicy(models.Model):
-    """How staff and coordinators sign in, set by the coordinator; one row only (pk=1). Until it is
-    saved, the settings' defaults apply (TWO_FACTOR_ROLES: staff and coordinators in production)."""
+    """How staff and coordinators of one centre sign in, set by that centre's coordinator; one row per
+    centre. Until it is saved, the settings' defaults apply (TWO_FACTOR_ROLES: staff and coordinators
+    in production). A person who belongs to several centres signs in under the strictest rules of
+    them all (`rules_for`): a centre's coordinator can make her own centre's rules stricter or weaker,
+    never another centre's."""
 
+    centre = models.OneToOneField(Centre, verbose_name=_("centre"), on_delete=models.CASCADE, related_name="+",
+                                  default=default_centre_id, editable=False)
     staff_two_factor = models.BooleanField(_("staff sign in with a second factor"), default=False)
     coordinator_two_factor = models.BooleanField(
         _("coordinators and administrators sign in with a second factor"), default=False)
@@ -213,12 +218,12 @@ class SecurityPolicy(models.Model):
                     "that browser for this many days. Leave 0 where computers are shared."))
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("sign-in security")
         verbose_name_plural = _("sign-in security")
         constraints = [
-            models.CheckConstraint(condition=models.Q(pk=1), name="security_policy_single_row",
-                                   violation_error_message=_("There is only one record of the sign-in rules.")),
             models.CheckConstraint(condition=models.Q(trusted_device_days__lte=90),
                                    name="security_policy_trust_at_most_90_days",
                                    violation_error_message=_("A device may be trusted for at most 90 days.")),
@@ -229,20 +234,28 @@ class SecurityPolicy(models.Model):
     def __str__(self):
         return str(_("sign-in security"))
 
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
+    @classmethod
+    def defaults(cls, centre_id=None):
+        """The rules of a centre whose coordinator saved none: the settings' (unsaved)."""
+        from .roles import COORDINATOR, STAFF
+
+        roles = set(settings.TWO_FACTOR_ROLES)
+        return cls(centre_id=centre_id, staff_two_factor=STAFF in roles, coordinator_two_factor=COORDINATOR in roles)
 
     @classmethod
     def current(cls):
-        """The saved rules, or (unsaved) the settings' defaults."""
+        """The current centre's saved rules, or (unsaved) the settings' defaults."""
+        from .tenancy import current_centre_id
+
+        centre_id = current_centre_id()
+        found = cls.objects.filter(centre_id=centre_id).first()
+        return found if found is not None else cls.defaults(centre_id)
+
+    def requires(self, role: str) -> bool:
+        """Whether someone of `role` at this centre signs in with a second factor."""
         from .roles import COORDINATOR, STAFF
 
-        found = cls.objects.filter(pk=1).first()
-        if found is not None:
-            return found
-        roles = set(settings.TWO_FACTOR_ROLES)
-        return cls(pk=1, staff_two_factor=STAFF in roles, coordinator_two_factor=COORDINATOR in roles)
+        return {COORDINATOR: self.coordinator_two_factor, STAFF: self.staff_two_factor}.get(role, False)
 
 
 class RecoveryCodes(ThrottlingMixin, TimestampMixin, Device):

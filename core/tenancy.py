@@ -25,8 +25,8 @@ from django.db.models.sql import Query
 from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.state import state as _state
 
-__all__ = ["EVERY_CENTRE", "CentreManager", "ScopeError", "centre_scope", "current_centre", "current_centre_id",
-           "each_centre", "installation_scope", "scopes_disabled"]
+__all__ = ["EVERY_CENTRE", "CentreManager", "ScopeError", "centre_scope", "centres_scope", "current_centre",
+           "current_centre_id", "each_centre", "installation_scope", "scopes_disabled"]
 
 DIMENSION = "centre"
 
@@ -205,6 +205,13 @@ def each_centre():
     for centre in centres:
         with centre_scope(centre):
             yield centre
+
+
+@contextmanager
+def centres_scope(ids):
+    """Several named centres' rows at once (a person's centres, read together)."""
+    with scope(**{DIMENSION: list(ids)}):
+        yield
 
 
 @contextmanager

@@ -7,10 +7,12 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.models import SecurityPolicy
+from core.tenancy import current_centre_id
 
 
 def require_two_factor(*, staff=True, coordinator=True, trusted_days=0) -> SecurityPolicy:
-    return SecurityPolicy.objects.update_or_create(pk=1, defaults={
+    """The current centre's sign-in rules (the first centre's in a test)."""
+    return SecurityPolicy.objects.update_or_create(centre_id=current_centre_id(), defaults={
         "staff_two_factor": staff, "coordinator_two_factor": coordinator, "trusted_device_days": trusted_days})[0]
 
 

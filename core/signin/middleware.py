@@ -21,14 +21,14 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .policy import current_policy, second_factor_missing
+        from .policy import rules_for, second_factor_missing
 
         if not request.path.startswith(OPEN_PREFIXES) and second_factor_missing(request):
             from .services import has_factor, trusted_device_used
             from .sessions import trusted_device
 
             user = request.user
-            device = trusted_device(request, user, days=current_policy(request).trusted_device_days)
+            device = trusted_device(request, user, days=rules_for(user, request).trusted_device_days)
             if device is not None:
                 trusted_device_used(request, device)
                 return self.get_response(request)

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from ..roles import STAFF, role_required, signed_in
 from . import services
 from .forms import CodeForm, PasswordForm, TotpConfirmForm
-from .policy import current_policy, is_verified, recent_authentication_required, required_for
+from .policy import is_verified, recent_authentication_required, required_for, rules_for
 from .sessions import trust_device
 
 PENDING_TOTP = "kypseli_pending_totp"
@@ -48,7 +48,7 @@ def verify(request):
         return redirect(_next(request))
     if not services.has_factor(user):
         return redirect(f"{reverse('security:enrol')}?{urlencode({'next': _next(request)})}")
-    days = current_policy(request).trusted_device_days
+    days = rules_for(user, request).trusted_device_days
     form = CodeForm(request.POST or None, trust_days=days)
     if request.method == "POST" and form.is_valid():
         if services.throttled(user):
@@ -112,7 +112,7 @@ def enrol(request):
         "secret": _spaced_secret(pending) if pending else "",
         "has_factor": services.has_factor(user),
         "has_codes": any(f.kind == "recovery_codes" for f in factors),
-        "required": required_for(user, current_policy(request)),
+        "required": required_for(user, request),
         "next": _next(request) if request.GET.get("next") else ""})
 
 
@@ -152,7 +152,7 @@ def remove_factor(request):
     if factor is None:
         raise Http404
     others = [f for f in factors if f.kind != "recovery_codes" and f is not factor]
-    if kind != "recovery_codes" and not others and required_for(user, current_policy(request)):
+    if kind != "recovery_codes" and not others and required_for(user, request):
         messages.error(request, _("Add another authenticator app or passkey first: your sign-in needs one."))
         return redirect("security:enrol")
     services.remove_factor(user, factor.device, by=user)

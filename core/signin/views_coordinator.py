@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from ..confirm import ask, is_confirmed
 from ..models import AuditLog, User
 from ..roles import COORDINATOR, ROLE_LABELS, STAFF, role_required
+from ..tenancy import current_centre, current_centre_id
 from . import services
 from .forms import PolicyForm
 from .policy import current_policy, recent_authentication_required, required_for
@@ -31,28 +32,34 @@ def security_settings(request):
                                     "asked to add one at their next page."))
         return redirect("security:settings")
     accounts = []
-    from ..tenancy import current_centre_id
-
-    staff_here = User.objects.filter(is_active=True, memberships__centre_id=current_centre_id(),
-                                     memberships__role__in=[STAFF, COORDINATOR])
-    for account in (staff_here
-                    | User.objects.filter(is_active=True, is_superuser=True)).distinct().order_by("username"):
+    for account in _accounts_here(request.user).filter(is_active=True).order_by("username"):
         factors = services.factors_of(account)
         accounts.append({
             "account": account, "role": ROLE_LABELS.get(account.role, _("administrator")),
-            "required": required_for(account, policy),
+            "required": required_for(account),
             "apps": sum(f.kind == "totp" for f in factors), "passkeys": sum(f.kind == "passkey" for f in factors),
             "codes": next((f.remaining for f in factors if f.kind == "recovery_codes"), None),
             "any": bool(factors)})
     return render(request, "core/signin/settings.html", {
-        "title": _("Sign-in security"), "form": form, "accounts": accounts})
+        "title": _("Sign-in security"), "form": form, "accounts": accounts, "centre": current_centre()})
+
+
+def _accounts_here(by):
+    """The accounts whose factors this centre's coordinator manages: its staff and coordinators (a
+    superuser also sees the administrators). Another centre's people are not hers to reset."""
+    from django.db.models import Q
+
+    here = Q(memberships__centre_id=current_centre_id(), memberships__role__in=[STAFF, COORDINATOR])
+    if by.is_superuser:
+        here |= Q(is_superuser=True)
+    return User.objects.filter(here).distinct()
 
 
 @role_required("core.manage_sign_in")
 @recent_authentication_required
 def reset_account(request, pk):
     """A person lost their phone or key: every factor of the account goes, and its sessions end."""
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(_accounts_here(request.user), pk=pk)
     if not is_confirmed(request):
         return ask(request, title=_("Reset the second factors of %(name)s") % {
             "name": account.get_full_name() or account.get_username()},
