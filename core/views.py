@@ -114,6 +114,20 @@ def api_token_revoke(request, pk):
     return redirect("core:api_tokens")
 
 
+def centre_accounts(viewer):
+    """The accounts a centre's coordinator manages: the people of this centre, and the accounts that belong
+    to no centre yet (to be given a role). Another centre's people are not hers to see or change, nor is a
+    superuser's account unless she is one."""
+    from django.db.models import Q
+
+    from .tenancy import current_centre_id
+
+    accounts = User.objects.filter(Q(memberships__centre_id=current_centre_id()) | Q(memberships__isnull=True))
+    if not viewer.is_superuser:
+        accounts = accounts.exclude(is_superuser=True)
+    return accounts.distinct()
+
+
 class UserListView(FilteredTableView):
     model = User
     table_class = UserTable
@@ -122,13 +136,7 @@ class UserListView(FilteredTableView):
     template_name = "core/users.html"
 
     def get_queryset(self):
-        # The people of this centre, and the accounts that belong to no centre yet (to be given a role).
-        from django.db.models import Q
-
-        from .tenancy import current_centre_id
-
-        return (User.objects.filter(Q(memberships__centre_id=current_centre_id()) | Q(memberships__isnull=True))
-                .distinct().order_by("username"))
+        return centre_accounts(self.request.user).order_by("username")
 
     @property
     def title(self):
@@ -140,7 +148,7 @@ class UserListView(FilteredTableView):
 def user_invite(request, pk):
     from .accounts import send_invitation
 
-    account = get_object_or_404(User, pk=pk)
+    account = get_object_or_404(centre_accounts(request.user), pk=pk)
     if account.has_usable_password():
         messages.error(request, _("This person has already chosen a password; they can use “Forgotten your "
                                   "password?”."))
@@ -154,7 +162,7 @@ def user_invite(request, pk):
 @role_required("core.administer")
 @recent_authentication_required
 def user_edit(request, pk=None):
-    account = get_object_or_404(User, pk=pk) if pk else User()
+    account = get_object_or_404(centre_accounts(request.user), pk=pk) if pk else User()
     form = UserForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
         creating = account.pk is None
