@@ -108,6 +108,15 @@ class CentreQuery(Query):
             query.add_q(condition)
         return query.get_compiler(using, connection, elide_empty)
 
+    def trim_start(self, names_with_path):
+        # An exclude across a many-valued relation (`exclude(reminders__…)`) makes a subquery of this
+        # model and trims this model's own table off it: the subquery is tied to the outer query's rows,
+        # already in the scope, and has no table of this model left to filter.
+        trimmed = super().trim_start(names_with_path)
+        if not self.alias_refcount.get(next(iter(self.alias_map)), 0):
+            self.centre_applied = True
+        return trimmed
+
 
 class CentreQuerySet(models.QuerySet):
     def __init__(self, model=None, query=None, using=None, hints=None):

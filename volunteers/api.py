@@ -64,7 +64,7 @@ def _out(shift, mine=None):
             summary="Upcoming volunteer shifts (volunteers: the ones they may take or are on)")
 @api_access("volunteers.own_shifts")
 def list_shifts(request, location: Id | None = None, since: DateTime | None = None, until: DateTime | None = None):
-    volunteer = getattr(request.user, "volunteer", None)
+    volunteer = selectors.volunteer_of(request.user)
     everything = may(request.user, "volunteers.manage")  # the coordinator sees every shift
     if volunteer is None and not everything:
         return Status(200, [])  # a volunteer account without a profile (the page says so): no shifts
@@ -78,7 +78,7 @@ def list_shifts(request, location: Id | None = None, since: DateTime | None = No
 
 
 def _act(request, shift_id, action):
-    volunteer = getattr(request.user, "volunteer", None)
+    volunteer = selectors.volunteer_of(request.user)
     if volunteer is None:
         # Allowed by the rule, but there is no profile to book (the page says the same): a conflict.
         return Status(409, {"message": _("This account is not linked to a volunteer profile: ask the coordinator "
@@ -135,7 +135,7 @@ def _offer_out(offer):
 
 
 def _volunteer_or_409(request):
-    volunteer = getattr(request.user, "volunteer", None)
+    volunteer = selectors.volunteer_of(request.user)
     if volunteer is None:
         raise swaps.SwapRefusal(_("This account is not linked to a volunteer profile: ask the coordinator to link "
                                   "it."), code="no_profile")
@@ -164,7 +164,7 @@ def withdraw_offer(request, offer_id: Id):
             summary="Shifts others offered that I am asked to take")
 @api_access("volunteers.own_shifts")
 def replacement_asks(request):
-    volunteer = getattr(request.user, "volunteer", None)
+    volunteer = selectors.volunteer_of(request.user)
     if volunteer is None:
         return Status(200, [])
     return Status(200, [{"id": a.pk, "status": a.status, "answer_by": a.answer_by, "shift": _out(a.offer.shift)}

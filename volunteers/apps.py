@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,7 @@ class VolunteersConfig(AppConfig):
         from core import place_time
 
         place_time.register("volunteers.shifts", _shifts_at_place_and_time)
+        post_save.connect(_new_centre, sender="core.Centre", dispatch_uid="volunteers.new_centre_skills")
 
     def ensure_reference_data(self, using="default"):
         """The standard skills exist after every migrate and flush (see core.roles)."""
@@ -37,7 +39,7 @@ class VolunteersConfig(AppConfig):
             return [{"title": _("Volunteer shifts this week"), "template": "volunteers/_home_coordinator.html",
                      "context": {"shifts": len(rows), "short": [r for r in rows if r.state == "bad"][:5],
                                  "dropouts": list(selectors.dropouts()[:10])}}]
-        volunteer = getattr(request.user, "volunteer", None)
+        volunteer = selectors.volunteer_of(request.user)
         if role == "volunteer" and volunteer is not None:
             return [{"title": _("My next shifts"), "template": "volunteers/_home_volunteer.html",
                      "context": {"upcoming": list(selectors.my_assignments(volunteer)[:3])}}]
@@ -52,3 +54,14 @@ def _shifts_at_place_and_time(context, location, start, end) -> str:
 
     return render_to_string("volunteers/_shifts_at.html", {
         "shifts": list(selectors.shifts_at(location, start, end)), "user_role": context.get("user_role", "")})
+
+
+def _new_centre(sender, instance, created, raw=False, using="default", **kwargs):
+    """A new centre starts with the standard skills on its coordinator's list."""
+    if created and not raw:
+        from core.tenancy import centre_scope
+
+        from .reference import ensure_centre_skills
+
+        with centre_scope(instance):
+            ensure_centre_skills(using)

@@ -127,7 +127,7 @@ def load(ctx):
     for username, (first, last) in LINKED_USERS.items():
         user = User.objects.filter(username=username).first()
         volunteer = next(v for v in volunteers if v.first_name == first and v.last_name == last)
-        if user is not None and volunteer.user_id is None and not hasattr(user, "volunteer"):
+        if user is not None and volunteer.user_id is None and not Volunteer.objects.filter(user=user).exists():
             roster.link_user(volunteer, user)
     for volunteer in volunteers:
         _account(volunteer)

@@ -79,6 +79,12 @@ class VolunteerForm(forms.ModelForm):
         self.fields["works_well_with"].queryset = partners
         self.fields["works_well_with"].help_text = _("The planner puts them on the same shifts when it is fair.")
 
+    def _get_validation_exclusions(self):
+        # The centre is not on the form (it is the current one), but an address is unique within it.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("centre")
+        return exclude
+
     def save_m2m_later(self):
         """The two lists of the form that are relations (saved after the volunteer, by the service)."""
         return {"locations": list(self.cleaned_data.get("preferred_locations") or []),
@@ -201,6 +207,12 @@ class TemplateForm(forms.ModelForm):
         model = ShiftTemplate
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def _get_validation_exclusions(self):
+        # The centre is not on the form (it is the current one), but a name is unique within it.
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("centre")
+        return exclude
 
 
 class MessageForm(forms.Form):

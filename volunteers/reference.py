@@ -26,6 +26,20 @@ def ensure_standard_skills(using="default"):
             cursor, Skill._meta.db_table)}
     if not {field.column for field in Skill._meta.concrete_fields} <= columns:
         return
+    from core.models import Centre
+    from core.tenancy import centre_scope, scopes_disabled
+
+    with scopes_disabled():
+        centres = list(Centre.objects.using(using).order_by("pk"))
+    for centre in centres:  # each centre keeps its own list, starting from the standard skills
+        with centre_scope(centre):
+            ensure_centre_skills(using)
+
+
+def ensure_centre_skills(using="default"):
+    """The standard skills of the centre in scope (a new centre gets them when it is made)."""
+    from .models import Skill
+
     for name, name_en, expires in STANDARD_SKILLS:
         skill, _created = Skill.objects.using(using).get_or_create(name=name, defaults={"expires": expires,
                                                                                         "name_en": name_en})

@@ -19,6 +19,14 @@ from .models import Assignment, Availability, Certificate, Language, Shift, Sign
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
 
 
+def volunteer_of(user) -> Volunteer | None:
+    """The signed-in person's volunteer record at the current centre (one per centre: a person who
+    volunteers at two centres has one at each, linked to the same account); None without one."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Volunteer.objects.filter(user=user).first()
+
+
 def shifts_at(location, start, end):
     """The shifts (not cancelled) at a location that overlap [start, end), with the people on them."""
     location_id = getattr(location, "pk", location)

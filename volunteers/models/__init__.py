@@ -1,6 +1,11 @@
 """Volunteers, their languages, certificates and availability; shifts, series, templates;
 assignments (who is booked on which shift), attendance and hours; sent reminders; sign-in links.
 
+Every record read through its own manager belongs to a centre (`centre`, core.tenancy.CentreManager):
+a person who volunteers at two centres has a volunteer record at each, linked to the same account.
+Rows reached only through their volunteer or template (languages, weekly availability, absences,
+template lines) carry no centre; nor do sign-in links, which belong to the account.
+
 Rules the database keeps by itself:
 - a shift ends after it starts, 0 <= min_people <= max_people, and `booked` (active assignments,
   kept by the services under a row lock) never exceeds `max_people` (check constraint);
@@ -8,8 +13,8 @@ Rules the database keeps by itself:
 - on PostgreSQL, no volunteer holds two active assignments whose times overlap (an exclusion
   constraint on the assignment's copy of the shift's time range, see migration 0002);
 - a reminder is recorded once per (assignment, shift start), so it is never sent twice;
-- an e-mail address belongs to at most one volunteer, whatever its capitals (so a sign-in link goes
-  to exactly one account);
+- an e-mail address belongs to at most one volunteer of a centre, whatever its capitals;
+- an account stands behind at most one volunteer record per centre;
 - a swap offer has at most one taker, and at most one candidate is asked at a time.
 """
 

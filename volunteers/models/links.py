@@ -8,8 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Location
+from core.tenancy import CentreManager
 
-from .people import Volunteer, new_token
+from .people import Volunteer, centre_field, new_token
 
 
 class SignInLink(models.Model):
@@ -43,6 +44,7 @@ class ContactChange(models.Model):
         EMAIL = "email", _("e-mail")
         PHONE = "phone", _("mobile phone")
 
+    centre = centre_field()
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="contact_changes")
     field = models.CharField(max_length=10, choices=Field.choices)
     new_value = models.CharField(max_length=254)
@@ -50,6 +52,8 @@ class ContactChange(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("contact change")
@@ -63,9 +67,12 @@ class LocationFeed(models.Model):
     """The secret of a location's shift calendar (with the volunteers' names): stored, so the
     coordinator can replace it when the link went where it should not, and the old one stops working."""
 
+    centre = centre_field()
     location = models.OneToOneField(Location, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=64, unique=True, default=new_token)
     rotated_at = models.DateTimeField(auto_now=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("location calendar link")

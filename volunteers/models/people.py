@@ -12,7 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core import validators as plausible
-from core.models import Location
+from core.models import Centre, Location
+from core.tenancy import CentreManager, default_centre_id
 from core.text import search_key
 
 EMAIL_TAKEN = _("Another volunteer already has this e-mail address.")
@@ -20,6 +21,12 @@ EMAIL_TAKEN = _("Another volunteer already has this e-mail address.")
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def centre_field():
+    """The centre a record belongs to (core.tenancy): the current one when it is made."""
+    return models.ForeignKey(Centre, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+",
+                             default=default_centre_id, editable=False)
 
 
 # The message of the three "at most as many as at least" checks (series, shift, template line).
@@ -49,15 +56,21 @@ class Language(models.TextChoices):
 class Skill(models.Model):
     """A skill or certificate (first aid, food hygiene, driving licence, criminal-record certificate)."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)  # in Greek, as the centre names it
+    centre = centre_field()  # each centre's coordinator keeps her own list
+    name = models.CharField(_("name"), max_length=120)  # in Greek, as the centre names it
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     expires = models.BooleanField(_("has an expiry date"), default=True,
                                   help_text=_("Certificates such as first aid must be renewed."))
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("skill or certificate")
         verbose_name_plural = _("skills and certificates")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["centre", "name"], name="skill_name_unique_in_centre",
+                                               violation_error_message=_("The centre already has a skill of this "
+                                                                         "name."))]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
@@ -72,8 +85,10 @@ class Volunteer(models.Model):
         PAUSED = "paused", _("Paused")
         LEFT = "left", _("Left")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="volunteer")
+    # A person who volunteers at two centres has a record at each, linked to the same account.
+    centre = centre_field()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="volunteer_records")
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -108,13 +123,20 @@ class Volunteer(models.Model):
     works_well_with = models.ManyToManyField("self", verbose_name=_("likes to work with"), blank=True)
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
 
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         ordering = ["last_name", "first_name"]
-        constraints = [models.UniqueConstraint(
-            Lower("email"), condition=~Q(email=""), name="volunteer_email_unique_any_case",
-            violation_error_message=EMAIL_TAKEN)]
+        constraints = [
+            models.UniqueConstraint(
+                "centre", Lower("email"), condition=~Q(email=""), name="volunteer_email_unique_in_centre",
+                violation_error_message=EMAIL_TAKEN),
+            models.UniqueConstraint(
+                fields=["centre", "user"], condition=Q(user__isnull=False), name="volunteer_one_record_per_centre",
+                violation_error_message=_("This account already belongs to a volunteer of the centre.")),
+        ]
 
     def __str__(self):
         return self.full_name
@@ -155,9 +177,12 @@ class VolunteerLanguage(models.Model):
 class Certificate(models.Model):
     """A volunteer's skill or certificate, with its expiry date when it has one."""
 
+    centre = centre_field()  # the board lists the certificates that expire soon, by date alone
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="certificates")
     skill = models.ForeignKey(Skill, verbose_name=_("skill or certificate"), on_delete=models.PROTECT)
     expires_on = models.DateField(_("expires on"), null=True, blank=True, validators=[plausible.expiry_date])
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("certificate")

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .people import Volunteer
+from core.tenancy import CentreManager
+
+from .people import Volunteer, centre_field
 from .shifts import Shift
 
 
@@ -16,6 +18,7 @@ class PlanProposal(models.Model):
         PUBLISHED = "published", _("Published")
         DISCARDED = "discarded", _("Discarded")
 
+    centre = centre_field()
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
     shift = models.ForeignKey(Shift, verbose_name=_("shift"), null=True, blank=True, on_delete=models.CASCADE,
@@ -29,6 +32,8 @@ class PlanProposal(models.Model):
     gap = models.FloatField(_("gap to the best"), default=0)
     levels = models.JSONField(default=list)  # [{name, value, bound, optimal}]
     shortfalls = models.JSONField(default=list)  # [{shift, kind, missing, what, binding, blocked, fixes}]
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("proposed plan")
@@ -49,6 +54,7 @@ class PlanLine(models.Model):
         KEEP = "keep", _("Keep")
         REMOVE = "remove", _("Take off")
 
+    centre = centre_field()
     proposal = models.ForeignKey(PlanProposal, on_delete=models.CASCADE, related_name="lines")
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="+")
@@ -56,6 +62,8 @@ class PlanLine(models.Model):
     reasons = models.JSONField(default=list)  # [{code, params}]
     accepted = models.BooleanField(_("accepted"), default=False)
     outcome = models.CharField(max_length=300, blank=True)  # what publishing did, or why it could not
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("proposed change")

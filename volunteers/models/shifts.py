@@ -12,8 +12,9 @@ from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.models import Location
+from core.tenancy import CentreManager
 
-from .people import MAX_AT_LEAST_MIN, Availability, Language, Skill, Volunteer, new_token
+from .people import MAX_AT_LEAST_MIN, Availability, Language, Skill, Volunteer, centre_field, new_token
 
 TARGET_BETWEEN = _("The number of people wanted must be between the minimum and the maximum.")
 
@@ -55,6 +56,7 @@ class ShiftFields(models.Model):
 class ShiftSeries(ShiftFields):
     """A repeating shift: every given weekday from a start date until an end date."""
 
+    centre = centre_field()
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Availability.Weekday.choices)
     start_time = models.TimeField(_("from"))
@@ -63,6 +65,8 @@ class ShiftSeries(ShiftFields):
     until = models.DateField(_("last date"), validators=[plausible.activity_date])
     skills_needed = models.ManyToManyField(Skill, verbose_name=_("skills needed"), blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("shift series")
@@ -82,6 +86,7 @@ class ShiftSeries(ShiftFields):
 
 
 class Shift(ShiftFields):
+    centre = centre_field()
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT,
                                  related_name="volunteer_shifts")
     starts_at = models.DateTimeField(_("starts"), db_index=True, validators=[plausible.activity_date])
@@ -103,6 +108,8 @@ class Shift(ShiftFields):
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     checkin_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("shift")
@@ -157,13 +164,19 @@ class Shift(ShiftFields):
 class ShiftTemplate(models.Model):
     """A set of shifts that staffs a distribution day or an event in one go."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True)
+    centre = centre_field()
+    name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("shift template")
         verbose_name_plural = _("shift templates")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(
+            fields=["centre", "name"], name="shift_template_name_unique_in_centre",
+            violation_error_message=_("The centre already has a shift template of this name."))]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 
@@ -210,6 +223,7 @@ class Assignment(models.Model):
 
     ACTIVE = (Status.ASSIGNED, Status.CONFIRMED)
 
+    centre = centre_field()
     shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="assignments")
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
                                   related_name="assignments")
@@ -229,6 +243,8 @@ class Assignment(models.Model):
     hours_approved_at = models.DateTimeField(_("hours approved"), null=True, blank=True)
     hours_approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("hours approved by"), null=True,
                                           blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("assignment")
@@ -262,10 +278,13 @@ class Assignment(models.Model):
 class ReminderSent(models.Model):
     """A reminder that went out: the unique key makes `send_reminders` send each one once."""
 
+    centre = centre_field()
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
     shift_starts_at = models.DateTimeField()
     sent_at = models.DateTimeField(auto_now_add=True)
     channels = models.CharField(max_length=40, blank=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("reminder sent")

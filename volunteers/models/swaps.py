@@ -5,7 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .people import Volunteer
+from core.tenancy import CentreManager
+
+from .people import Volunteer, centre_field
 from .shifts import Assignment, Shift
 
 ONE_TAKER = _("Someone else has already taken this shift.")
@@ -22,6 +24,7 @@ class SwapOffer(models.Model):
         STOPPED = "stopped", _("Stopped by the coordinator")
         ENDED = "ended", _("Ended: the shift started, changed or was cancelled")
 
+    centre = centre_field()
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="swap_offers")
     shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="swap_offers")
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("offered by"), on_delete=models.PROTECT,
@@ -37,6 +40,8 @@ class SwapOffer(models.Model):
     binding = models.CharField(max_length=30, blank=True)
     blocked = models.JSONField(default=dict, blank=True)
     fixes = models.JSONField(default=list, blank=True)
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("offered shift")
@@ -70,6 +75,7 @@ class SwapAsk(models.Model):
         SKIPPED = "skipped", _("No longer fits")
         CLOSED = "closed", _("Not needed any more")
 
+    centre = centre_field()
     offer = models.ForeignKey(SwapOffer, on_delete=models.CASCADE, related_name="asks")
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.CASCADE,
                                   related_name="swap_asks")
@@ -81,6 +87,8 @@ class SwapAsk(models.Model):
     answer_by = models.DateTimeField(_("answer by"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     nonce_hash = models.CharField(max_length=64, blank=True, default="")  # the answer link's secret, hashed
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("replacement asked")

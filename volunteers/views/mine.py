@@ -24,7 +24,7 @@ own_shifts_required = role_required("volunteers.own_shifts", login_url=reverse_l
 
 
 def _me(request):
-    return getattr(request.user, "volunteer", None) if request.user.is_authenticated else None
+    return selectors.volunteer_of(request.user)
 
 
 @own_shifts_required
