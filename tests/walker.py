@@ -377,3 +377,46 @@ def make_api_world():
     offer = SwapOffer.objects.create(assignment=booked, shift=offered, volunteer=leaving)
     SwapAsk.objects.create(offer=offer, volunteer=asked, position=1, status="asked")
     return users, tokens
+
+
+def load_demo_here():
+    """Every app's demo data, as `manage.py load_demo` makes it, but in the current centre's scope."""
+    import io
+    import random
+
+    from core.management.commands.load_demo import DemoContext, demo_modules
+
+    ctx = DemoContext(stdout=io.StringIO(), rng=random.Random(2026))  # noqa: S311 - not security
+    for module in demo_modules():
+        module.load(ctx)
+
+
+def make_page_world():
+    """The demo data (a little of every record), the API world's users and tokens ({role: …}), and the
+    records neither has; made in the current centre's scope."""
+    from django.utils import timezone
+
+    from core.models import Location
+    from distribution.models import AuthorisedCollector, Handout, Household, ImportJob
+    from reports.models import SubmittedReport
+
+    load_demo_here()
+    users, tokens = make_api_world()
+    household = Household.objects.order_by("pk").first()
+    AuthorisedCollector.objects.create(household=household, name="Γείτονας Δοκιμής")
+    ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
+    Handout.objects.create(kind="emergency", location=Location.objects.order_by("pk").first(), people=1,
+                           reason="πυρκαγιά", date=timezone.localdate(), at=timezone.now(), by=users["staff"])
+    from volunteers.models import PlanProposal
+
+    PlanProposal.objects.create(starts_on=timezone.localdate(), ends_on=timezone.localdate())
+    from volunteers.models import Assignment, SwapAsk, SwapOffer, Volunteer
+
+    booked = Assignment.objects.order_by("pk").first()
+    offer = SwapOffer.objects.create(assignment=booked, shift=booked.shift, volunteer=booked.volunteer)
+    SwapAsk.objects.create(offer=offer, volunteer=Volunteer.objects.exclude(pk=booked.volunteer_id).first(),
+                           position=1)
+    SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
+                                   households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
+                                   submitted_at=timezone.now(), submitted_by=users["coordinator"])
+    return users, tokens

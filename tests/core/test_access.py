@@ -20,7 +20,15 @@ from django.urls import resolve, reverse
 
 from core.roles import PRIVATE_LINK, PUBLIC, SIGNED_IN, access_table, page_policy, role_of, roles_for
 from tests.walker import API_ROLES as ROLES
-from tests.walker import api_operations, fill_api_path, fill_route, make_api_world, sample, url_patterns
+from tests.walker import (
+    api_operations,
+    fill_api_path,
+    fill_route,
+    make_api_world,
+    make_page_world,
+    sample,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,38 +191,6 @@ def test_role_of_is_the_one_the_table_reads(world):
 
 # --- Every page, as every role, against its declared policy -----------------------------------------
 
-def _page_world():
-    """The demo data (a little of every record), the API world's users and tokens ({role: …}), and the
-    records neither has."""
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from core.models import Location
-    from distribution.models import AuthorisedCollector, Handout, Household, ImportJob
-    from reports.models import SubmittedReport
-
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    users, tokens = make_api_world()
-    household = Household.objects.order_by("pk").first()
-    AuthorisedCollector.objects.create(household=household, name="Γείτονας Δοκιμής")
-    ImportJob.objects.create(filename="list.csv", created_by=users["staff"])
-    Handout.objects.create(kind="emergency", location=Location.objects.order_by("pk").first(), people=1,
-                           reason="πυρκαγιά", date=timezone.localdate(), at=timezone.now(), by=users["staff"])
-    from volunteers.models import PlanProposal
-
-    PlanProposal.objects.create(starts_on=timezone.localdate(), ends_on=timezone.localdate())
-    from volunteers.models import Assignment, SwapAsk, SwapOffer, Volunteer
-
-    booked = Assignment.objects.order_by("pk").first()
-    offer = SwapOffer.objects.create(assignment=booked, shift=booked.shift, volunteer=booked.volunteer)
-    SwapAsk.objects.create(offer=offer, volunteer=Volunteer.objects.exclude(pk=booked.volunteer_id).first(),
-                           position=1)
-    SubmittedReport.objects.create(start="2026-01-01", end="2026-03-31", description="Α' τρίμηνο", figures=[],
-                                   households={}, xlsx=b"x", pdf=b"p", xlsx_sha256="0" * 64, pdf_sha256="0" * 64,
-                                   submitted_at=timezone.now(), submitted_by=users["coordinator"])
-    return users, tokens
-
-
 def _refused(response) -> bool:
     if response.status_code in (401, 403):
         return True
@@ -253,7 +229,7 @@ def _walked_pages():
         if name.startswith(("admin:", "api:")):
             continue  # Django's admin: test below; the API: test above, operation by operation
         url = fill_route(route, name.split(":")[0], others=True)
-        assert url is not None, f"{name}: no record to fill {route} with (seed one in _page_world)"
+        assert url is not None, f"{name}: no record to fill {route} with (seed one in walker.make_page_world)"
         match = resolve(url.split("?")[0])
         if match.view_name != name:
             continue
@@ -267,7 +243,7 @@ def _walked_pages():
 
 
 def test_every_page_answers_each_role_as_its_declared_policy(client):
-    users, _tokens = _page_world()
+    users, _tokens = make_page_world()
     pages = _walked_pages()
     assert len(pages) >= 150
     wrong, kinds = [], {}

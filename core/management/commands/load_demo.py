@@ -25,6 +25,16 @@ class DemoContext:
         self.stdout.write(text)
 
 
+def demo_modules():
+    """Each app's demo module, in INSTALLED_APPS order."""
+    for config in apps.get_app_configs():
+        try:
+            yield importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+
+
 class Command(BaseCommand):
     help = "Load realistic demo data (idempotent) and print the demo logins."
 
@@ -33,13 +43,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, **options):
         ctx = DemoContext(stdout=self.stdout, rng=random.Random(seed))  # noqa: S311 - not security
-        for config in apps.get_app_configs():
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
+        for module in demo_modules():
             # The demo is the first centre's (core.demo fills in its details).
             with transaction.atomic(), centre_scope(CentreRef(first=True)):
                 module.load(ctx)
