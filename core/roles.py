@@ -20,7 +20,10 @@ The groups carry no Django model permissions: the memberships and this table are
 after every migrate the groups exist and hold no permissions (nothing else to keep in step).
 
 The regional roles (REGION, MUNICIPALITY: core.Oversight) hold no role at any centre: they see the
-aggregate reports of their centres and never a person.
+aggregate reports of their centres and never a person. A rule of the table may name them
+(`"reports.see_region": ((REGION, MUNICIPALITY), …)`); they are not implied by any centre role, and no
+centre role is implied by them: a coordinator is refused the region's pages, a regional role every
+centre's page.
 """
 
 from functools import cache, wraps
@@ -38,6 +41,7 @@ ROLES = [COORDINATOR, STAFF, VOLUNTEER]
 ROLE_LABELS = {COORDINATOR: _("Coordinator"), STAFF: _("Staff"), VOLUNTEER: _("Volunteer")}
 REGION = "region"
 MUNICIPALITY = "municipality"
+REGIONAL_ROLES = [REGION, MUNICIPALITY]
 REGIONAL_ROLE_LABELS = {REGION: _("Region (aggregates only)"), MUNICIPALITY: _("Municipality (aggregates only)")}
 
 
@@ -69,6 +73,20 @@ def forget_role(user) -> None:
     """After the user's memberships changed: her role is read again."""
     user._kypseli_role = None
     user._kypseli_memberships = None
+    user._kypseli_oversight = None
+
+
+def oversight_roles(user) -> frozenset[str]:
+    """The regional roles the user holds (core.Oversight: REGION, MUNICIPALITY), whatever the current
+    centre. Read once per request (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_kypseli_oversight", None)
+    if cached is None:
+        cached = frozenset(REGION if region else MUNICIPALITY
+                           for region in user.oversights.values_list("region_id", flat=True))
+        user._kypseli_oversight = cached
+    return cached
 
 
 def has_role(user, *roles) -> bool:
@@ -89,7 +107,7 @@ def access_table() -> dict[str, tuple[frozenset[str], str]]:
         for rule, (roles, label) in getattr(config, "access", {}).items():
             if not rule.startswith(f"{config.label}.") or rule in table:
                 raise ValueError(f"access rule {rule!r} of {config.label}: name it '{config.label}.<what>', once")
-            unknown = set(roles) - set(ROLES)
+            unknown = set(roles) - set(ROLES) - set(REGIONAL_ROLES)
             if unknown:
                 raise ValueError(f"access rule {rule!r}: unknown roles {sorted(unknown)}")
             granted = frozenset(roles) | ({COORDINATOR} if STAFF in roles else frozenset())
@@ -103,14 +121,19 @@ def roles_for(rule: str) -> frozenset[str]:
 
 
 def may(user, rule: str) -> bool:
-    """Whether the user's role is one the rule grants."""
-    return role_of(user) in roles_for(rule)
+    """Whether the user's role at the current centre is one the rule grants, or (a rule naming the
+    regional roles) a regional role she holds."""
+    roles = roles_for(rule)
+    if role_of(user) in roles:
+        return True
+    return not roles.isdisjoint(REGIONAL_ROLES) and not roles.isdisjoint(oversight_roles(user))
 
 
 def refusal_message(rule: str) -> str:
     """The 403 text for a rule, in the request's language: what it is and which roles may."""
     roles, label = access_table()[rule]
-    names = ", ".join(str(ROLE_LABELS[role]) for role in ROLES if role in roles)
+    labels = {**ROLE_LABELS, **REGIONAL_ROLE_LABELS}
+    names = ", ".join(str(labels[role]) for role in ROLES + REGIONAL_ROLES if role in roles)
     return _("%(what)s: only for %(roles)s.") % {"what": label, "roles": names}
 
 

@@ -54,6 +54,10 @@ class Document:
     footnotes: list = field(default_factory=list)
     generated_at: datetime = field(default_factory=timezone.now)
     filename: str = "report"
+    # Who issues it, at the top of the XLSX and PDF, and the PDF's footer: the current centre's name,
+    # address and contacts and its funding notice unless given (the region's reports name the area).
+    issuer: list[str] | None = None
+    notice: str | None = None
 
 
 DECIMALS = {"int": 0, "eur": 2, "dec": 3, "tonnes": 6, "pct": 1}
@@ -72,7 +76,9 @@ def format_value(value, kind: str) -> str:
     return str(value)
 
 
-def _centre_lines() -> list[str]:
+def _centre_lines(document: Document) -> list[str]:
+    if document.issuer is not None:
+        return [line for line in document.issuer if line]
     centre = Centre.current()
     lines = [centre.name, centre.address, " · ".join(x for x in [centre.phones, centre.email] if x)]
     return [line for line in lines if line]
@@ -95,7 +101,7 @@ def to_xlsx(document: Document) -> bytes:
     _append(sheet, [str(document.title)])
     sheet["A1"].font = Font(bold=True, size=14)
     _append(sheet, [document.subtitle])
-    for line in _centre_lines():
+    for line in _centre_lines(document):
         _append(sheet, [line])
     _append(sheet, [_("Generated on %(when)s") % {"when": format_value(document.generated_at, "text")}])
     widths: dict[int, int] = {}
@@ -171,7 +177,7 @@ def to_pdf(document: Document) -> bytes:
         return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     story = [Paragraph(esc(document.title), title), Paragraph(esc(document.subtitle), body)]
-    for line in _centre_lines():
+    for line in _centre_lines(document):
         story.append(Paragraph(esc(line), small))
     story.append(Paragraph(esc(_("Generated on %(when)s") % {"when": format_value(document.generated_at, "text")}),
                            small))
@@ -206,7 +212,8 @@ def to_pdf(document: Document) -> bytes:
         story.append(Paragraph(esc(_("Notes")), heading))
         for position, note in enumerate(document.footnotes, start=1):
             story.append(Paragraph(esc(f"{position}. {note}"), small))
-    notice = Centre.current().funding_notice
+    notice = document.notice if document.notice is not None else Centre.current().funding_notice
+    author = document.issuer[0] if document.issuer else Centre.current().name
 
     def footer(canvas, doc):
         canvas.saveState()
@@ -218,6 +225,6 @@ def to_pdf(document: Document) -> bytes:
 
     buffer = io.BytesIO()
     pdf = SimpleDocTemplate(buffer, pagesize=pagesize, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-                            bottomMargin=15 * mm, title=document.title, author=Centre.current().name)
+                            bottomMargin=15 * mm, title=document.title, author=author)
     pdf.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

@@ -192,7 +192,24 @@ def esf_report(period: source.Period) -> EsfReport:
             Figure("households", "6", _("Households that collected"), counts["households"], "households"),
         ]),
     ]
-    footnotes = [
+    footnotes = general_footnotes()
+    undeclared = values["food_other_undeclared"] + values["goods_other_undeclared"]
+    if undeclared:
+        footnotes.append(_("Of the value for other target groups, %(amount)s € went to households whose "
+                           "homelessness was not declared.") % {"amount": money(undeclared)})
+    unresolved = sum(row["people"] for row in source.unresolved_nationalities())
+    if unresolved:
+        footnotes.append(_("%(count)s people have a nationality written as text that names no country; they are "
+                           "counted as not declared until staff choose the country.") % {"count": unresolved})
+    return EsfReport(period=period, sections=sections, footnotes=footnotes,
+                     third_country_texts=tuple(sorted(name_of(code) for code in
+                                                      source.third_country_nationalities())),
+                     food_groups=food_groups(value_rows))
+
+
+def general_footnotes() -> list:
+    """The counting rules every ESF+ report states (a centre's and the region's)."""
+    return [
         _("Period: collections of distribution days dated within the period, not cancelled. A person counts "
           "for a collection only if they were a member of the collecting household on its day (born, joined, "
           "not yet left), and is counted once in the period however often the household collected. Two "
@@ -218,18 +235,6 @@ def esf_report(period: source.Period) -> EsfReport:
           "school supplies) count for children; other goods handed to a household declared homeless for "
           "homeless people; the rest for other target groups."),
     ]
-    undeclared = values["food_other_undeclared"] + values["goods_other_undeclared"]
-    if undeclared:
-        footnotes.append(_("Of the value for other target groups, %(amount)s € went to households whose "
-                           "homelessness was not declared.") % {"amount": money(undeclared)})
-    unresolved = sum(row["people"] for row in source.unresolved_nationalities())
-    if unresolved:
-        footnotes.append(_("%(count)s people have a nationality written as text that names no country; they are "
-                           "counted as not declared until staff choose the country.") % {"count": unresolved})
-    return EsfReport(period=period, sections=sections, footnotes=footnotes,
-                     third_country_texts=tuple(sorted(name_of(code) for code in
-                                                      source.third_country_nationalities())),
-                     food_groups=food_groups(value_rows))
 
 
 def drill_people(period: source.Period, *, support: str, group: str | None, answer: str, limit=None) -> list[dict]:

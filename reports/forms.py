@@ -6,6 +6,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Location
+from core.oversight import area_name
 from distribution.selectors import reporting as distribution_reporting
 
 MAX_DAYS = 5 * 366
@@ -82,3 +83,30 @@ class SubmitForm(forms.Form):
 
     period_query = forms.CharField(widget=forms.HiddenInput, max_length=500)
     note = forms.CharField(label=_("Note (e.g. the submission's reference)"), max_length=200, required=False)
+
+
+class RegionPeriodForm(PeriodForm):
+    """The period of a region's report, and the area (a region or a municipality the person oversees;
+    the first unless chosen). No programme and no location: those are each centre's own."""
+
+    def __init__(self, data=None, *, oversights, **kwargs):
+        super().__init__(data, with_programme=False, **kwargs)
+        del self.fields["location"]
+        self.oversights = {str(oversight.pk): oversight for oversight in oversights}
+        self.fields["area"] = forms.ChoiceField(label=_("Area overseen"), required=False, choices=[
+            (key, area_name(oversight)) for key, oversight in self.oversights.items()])
+
+    def clean_area(self):
+        value = self.cleaned_data.get("area") or next(iter(self.oversights), "")
+        if value not in self.oversights:
+            raise forms.ValidationError(_("Choose one of the areas you oversee."))
+        return value
+
+    def oversight(self):
+        return self.oversights[self.cleaned_data["area"]]
+
+    def describe(self) -> str:
+        data = self.cleaned_data
+        return " · ".join([_("Period %(start)s – %(end)s") % {"start": date_format(data["start"], "d/m/Y"),
+                                                               "end": date_format(data["end"], "d/m/Y")},
+                           area_name(self.oversight())])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_region
 
 app_name = "reports"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("stock/", views.stock, name="stock"),
     path("volunteers-events/", views.activities_report, name="activities"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("region/", views_region.region_index, name="region"),
+    path("region/esf/", views_region.region_esf, name="region_esf"),
+    path("region/distribution/", views_region.region_distribution, name="region_distribution"),
+    path("region/stock/", views_region.region_stock, name="region_stock"),
+    path("region/volunteers-events/", views_region.region_activities, name="region_activities"),
 ]

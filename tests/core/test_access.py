@@ -18,7 +18,16 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import resolve, reverse
 
-from core.roles import PRIVATE_LINK, PUBLIC, SIGNED_IN, access_table, page_policy, role_of, roles_for
+from core.roles import (
+    PRIVATE_LINK,
+    PUBLIC,
+    REGIONAL_ROLES,
+    SIGNED_IN,
+    access_table,
+    page_policy,
+    role_of,
+    roles_for,
+)
 from tests.walker import API_ROLES as ROLES
 from tests.walker import (
     api_operations,
@@ -134,6 +143,34 @@ def test_every_api_operation_answers_each_role_as_its_pages_and_the_table_do(cli
     assert compared >= 15
 
 
+def test_a_regional_role_is_refused_every_api_operation(client, world):
+    """Signed in (the session: a regional role has no API token, tokens belong to a centre), a regional
+    or municipal role is refused every operation but the public ones and /me: 403 (or the request's own
+    400 when its sample body is refused before the operation runs; never a 2xx)."""
+    import json
+
+    _users, _tokens = world
+    overseers = _overseers()
+    operations = api_operations(client)
+    refused = 0
+    for role, user in overseers.items():
+        client.force_login(user)
+        for operation in operations:
+            if operation.public or (operation.method, operation.path) in SIGNED_IN_ONLY:
+                continue
+            path = fill_api_path(operation)
+            if operation.method == "GET":
+                response = client.get(path)
+            else:
+                body = sample(operation.body_schema(), operation.document) if operation.body_schema() else {}
+                response = client.generic(operation.method, path, data=json.dumps(body),
+                                          content_type="application/json")
+            assert response.status_code in (400, 403, 404), (role, operation.method, path, response.status_code)
+            refused += response.status_code == 403
+    client.logout()
+    assert refused >= 40
+
+
 def test_staff_may_not_list_volunteer_shifts_through_the_api(client, world):
     users, tokens = world
     response = client.get("/api/v1/shifts", HTTP_AUTHORIZATION=f"Bearer {tokens['staff']}",
@@ -173,7 +210,9 @@ def test_every_rule_has_a_label_in_greek_and_names_known_roles():
 
     with translation.override("el"):
         for rule, (roles, label) in access_table().items():
-            assert roles and roles <= {"coordinator", "staff", "volunteer"}, rule
+            assert roles and roles <= {"coordinator", "staff", "volunteer", "region", "municipality"}, rule
+            assert roles <= {"region", "municipality"} or not roles & {"region", "municipality"}, (
+                f"{rule}: a rule is for the centres' roles or for the regional ones, not both")
             assert any("\u0370" <= c <= "\u03ff" for c in str(label)), (rule, str(label))
 
 
@@ -190,6 +229,22 @@ def test_role_of_is_the_one_the_table_reads(world):
 
 
 # --- Every page, as every role, against its declared policy -----------------------------------------
+
+def _overseers():
+    """A person with the regional role and one with the municipal role over the first centre: no role at
+    any centre. {"region": user, "municipality": user}."""
+    from core.models import Centre, Municipality, Oversight, Region
+    from tests.factories import UserFactory
+
+    region = Region.objects.create(name="Περιφέρεια Δοκιμής")
+    municipality = Municipality.objects.create(region=region, name="Δήμος Δοκιμής")
+    Centre.objects.order_by("pk").update(municipality=municipality)
+    found = {}
+    for role, area in (("region", {"region": region}), ("municipality", {"municipality": municipality})):
+        found[role] = UserFactory(username=f"oversight-{role}")
+        Oversight.objects.create(user=found[role], **area)
+    return found
+
 
 def _refused(response) -> bool:
     if response.status_code in (401, 403):
@@ -244,10 +299,11 @@ def _walked_pages():
 
 def test_every_page_answers_each_role_as_its_declared_policy(client):
     users, _tokens = make_page_world()
+    users.update(_overseers())
     pages = _walked_pages()
     assert len(pages) >= 150
     wrong, kinds = [], {}
-    for role in ROLES:
+    for role in [*ROLES, *REGIONAL_ROLES]:
         client.logout()
         if users[role] is not None:
             client.force_login(users[role])
