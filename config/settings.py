@@ -225,14 +225,14 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["config.formats"]
 
 # --- Static files and uploads --------------------------------------------------------------------
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: a centre's address prefix (/c/<slug>/) never reaches it
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Browser libraries installed from the npm registry by `make` (package.json); never committed.
     ("vendor", BASE_DIR / "node_modules"),
 ]
-MEDIA_URL = "media/"
+MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     # Uploads: local folder by default; set MEDIA_STORAGE to another backend (e.g. S3) for several servers.

@@ -10,6 +10,13 @@ from .middleware import current_request
 
 
 def absolute_url(path: str, request=None) -> str:
+    """The full address of `path` (as reverse() gives it), in the current centre: another centre's than
+    the first gets its /c/<slug> prefix, so the public (or a person of that centre) who follows the link
+    lands in the right centre whatever the session or job that wrote it."""
+    from .tenancy import ADDRESS_PREFIX, address_prefix
+
+    if not path.startswith(ADDRESS_PREFIX):
+        path = address_prefix() + path
     request = request or current_request()
     if request is not None:
         try:

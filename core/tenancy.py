@@ -268,12 +268,40 @@ def _memberships(user):
 
 
 SESSION_KEY = "kypseli_centre"
+# A centre's own addresses: /c/<slug>/… is every page of the installation, in that centre. The public
+# reaches each centre's events so; links in messages carry it (core.links.absolute_url). The first
+# centre's addresses need none (the installation's addresses from before there were several).
+ADDRESS_PREFIX = "/c/"
+
+
+def address_prefix(centre=None) -> str:
+    """What goes before a path for `centre` (the current one): "" for the installation's first centre,
+    "/c/<slug>" for any other."""
+    from .models import Centre
+
+    centre = centre or current_centre(required=False)
+    if centre is None:
+        return ""
+    with scopes_disabled():
+        first = Centre.objects.order_by("pk").values_list("pk", flat=True).first()
+    return "" if centre.pk == first else f"{ADDRESS_PREFIX}{centre.slug}"
+
+
+def _centre_in_address(path_info):
+    """The active centre an address names (/c/<slug>/…) and that prefix, else (None, "")."""
+    if not path_info.startswith(ADDRESS_PREFIX):
+        return None, ""
+    slug = path_info[len(ADDRESS_PREFIX):].split("/", 1)[0]
+    from .models import Centre
+
+    centre = Centre.objects.filter(slug=slug, is_active=True).first() if slug else None
+    return (centre, f"{ADDRESS_PREFIX}{slug}") if centre is not None else (None, "")
 
 
 def centre_for_request(request) -> CentreRef:
-    """The request's centre: the one chosen in this session among the person's centres, else her
-    first; the installation's first centre for the public (until public pages carry their centre)
-    and for an API device until its token is read (core.api)."""
+    """The request's centre when its address names none (/c/<slug>/…): the one chosen in this session
+    among the person's centres, else her first; the installation's first centre for the public and for
+    an API device until its token is read (core.api)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return CentreRef(first=True)
@@ -298,10 +326,22 @@ class CentreScopeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        ref = centre_for_request(request)
+        from django.urls import get_script_prefix, set_script_prefix
+
+        named, prefix = _centre_in_address(request.path_info)
+        script_prefix = get_script_prefix()
+        if named is not None:
+            # /c/<slug>/rest: answered as /rest in that centre (a person's role is hers there, if any), and
+            # every address the page names keeps the prefix (reverse() builds on the script prefix).
+            ref = CentreRef(named)
+            request.path_info = request.path_info[len(prefix):] or "/"
+            set_script_prefix(script_prefix.rstrip("/") + prefix + "/")
+        else:
+            ref = centre_for_request(request)
         request.centre_ref = ref
         token = _state.set({**get_scope(), "_enabled": True, DIMENSION: ref})
         try:
             return self.get_response(request)
         finally:
             _state.reset(token)
+            set_script_prefix(script_prefix)
