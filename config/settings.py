@@ -28,6 +28,12 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-used-in-production"  # noqa: S105
 
+# The key of the keyed hash that matches a person across centres by her AMKA (core.matching): its own
+# secret, not SECRET_KEY; the same on every app server; `check --deploy` requires it with DEBUG off.
+PERSON_MATCH_KEY = env.str("PERSON_MATCH_KEY", default="")
+if not PERSON_MATCH_KEY and DEBUG:
+    PERSON_MATCH_KEY = "development-only-person-match-key-never-in-production"  # noqa: S105
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

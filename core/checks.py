@@ -9,6 +9,10 @@ With DEBUG off, these are errors of `manage.py check --deploy` and stop the web 
 - kypseli.E003: SITE_URL left at its loopback default (or any loopback or non-https address): links
   in messages sent from cron jobs would point at the server itself.
 
+With DEBUG off `check --deploy` also reports kypseli.E006 when PERSON_MATCH_KEY (core.matching: matching a
+person across centres by a keyed hash of the AMKA) is missing, short, or the SECRET_KEY; the server still
+starts (the region's figures then count such a person once per centre, and say so).
+
 And, with DEBUG on or off, `check --deploy` reports kypseli.E004 when the Content-Security-Policy is
 missing or loosened: its middleware left out, or script-src allowing inline script or eval, or the pages
 allowed in frames (core/security.py).
@@ -90,6 +94,32 @@ def content_policy_errors() -> list[Error]:
 @register("kypseli", deploy=True)
 def check_content_policy(app_configs=None, **kwargs):
     return content_policy_errors()
+
+
+MINIMUM_MATCH_KEY_LENGTH = 32
+
+
+def person_matching_errors() -> list[Error]:
+    """kypseli.E006: the key that matches a person across centres (core.matching) is missing, short, or the
+    SECRET_KEY: without it the region's ESF+ figures count a person once per centre."""
+    if settings.DEBUG:
+        return []
+    key = getattr(settings, "PERSON_MATCH_KEY", "") or ""
+    if not key:
+        problem = "PERSON_MATCH_KEY is not set: people at two centres are not matched in the region's figures."
+    elif len(key) < MINIMUM_MATCH_KEY_LENGTH:
+        problem = f"PERSON_MATCH_KEY is shorter than {MINIMUM_MATCH_KEY_LENGTH} characters."
+    elif key == settings.SECRET_KEY:
+        problem = "PERSON_MATCH_KEY is the SECRET_KEY: give it a secret of its own."
+    else:
+        return []
+    return [Error(problem, hint="Set PERSON_MATCH_KEY, e.g. $(openssl rand -hex 32), the same on every app server, "
+                                "and keep it: changing it changes every match key.", id="kypseli.E006")]
+
+
+@register("kypseli", deploy=True)
+def check_person_matching(app_configs=None, **kwargs):
+    return person_matching_errors()
 
 
 def refuse_unsafe_start() -> None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from core.matching import matching_key
 from core.models import Centre
 from core.tenancy import centre_scope
 from distribution.selectors import reporting as distribution_reporting
@@ -22,7 +23,7 @@ from inventory import reporting as inventory_reporting
 from inventory import selectors as inventory_selectors
 from volunteers import reporting as volunteers_reporting
 
-from . import esf
+from . import esf, region_people
 from .documents import Column, Document, Table
 
 ZERO = Decimal("0")
@@ -107,17 +108,45 @@ def _esf_per_centre_tables(results, summed: esf.EsfReport) -> list[Table]:
     return tables
 
 
+def _people_once_table(summed: esf.EsfReport, once: region_people.PeopleOnce) -> Table:
+    rows = []
+    for figure in summed.figures:
+        if figure.unit != "people":
+            continue
+        declared = figure.not_declared is not None
+        rows.append([figure.number, str(figure.label), figure.value, once.count(figure.key),
+                     figure.not_declared, once.count(figure.key, "not_declared") if declared else None,
+                     once.without_amka(figure.key)])
+    return Table(_("People counted once in the region"),
+                 [Column(_("No."), width=0.6), Column(_("Indicator"), width=4), Column(_("Sum of the centres"), "int"),
+                  Column(_("Once in the region"), "int"), Column(_("Not declared: sum of the centres"), "int"),
+                  Column(_("Not declared: once in the region"), "int"),
+                  Column(_("Of them without AMKA (not matched)"), "int")], rows,
+                 levels=[1 if "." in row[0] else 0 for row in rows],
+                 note=_("A person who received support at two centres is counted once in the region when both "
+                        "recorded her AMKA; a person without an AMKA cannot be matched and is counted by each "
+                        "centre that counted her."))
+
+
 def esf_document(area: Area, start, end, subtitle: str) -> Document:
     period = distribution_reporting.Period(start, end)
-    results = per_centre(area, lambda: esf.esf_report(period))
-    summed = summed_esf_report(period, [report for _centre, report in results])
+    results = per_centre(area, lambda: (esf.esf_report(period), region_people.centre_people(period)))
+    reports = [(centre, report) for centre, (report, _people) in results]
+    summed = summed_esf_report(period, [report for _centre, report in reports])
+    once = region_people.people_once([(centre, people) for centre, (_report, people) in results])
     document = esf.as_document(summed, subtitle=subtitle)
     for table in document.tables:
         table.title = _("%(table)s: sum of the centres") % {"table": table.title}
-    tables = document.tables + _esf_per_centre_tables(results, summed)
-    footnotes = [_("The tables per centre number their columns as the indicators above (Annex III)."),
-                 _("People are counted once per centre: a person who received support at two centres in the "
-                   "period is counted by each."),
+    tables = [_people_once_table(summed, once), *document.tables, *_esf_per_centre_tables(reports, summed)]
+    matching = (_("People: each centre counts its own people once; the sum adds the centres' figures, so a person "
+                  "who received support at two centres is in the sum twice. The first table counts her once: "
+                  "centres are matched by a keyed hash of the AMKA (no AMKA, name or other data leaves a "
+                  "centre); people without an AMKA are counted by each centre.")
+                if matching_key() else
+                _("People: no key for matching people across centres is set on this installation "
+                  "(PERSON_MATCH_KEY), so a person who received support at two centres is counted by each, "
+                  "in the sum and in the first table."))
+    footnotes = [_("The tables per centre number their columns as the indicators above (Annex III)."), matching,
                  *document.footnotes]
     return _document(area, _("ESF+ indicators: material deprivation"), subtitle, tables, footnotes,
                      "esf-plus-indicators-region")

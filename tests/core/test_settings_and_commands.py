@@ -20,11 +20,12 @@ def _manage(*args, **env):
                           capture_output=True, text=True, timeout=120)
 
 
+PRODUCTION_SECRET = "x" * 20 + "a-long-random-production-secret-0123456789"
 PRODUCTION = {
-    "DEBUG": "0", "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-0123456789",
+    "DEBUG": "0", "SECRET_KEY": PRODUCTION_SECRET,
     "ALLOWED_HOSTS": "kypseli.example.org", "EMAIL_URL": "smtp+tls://kypseli:secret@smtp.example.org:587",
     "SMS_BACKEND": "http", "SMS_GATEWAY_URL": "https://sms.example.org/send", "SMS_GATEWAY_TOKEN": "t",
-    "SITE_URL": "https://kypseli.example.org",
+    "SITE_URL": "https://kypseli.example.org", "PERSON_MATCH_KEY": "m" * 20 + "a-key-of-its-own-for-matching-people",
 }
 
 
@@ -49,6 +50,9 @@ def test_several_servers_with_a_replica_and_redis_pass_check_deploy():
     ({"SMS_GATEWAY_URL": "http://sms.example.org/send"}, "kypseli.E002"),
     ({"SITE_URL": "http://127.0.0.1:8000"}, "kypseli.E003"),
     ({"SITE_URL": "https://localhost"}, "kypseli.E003"),
+    ({"PERSON_MATCH_KEY": ""}, "kypseli.E006"),
+    ({"PERSON_MATCH_KEY": "short"}, "kypseli.E006"),
+    ({"PERSON_MATCH_KEY": PRODUCTION_SECRET}, "kypseli.E006"),
 ])
 def test_check_deploy_fails_on_development_defaults(unset, error):
     result = _manage("check", "--deploy", **{**PRODUCTION, **unset})
