@@ -24,8 +24,9 @@ from django.urls import reverse
 
 from core.messaging.delivery import deliver
 from core.redact import mask
-from tests.core.test_access import _page_world, _walked_pages
+from tests.core.test_access import _walked_pages
 from tests.walker import API_ROLES as ROLES
+from tests.walker import make_page_world
 
 pytestmark = pytest.mark.django_db
 
@@ -188,7 +189,7 @@ def test_the_logs_of_a_representative_run_hold_no_personal_data(client, app_log)
 
     from core import messaging
 
-    users, api_tokens = _page_world()
+    users, api_tokens = make_page_world()
     tokens = [token for token in api_tokens.values() if token]
     _run(client, app_log, users, api_tokens, tokens)
     deliver()  # the worker sends what the run's last actions queued
