@@ -26,7 +26,7 @@ from django_scopes import ScopeError, get_scope, scope, scopes_disabled
 from django_scopes.state import state as _state
 
 __all__ = ["EVERY_CENTRE", "CentreManager", "ScopeError", "centre_scope", "centres_scope", "current_centre",
-           "current_centre_id", "each_centre", "installation_scope", "scopes_disabled"]
+           "current_centre_id", "each_centre", "installation_scope", "scope_centre_ids", "scopes_disabled"]
 
 DIMENSION = "centre"
 
@@ -165,6 +165,19 @@ def default_centre_id():
         return None
     ids = _ids(value)
     return None if isinstance(ids, list) else ids
+
+
+def scope_centre_ids():
+    """The ids of the centres the current scope reads (None: scopes disabled, every centre); ScopeError
+    outside any scope. A command that loops `each_centre()` keeps to these, so that, called from code
+    outside a scope, it raises like any query."""
+    current = get_scope()
+    if not current.get("_enabled", True):
+        return None
+    if DIMENSION not in current:
+        raise ScopeError("A centre's scope must be active here (core.tenancy.centre_scope, installation_scope).")
+    ids = _ids(current[DIMENSION])
+    return set(ids) if isinstance(ids, list) else {ids}
 
 
 def current_centre_id(required=True):

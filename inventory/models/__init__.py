@@ -13,15 +13,17 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core import validators as plausible
 from core.db.expressions import DigitsAsInteger
 from core.models import Location
+from core.tenancy import CentreManager, CentreQuerySet
 from core.text import search_key
 
 from .barcodes import Barcode, Pack  # noqa: F401  (models of this app)
+from .centres import centre_key
 from .kits import KitComponent, KitHandedOut, KitRequest  # noqa: F401
+from .stocktakes import StockTake, StockTakeCount  # noqa: F401
 
 QUANTITY = {"max_digits": 12, "decimal_places": 3}
 ZERO = Decimal("0")
@@ -75,6 +77,9 @@ class Item(models.Model):
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    centre = centre_key()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("item")
         verbose_name_plural = _("items")
@@ -123,6 +128,9 @@ class LowStockThreshold(models.Model):
     location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="+")
     quantity = models.DecimalField(_("low-stock threshold"), **QUANTITY, validators=[MinValueValidator(ZERO)])
 
+    centre = centre_key()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("low-stock threshold")
         verbose_name_plural = _("low-stock thresholds")
@@ -157,6 +165,9 @@ class Donor(models.Model):
     search_text = models.CharField(max_length=400, editable=False, default="", db_index=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    centre = centre_key()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("donor")
         verbose_name_plural = _("donors")
@@ -188,6 +199,9 @@ class Donation(models.Model):
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("received by"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    centre = centre_key()
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("donation")
@@ -224,6 +238,9 @@ class DonationLine(models.Model):
     # the receipt says "2 × κιβώτιο × 12 = 24 τεμάχια". `quantity` is in units either way.
     pack_name = models.CharField(_("pack name"), max_length=60, blank=True, default="")
     pack_units = models.PositiveIntegerField(_("units in the pack"), null=True, blank=True)
+
+    centre = centre_key()
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("donation line")
@@ -262,6 +279,9 @@ class StockLevel(models.Model):
     quantity = models.DecimalField(_("quantity"), **QUANTITY, default=ZERO)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    centre = centre_key()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("stock level")
         verbose_name_plural = _("stock levels")
@@ -289,7 +309,7 @@ class StockLevel(models.Model):
         return (self.item_id, self.location_id, self.lot, self.expiry_date)
 
 
-class LedgerQuerySet(models.QuerySet):
+class LedgerQuerySet(CentreQuerySet):
     def update(self, **kwargs):
         raise TypeError("The stock ledger is append-only: post a correcting movement instead.")
 
@@ -339,7 +359,9 @@ class StockMovement(models.Model):
     reverses = models.OneToOneField("self", verbose_name=_("reverses"), null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="reversed_by")
 
-    objects = LedgerQuerySet.as_manager()
+    centre = centre_key(db_index=False)
+
+    objects = CentreManager.from_queryset(LedgerQuerySet)()
 
     class Meta:
         verbose_name = _("stock movement")
@@ -398,6 +420,9 @@ class Transfer(models.Model):
                            related_name="+")
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    centre = centre_key()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("transfer")
         verbose_name_plural = _("transfers")
@@ -414,73 +439,3 @@ class Transfer(models.Model):
     @property
     def number(self) -> str:
         return f"Μ-{self.pk:05d}" if self.pk else "—"
-
-
-class StockTake(models.Model):
-    """A count of a location's stock: several people count, staff review the differences and post."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", _("Counting")
-        POSTED = "posted", _("Posted")
-        CANCELLED = "cancelled", pgettext_lazy("stock-take", "Cancelled")
-
-    location = models.ForeignKey(Location, verbose_name=_("location"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
-    note = models.CharField(_("note"), max_length=300, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    started_at = models.DateTimeField(_("started"), default=timezone.now)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("posted or cancelled by"), null=True,
-                                  blank=True, on_delete=models.SET_NULL, related_name="+")
-    closed_at = models.DateTimeField(_("posted or cancelled"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("stock-take")
-        verbose_name_plural = _("stock-takes")
-        ordering = ["-started_at", "-id"]
-        constraints = [
-            # At most one open count per location: two would post conflicting adjustments.
-            models.UniqueConstraint(fields=["location"], condition=Q(status="open"),
-                                    name="stocktake_one_open_per_location",
-                                    violation_error_message=_("A stock-take is already open at this location.")),
-        ]
-
-    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
-
-    def __str__(self):
-        return f"{self.number} · {self.location}"
-
-    @property
-    def number(self) -> str:
-        return f"Α-{self.pk:05d}" if self.pk else "—"
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
-
-
-class StockTakeCount(models.Model):
-    """What one person counted of one item (optionally one lot) on one shelf."""
-
-    stocktake = models.ForeignKey(StockTake, verbose_name=_("stock-take"), on_delete=models.CASCADE,
-                                  related_name="counts")
-    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT, related_name="+")
-    lot = models.CharField(_("lot"), max_length=60, blank=True)
-    expiry_date = models.DateField(_("expiry date"), null=True, blank=True, validators=[plausible.expiry_date])
-    quantity = models.DecimalField(_("counted quantity"), **QUANTITY)
-    shelf = models.CharField(_("shelf or area"), max_length=60, blank=True)
-    counted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("counted by"), null=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    counted_at = models.DateTimeField(_("counted at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("count")
-        verbose_name_plural = _("counts")
-        ordering = ["-counted_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(quantity__gte=0), name="count_not_negative",
-                                              violation_error_message=_("A count cannot be negative."))]
-
-    audit_names_nobody = True  # no personal data: the audit log keeps its label and values
-
-    def __str__(self):
-        return f"{self.item} × {self.quantity}"

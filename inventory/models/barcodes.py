@@ -9,6 +9,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import CentreManager
+
+from .centres import centre_key
+
 
 class Pack(models.Model):
     """A pack size of an item, with its own barcodes (see `Barcode.pack`)."""
@@ -20,6 +24,9 @@ class Pack(models.Model):
     name = models.CharField(_("pack name"), max_length=60, help_text=_("For example: case, carton, crate."))
     units = models.PositiveIntegerField(_("units in the pack"))
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    centre = centre_key()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("pack")
@@ -68,16 +75,24 @@ class Barcode(models.Model):
     # The pack of the item this code is printed on, if any (the same item: `catalogue.add_barcode` sees to it).
     pack = models.ForeignKey(Pack, verbose_name=_("pack"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="barcodes")
-    code = models.CharField(_("code"), max_length=64, unique=True)
+    # A product's EAN is the same at every centre: a code is unique within its centre, not across the installation.
+    code = models.CharField(_("code"), max_length=64)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EAN)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
+    centre = centre_key()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("barcode")
         verbose_name_plural = _("barcodes")
         ordering = ["kind", "code"]
-        constraints = [models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty",
-                                              violation_error_message=_("The barcode cannot be empty."))]
+        constraints = [
+            models.CheckConstraint(condition=~Q(code=""), name="barcode_not_empty",
+                                   violation_error_message=_("The barcode cannot be empty.")),
+            models.UniqueConstraint(fields=["centre", "code"], name="barcode_code_unique_in_centre",
+                                    violation_error_message=_("This barcode already belongs to an item.")),
+        ]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
 

@@ -11,6 +11,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.tenancy import CentreManager
+
+from .centres import centre_key
+
 
 class KitComponent(models.Model):
     """One line of a kit's bill: so much of an item in each kit."""
@@ -20,6 +24,9 @@ class KitComponent(models.Model):
     component = models.ForeignKey("inventory.Item", verbose_name=_("item"), on_delete=models.PROTECT,
                                   related_name="in_kits")
     quantity = models.DecimalField(_("quantity per kit"), max_digits=12, decimal_places=3)
+    centre = centre_key()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("kit content")
@@ -51,11 +58,15 @@ class KitRequest(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                            related_name="+")
+    centre = centre_key()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("kit request")
         verbose_name_plural = _("kit requests")
-        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="kitrequest_request_id_per_user",
+        constraints = [models.UniqueConstraint(fields=["centre", "by", "request_id"],
+                                               name="kitrequest_request_id_per_user_in_centre",
                                                violation_error_message=_("This request was already answered."))]
         indexes = [models.Index(fields=["at"], name="kitrequest_at")]
 
@@ -78,6 +89,10 @@ class KitHandedOut(models.Model):
     quantity = models.DecimalField(_("quantity per kit"), max_digits=12, decimal_places=3)
     unit_weight_kg = models.DecimalField(_("weight per unit (kg)"), max_digits=10, decimal_places=3)
     unit_value_eur = models.DecimalField(_("value per unit (€)"), max_digits=10, decimal_places=2)
+    # The centre of its collection or hand-out (written in the document's transaction, in its scope).
+    centre = centre_key()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("kit content handed out")

@@ -22,6 +22,7 @@ from core.audit import audit
 from core.db import rows
 from core.models import AuditLog
 from core.refusals import Refusal
+from core.tenancy import current_centre_id
 
 from ..models import ZERO, Item, StockLevel, StockMovement, Transfer
 
@@ -121,7 +122,7 @@ def lock_levels(location_ids, item_ids, *, positive_only=False) -> list[StockLev
         return []
     quote = connection.ops.quote_name
     sql = (f"SELECT {rows.select_list(StockLevel, 's')} FROM {quote(StockLevel._meta.db_table)} s "  # noqa: S608
-           f"WHERE s.location_id IN ({', '.join(['%s'] * len(location_ids))}) "
+           f"WHERE s.centre_id = %s AND s.location_id IN ({', '.join(['%s'] * len(location_ids))}) "
            f"AND s.item_id IN ({', '.join(['%s'] * len(item_ids))})")
     if positive_only:
         sql += " AND s.quantity > 0"
@@ -130,7 +131,7 @@ def lock_levels(location_ids, item_ids, *, positive_only=False) -> list[StockLev
         if not connection.in_atomic_block:
             raise TransactionManagementError("lock_levels must run inside a transaction.")
         sql += " FOR UPDATE"
-    return rows.fetch(StockLevel, sql, [*location_ids, *item_ids])
+    return rows.fetch(StockLevel, sql, [current_centre_id(), *location_ids, *item_ids])
 
 
 def _ensure_levels(keys) -> None:
@@ -241,10 +242,10 @@ def _take_out_in_one_statement(location, wanted, *, by, reason, document_type, d
     item_t = quote(Item._meta.db_table)
 
     level = {name: quote(StockLevel._meta.get_field(name).column) for name in
-             ("item", "location", "lot", "expiry_date", "quantity", "updated_at")}
+             ("centre", "item", "location", "lot", "expiry_date", "quantity", "updated_at")}
     movement_columns = ", ".join(quote(StockMovement._meta.get_field(name).column) for name in (
-        "at", "reason", "item", "location", "lot", "expiry_date", "quantity", "unit_weight_kg", "unit_value_eur", "by",
-        "reason_text", "document_type", "document_id", "reverses"))
+        "centre", "at", "reason", "item", "location", "lot", "expiry_date", "quantity", "unit_weight_kg",
+        "unit_value_eur", "by", "reason_text", "document_type", "document_id", "reverses"))
     item_ids = list(wanted)
     values = ", ".join(["(%s::bigint, %s::numeric, %s::int)"] * len(item_ids))
     params = [value for position, pk in enumerate(item_ids) for value in (pk, wanted[pk][1], position)]
@@ -256,7 +257,8 @@ def _take_out_in_one_statement(location, wanted, *, by, reason, document_type, d
         # The levels, locked in the global order (lock_levels).
         f"locked AS MATERIALIZED (SELECT l.id, l.{level['item']} AS item_id, l.{level['lot']} AS lot, "
         f"l.{level['expiry_date']} AS expiry_date, l.{level['quantity']} AS quantity FROM {level_t} l "
-        f"WHERE l.{level['location']} = %s AND l.{level['item']} IN (SELECT item_id FROM wanted) "
+        f"WHERE l.{level['centre']} = %s AND l.{level['location']} = %s AND l.{level['item']} IN "
+        f"(SELECT item_id FROM wanted) "
         f"AND l.{level['quantity']} > 0 ORDER BY l.{level['location']}, l.{level['item']}, "
         f"l.{level['expiry_date']} ASC NULLS LAST, l.{level['lot']}, l.id FOR UPDATE), "
         # All or nothing: every item has enough.
@@ -271,13 +273,15 @@ def _take_out_in_one_statement(location, wanted, *, by, reason, document_type, d
         f"{level['updated_at']} = %s FROM picked p, enough e WHERE s.id = p.id AND p.take > 0 AND e.ok "
         f"RETURNING p.item_id, p.lot, p.expiry_date, p.take, p.position, p.id) "
         f"INSERT INTO {movement_t} AS m ({movement_columns}) "
-        f"SELECT %s, %s, t.item_id, %s, t.lot, t.expiry_date, -t.take, i.{weight}, i.{value}, %s, %s, %s, %s, NULL "
+        f"SELECT %s, %s, %s, t.item_id, %s, t.lot, t.expiry_date, -t.take, i.{weight}, i.{value}, %s, %s, %s, %s, "
+        f"NULL "
         f"FROM taken t JOIN {item_t} i ON i.id = t.item_id "
         f"ORDER BY t.position, t.expiry_date ASC NULLS LAST, t.lot, t.id "
         f"RETURNING {rows.select_list(StockMovement, 'm')}"
     )
-    params += [location.pk, at, at, reason, location.pk, by.pk if by else None, reason_text, document_type,
-               document_id]
+    centre_id = current_centre_id()  # the scope's: no query
+    params += [centre_id, location.pk, at, centre_id, at, reason, location.pk, by.pk if by else None, reason_text,
+               document_type, document_id]
     return rows.fetch(StockMovement, sql, params)
 
 
@@ -371,6 +375,10 @@ def transfer_stock(*, from_location, to_location, lines, by, note="") -> Transfe
     """Move goods between locations in one transaction; lots keep their expiry dates."""
     if from_location.pk == to_location.pk:
         raise ValidationError(_("Choose two different locations."))
+    # Stock moves between the locations of one centre: the current one (a location belongs to its centre).
+    centre_id = current_centre_id()
+    if from_location.centre_id != centre_id or to_location.centre_id != centre_id:
+        raise ValidationError(_("Stock moves only between the locations of this centre."))
     wanted = _wanted_by_item(lines)
     if not wanted:
         raise ValidationError(_("Add at least one item to move."))
