@@ -1,4 +1,5 @@
-"""Set-based read queries of the stock ledger for the reports app (which no app imports).
+"""Set-based read queries of the stock ledger for the reports app (which no app imports), of the current
+centre (the ORM's queries through the models' managers; the plain SQL says so itself).
 
 Every figure comes from the append-only ledger, valued at the unit value and weight recorded on each
 movement (the item's when the goods moved). Corrections count under the reason of the movement they
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from core.db.sql import as_decimal as _dec
 from core.db.sql import day_start as _day_start
+from core.tenancy import current_centre_id
 
 from .models import Donation, Donor, Item, StockLevel, StockMovement
 from .selectors import EFFECTIVE_REASON, WRITE_OFF_REASONS
@@ -37,8 +39,8 @@ def _period(qs, start, end, location_id=None):
 def received_by_donor_kind(start, end, location_id=None) -> list[dict]:
     """Goods received from donations in the period, per kind of donor: donations, quantity, kg, €."""
     quote = connection.ops.quote_name
-    params: list = [DONATION_DOCUMENT, start, end]
-    where = "m.document_type = %s AND don.date >= %s AND don.date <= %s"
+    params: list = [current_centre_id(), DONATION_DOCUMENT, start, end]
+    where = "m.centre_id = %s AND m.document_type = %s AND don.date >= %s AND don.date <= %s"
     if location_id:
         where += " AND m.location_id = %s"
         params.append(location_id)
