@@ -89,6 +89,7 @@ EXEMPT = {
     "inventory.KitHandedOut": "what a kit held when handed out, a copy kept for the figures; the collection or "
                               "hand-out that handed it out is audited",
     "volunteers.ReminderSent": "marks a reminder as sent so it goes out once; no decision of a person",
+    "volunteers.DigestSent": "marks a morning summary as sent so it goes out once a day; no decision of a person",
     "events.Question": "written only with its event by planning.save_event, whose entry is the record",
     "volunteers.Skill": "a reference list kept in Django's admin, which keeps its own change history",
     "core.Region": "kept by superusers in Django's admin, which core.middleware.AdminAuditMiddleware audits",

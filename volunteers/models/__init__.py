@@ -20,6 +20,7 @@ Rules the database keeps by itself:
 
 from .links import (  # noqa: F401
     ContactChange,
+    DigestSent,
     LocationFeed,
     SignInLink,
 )

@@ -1,5 +1,5 @@
 """Links that stand for a volunteer: sign-in links, contact changes waiting for confirmation, calendar
-feeds of a location."""
+feeds of a location; the coordinators' morning summaries sent."""
 
 from datetime import timedelta
 
@@ -80,3 +80,25 @@ class LocationFeed(models.Model):
 
     def __str__(self):
         return str(self.location_id)
+
+
+class DigestSent(models.Model):
+    """A coordinator's morning summary of one centre, claimed before it is written: the unique key makes
+    `send_coordinator_digest` send at most one a day per coordinator and centre (a coordinator of two
+    centres gets each centre's)."""
+
+    centre = centre_field()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+
+    objects = CentreManager()
+
+    class Meta:
+        verbose_name = _("morning summary sent")
+        verbose_name_plural = _("morning summaries sent")
+        constraints = [models.UniqueConstraint(fields=["centre", "user", "day"], name="digest_once_a_day",
+                                               violation_error_message=_("Today's summary has already been sent."))]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.day:%Y-%m-%d}"

@@ -3,9 +3,10 @@
 - A volunteer's "no" (a declined or a given-back place) goes at once by e-mail or by SMS to each
   coordinator who asked for that; those who chose "only the board" see it on the board and on their
   home page (selectors.dropouts), as everyone does.
-- The morning summary (`send_digests`, run daily from cron: `manage.py send_coordinator_digest`) goes
-  to each coordinator who asked for it: the places given back since her last summary and the shifts
-  of the next 7 days still short of people. At most one a day per coordinator, however often it runs.
+- The morning summary (`send_digests`, run daily: `manage.py send_coordinator_digest`, centre by
+  centre) goes to each coordinator of the centre who asked for it: the places given back since her
+  last summary of that centre and the shifts of the next 7 days still short of people. At most one a
+  day per coordinator and centre, however often it runs; its subject names the centre.
 """
 
 import logging
@@ -13,15 +14,18 @@ from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.messaging import fit_sms, notify
+from core.roles import COORDINATOR
+from core.tenancy import current_centre, current_centre_id
 
-from ..models import Assignment, Shift
+from ..models import Assignment, DigestSent, Shift
 from .notices import absolute, describe_shift, greeting
 
 logger = logging.getLogger(__name__)
@@ -29,8 +33,9 @@ DIGEST_DAYS = 7
 
 
 def coordinators():
-    """Active users in the coordinator group."""
-    return get_user_model().objects.filter(is_active=True, groups__name="coordinator").distinct()
+    """Active users who coordinate the current centre (core.Membership): not those of another centre."""
+    return get_user_model().objects.filter(is_active=True, memberships__centre_id=current_centre_id(),
+                                           memberships__role=COORDINATOR).distinct()
 
 
 def _language(user) -> str:
@@ -112,28 +117,31 @@ def digest_for(user, *, since, now) -> str:
 
 
 def send_digests(*, now=None) -> int:
-    """Send each coordinator who asked for it her morning summary; returns how many went out.
+    """Send each coordinator of the current centre who asked for it her morning summary of this
+    centre; returns how many went out.
 
-    Claimed with one conditional UPDATE per coordinator (not yet sent since local midnight), so two
-    runs at once, or a run repeated in the same day, send it once.
+    Claimed by inserting DigestSent(centre, coordinator, local day) (unique), so two runs at once, or a
+    run repeated in the same day, send it once.
     """
     now = now or timezone.now()
     midnight = _local_midnight(now)
-    users = get_user_model().objects
+    centre = current_centre()
     sent = 0
     for user in coordinators().filter(daily_digest=True).exclude(email=""):
-        previous = user.digest_sent_at
-        claimed = users.filter(pk=user.pk).filter(Q(digest_sent_at__isnull=True) | Q(digest_sent_at__lt=midnight)
-                                                  ).update(digest_sent_at=now)
-        if not claimed:
-            continue
+        previous = DigestSent.objects.filter(user=user).order_by("-sent_at").values_list("sent_at", flat=True).first()
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(user=user, day=midnight.date(), sent_at=now)
+        except IntegrityError:
+            continue  # sent today already
+        get_user_model().objects.filter(pk=user.pk).update(digest_sent_at=now)
         since = previous or now - timedelta(days=1)
         with translation.override(_language(user)):
             text = digest_for(user, since=since, now=now)
-            subject = _("The volunteers' rota: today's summary")
+            subject = _("The volunteers' rota: today's summary (%(centre)s)") % {"centre": centre.name}
         if not text:
             continue
         notify(email=user.email, subject=subject, text=text, about=user, language=_language(user),
-               kind="coordinator_digest", key=f"digest:{user.pk}:{midnight:%Y-%m-%d}")
+               kind="coordinator_digest", key=f"digest:{centre.pk}:{user.pk}:{midnight:%Y-%m-%d}")
         sent += 1
     return sent

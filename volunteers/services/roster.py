@@ -3,7 +3,6 @@
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Value
@@ -13,16 +12,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit, audited_formset_save, audited_save, forget_person, model_changes, snapshot
+from core.memberships import set_role
 from core.messaging import notify
 from core.messaging.services import forget_messages_about
-from core.models import AuditLog, Centre
+from core.models import AuditLog, Centre, Membership
 from core.roles import VOLUNTEER
+from core.tenancy import scopes_disabled
 from core.text import latin_spelling
 from core.throttle import recipient_allowed
 
 from ..models import EMAIL_TAKEN, Assignment, Volunteer, VolunteerLanguage, new_token
 from .notices import absolute, greeting, send_to_volunteer
-from .signin import send_signin_link
+from .signin import send_signin_link, volunteer_only
 from .signups import remove
 
 PROFILE_FIELDS = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
@@ -121,26 +122,49 @@ def _free_username(volunteer: Volunteer) -> str:
     return username
 
 
+def _account_elsewhere(volunteer: Volunteer):
+    """The account of the same person at another centre: a volunteer record there with this e-mail
+    address, whose account is a volunteer's only (never a staff member's: that one signs in with a
+    password and is linked by hand). The person keeps one account, and the switcher shows both centres."""
+    if not volunteer.email:
+        return None
+    with scopes_disabled():
+        records = (Volunteer.objects.alias(email_lower=Lower("email"))
+                   .filter(email_lower=Lower(Value(volunteer.email)), user__isnull=False, anonymised_at__isnull=True)
+                   .exclude(centre_id=volunteer.centre_id).select_related("user").order_by("pk"))
+        return next((record.user for record in records if volunteer_only(record.user)), None)
+
+
+def _ensure_role(volunteer: Volunteer, *, by=None) -> None:
+    """The account holds the volunteer role at the record's centre (a role it already has there stays)."""
+    if not Membership.objects.filter(user=volunteer.user, centre_id=volunteer.centre_id).exists():
+        set_role(volunteer.user, volunteer.centre, VOLUNTEER, by=by)
+
+
 def _ensure_account(volunteer: Volunteer, *, by) -> None:
-    """A user account in the `volunteer` group, without a password (sign-in by e-mailed link, or a
-    password set later through "forgot password")."""
-    if volunteer.user_id is not None or volunteer.anonymised_at is not None:
+    """A user account with the volunteer role at the centre, without a password (sign-in by e-mailed
+    link, or a password set later through "forgot password"): the person's account at another centre
+    when she volunteers there too, else a new one."""
+    if volunteer.anonymised_at is not None:
         return
-    User = get_user_model()
-    user = User(username=_free_username(volunteer), first_name=volunteer.first_name,
-                last_name=volunteer.last_name, email=volunteer.email, phone=volunteer.phone,
-                language=volunteer.language)
-    user.set_unusable_password()
-    user.save()
-    user.groups.add(Group.objects.get(name=VOLUNTEER))
-    volunteer.user = user
-    audit(AuditLog.Action.CREATE, user, user=by)
+    if volunteer.user_id is None:
+        user = _account_elsewhere(volunteer)
+        if user is None:
+            User = get_user_model()
+            user = User(username=_free_username(volunteer), first_name=volunteer.first_name,
+                        last_name=volunteer.last_name, email=volunteer.email, phone=volunteer.phone,
+                        language=volunteer.language)
+            user.set_unusable_password()
+            user.save()
+            audit(AuditLog.Action.CREATE, user, user=by)
+        volunteer.user = user
+    _ensure_role(volunteer, by=by)
 
 
 @transaction.atomic
 def approve_application(volunteer: Volunteer, *, by) -> Volunteer:
-    """The coordinator accepts an applicant: a user account in the `volunteer` group, no password
-    (the volunteer signs in by e-mailed link, or sets a password through "forgot password")."""
+    """The coordinator accepts an applicant: a user account with the volunteer role at the centre, no
+    password (the volunteer signs in by e-mailed link, or sets a password through "forgot password")."""
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if volunteer.status != Volunteer.Status.APPLICANT:
         raise ValidationError(_("Only applications can be approved."))
@@ -165,11 +189,11 @@ def _welcome(volunteer: Volunteer):
 
 @transaction.atomic
 def link_user(volunteer: Volunteer, user, *, by=None) -> Volunteer:
-    """Attach an existing account (e.g. a volunteer who already signs in at a table) to a profile."""
-    if not user.groups.filter(name=VOLUNTEER).exists():
-        user.groups.add(Group.objects.get(name=VOLUNTEER))
+    """Attach an existing account (e.g. a volunteer who already signs in at a table) to a profile; the
+    account gets the volunteer role at the centre unless it already has a role there."""
     volunteer.user = user
     volunteer.save(update_fields=["user"])
+    _ensure_role(volunteer, by=by)
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"user_id": ["", user.pk]})
     return volunteer
 
@@ -199,7 +223,7 @@ def save_profile(volunteer: Volunteer, *, by) -> Volunteer:
         volunteer.save()
         if volunteer.status in (Volunteer.Status.PAUSED, Volunteer.Status.LEFT):
             _cancel_future(volunteer, by=by)
-        sync_account(volunteer)
+        sync_account(volunteer, by=by)
 
     audited_save(volunteer, PROFILE_FIELDS, by=by, save=save)
     return volunteer
@@ -259,16 +283,28 @@ def save_own_details(volunteer: Volunteer, *, by) -> list[str]:
             if new_value and request_change(current, field, new_value, by=by):
                 waiting.append(str(field))
     volunteer.save(update_fields=[*OWN_FIELDS, "search_text"])
-    sync_account(volunteer)
+    sync_account(volunteer, by=by)
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes=model_changes(before, snapshot(volunteer, OWN_FIELDS)))
     return waiting
 
 
-def sync_account(volunteer: Volunteer) -> None:
-    """The user account follows the volunteer: active or not, name, e-mail, phone and language."""
+def _drop_role(user, volunteer: Volunteer, *, by=None) -> None:
+    """The volunteer role at the record's centre goes (another role there stays)."""
+    if Membership.objects.filter(user=user, centre_id=volunteer.centre_id, role=VOLUNTEER).exists():
+        set_role(user, volunteer.centre, "", by=by)
+
+
+def sync_account(volunteer: Volunteer, *, by=None) -> None:
+    """The user account follows the volunteer: the volunteer role at the centre while active or paused,
+    the account active while it holds a role at some centre (a person who left one centre may still
+    volunteer at another); name, e-mail, phone and language."""
     if volunteer.user is not None:
         user = volunteer.user
-        user.is_active = volunteer.status in (Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED)
+        if volunteer.status in (Volunteer.Status.ACTIVE, Volunteer.Status.PAUSED):
+            _ensure_role(volunteer, by=by)
+        else:
+            _drop_role(user, volunteer, by=by)
+        user.is_active = Membership.objects.filter(user=user).exists()
         user.first_name, user.last_name = volunteer.first_name, volunteer.last_name
         user.email, user.phone, user.language = volunteer.email, volunteer.phone, volunteer.language
         user.save()
@@ -299,6 +335,10 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
     volunteer.save()
     forget_messages_about(volunteer)  # the messages to them forget the address and the text
     if user is not None:
+        _drop_role(user, volunteer, by=by)
+    if user is not None and not Membership.objects.filter(user=user).exists():
+        # The account goes with the record, unless the person still belongs to another centre (she
+        # volunteers there too): that centre's record keeps it.
         new_username = f"anonymised-{volunteer.pk}-{new_token()[:6]}"
         forget_person(user, new_username=new_username)  # their own entries in the audit log
         user.username = new_username
@@ -306,6 +346,5 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
         user.is_active = False
         user.set_unusable_password()
         user.save()
-        user.groups.clear()
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"anonymised": ["", str(volunteer.anonymised_at)]})
     return volunteer

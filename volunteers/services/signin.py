@@ -5,8 +5,10 @@ a random nonce; the database keeps only a hash of the nonce, the expiry and when
 a link works once, for a day, and a forged or altered link is refused before the database is read.
 
 Links open a session only for plain volunteer accounts: an account with the staff or coordinator
-role, admin access (is_staff) or superuser rights signs in with its password, whatever profile it
-is linked to. A volunteer has at most one live link: issuing a new one or using one ends the others.
+role at any centre, admin access (is_staff) or superuser rights signs in with its password, whatever
+profile it is linked to. A volunteer has at most one live link: issuing a new one or using one ends
+the others. A link belongs to the account, not to a centre: a person who volunteers at two centres
+signs in once and chooses the centre in the switcher.
 """
 
 import hashlib
@@ -16,14 +18,17 @@ from datetime import timedelta
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.messaging import fit_sms
-from core.models import AuditLog
-from core.roles import VOLUNTEER, role_of
+from core.models import AuditLog, Membership
+from core.roles import VOLUNTEER
+from core.tenancy import centre_scope, scopes_disabled
 
 from ..models import SignInLink, Volunteer
 from .notices import absolute, greeting, send_to_volunteer
@@ -35,10 +40,16 @@ def _hash(nonce: str) -> str:
     return hashlib.sha256(nonce.encode()).hexdigest()
 
 
+def volunteer_only(user) -> bool:
+    """An account whose only role, at every centre it belongs to, is volunteer, without admin or
+    superuser rights."""
+    return bool(user is not None and not user.is_staff and not user.is_superuser
+                and set(Membership.objects.filter(user=user).values_list("role", flat=True)) == {VOLUNTEER})
+
+
 def may_sign_in_by_link(user) -> bool:
-    """Only active accounts whose one role is volunteer, without admin or superuser rights."""
-    return bool(user is not None and user.is_active and not user.is_staff and not user.is_superuser
-                and role_of(user) == VOLUNTEER)
+    """Only active accounts whose one role is volunteer (volunteer_only)."""
+    return bool(user is not None and user.is_active and volunteer_only(user))
 
 
 def _end_live_links(user, *, now) -> None:
@@ -82,6 +93,24 @@ def send_signin_link(volunteer: Volunteer, *, limited: bool = False) -> bool:
     sent = send_to_volunteer(volunteer, subject, text, sms, kind="signin_link")
     audit(AuditLog.Action.CREATE, volunteer, changes={"sign_in_link": ["", ",".join(sent)]})
     return bool(sent)
+
+
+def send_links_for_address(email: str) -> int:
+    """The public "send me a link" form: each account of an active volunteer with this address, at
+    any centre, gets one link (limited), sent in the name of the centre of one of its records. The
+    page answers the same either way. Returns how many were sent."""
+    with scopes_disabled():
+        records = list(Volunteer.objects.alias(email_lower=Lower("email"))
+                       .filter(email_lower=Lower(Value(email)), status=Volunteer.Status.ACTIVE, user__isnull=False)
+                       .order_by("centre_id", "pk"))
+    sent, accounts = 0, set()
+    for record in records:
+        if record.user_id in accounts:
+            continue
+        accounts.add(record.user_id)
+        with centre_scope(record.centre_id):
+            sent += send_signin_link(record, limited=True)
+    return sent
 
 
 @transaction.atomic

@@ -11,7 +11,6 @@ from core.roles import private_link, public
 from core.throttle import public_form_allowed
 
 from ..forms import ApplicationForm, SignInLinkRequestForm
-from ..models import Volunteer
 from ..services import roster, signin
 
 
@@ -45,12 +44,10 @@ def signin_request(request):
     """Ask for a sign-in link. The answer is the same whether or not the address is known."""
     form = SignInLinkRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        # Over the address's allowance nothing is sent, and the answer is the same.
-        # One volunteer at most has an address, whatever its capitals (a constraint): one account gets the link.
-        volunteer = roster.email_owner(form.cleaned_data["email"]) if public_form_allowed(request, "sign-in-link") \
-            else None
-        if volunteer is not None and volunteer.status == Volunteer.Status.ACTIVE and volunteer.user_id:
-            signin.send_signin_link(volunteer, limited=True)
+        # Over the address's allowance nothing is sent, and the answer is the same. The address may be
+        # a volunteer's at any centre (the page does not know the centre yet): each account gets a link.
+        if public_form_allowed(request, "sign-in-link"):
+            signin.send_links_for_address(form.cleaned_data["email"])
         messages.success(request, _("If this address belongs to an active volunteer, a sign-in link is on its way. "
                                     "It works once, within 24 hours."))
         return redirect(request.get_full_path())
