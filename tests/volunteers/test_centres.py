@@ -3,8 +3,9 @@ shifts, assignments, swaps, plans, templates or calendar links (each answers 404
 other centre changes), and a person who volunteers at two centres sees each centre's shifts under
 the switcher's choice."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,6 +17,7 @@ from core.models import Membership
 from core.services import create_api_token, forget_tokens
 from core.tenancy import centre_scope, installation_scope
 from tests.factories import CentreFactory, LocationFactory, UserFactory
+from volunteers import fairness
 from volunteers.models import (
     Assignment,
     ContactChange,
@@ -29,9 +31,9 @@ from volunteers.models import (
     SwapOffer,
     Volunteer,
 )
-from volunteers.services import calendars, roster, signups
+from volunteers.services import calendars, planning, roster, signups
 
-from .factories import ShiftFactory, VolunteerFactory
+from .factories import ShiftFactory, VolunteerFactory, available_always
 
 pytestmark = pytest.mark.django_db
 
@@ -212,7 +214,9 @@ def test_a_volunteer_of_another_centre_asks_for_a_sign_in_link_and_signs_in(clie
         client.post(reverse("volunteers:signin_request"), {"email": zoi.email.upper()})
     (mail,) = [m for m in mailoutbox if zoi.email in m.to]
     link = next(word for word in mail.body.split() if "/sign-in/" in word)
-    assert client.post(link.replace("https://kypseli.example.org", "")).status_code == 302
+    path = urlsplit(link).path
+    assert path.startswith("/c/kavala/volunteers/sign-in/"), "sent in her centre's name, at its address"
+    assert client.post(path).status_code == 302
     page = client.get(reverse("volunteers:me")).content.decode()
     assert f"{MARK}" in page  # her one centre, chosen for her
 
@@ -251,3 +255,19 @@ def test_only_this_centres_coordinators_are_told_and_summarised(kavala, mailoutb
     assert mailoutbox == [], "once a day per coordinator and centre"
     with pytest.raises(CommandError):
         call_command("send_coordinator_digest", "--centre", "kavala", stdout=StringIO())  # not the test's centre
+
+
+def test_the_planner_plans_one_centres_shifts_with_its_own_volunteers(kavala, coordinator):
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    starts_at = timezone.make_aware(datetime.combine(monday, time(8)))
+    with centre_scope(kavala):
+        theirs = available_always(VolunteerFactory(first_name="Ζωή", last_name=MARK))
+        ShiftFactory(location=LocationFactory(name=f"Αίθουσα {MARK}"), starts_at=starts_at,
+                     ends_at=starts_at + timedelta(hours=4), max_people=3)
+    mine = available_always(VolunteerFactory())
+    shift = ShiftFactory(starts_at=starts_at, ends_at=starts_at + timedelta(hours=4), max_people=3)
+    proposal = planning.propose(starts_on=monday, ends_on=monday + timedelta(days=6), by=coordinator)
+    assert {(line.shift_id, line.volunteer_id) for line in proposal.lines.all()} == {(shift.pk, mine.pk)}
+    assert [row.volunteer.pk for row in fairness.rows(monday, monday + timedelta(days=6))] == [mine.pk]
+    with centre_scope(kavala):
+        assert not PlanProposal.objects.exists() and theirs.assignments.count() == 0
