@@ -41,11 +41,14 @@ admin.site.register(Municipality)
 
 @admin.register(AuditLog)
 class AuditLogAdmin(admin.ModelAdmin):
-    """Readable, never editable."""
+    """Readable, never editable; the installation's entries (superusers only), with their centre."""
 
-    list_display = ["at", "username", "role", "action", "content_type", "object_repr"]
-    list_filter = ["action", "role", "content_type"]
+    list_display = ["at", "centre", "username", "role", "action", "content_type", "object_repr"]
+    list_filter = ["action", "role", "centre", "content_type"]
     search_fields = ["username", "object_repr"]
+
+    def get_queryset(self, request):
+        return AuditLog.every_centre.select_related("centre", "content_type")
 
     def has_add_permission(self, request):
         return False

@@ -16,11 +16,13 @@ nothing a person could be recognised by:
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 
 from .middleware import current_request
 from .models import AuditLog
 from .net import client_ip
 from .roles import role_of
+from .tenancy import current_centre_id
 
 # Field names whose values never enter the log: that they changed is recorded, not what they held.
 PERSONAL_FIELDS = frozenset({
@@ -79,6 +81,20 @@ def label(obj) -> str:
     return f"{obj._meta.verbose_name} {obj.pk}"[:200]
 
 
+# Signing in and out happen before a centre is chosen (and after the last one): no centre's entries.
+OUTSIDE_ANY_CENTRE = frozenset({
+    AuditLog.Action.LOGIN, AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT, AuditLog.Action.LOGOUT,
+    AuditLog.Action.FACTOR_VERIFIED, AuditLog.Action.FACTOR_FAILED})
+
+
+def _centre_id(obj):
+    """The entry's centre: the record's own when it carries one (already loaded, never fetched: inside a
+    centre's scope it is that centre; a role given at another centre, a job over several centres), else
+    the scope's (no query: the scope holds its id)."""
+    centre_id = obj.__dict__.get("centre_id") if isinstance(obj, Model) else None
+    return centre_id if centre_id is not None else current_centre_id(required=False)
+
+
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None, model=None,
           object_id=None):
     """Append one entry to the audit log and return it.
@@ -91,6 +107,7 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     entry = AuditLog(
+        centre_id=None if action in OUTSIDE_ANY_CENTRE else _centre_id(obj),
         user=user,
         username=user.get_username() if user else "",
         role=role_of(user) if user else "",
@@ -117,13 +134,15 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
 def forget_person(user, *, new_username: str) -> int:
     """After a person's account is anonymised: the entries of their own actions keep the account's
     id but no longer its old user name or their address; failed sign-ins typed with that name lose
-    it too. The only change ever made to written entries (hence a queryset update)."""
+    it too, in every centre's entries. The only change ever made to written entries (hence a queryset
+    update)."""
     if user is None or user.pk is None:
         return 0
     old = user.get_username()
-    count = AuditLog.objects.filter(user=user).update(username=new_username, ip_address=None)
+    entries = AuditLog.every_centre  # wherever the person worked, and her sign-ins outside any centre
+    count = entries.filter(user=user).update(username=new_username, ip_address=None)
     if old:
-        count += AuditLog.objects.filter(
+        count += entries.filter(
             action__in=[AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT], object_repr=old).update(
             object_repr=new_username, ip_address=None)
     return count

@@ -345,7 +345,12 @@ class Location(models.Model):
 
 
 class AuditLog(models.Model):
-    """Who created, changed, deleted or viewed which record, when and in which role. Append-only."""
+    """Who created, changed, deleted or viewed which record, when and in which role. Append-only.
+
+    An entry carries the centre whose scope it was written in (core.audit.audit); none for what happens
+    outside any one centre (signing in and out, before a centre is chosen; jobs over the installation).
+    `objects` reads the current centre's entries, as every centre's records are read; `every_centre`
+    the installation's (a superuser's audit log, a person's entries forgotten wherever they are)."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
@@ -366,6 +371,8 @@ class AuditLog(models.Model):
         SIGNED_OUT_ALL = "signed_out_all", _("signed out everywhere")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    centre = models.ForeignKey(Centre, verbose_name=_("centre"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", default=default_centre_id, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
@@ -382,11 +389,16 @@ class AuditLog(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     path = models.CharField(_("page"), max_length=300, blank=True)
 
+    every_centre = models.Manager()
+    objects = CentreManager()
+
     class Meta:
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
+        default_manager_name = "objects"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [models.Index(fields=["content_type", "object_id"]),
+                   models.Index(fields=["centre", "at"], name="auditlog_centre_at")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.object_repr}"

@@ -14,12 +14,13 @@ class LocationTable(tables.Table):
 
 class AuditLogTable(tables.Table):
     at = tables.DateTimeColumn(verbose_name=_("when"))
+    centre = tables.Column(verbose_name=_("centre"), default="—")  # a superuser's list only
     content_type = tables.Column(verbose_name=_("record type"))
     changes = tables.JSONColumn(verbose_name=_("changes"), orderable=False)
 
     class Meta:
         model = AuditLog
-        fields = ["at", "username", "role", "action", "content_type", "object_id", "object_repr", "changes",
+        fields = ["at", "centre", "username", "role", "action", "content_type", "object_id", "object_repr", "changes",
                   "ip_address"]
 
 

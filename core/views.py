@@ -74,7 +74,16 @@ class AuditLogView(FilteredTableView):
     access = "core.administer"
 
     def get_queryset(self):
+        """The current centre's entries; a superuser's: the installation's (with their centre)."""
+        if self.request.user.is_superuser:
+            return AuditLog.every_centre.select_related("content_type", "centre")
         return AuditLog.objects.select_related("content_type")
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if not self.request.user.is_superuser:
+            kwargs["exclude"] = ("centre",)
+        return kwargs
 
     @property
     def title(self):

@@ -4,6 +4,7 @@ failed or locked sign-ins."""
 from datetime import timedelta
 
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,11 +45,19 @@ def security_settings(request):
         "title": _("Sign-in security"), "form": form, "accounts": accounts, "centre": current_centre()})
 
 
+def _people_here():
+    """Every account with a role at the current centre."""
+    return User.objects.filter(memberships__centre_id=current_centre_id())
+
+
+def _attempts_here(by, attempts):
+    """Sign-in locks (django-axes, by the name typed): a coordinator's are her centre's people's."""
+    return attempts if by.is_superuser else attempts.filter(username__in=_people_here().values("username"))
+
+
 def _accounts_here(by):
     """The accounts whose factors this centre's coordinator manages: its staff and coordinators (a
     superuser also sees the administrators). Another centre's people are not hers to reset."""
-    from django.db.models import Q
-
     here = Q(memberships__centre_id=current_centre_id(), memberships__role__in=[STAFF, COORDINATOR])
     if by.is_superuser:
         here |= Q(is_superuser=True)
@@ -83,9 +92,15 @@ def sign_ins(request):
     limit = axes_settings.AXES_FAILURE_LIMIT
     since = timezone.now() - timedelta(days=FAILED_DAYS)
     attempts = [{"attempt": a, "locked": a.failures_since_start >= limit}
-                for a in AccessAttempt.objects.order_by("-attempt_time")[:200]]
-    failed = AuditLog.objects.filter(at__gte=since, action__in=[
-        AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT, AuditLog.Action.FACTOR_FAILED])[:300]
+                for a in _attempts_here(request.user, AccessAttempt.objects.order_by("-attempt_time"))[:200]]
+    # Signing in happens outside any centre (entries without one): a coordinator sees those of her
+    # centre's people, by the name typed or the account; a superuser every one (unknown names too).
+    failed = AuditLog.every_centre.filter(at__gte=since, action__in=[
+        AuditLog.Action.LOGIN_FAILED, AuditLog.Action.LOCKED_OUT, AuditLog.Action.FACTOR_FAILED])
+    if not request.user.is_superuser:
+        people = _people_here()
+        failed = failed.filter(Q(user__in=people) | Q(user__isnull=True, object_repr__in=people.values("username")))
+    failed = failed[:300]
     return render(request, "core/signin/sign_ins.html", {
         "title": _("Failed and locked sign-ins"), "attempts": attempts, "failed": failed, "days": FAILED_DAYS,
         "limit": limit})
@@ -97,6 +112,7 @@ def unlock(request):
     from axes.models import AccessAttempt
 
     pk = request.POST.get("attempt", "")
-    services.unlock_sign_in(get_object_or_404(AccessAttempt, pk=int(pk) if pk.isdigit() else 0), by=request.user)
+    attempts = _attempts_here(request.user, AccessAttempt.objects.all())
+    services.unlock_sign_in(get_object_or_404(attempts, pk=int(pk) if pk.isdigit() else 0), by=request.user)
     messages.success(request, _("The sign-in was unlocked."))
     return redirect("security:sign_ins")

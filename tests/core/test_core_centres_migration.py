@@ -31,3 +31,23 @@ def test_the_installations_sign_in_rules_become_the_first_centres():
     with centre_scope(other):  # the id sequence moved past the row written with pk 1
         assert not SecurityPolicy.current().staff_two_factor
         assert SecurityPolicy.objects.create(trusted_device_days=3).pk != 1
+
+
+@pytest.mark.unscoped
+@pytest.mark.django_db(transaction=True)
+def test_audit_entries_become_the_first_centres_but_signing_in():
+    from core.models import AuditLog, Centre
+
+    with scopes_disabled():
+        first = Centre.first()
+    old = migrate(before("core", "0013_security_policy_per_centre"))
+    try:
+        Entry = old.get_model("core", "AuditLog")
+        viewed = Entry.objects.create(action="view", object_repr="Αίθουσα").pk
+        signed_in = Entry.objects.create(action="login", username="maria").pk
+        failed = Entry.objects.create(action="login_failed", object_repr="maria").pk
+    finally:
+        migrate(latest())
+    with scopes_disabled():
+        centres = dict(AuditLog.every_centre.values_list("pk", "centre_id"))
+    assert centres == {viewed: first.pk, signed_in: None, failed: None}

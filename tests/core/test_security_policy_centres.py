@@ -103,3 +103,20 @@ def test_a_new_centres_rules_get_their_own_row(centre_b):
         SecurityPolicy.objects.create(staff_two_factor=True)
         assert SecurityPolicy.current().staff_two_factor and not SecurityPolicy.current().coordinator_two_factor
     assert SecurityPolicy.current().coordinator_two_factor
+
+
+def test_centre_b_coordinator_neither_sees_nor_unlocks_centre_a_sign_in_failures(client, staff_user, coordinator_b,
+                                                                                settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    for _ in range(2):
+        client.post(reverse("login"), {"username": "staff1", "password": "wrong-password"})
+    client.post(reverse("login"), {"username": "nobody-here", "password": "wrong-password"})
+    desk = client.__class__()
+    desk.force_login(coordinator_b)
+    page = desk.get(reverse("security:sign_ins"))
+    assert page.status_code == 200 and not page.context["attempts"] and not list(page.context["failed"])
+    from axes.models import AccessAttempt
+
+    locked = AccessAttempt.objects.get(username="staff1")
+    assert desk.post(reverse("security:unlock"), {"attempt": locked.pk}).status_code == 404
+    assert AccessAttempt.objects.filter(pk=locked.pk).exists()

@@ -33,7 +33,7 @@ def test_signing_in_gives_a_new_session_id(client, staff_user):
     client.cookies["sessionid"] = "x" * 32  # a session id planted before sign-in (fixation)
     _sign_in(client, "staff1")
     assert client.cookies["sessionid"].value != "x" * 32
-    assert AuditLog.objects.filter(action="login", user=staff_user).exists()
+    assert AuditLog.every_centre.filter(action="login", user=staff_user).exists()
 
 
 def test_failed_sign_in_and_lock_out_are_audited_and_shown_to_the_coordinator(client, staff_user, coordinator,
@@ -42,8 +42,8 @@ def test_failed_sign_in_and_lock_out_are_audited_and_shown_to_the_coordinator(cl
     for _ in range(3):
         _sign_in(client, "staff1", "wrong-password")
     assert _sign_in(client, "staff1").status_code == 429
-    assert AuditLog.objects.filter(action="login_failed", object_repr="staff1").count() >= 3  # the locked try too
-    assert AuditLog.objects.filter(action="locked_out", object_repr="staff1").exists()
+    assert AuditLog.every_centre.filter(action="login_failed", object_repr="staff1").count() >= 3  # the locked try too
+    assert AuditLog.every_centre.filter(action="locked_out", object_repr="staff1").exists()
     desk = client.__class__()
     desk.force_login(coordinator)
     page = desk.get(reverse("security:sign_ins"))
@@ -53,7 +53,7 @@ def test_failed_sign_in_and_lock_out_are_audited_and_shown_to_the_coordinator(cl
     assert len(page.context["failed"]) >= 4
     desk.post(reverse("security:unlock"), {"attempt": attempt["attempt"].pk})
     assert _sign_in(client, "staff1").status_code == 302
-    assert AuditLog.objects.filter(action="change", changes__unlocked=True, user=coordinator).exists()
+    assert AuditLog.every_centre.filter(action="change", changes__unlocked=True, user=coordinator).exists()
 
 
 def test_staff_do_not_see_the_sign_in_failures(staff_client):
@@ -68,7 +68,7 @@ def test_sign_out_everywhere_ends_every_session(client, staff_user):
     assert response["Location"] == reverse("login")
     for each in (client, other):
         assert "_auth_user_id" not in each.session or each.get(reverse("core:home")).context["user"].is_anonymous
-    assert AuditLog.objects.filter(action="signed_out_all", user=staff_user).exists()
+    assert AuditLog.every_centre.filter(action="signed_out_all", user=staff_user).exists()
     assert _sign_in(client, "staff1").status_code == 302  # the password still works
 
 
@@ -108,7 +108,7 @@ def test_sensitive_coordinator_pages_ask_who_you_are_after_a_while(client, coord
     response = client.post(response["Location"], {"password": PASSWORD, "next": url})
     assert response["Location"] == url
     assert client.get(url).status_code == 200
-    assert list(AuditLog.objects.filter(user=coordinator, action__in=["login_failed", "reauthenticated"])
+    assert list(AuditLog.every_centre.filter(user=coordinator, action__in=["login_failed", "reauthenticated"])
                 .order_by("id").values_list("action", flat=True)) == ["login_failed", "reauthenticated"]
 
 
@@ -120,7 +120,7 @@ def test_guessing_the_password_on_the_confirmation_page_locks_out_like_the_sign_
     for _ in range(3):
         client.post(url, {"password": "guess", "next": "/"})
     assert client.post(url, {"password": PASSWORD, "next": "/"}).status_code == 429
-    assert AuditLog.objects.filter(action="locked_out", object_repr="coord").exists()
+    assert AuditLog.every_centre.filter(action="locked_out", object_repr="coord").exists()
 
 
 def test_exporting_a_persons_data_and_merging_ask_for_the_second_factor_again(client, staff_user):

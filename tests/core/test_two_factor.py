@@ -25,7 +25,7 @@ def _no_wait(device):
 
 
 def _actions(user):
-    return list(AuditLog.objects.filter(user=user).order_by("id").values_list("action", flat=True))
+    return list(AuditLog.every_centre.filter(user=user).order_by("id").values_list("action", flat=True))
 
 
 def test_development_default_asks_nobody_and_production_default_asks_staff_and_coordinators(settings):
@@ -153,7 +153,7 @@ def test_too_many_wrong_codes_pause_the_second_step(client, staff_user):
     response = client.post(reverse("security:verify"), {"code": totp_code(device)})
     assert response.status_code == 200  # throttled: even the right code waits
     assert "περιμένετε" in str(response.context["form"].errors["code"])  # "wait"
-    assert AuditLog.objects.filter(user=staff_user, action="factor_failed").count() == 4
+    assert AuditLog.every_centre.filter(user=staff_user, action="factor_failed").count() == 4
 
 
 def test_volunteers_keep_their_quick_sign_in(client, volunteer_user):
@@ -207,7 +207,7 @@ def test_trusted_device_is_off_by_default_and_works_when_the_coordinator_allows_
     client.post(reverse("logout"))
     _sign_in(client, "staff1")
     assert client.get(reverse("distribution:households")).status_code == 200  # no second step on this browser
-    entry = AuditLog.objects.filter(user=staff_user, action="factor_verified").latest("id")
+    entry = AuditLog.every_centre.filter(user=staff_user, action="factor_verified").latest("id")
     assert entry.changes["trusted_device"] is True
     # Turned off again by the coordinator: the cookie no longer counts.
     require_two_factor(trusted_days=0)
@@ -232,7 +232,7 @@ def test_coordinator_resets_a_lost_factor_and_the_person_enrols_again(client, co
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=staff_user).exists()
     assert not RecoveryCodes.objects.filter(user=staff_user).exists()
-    entry = AuditLog.objects.get(action="factor_reset")
+    entry = AuditLog.every_centre.get(action="factor_reset")
     assert entry.user == coordinator and entry.object_id == str(staff_user.pk)
     # The person's open session ended; at the next sign-in they enrol again.
     assert lost.get(reverse("core:home")).context["user"].is_anonymous
@@ -253,7 +253,7 @@ def test_the_coordinator_sets_the_rules_and_it_is_audited(client, coordinator):
     assert response.status_code == 302
     policy = SecurityPolicy.objects.get()
     assert policy.staff_two_factor and not policy.coordinator_two_factor
-    assert AuditLog.objects.filter(action="create", object_repr=str(policy)).exists()
+    assert AuditLog.every_centre.filter(action="create", object_repr=str(policy)).exists()
     response = client.post(reverse("security:settings"), {"trusted_device_days": "365"})
     assert response.status_code == 200 and "trusted_device_days" in response.context["form"].errors
 
@@ -277,7 +277,7 @@ def test_a_person_removes_a_factor_but_keeps_one_when_the_rule_needs_it(client, 
     client.post(url, {"kind": "totp", "device": device.pk})
     assert not TOTPDevice.objects.filter(pk=device.pk).exists()
     assert TOTPDevice.objects.filter(pk=second.pk).exists()
-    assert AuditLog.objects.filter(action="factor_removed", changes__factor="totp").exists()
+    assert AuditLog.every_centre.filter(action="factor_removed", changes__factor="totp").exists()
 
 
 def test_the_person_is_told_by_email_of_every_change_of_their_factors(staff_user, coordinator, mailoutbox,
