@@ -1,6 +1,12 @@
 """The outbox: every e-mail and SMS Kypseli sends is first a row here, written in the same transaction
 as the action that causes it (a rolled-back action leaves no message), then sent by the worker
-(core.messaging.delivery). The row keeps what was sent, to whom, about what, and how it went."""
+(core.messaging.delivery). The row keeps what was sent, to whom, about what, and how it went.
+
+A message belongs to the centre that wrote it (its e-mail is sent in that centre's name, and its
+outbox page is that centre's); a message of the installation itself (a periodic job's failure told to
+the administrators) has none. The worker sends every centre's messages (`every_centre`). A periodic
+job's run (ScheduledRun) stays the installation's: the schedule runs once per installation, and a job
+that works per centre loops over the centres itself (core.tenancy.each_centre)."""
 
 import uuid
 
@@ -9,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .tenancy import CentreManager, default_centre_id
 
 
 def new_key() -> str:
@@ -30,6 +38,8 @@ class OutboundMessage(models.Model):
     # A failed or given-up message waits for staff (resend); queued and sending ones for the worker.
     NEEDS_ATTENTION = (Status.FAILED, Status.GAVE_UP)
 
+    centre = models.ForeignKey("core.Centre", verbose_name=_("centre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", default=default_centre_id, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)
     language = models.CharField(_("language"), max_length=8, default="el")
@@ -64,13 +74,18 @@ class OutboundMessage(models.Model):
     resent_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     anonymised_at = models.DateTimeField(null=True, blank=True)
 
+    every_centre = models.Manager()  # the worker, delivery reports and retention: the installation's
+    objects = CentreManager()  # pages and services: the current centre's
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
+        default_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["about_type", "about_id"], name="outbox_about"),
+            models.Index(fields=["centre", "created_at"], name="outbox_centre_created"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -100,7 +115,8 @@ class OutboundMessage(models.Model):
 
 class ScheduledRun(models.Model):
     """One run of a periodic job (core.schedule): unique per job and time slot, so that however many
-    workers run the schedule, each slot's job is enqueued once."""
+    workers run the schedule, each slot's job is enqueued once. The installation's, not a centre's: a
+    job runs once per slot for the whole installation and goes centre by centre itself."""
 
     job = models.CharField(max_length=60)
     slot = models.CharField(max_length=40)

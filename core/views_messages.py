@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,13 +39,22 @@ def about_key(obj) -> str:
     return f"{meta.app_label}.{meta.model_name}:{obj.pk}"
 
 
+def _outbox(request):
+    """The current centre's messages; a superuser's also the installation's own (no centre)."""
+    if request.user.is_superuser:
+        from .tenancy import current_centre_id
+
+        return OutboundMessage.every_centre.filter(Q(centre_id=current_centre_id()) | Q(centre__isnull=True))
+    return OutboundMessage.objects.all()
+
+
 @role_required(RULE)
 def message_list(request):
-    rows = OutboundMessage.objects.select_related("about_type").order_by("-created_at", "-pk")
+    rows = _outbox(request).select_related("about_type").order_by("-created_at", "-pk")
     status = request.GET.get("status", "")
     if status == "attention":
         rows = rows.filter(status__in=OutboundMessage.NEEDS_ATTENTION, resent_from__isnull=True).exclude(
-            pk__in=OutboundMessage.objects.filter(resent_from__isnull=False).values("resent_from"))
+            pk__in=OutboundMessage.every_centre.filter(resent_from__isnull=False).values("resent_from"))
     elif status in OutboundMessage.Status.values:
         rows = rows.filter(status=status)
     about = _about_filter(request.GET.get("about", ""))
@@ -54,8 +64,8 @@ def message_list(request):
     if batch:
         rows = rows.filter(batch__startswith=batch)
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    resent = set(OutboundMessage.objects.filter(resent_from__in=[m.pk for m in page]).values_list("resent_from",
-                                                                                                   flat=True))
+    resent = set(OutboundMessage.every_centre.filter(resent_from__in=[m.pk for m in page])
+                 .values_list("resent_from", flat=True))
     return render(request, "core/messages.html", {
         "title": _("Messages"), "page": page, "status": status, "statuses": OutboundMessage.Status.choices,
         "about": request.GET.get("about", "")[:80] if about else "", "batch": batch,
@@ -67,7 +77,7 @@ def message_list(request):
 @role_required(RULE)
 @require_POST
 def message_resend(request, pk):
-    message = get_object_or_404(OutboundMessage, pk=pk)
+    message = get_object_or_404(_outbox(request), pk=pk)
     try:
         resend(message, by=request.user)
     except MessageError as exc:

@@ -1,5 +1,8 @@
 """Sending what the outbox holds: claim, send, record. Run by the worker (core.tasks).
 
+The worker sends every centre's messages (OutboundMessage.every_centre), each e-mail in its own
+centre's name (`sender`).
+
 Claiming is one conditional UPDATE per batch (on PostgreSQL after `SELECT … FOR UPDATE SKIP LOCKED`,
 so two workers take different rows without waiting): a row goes from queued (due) to sending with
 a lease and a claim id, and only the worker that holds that claim may record the outcome. A worker
@@ -12,6 +15,7 @@ import logging
 import random
 import uuid
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import transaction
@@ -47,27 +51,40 @@ def claim(*, ids=None, limit: int | None = None, now=None) -> list[OutboundMessa
     limit = limit or settings.MESSAGES_CLAIM_BATCH
     token = uuid.uuid4().hex
     with transaction.atomic():
-        rows = OutboundMessage.objects.filter(due(now))
+        rows = OutboundMessage.every_centre.filter(due(now))
         if ids is not None:
             rows = rows.filter(pk__in=list(ids))
         picked = list(rows.order_by("next_attempt_at", "pk").select_for_update(skip_locked=True)
                       .values_list("pk", flat=True)[:limit])
         if not picked:
             return []
-        OutboundMessage.objects.filter(due(now), pk__in=picked).update(
+        OutboundMessage.every_centre.filter(due(now), pk__in=picked).update(
             status=Status.SENDING, lease_until=now + lease(), claimed_by=token, attempts=F("attempts") + 1,
             updated_at=now)
-    return list(OutboundMessage.objects.filter(pk__in=picked, status=Status.SENDING, claimed_by=token)
-                .order_by("pk"))
+    return list(OutboundMessage.every_centre.filter(pk__in=picked, status=Status.SENDING, claimed_by=token)
+                .select_related("centre").order_by("pk"))
 
 
 def _record(message: OutboundMessage, **fields) -> bool:
     fields["updated_at"] = timezone.now()
-    done = OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING,
+    done = OutboundMessage.every_centre.filter(pk=message.pk, status=Status.SENDING,
                                           claimed_by=message.claimed_by).update(**fields)
     if not done:
         logger.warning("Message %s: outcome not recorded, another worker holds it now", message.pk)
     return bool(done)
+
+
+def sender(centre) -> dict:
+    """An e-mail goes out in its centre's name, from the installation's address (DEFAULT_FROM_EMAIL: the
+    one the mail server may send from), and answers go to the centre's own address when it has one.
+    An SMS's sender is the installation's (SMS_SENDER_NAME: registered once with the gateway); its text
+    names the centre (its phone) as each message's writer puts it."""
+    if centre is None:
+        return {}
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    name = "".join(c for c in centre.name if c not in '"\\<>\r\n')  # Django encodes the rest as the header needs
+    return {"from_email": f'"{name}" <{address}>' if address else None,
+            "reply_to": [centre.email] if centre.email else []}
 
 
 def send_one(message: OutboundMessage) -> str:
@@ -78,7 +95,7 @@ def send_one(message: OutboundMessage) -> str:
         else:
             provider_id = gateways.send_email(to=message.recipient, subject=message.subject, text=message.text,
                                               html=message.html, attachments=message.attachments,
-                                              key=message.idempotency_key)
+                                              key=message.idempotency_key, **sender(message.centre))
     except gateways.PermanentError as exc:
         logger.warning("Message %s refused on attempt %s: %s", message.pk, message.attempts, exc)
         _record(message, status=Status.FAILED, last_error=str(exc)[:500], lease_until=None)

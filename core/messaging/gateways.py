@@ -103,11 +103,13 @@ def message_id_domain() -> str:
     return urlsplit(settings.SITE_URL).hostname or "kypseli.localhost"
 
 
-def send_email(*, to: str, subject: str, text: str, html: str = "", attachments=(), key: str = "") -> str:
+def send_email(*, to: str, subject: str, text: str, html: str = "", attachments=(), key: str = "",
+               from_email: str | None = None, reply_to=()) -> str:
     """One e-mail with its plain-text part (and HTML when given); the Message-ID is made from the
-    idempotency key, so a retried e-mail is recognisably the same message."""
+    idempotency key, so a retried e-mail is recognisably the same message. `from_email` (None:
+    DEFAULT_FROM_EMAIL) and `reply_to` name the centre that wrote it (core.messaging.delivery.sender)."""
     headers = {"Message-ID": f"<{key}@{message_id_domain()}>"} if key else {}
-    message = EmailMultiAlternatives(subject, text, None, [to], headers=headers)
+    message = EmailMultiAlternatives(subject, text, from_email, [to], headers=headers, reply_to=list(reply_to))
     if html:
         message.attach_alternative(html, "text/html")
     for part in attachments or ():

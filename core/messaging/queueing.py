@@ -33,22 +33,45 @@ def _about(about) -> dict:
     return {"about_type": ContentType.objects.get_for_model(type(about)), "about_id": str(about.pk)}
 
 
-def email_html(text: str, *, subject: str, language: str) -> str:
-    """The HTML part of a plain e-mail: the text in the centre's layout, in the recipient's language."""
-    from core.models import Centre
+def writer_centre_id(about=None):
+    """The centre a message belongs to: the one in scope (the centre that writes it), else, in a job over
+    several centres, the record it is about when that carries its centre; None: the installation's."""
+    from core.tenancy import current_centre_id
 
+    centre_id = current_centre_id(required=False)
+    if centre_id is None and about is not None:
+        centre_id = getattr(about, "__dict__", {}).get("centre_id")
+    return centre_id
+
+
+def _centre(centre_id):
+    from core.models import Centre
+    from core.tenancy import current_centre, current_centre_id
+
+    if centre_id is None:
+        return None
+    if centre_id == current_centre_id(required=False):
+        return current_centre()  # read once per scope
+    return Centre.objects.filter(pk=centre_id).first()
+
+
+def email_html(text: str, *, subject: str, language: str, centre=None) -> str:
+    """The HTML part of a plain e-mail: the text in its centre's layout (none for the installation's
+    own messages), in the recipient's language."""
     with translation.override(language):
-        return render_to_string("email/message.html", {"subject": subject, "text": text, "centre": Centre.current()})
+        return render_to_string("email/message.html", {"subject": subject, "text": text, "centre": centre})
 
 
 def build(*, channel: str, to: str, text: str, subject: str = "", html: str = "", language: str | None = None,
           about=None, kind: str = "", key: str | None = None, batch: str = "", by=None,
           attachments=()) -> OutboundMessage:
-    """An unsaved outbox row (queue_messages saves many at once)."""
+    """An unsaved outbox row (queue_messages saves many at once), of the centre that writes it."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
+    centre_id = writer_centre_id(about)
     if channel == Channel.EMAIL and not html:
-        html = email_html(text, subject=subject, language=language)
-    message = OutboundMessage(channel=channel, recipient=to.strip(), text=text, subject=str(subject)[:300],
+        html = email_html(text, subject=subject, language=language, centre=_centre(centre_id))
+    message = OutboundMessage(centre_id=centre_id, channel=channel, recipient=to.strip(), text=text,
+                              subject=str(subject)[:300],
                               html=html if channel == Channel.EMAIL else "", language=language[:8], kind=kind[:60],
                               batch=batch[:80], created_by=by if getattr(by, "pk", None) else None,
                               attachments=list(attachments), **_about(about))
@@ -67,7 +90,8 @@ def queue_message(**fields) -> OutboundMessage | None:
         with transaction.atomic():
             message.save()
     except IntegrityError:
-        existing = OutboundMessage.objects.filter(idempotency_key=message.idempotency_key).first()
+        # Keys are unique in the installation: the first may be another centre's (an account's message).
+        existing = OutboundMessage.every_centre.filter(idempotency_key=message.idempotency_key).first()
         if existing is None:
             raise
         return existing

@@ -31,15 +31,16 @@ def resend(message: OutboundMessage, *, by) -> OutboundMessage:
     seen the first one), linked to the first; once."""
     from django.utils.translation import gettext as _
 
-    message = OutboundMessage.objects.select_for_update().get(pk=message.pk)
+    message = OutboundMessage.every_centre.select_for_update().get(pk=message.pk)  # chosen by the caller
     if message.status not in OutboundMessage.NEEDS_ATTENTION:
         raise MessageError(_("Only a failed message can be sent again."))
     if message.anonymised_at is not None or not message.recipient:
         raise MessageError(_("This message is too old: its recipient is no longer kept."))
-    if OutboundMessage.objects.filter(resent_from=message).exists():
+    if OutboundMessage.every_centre.filter(resent_from=message).exists():
         raise MessageError(_("This message was already sent again."))
     copy = OutboundMessage.objects.create(
-        channel=message.channel, recipient=message.recipient, language=message.language, subject=message.subject,
+        centre_id=message.centre_id, channel=message.channel, recipient=message.recipient,
+        language=message.language, subject=message.subject,
         text=message.text, html=message.html, attachments=message.attachments, kind=message.kind,
         about_type=message.about_type, about_id=message.about_id, batch=message.batch, created_by=by,
         resent_from=message)
@@ -50,7 +51,7 @@ def resend(message: OutboundMessage, *, by) -> OutboundMessage:
 
 def apply_delivery_report(*, provider_id: str = "", reference: str = "", status: str, error: str = "") -> bool:
     """A gateway says what became of a message (found by the provider's id or our idempotency key)."""
-    rows = OutboundMessage.objects.filter(channel=OutboundMessage.Channel.SMS)
+    rows = OutboundMessage.every_centre.filter(channel=OutboundMessage.Channel.SMS)  # whichever centre's
     if provider_id:
         rows = rows.filter(provider_id=provider_id[:120])
     elif reference:
@@ -85,7 +86,7 @@ def purge_messages(*, older_than_days: int, now=None) -> int:
     """Forget the recipient and the text of messages finished more than `older_than_days` ago; the
     row (channel, kind, status, dates) stays for the statistics."""
     now = now or timezone.now()
-    return OutboundMessage.objects.filter(
+    return OutboundMessage.every_centre.filter(  # the installation's retention, every centre's messages
         created_at__lt=now - timedelta(days=older_than_days), anonymised_at__isnull=True,
         status__in=[Status.SENT, Status.FAILED, Status.GAVE_UP],
     ).update(recipient="", subject="", text="", html="", attachments=[], anonymised_at=now, updated_at=now)
@@ -104,7 +105,7 @@ def forget_messages_about(*records, now=None) -> int:
         per_type.setdefault(ContentType.objects.get_for_model(type(record)), []).append(str(record.pk))
     for content_type, ids in per_type.items():
         about |= Q(about_type=content_type, about_id__in=ids)
-    rows = OutboundMessage.objects.filter(about, anonymised_at__isnull=True)
+    rows = OutboundMessage.every_centre.filter(about, anonymised_at__isnull=True)  # wherever they were written
     rows.filter(status=Status.QUEUED).update(status=Status.GAVE_UP, last_error="anonymised before it was sent")
     return rows.exclude(status=Status.SENDING).update(recipient="", subject="", text="", html="", attachments=[],
                                                       anonymised_at=now, updated_at=now)

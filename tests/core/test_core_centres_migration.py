@@ -51,3 +51,22 @@ def test_audit_entries_become_the_first_centres_but_signing_in():
     with scopes_disabled():
         centres = dict(AuditLog.every_centre.values_list("pk", "centre_id"))
     assert centres == {viewed: first.pk, signed_in: None, failed: None}
+
+
+@pytest.mark.unscoped
+@pytest.mark.django_db(transaction=True)
+def test_the_messages_written_before_become_the_first_centres():
+    from core.message_models import OutboundMessage
+    from core.models import Centre
+
+    with scopes_disabled():
+        first = Centre.first()
+    old = migrate(before("core", "0014_audit_log_per_centre"))
+    try:
+        sent = old.get_model("core", "OutboundMessage").objects.create(
+            channel="sms", recipient="6900000001", text="Αύριο 10:00", status="queued").pk
+    finally:
+        migrate(latest())
+    with centre_scope(first):
+        assert list(OutboundMessage.objects.values_list("pk", "centre_id", "text")) == [
+            (sent, first.pk, "Αύριο 10:00")]
