@@ -106,11 +106,12 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
         user = getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
+    outside = action in OUTSIDE_ANY_CENTRE  # and so without a role: a role is held at a centre
     entry = AuditLog(
-        centre_id=None if action in OUTSIDE_ANY_CENTRE else _centre_id(obj),
+        centre_id=None if outside else _centre_id(obj),
         user=user,
         username=user.get_username() if user else "",
-        role=role_of(user) if user else "",
+        role=role_of(user) if user and not outside else "",
         action=action,
         changes=clean_changes(changes, names_nobody=obj is not None and _names_nobody(obj)),
         ip_address=client_ip(request),
