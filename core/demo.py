@@ -49,3 +49,67 @@ def load(ctx):
                                         email=f"{username}@example.org")
         set_role(user, centre, role)
         ctx.logins.append((role, username, password))
+
+
+# Two more centres of the same region, invented (their details are examples, not real contacts), so that
+# the demo coordinator, a member of all three, sees the centre switcher on every page.
+REGION = "Ανατολική Μακεδονία και Θράκη"  # the region reports.demo names too
+OTHER_CENTRES = [
+    {
+        "slug": "doxato", "municipality": "Δήμος Δοξάτου",
+        "details": {"name": "Κέντρο Κοινότητας Δήμου Δοξάτου", "short_name": "Κέντρο Κοινότητας Δοξάτου",
+                    "address": "Πλατεία Δημαρχείου, Δοξάτο", "phones": "2521000000",
+                    "email": "kentro-koinotitas@doxato.example.org", "opening_hours": CENTRE["opening_hours"],
+                    "coordinator_name": "Τριανταφυλλιά Τζάφου", "funding_notice": CENTRE["funding_notice"]},
+        "locations": [("Κέντρο Κοινότητας Δοξάτου", Location.Kind.SITE, "Πλατεία Δημαρχείου, Δοξάτο"),
+                      ("Αποθήκη Δοξάτου", Location.Kind.STORE, "Δοξάτο")],
+        "users": [("staff", "koinoniki-doxato", "Αικατερίνη", "Χατζηδάκη"),
+                  ("volunteer", "ethelontis-doxato", "Παναγιώτης", "Μαυρίδης")],
+    },
+    {
+        "slug": "nevrokopi", "municipality": "Δήμος Κάτω Νευροκοπίου",
+        "details": {"name": "Κέντρο Κοινότητας Δήμου Κάτω Νευροκοπίου",
+                    "short_name": "Κέντρο Κοινότητας Κάτω Νευροκοπίου",
+                    "address": "Οδός Δημαρχείου 1, Κάτω Νευροκόπι", "phones": "2523000000",
+                    "email": "kentro-koinotitas@nevrokopi.example.org", "opening_hours": CENTRE["opening_hours"],
+                    "coordinator_name": "Τριανταφυλλιά Τζάφου", "funding_notice": CENTRE["funding_notice"]},
+        "locations": [("Κέντρο Κοινότητας Κάτω Νευροκοπίου", Location.Kind.SITE, "Κάτω Νευροκόπι"),
+                      ("Αποθήκη Νευροκοπίου", Location.Kind.STORE, "Κάτω Νευροκόπι")],
+        "users": [("staff", "koinoniki-nevrokopi", "Δημήτρης", "Τσολάκης"),
+                  ("volunteer", "ethelontria-nevrokopi", "Σοφία", "Ιωαννίδου")],
+    },
+]
+COORDINATOR_OF_ALL = "syntonistria"
+
+
+def other_centres(ctx) -> list:
+    """The two other demo centres (made once): their details, municipality, locations and people, the
+    demo coordinator a coordinator at each. Returns the centres (their apps' demo data is made in each
+    one's scope by load_demo)."""
+    from .models import Municipality, Region
+    from .tenancy import centre_scope
+
+    region, _created = Region.objects.get_or_create(name=REGION)
+    coordinator = User.objects.filter(username=COORDINATOR_OF_ALL).first()
+    centres = []
+    for spec in OTHER_CENTRES:
+        municipality, _created = Municipality.objects.get_or_create(region=region, name=spec["municipality"])
+        centre, _created = Centre.objects.get_or_create(
+            slug=spec["slug"], defaults={**spec["details"], "municipality": municipality})
+        with centre_scope(centre):
+            for name, kind, address in spec["locations"]:
+                Location.objects.get_or_create(name=name, defaults={
+                    "kind": kind, "address": address, "phone": spec["details"]["phones"],
+                    "opening_hours": spec["details"]["opening_hours"]})
+            for role, username, first, last in spec["users"]:
+                if User.objects.filter(username=username).exists():
+                    continue
+                password = secrets.token_urlsafe(9)
+                user = User.objects.create_user(username=username, password=password, first_name=first,
+                                                last_name=last, email=f"{username}@example.org")
+                set_role(user, centre, role)
+                ctx.logins.append((role, username, password))
+            if coordinator is not None and not coordinator.memberships.filter(centre=centre).exists():
+                set_role(coordinator, centre, "coordinator")
+        centres.append(centre)
+    return centres

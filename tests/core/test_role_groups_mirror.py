@@ -21,7 +21,7 @@ NOT_YET_MOVED = {
     "distribution/demo/needs.py": "demo: a staff member",
     "events/demo.py": "demo: a staff member",
     "volunteers/services/coordinator_notices.py": "coordinators of any centre told of a volunteer's answer",
-    "volunteers/services/roster.py": "a volunteer's account: written through the group (mirrored at the current centre)",
+    "volunteers/services/roster.py": "a volunteer account written through the group (mirrored at the current centre)",
 }
 
 

@@ -112,6 +112,16 @@ def test_load_demo_is_idempotent_and_prints_random_passwords(capsys):
     password = line.split()[-1]
     assert User.objects.get(username="syntonistria").check_password(password)
     assert password not in (ROOT / "core" / "demo.py").read_text()
+    # Three centres of one region; the demo coordinator belongs to all three and sees the switcher.
+    coordinator = User.objects.get(username="syntonistria")
+    assert set(coordinator.memberships.values_list("centre__slug", "role")) == {
+        ("drama", "coordinator"), ("doxato", "coordinator"), ("nevrokopi", "coordinator")}
+    assert len({c.municipality.region_id for c in Centre.objects.all()}) == 1
+    from django.test import Client
+
+    client = Client()
+    client.force_login(coordinator)
+    assert len(client.get("/").context["switch_centres"]) == 3
 
 
 def test_wsgi_module_loads_urls_and_catalogues_without_touching_the_database():

@@ -1,7 +1,8 @@
 """Demo data for every app, loaded once (running it again changes nothing).
 
 Each app may have a `demo.py` module with `load(ctx)`; they run in INSTALLED_APPS order, so an
-app's demo may use what the apps before it created. Passwords are random and printed once.
+app's demo may use what the apps before it created. Passwords are random and printed once. Three
+centres: Drama (the full demo) and two invented ones of the same region (core.demo.other_centres).
 """
 
 import importlib
@@ -44,9 +45,16 @@ class Command(BaseCommand):
     def handle(self, *args, seed, **options):
         ctx = DemoContext(stdout=self.stdout, rng=random.Random(seed))  # noqa: S311 - not security
         for module in demo_modules():
-            # The demo is the first centre's (core.demo fills in its details).
+            # The full demo is the first centre's (core.demo fills in its details).
             with transaction.atomic(), centre_scope(CentreRef(first=True)):
                 module.load(ctx)
+        # Two more centres of the region, with their own places and people; the demo coordinator belongs
+        # to all three (the switcher shows on every page). Each app's own small data for them follows
+        # once every app's demo makes its rows in the current centre's scope.
+        from core.demo import other_centres
+
+        with transaction.atomic():
+            other_centres(ctx)
         if ctx.logins:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (shown only now; passwords are random):"))
             for role, username, password in ctx.logins:
