@@ -9,10 +9,18 @@ BEFORE = [("core", "0011_outbox")]
 
 
 def _back_to_one_centre():
-    """Before core 0012 a database held at most one centre row, pk 1: start from none."""
+    """Before core 0012 a database held at most one centre row, pk 1: start from none (and without the
+    reference rows each centre is given, e.g. volunteers' standard skills, which keep their centre)."""
+    from django.apps import apps
+
     from core.models import Centre
 
     with scopes_disabled():
+        for model in apps.get_models():
+            field = next((f for f in model._meta.concrete_fields if f.name == "centre" and f.related_model is Centre),
+                         None)
+            if field is not None:
+                model._base_manager.all().delete()
         Centre.objects.all().delete()
     return migrate(BEFORE)
 
