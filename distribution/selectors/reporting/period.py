@@ -12,6 +12,7 @@ from core.db.sql import as_decimal as _as_decimal
 from core.db.sql import day_start as _day_start
 from core.db.sql import reporting_cursor
 from core.db.sql import table as _table
+from core.tenancy import current_centre_id
 from inventory.models import Item, KitHandedOut, StockMovement
 
 from ...models import Collection, DistributionDay, Household, Person, Programme
@@ -94,6 +95,8 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
         upper = _day_start(period.end + timedelta(days=2))
         params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value,
                        upper])
+    conditions += " AND m.centre_id = %s"  # the ledger's rows of this centre (inventory is swept)
+    params.append(current_centre_id())
     from_sql = f"""
         FROM pc c
         {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
