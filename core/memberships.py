@@ -46,6 +46,17 @@ def set_role(user, centre, role: str, *, by=None) -> str:
     return before
 
 
+def members(*roles):
+    """The active people who hold one of `roles` (any role when none is named) at the current centre:
+    what code that read the role groups (`groups__name="staff"`) asks now. A query built when called."""
+    from .tenancy import current_centre_id
+
+    people = get_user_model().objects.filter(is_active=True, memberships__centre_id=current_centre_id())
+    if roles:
+        people = people.filter(memberships__role__in=roles)
+    return people.distinct()
+
+
 def mirror_groups(user) -> None:
     """The user's role groups become exactly the roles she holds at any centre."""
     from django.contrib.auth.models import Group

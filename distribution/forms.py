@@ -117,7 +117,17 @@ class EnrolmentForm(forms.Form):
         return data
 
 
-class ProgrammeForm(forms.ModelForm):
+class CentreUniqueMixin:
+    """A form of a centre's model whose code is unique within the centre (a constraint with the centre):
+    the centre is not on the form (it is the current one), but the form checks the constraint with it."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("centre")
+        return exclude
+
+
+class ProgrammeForm(CentreUniqueMixin, forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["code", "name", "description", "once_per_distribution_day", "max_collections_per_month",

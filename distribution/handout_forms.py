@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.memberships import members
 from core.models import Location
 from core.numbers import MinValueValidator
 from core.once import OnceFormMixin
@@ -16,8 +17,8 @@ from .models.handouts import AGE_GROUPS
 
 
 def _staff_users():
-    return get_user_model().objects.filter(is_active=True, groups__name__in=["staff", "coordinator"]).distinct() \
-        .order_by("first_name", "last_name")
+    """Staff and coordinators of the current centre (who may take goods to a home)."""
+    return members("staff", "coordinator").order_by("first_name", "last_name")
 
 
 class _UserChoice(forms.ModelChoiceField):
@@ -29,7 +30,7 @@ class HandoutBaseForm(OnceFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Handout.Kind.choices, initial=Handout.Kind.EMERGENCY,
                              widget=forms.RadioSelect)
     location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.filter(is_active=True))
-    delivered_by = _UserChoice(label=_("Taken home by"), queryset=_staff_users(), required=False,
+    delivered_by = _UserChoice(label=_("Taken home by"), queryset=get_user_model().objects.none(), required=False,
                                help_text=_("Home delivery only: who takes the goods."))
 
     def __init__(self, *args, **kwargs):

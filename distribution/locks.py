@@ -20,6 +20,7 @@ one at a time, and the function runs no query.
 from django.db import connection
 
 from core.db import rows
+from core.db.sql import in_centre
 
 from .identifiers import hash_token
 from .models import Card, Household
@@ -33,11 +34,12 @@ def lock_household(household_id=None, *, code: tuple[str, str] | None = None) ->
     quote = connection.ops.quote_name
     household_t, card_t = quote(Household._meta.db_table), quote(Card._meta.db_table)
     if code is None:
-        where, param = "h.id = %s", household_id
+        where, params = "h.id = %s", [household_id]
     else:
         kind, value = code
         column = "token_hash" if kind == "token" else "number"
-        where = f"h.id = (SELECT c.household_id FROM {card_t} c WHERE c.{column} = %s)"
-        param = hash_token(value) if kind == "token" else value
+        params = [hash_token(value) if kind == "token" else value]
+        # A card number names one card within its centre: the centre in scope's.
+        where = f"h.id = (SELECT c.household_id FROM {card_t} c WHERE c.{column} = %s AND {in_centre('c', params)})"
     with rows.cursor() as cursor:  # prepared on PostgreSQL: the scan runs it
-        cursor.execute(f"SELECT h.id FROM {household_t} h WHERE {where} FOR NO KEY UPDATE", [param])
+        cursor.execute(f"SELECT h.id FROM {household_t} h WHERE {where} FOR NO KEY UPDATE", params)

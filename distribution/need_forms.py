@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Item
 
+from .forms import CentreUniqueMixin
 from .models import BasketSubstitution, DistributionDay, Household, Need
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(CentreUniqueMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["code", "name_el", "name_en", "special_category", "applies_to", "is_active"]

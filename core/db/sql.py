@@ -42,6 +42,21 @@ def in_list(column: str, values, params: list) -> str:
     return f"{column} IN ({', '.join(['%s'] * len(values))})"
 
 
+def in_centre(alias: str, params: list) -> str:
+    """The scope's filter for plain SQL (CentreManager adds it to the ORM's queries): `alias.centre_id = %s`
+    inside one centre's scope, `IN (…)` inside a scope of several, nothing with scopes disabled;
+    ScopeError without a scope (core.tenancy.scope_centre_ids)."""
+    from core.tenancy import scope_centre_ids
+
+    ids = scope_centre_ids()
+    if ids is None:
+        return "1 = 1"
+    if len(ids) == 1:
+        params.append(next(iter(ids)))
+        return f"{alias}.centre_id = %s"
+    return in_list(f"{alias}.centre_id", sorted(ids), params)
+
+
 def string_agg(expr: str) -> str:
     """The texts of `expr` joined with commas (PostgreSQL's string_agg, SQLite's group_concat); NULL for
     no rows."""

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
@@ -20,6 +19,7 @@ from core import idempotency
 from core.api import api_access
 from core.api_types import Date, Id, StrictSchema, _integral
 from core.audit import audit
+from core.memberships import members
 from core.models import AuditLog, Location
 from core.refusals import Refusal
 from inventory.models import Item
@@ -143,7 +143,8 @@ def _out(handout: Handout) -> dict:
 
 
 def _user(user_id):
-    return get_object_or_404(get_user_model(), pk=user_id, is_active=True) if user_id else None
+    """A person of the current centre (404 for anyone else)."""
+    return get_object_or_404(members(), pk=user_id) if user_id else None
 
 
 @router.get("/handouts", response={200: list[HandoutOut], 403: Message}, summary="Hand-outs, newest first")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.memberships import members
 from core.models import Location, User
 from inventory import services as stock_services
 from inventory.models import Donor, Item
@@ -96,7 +97,7 @@ def load(ctx):
     branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()
     items = {name: Item.objects.filter(name_en=name).first() for name in DELIVERY}
     staff = User.objects.filter(username="koinoniki").first() or User.objects.filter(is_active=True).first()
-    volunteers = list(User.objects.filter(groups__name="volunteer").order_by("pk")) or [staff]
+    volunteers = list(members("volunteer").order_by("pk")) or [staff]
     if not (programme and site and branch and staff and all(items.values())):
         ctx.say("distribution: demo households, locations or inventory items are missing; no demo days.")
         return

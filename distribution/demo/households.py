@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from core.models import User
+from core.memberships import members
 
 from ..identifiers import card_number_for_serial, hash_token, make_amka
 from ..models import AuthorisedCollector, Card, Enrolment, Household, Person, Programme
@@ -75,7 +75,7 @@ def _people(rng, kind):
 
 def load(ctx):
     rng = ctx.rng
-    staff = User.objects.filter(groups__name="staff").order_by("pk").first()
+    staff = members("staff").order_by("pk").first()
     programme, _created = Programme.objects.get_or_create(code="kea-basic", defaults={
         "name": "Βασικά αγαθά για δικαιούχους ΚΕΑ",
         "description": "Διανομή τροφίμων και ειδών πρώτης ανάγκης σε δικαιούχους του Κοινωνικού Εισοδήματος "

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import User
+from core.memberships import members as centre_members
 
 from ..models import BasketSubstitution, Household, HouseholdNeed, Need
 from ..services.needs import record_need
@@ -33,7 +33,7 @@ def load(ctx):
     if HouseholdNeed.objects.exists():
         ctx.say("distribution: demo needs already recorded.")
         return
-    staff = User.objects.filter(groups__name="staff").order_by("pk").first()
+    staff = centre_members("staff").order_by("pk").first()
     needs = {need.code: need for need in Need.objects.all()}
     today = timezone.localdate()
     recorded = 0

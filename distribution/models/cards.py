@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..identifiers import format_card_number
+from .centres import CentreManager, centre_field
 from .households import Household
 
 
@@ -30,7 +31,8 @@ class Card(models.Model):
 
     household = models.ForeignKey(Household, verbose_name=_("household"), on_delete=models.PROTECT,
                                   related_name="cards")
-    number = models.CharField(_("card number"), max_length=8, unique=True, null=True, blank=True)
+    # Unique within the centre (Meta); the token is a random secret: its hash stays unique everywhere.
+    number = models.CharField(_("card number"), max_length=8, null=True, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REQUESTED,
                               db_index=True)
@@ -51,12 +53,17 @@ class Card(models.Model):
     revoke_reason = models.CharField(_("reason"), max_length=12, choices=RevokeReason.choices, blank=True)
     replaced_by = models.OneToOneField("self", verbose_name=_("replaced by"), null=True, blank=True,
                                        on_delete=models.SET_NULL, related_name="replaces")
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("card")
         verbose_name_plural = _("cards")
         ordering = ["-requested_at", "-id"]
         constraints = [
+            models.UniqueConstraint(fields=["centre", "number"], name="card_number_unique_in_centre",
+                                    violation_error_message=_("Another card of the centre has this number.")),
             models.UniqueConstraint(
                 fields=["household"], condition=Q(status__in=["requested", "printed", "handed_over"]),
                 name="one_active_card_per_household",

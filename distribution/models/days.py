@@ -21,6 +21,7 @@ from core.models import Location
 from core.numbers import MinValueValidator
 
 from .cards import Card
+from .centres import CentreManager, centre_field
 from .households import AuthorisedCollector, Household
 from .programmes import Programme
 
@@ -68,6 +69,9 @@ class DistributionDay(models.Model):
     # Random, drawn when a station first asks for the day's manifest: with SECRET_KEY and the day's
     # id it makes the day's own key for the manifest's card hashes (services/manifest.py).
     manifest_salt = models.CharField(max_length=32, blank=True, default="", editable=False)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("distribution day")
@@ -286,6 +290,9 @@ class Collection(models.Model):
     cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cancelled by"), null=True,
                                      blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("collection")
@@ -357,13 +364,17 @@ class Scan(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     http_status = models.PositiveSmallIntegerField()
     answer = models.JSONField(default=dict)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("scan")
         verbose_name_plural = _("scans")
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["day", "outcome"], name="scan_day_outcome")]
-        constraints = [models.UniqueConstraint(fields=["by", "request_id"], name="scan_request_id_per_user",
+        constraints = [models.UniqueConstraint(fields=["centre", "by", "request_id"],
+                                               name="scan_request_id_per_user_in_centre",
                                                violation_error_message=_("This scan has already been recorded."))]
 
     audit_names_nobody = True  # no personal data: the audit log keeps its label and values
@@ -400,6 +411,9 @@ class OfflineHandout(models.Model):
     household_size = models.PositiveSmallIntegerField(_("household size"))
     basket = models.JSONField(_("basket"), default=list)
     stock_taken = models.BooleanField(_("taken out of stock"), default=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("offline hand-out")

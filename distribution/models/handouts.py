@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from core.models import Location
 
 from .cards import Card
+from .centres import CentreManager, centre_field
 from .days import EUR_TOTAL, KG_TOTAL, ZERO, Scan
 from .households import Household
 from .programmes import Programme
@@ -94,13 +95,16 @@ class Handout(models.Model):
     request_id = models.UUIDField(_("request id"), null=True, blank=True)
     request_fingerprint = models.CharField(max_length=64, blank=True, default="")
     answer = models.JSONField(default=dict, blank=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("hand-out")
         verbose_name_plural = _("hand-outs")
         ordering = ["-at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["by", "request_id"], name="handout_request_id_per_user",
+            models.UniqueConstraint(fields=["centre", "by", "request_id"], name="handout_request_id_per_user_in_centre",
                                     violation_error_message=_("This request was already answered.")),
             models.CheckConstraint(condition=Q(people__gte=1), name="handout_people_positive",
                                    violation_error_message=_("A hand-out is for at least one person.")),

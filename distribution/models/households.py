@@ -25,6 +25,7 @@ from .categories import (  # noqa: F401 - also read through this module by the a
     declared,
     minority_answer,
 )
+from .centres import CentreManager, CentreQuerySet, centre_field
 
 
 def validate_categories(value, allowed=None) -> None:
@@ -105,7 +106,7 @@ class Household(models.Model):
     retention_until = models.DateField(_("keep the data until"), null=True, blank=True, db_index=True,
                                        validators=[plausible.retention_date])
     import_reference = models.CharField(
-        _("reference in the imported list"), max_length=60, null=True, blank=True, unique=True,
+        _("reference in the imported list"), max_length=60, null=True, blank=True,
         help_text=_("E.g. the KEA application number; importing the same list twice matches on it."),
     )
     # The import that registered the household (so that one step can request the cards of all of them).
@@ -128,12 +129,19 @@ class Household(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True,
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["-id"]
         constraints = [
+            # Unique within the centre (the nullable column: a household not imported has none).
+            models.UniqueConstraint(
+                fields=["centre", "import_reference"], name="household_import_reference_in_centre",
+                violation_error_message=_("Another household already has this reference in the imported list.")),
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False), name="merged_household_has_target",
                 violation_error_message=_("A merged household needs the household it was merged into.")
@@ -182,7 +190,7 @@ class Household(models.Model):
         return next((p for p in self.members.all() if p.is_reference), None)
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(CentreQuerySet):
     def counted_by(self, rule, on: date):
         """The people a per-member basket rule counts on `on` (one person: `rule.counts_member`)."""
         latest, after = rule.birth_date_bounds(on)
@@ -194,7 +202,7 @@ class PersonQuerySet(models.QuerySet):
         return people
 
 
-class CurrentMemberManager(models.Manager.from_queryset(PersonQuerySet)):
+class CurrentMemberManager(models.Manager.from_queryset(PersonQuerySet)):  # a CentreManager's kind
     """People who are members of their household today (not left it, not merged into another person).
     The default manager, so `household.members` lists today's members; `Person.everyone` lists all."""
 
@@ -281,7 +289,10 @@ class Person(models.Model):
     merged_into = models.ForeignKey("self", verbose_name=_("same person as"), null=True, blank=True,
                                     editable=False, on_delete=models.PROTECT, related_name="merged_from")
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    centre = centre_field()
 
+    # Both managers keep to the current centre (PersonQuerySet is a CentreQuerySet); a foreign key to a
+    # person reads through Django's plain base manager (the row was already chosen).
     objects = CurrentMemberManager()
     everyone = models.Manager.from_queryset(PersonQuerySet)()  # noqa: DJ012
 
@@ -289,7 +300,6 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("people")
         ordering = ["-is_reference", "birth_date", "id"]
-        base_manager_name = "everyone"
         constraints = [
             models.UniqueConstraint(fields=["household"], condition=Q(is_reference=True),
                                     name="one_reference_person_per_household",
@@ -439,6 +449,10 @@ class AuthorisedCollector(models.Model):
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("added by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # Read by its own id with the household's id from an address, and by time for the station's manifest.
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("authorised collector")

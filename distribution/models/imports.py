@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .centres import CentreManager, centre_field
+
 
 class ImportJob(models.Model):
     class Status(models.TextChoices):
@@ -26,6 +28,9 @@ class ImportJob(models.Model):
     report = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("household import")

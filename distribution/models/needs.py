@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.numbers import MinValueValidator
 
+from .centres import CentreManager, centre_field
 from .days import QUANTITY, DistributionDay
 from .households import Household, Person
 
@@ -27,7 +28,7 @@ class Need(models.Model):
         HOUSEHOLD = "household", _("the household")
         MEMBER = "member", _("a member")
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40)
     name_el = models.CharField(_("name (Greek)"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     special_category = models.BooleanField(
@@ -37,12 +38,17 @@ class Need(models.Model):
                                   default=AppliesTo.MEMBER)
     is_active = models.BooleanField(_("active"), default=True,
                                     help_text=_("An inactive need can no longer be recorded; records stay."))
+    centre = centre_field()  # each centre keeps its own list
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("need")
         verbose_name_plural = _("needs")
         ordering = ["name_el", "id"]
         constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="need_code_unique_in_centre",
+                                    violation_error_message=_("Another need of the centre's list has this code.")),
             models.CheckConstraint(condition=Q(applies_to__in=["household", "member"]), name="need_applies_to",
                                    violation_error_message=_("A need is recorded for the household or a member.")),
         ]
@@ -80,6 +86,10 @@ class HouseholdNeed(models.Model):
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    # Read by its own id with the household's id from an address (pages and API).
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("recorded need")

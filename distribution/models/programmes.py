@@ -13,13 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core import validators as plausible
 
+from .centres import CentreManager, CentreQuerySet, centre_field
 from .households import Household
 
 
 class Programme(models.Model):
     """E.g. "Basic goods for KEA beneficiaries". Its collection rules are enforced at the scan station."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True,
+    code = models.SlugField(_("code"), max_length=40,
                             help_text=_("Short code used in imported lists, e.g. kea-basic."))
     name = models.CharField(_("name"), max_length=160)
     description = models.TextField(_("description"), blank=True)
@@ -29,12 +30,17 @@ class Programme(models.Model):
         help_text=_("Leave empty for no monthly limit."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    centre = centre_field()
+
+    objects = CentreManager()
 
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["name"]
         constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="programme_code_unique_in_centre",
+                                    violation_error_message=_("Another programme of the centre has this code.")),
             models.CheckConstraint(
                 condition=Q(max_collections_per_month__isnull=True) | Q(max_collections_per_month__gte=1),
                 name="programme_monthly_limit_positive",
@@ -48,7 +54,7 @@ class Programme(models.Model):
         return self.name
 
 
-class EnrolmentQuerySet(models.QuerySet):
+class EnrolmentQuerySet(CentreQuerySet):
     def current_on(self, day):
         """Enrolments current on `day`: begun, not past their end, not ended early before it."""
         return self.filter(start__lte=day, end__gte=day).filter(
@@ -71,6 +77,8 @@ class Enrolment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
+    # Read by its own manager (enrolments ending soon, the manifest's changes): the centre's own.
+    centre = centre_field()
 
     objects = EnrolmentQuerySet.as_manager()
 

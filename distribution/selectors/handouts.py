@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from core.db.sql import as_date
+from core.db.sql import as_date, in_centre
 
 from ..models import Card, Collection, DistributionDay, Enrolment, Handout, Household, Person, Programme
 from .baskets import NO_NEEDS, BasketLine, basket_for, basket_of_day, member_counts_for, needs_by_household
@@ -35,10 +35,11 @@ def household_facts(household_id: int, day: DistributionDay) -> dict:
     first name, enrolment, eligibility's end, collections this month (hand-outs included). One statement."""
     columns, params = card_columns(day, [])
     household_t = connection.ops.quote_name(Household._meta.db_table)
+    params.append(household_id)
     sql = (f"SELECT {', '.join(columns)} FROM (SELECT h.id AS household_id FROM {household_t} h "
-           f"WHERE h.id = %s) c")
+           f"WHERE h.id = %s AND {in_centre('h', params)}) c")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, household_id])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return {}

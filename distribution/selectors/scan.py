@@ -11,9 +11,10 @@ from datetime import timedelta
 from django.db import connection
 
 from core.db import rows
-from core.db.sql import as_date, in_list, string_agg
+from core.db.sql import as_date, in_centre, in_list, string_agg
 from core.db.ttl_cache import TTLCache
 from core.models import Location
+from core.tenancy import scope_centre_ids
 from inventory.models import Item, KitComponent
 from inventory.selectors import with_kit_bills
 
@@ -46,6 +47,7 @@ def day_plan(day_id) -> tuple[DistributionDay | None, Basket]:
     except (TypeError, ValueError):
         return None, Basket()
     quote = connection.ops.quote_name
+    params = [day_id]
     table = {model: quote(model._meta.db_table)
              for model in (DistributionDay, Programme, Location, BasketRule, Item, KitComponent, BasketSubstitution)}
     sql = (f"SELECT {rows.select_list(DistributionDay, 'd')}, {rows.select_list(Programme, 'p')}, "
@@ -58,9 +60,9 @@ def day_plan(day_id) -> tuple[DistributionDay | None, Basket]:
            f"LEFT JOIN {table[KitComponent]} k ON k.kit_id = i.id LEFT JOIN {table[Item]} ci ON ci.id = k.component_id "
            f"LEFT JOIN {table[BasketSubstitution]} s ON s.day_id = d.id "
            f"LEFT JOIN {table[Item]} si ON si.id = s.item_id "
-           f"WHERE d.id = %s ORDER BY r.id, k.id, s.id")
+           f"WHERE d.id = %s AND {in_centre('d', params)} ORDER BY r.id, k.id, s.id")
     found = rows.fetch_joined((DistributionDay, Programme, Location, BasketRule, Item, KitComponent, Item,
-                               BasketSubstitution, Item), sql, [day_id])
+                               BasketSubstitution, Item), sql, params)
     if not found:
         return None, Basket()
     day, programme, location = found[0][:3]
@@ -106,8 +108,15 @@ class ScanRead:
     card: Card | None
 
 
+def _in_scope(day: DistributionDay) -> bool:
+    """Whether a plan kept by this process (for any centre's request) is of a day of the centre in scope."""
+    ids = scope_centre_ids()
+    return ids is None or day.centre_id in ids
+
+
 def read_for_scan(day_id, code: str, *, before_card=None) -> ScanRead | None:
-    """The day's plan and the card that `code` names; None when there is no such day.
+    """The day's plan and the card that `code` names; None when there is no such day in the centre in
+    scope (the card too is looked up among the centre's cards only: another centre's is unknown).
     `before_card(day, parsed)`: called with the planned day and the parsed code (or None) before the
     card is read (the scan takes its lock there: `services.scans`)."""
     try:
@@ -117,6 +126,8 @@ def read_for_scan(day_id, code: str, *, before_card=None) -> ScanRead | None:
     parsed = parse_code(code)
     for _attempt in range(2):
         plan = _plans.get(day_id)
+        if plan is not None and not _in_scope(plan[0]):
+            return None  # another centre's day: not there for this one
         if plan is None:
             plan = day_plan(day_id)
             if plan[0] is None:
@@ -162,11 +173,14 @@ def _card_and_day(parsed, day: DistributionDay, rules) -> tuple[DistributionDay 
         kind, value = parsed
         lookup = "c.token_hash = %s" if kind == "token" else "c.number = %s"
         params.append(hash_token(value) if kind == "token" else value)
+    # The centre in scope (the device token's or the person's: no query) for the card and the day: a card
+    # number names one card within a centre, and another centre's card or day is not found.
+    lookup += f" AND {in_centre('c', params)}"
     params.append(day.pk)
     sql = (f"SELECT {rows.select_list(DistributionDay, 'dd')}, {rows.select_list(Card, 'c')}, "
            f"h.status AS household_status, {', '.join(columns)} "
            f"FROM {quote(day_t)} dd LEFT JOIN {card_t} c ON {lookup} "
-           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s")
+           f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s AND {in_centre('dd', params)}")
     found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=_extra(columns), extra_on=1)
     if not found:
         return None, None
@@ -249,9 +263,9 @@ def cards_of_day(day: DistributionDay, rules, *, card_ids=None) -> list[Card]:
     quote = connection.ops.quote_name
     card_t, household_t, enrolment_t = Card._meta.db_table, Household._meta.db_table, Enrolment._meta.db_table
     columns, params = card_columns(day, rules)
-    where = (f"c.household_id IN (SELECT e.household_id FROM {enrolment_t} e WHERE e.programme_id = %s) "
-             f"AND (c.token_hash IS NOT NULL OR c.number IS NOT NULL)")
     params.append(day.programme_id)
+    where = (f"c.household_id IN (SELECT e.household_id FROM {enrolment_t} e WHERE e.programme_id = %s) "
+             f"AND (c.token_hash IS NOT NULL OR c.number IS NOT NULL) AND {in_centre('c', params)}")
     if card_ids is not None:
         ids = sorted({int(pk) for pk in card_ids}) or [0]
         if connection.vendor == "postgresql":  # one array parameter: one statement text whatever the count

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from core.management.centres import add_centre_argument, one_centre
+from core.tenancy import centre_scope
 from distribution.services import DistributionError
 from distribution.services.imports import import_file
 
@@ -12,9 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="Check and simulate; save nothing.")
         parser.add_argument("--language", default="el", help="Language of the report (el or en).")
+        add_centre_argument(parser, one=True)
 
-    def handle(self, *args, file, dry_run, language, **options):
-        with translation.override(language):
+    def handle(self, *args, file, dry_run, language, centre, **options):
+        with translation.override(language), centre_scope(one_centre(centre)):
             try:
                 counts, report = import_file(file, dry_run=dry_run)
             except (OSError, DistributionError) as exc:

@@ -7,6 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from core.db.sql import in_centre
 from core.db.sql import table as _table
 from core.tenancy import current_centre_id
 from inventory.models import StockMovement
@@ -59,6 +60,7 @@ def handouts_where(period: Period, params: list, alias: str = "ho") -> str:
     if period.location_id:
         where.append(f"{alias}.location_id = %s")
         params.append(period.location_id)
+    where.append(in_centre(alias, params))  # the centre in scope (plain SQL bypasses CentreManager)
     return " AND ".join(where)
 
 

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 
 from core.db.sql import as_decimal as _as_decimal
 from core.db.sql import day_start as _day_start
-from core.db.sql import reporting_cursor
+from core.db.sql import in_centre, reporting_cursor
 from core.db.sql import table as _table
 from core.tenancy import current_centre_id
 from inventory.models import Item, KitHandedOut, StockMovement
@@ -138,4 +138,5 @@ def _days_where(period: Period, params: list) -> str:
     if period.location_id:
         where.append("d.location_id = %s")
         params.append(period.location_id)
+    where.append(in_centre("d", params))  # the centre in scope (plain SQL bypasses CentreManager)
     return " AND ".join(where)

@@ -3,9 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.management.centres import add_centre_argument, centres
 from events.services.retention import anonymise_past_registrations
-
-from ._centres import add_centre_argument, centres
 
 
 class Command(BaseCommand):

@@ -4,9 +4,8 @@ Per centre: each centre's reminders go out in its own scope (its name and phone 
 
 from django.core.management.base import BaseCommand
 
+from core.management.centres import add_centre_argument, centres
 from events.services.reminders import send_reminders
-
-from ._centres import add_centre_argument, centres
 
 
 class Command(BaseCommand):
