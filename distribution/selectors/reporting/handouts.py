@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 
 from core.db.sql import in_centre
 from core.db.sql import table as _table
-from core.tenancy import current_centre_id
 from inventory.models import StockMovement
 
 from ...models import Handout, Household
@@ -100,9 +99,10 @@ def handout_value_from(period: Period, params: list, *, item: bool = True, kits:
     c.date), the household as `h` (absent for an anonymous one: LEFT JOIN), the row as `m`, (`item`) the
     item it counts as `i` (a kit as its contents: `period.item_of_row`)."""
     where = handouts_where(period, params, alias="c")
-    params.extend([HANDOUT_DOCUMENT, current_centre_id()])  # the ledger's rows of this centre (inventory is swept)
+    params.append(HANDOUT_DOCUMENT)
+    ledger = in_centre("m", params)  # the ledger's rows of the centre in scope (inventory is swept)
     return f"""
         FROM {_table(Handout)} c LEFT JOIN {_table(Household)} h ON h.id = c.household_id
         JOIN {_table(StockMovement)} m ON m.document_key = c.id
         {item_of_row() if item else kit_of_row() if kits else ""}
-        WHERE {where} AND m.document_type = %s AND m.centre_id = %s"""  # noqa: S608 - table names only
+        WHERE {where} AND m.document_type = %s AND {ledger}"""  # noqa: S608 - table names only

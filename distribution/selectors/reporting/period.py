@@ -12,7 +12,6 @@ from core.db.sql import as_decimal as _as_decimal
 from core.db.sql import day_start as _day_start
 from core.db.sql import in_centre, reporting_cursor
 from core.db.sql import table as _table
-from core.tenancy import current_centre_id
 from inventory.models import Item, KitHandedOut, StockMovement
 
 from ...models import Collection, DistributionDay, Household, Person, Programme
@@ -95,8 +94,7 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
         upper = _day_start(period.end + timedelta(days=2))
         params.extend([_day_start(period.start - timedelta(days=1)), upper, StockMovement.Reason.CORRECTION.value,
                        upper])
-    conditions += " AND m.centre_id = %s"  # the ledger's rows of this centre (inventory is swept)
-    params.append(current_centre_id())
+    conditions += f" AND {in_centre('m', params)}"  # the ledger's rows of the centre in scope (inventory is swept)
     from_sql = f"""
         FROM pc c
         {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
