@@ -3,12 +3,11 @@ centre (--centre SLUG: one centre)."""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.management.centres import add_centre_argument, centres
 from core.models import Location
 from inventory.models import Item
 from inventory.selectors import stock_differences
 from inventory.services import format_quantity
-
-from ._centres import add_centre_argument, centres
 
 
 class Command(BaseCommand):

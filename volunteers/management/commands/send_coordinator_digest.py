@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand
 
+from core.management.centres import add_centre_argument, centres
 from volunteers.services.coordinator_notices import send_digests
-
-from ._centres import add_centre_argument, centres
 
 
 class Command(BaseCommand):

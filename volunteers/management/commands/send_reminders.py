@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
+from core.management.centres import add_centre_argument, centres
 from volunteers.services.notices import reminder_lead_time, send_reminders
-
-from ._centres import add_centre_argument, centres
 
 
 class Command(BaseCommand):
