@@ -202,6 +202,9 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
     _copy("bench_household", ["id", "size", "collections", "first_id", "offset_day", "step"], household_rows())
     collection_t, day_t = Collection._meta.db_table, DistributionDay._meta.db_table
     movement_t = StockMovement._meta.db_table
+    from core.tenancy import current_centre_id
+
+    centre_id = current_centre_id()  # plain SQL: the rows' centre is written, not defaulted from the scope
     with connection.cursor() as cursor:
         # Bulk load: the indexes are built once after the rows (not row by row), and the foreign keys
         # are not checked row by row (the rows are consistent by construction).
@@ -214,9 +217,9 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
                 indexes.append(definition)
                 cursor.execute(f'DROP INDEX "{name}"')
         cursor.execute(f"""
-            INSERT INTO {collection_t} (id, day_id, household_id, station, at, recorded_at, by_id, household_size,
-                                        basket, id_checked, cancel_reason, {', '.join(TOTALS)})
-            SELECT x.n, x.day_id, x.household_id, 'Τραπέζι 1', x.at, x.at,
+            INSERT INTO {collection_t} (id, centre_id, day_id, household_id, station, at, recorded_at, by_id,
+                                        household_size, basket, id_checked, cancel_reason, {', '.join(TOTALS)})
+            SELECT x.n, %s, x.day_id, x.household_id, 'Τραπέζι 1', x.at, x.at,
                    %s, x.size, '[]', false, '', {', '.join('b.' + c for c in TOTALS)}
             FROM (SELECT *, (date + time '08:00' + ((household_id * 37 + k * 101) %% 330) * interval '1 minute')
                              AT TIME ZONE %s AS at
@@ -226,16 +229,16 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
                   JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}) w) x
             JOIN bench_basket b ON b.basket = x.n %% {BASKETS}
             ORDER BY x.n
-            """, [user.pk, str(timezone.get_current_timezone())])  # noqa: S608 - our table names
+            """, [centre_id, user.pk, str(timezone.get_current_timezone())])  # noqa: S608 - our table names
         collections = cursor.rowcount
         cursor.execute(f"""
-            INSERT INTO {movement_t} (at, reason, item_id, location_id, lot, quantity,
+            INSERT INTO {movement_t} (centre_id, at, reason, item_id, location_id, lot, quantity,
                 unit_weight_kg, unit_value_eur, by_id, reason_text, document_type, document_id)
-            SELECT c.at, 'distributed', l.item_id, d.location_id, '', -l.quantity, l.unit_kg, l.unit_eur, %s, '',
+            SELECT %s, c.at, 'distributed', l.item_id, d.location_id, '', -l.quantity, l.unit_kg, l.unit_eur, %s, '',
                    'distribution.collection', CAST(c.id AS varchar)
             FROM {collection_t} c JOIN {day_t} d ON d.id = c.day_id JOIN bench_line l ON l.basket = c.id %% {BASKETS}
             ORDER BY c.id
-            """, [user.pk])  # noqa: S608 - our table names
+            """, [centre_id, user.pk])  # noqa: S608 - our table names
         movements = cursor.rowcount
         for definition in indexes:
             cursor.execute(definition)
@@ -246,6 +249,7 @@ def load_collections(rng: random.Random, sizes: list[int], days, items, user) ->
 
 def load(report, rng: random.Random):
     from core.models import Location
+    from core.tenancy import current_centre_id
     from distribution.models import DistributionDay, Programme, Scan
     from inventory.models import Donation, Donor, Item, StockMovement
     from tests.factories import UserFactory
@@ -281,9 +285,10 @@ def load(report, rng: random.Random):
     collections, movements = load_collections(rng, sizes, days, items, user)
     tz = timezone.get_current_timezone()
     outcomes = ["already_collected", "revoked_card", "expired_eligibility", "not_enrolled", "unknown_card"]
-    _copy(Scan._meta.db_table, ["request_id", "request_fingerprint", "day_id", "station", "at", "by_id", "outcome",
-                                "http_status", "answer", "code_hint"],
-          ((f"bench-{n}", "", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
+    centre_id = current_centre_id()  # COPY writes the rows' centre itself (no model default runs)
+    _copy(Scan._meta.db_table, ["centre_id", "request_id", "request_fingerprint", "day_id", "station", "at", "by_id",
+                                "outcome", "http_status", "answer", "code_hint"],
+          ((centre_id, f"bench-{n}", "", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
             rng.choice(outcomes), 409, json.dumps({}), "") for n in range(COLLECTIONS // 25)))
     report(f"{collections} collections over {YEARS} year(s), {movements} ledger rows, {COLLECTIONS // 25} refused "
            f"scans ({time.perf_counter() - started:.1f} s)")
@@ -295,10 +300,10 @@ def load(report, rng: random.Random):
     donations = Donation.objects.bulk_create([
         Donation(donor=rng.choice(donors), date=rng.choice(year_days), location=rng.choice(sites), status="received",
                  received_at=timezone.now()) for _n in range(2000)])
-    _copy(StockMovement._meta.db_table, ["at", "reason", "item_id", "location_id", "lot", "quantity",
+    _copy(StockMovement._meta.db_table, ["centre_id", "at", "reason", "item_id", "location_id", "lot", "quantity",
                                          "unit_weight_kg", "unit_value_eur", "by_id", "reason_text", "document_type",
                                          "document_id"],
-          ((datetime.combine(d.date, dtime(10), tzinfo=tz), "received", item.pk, d.location_id, "", 400,
+          ((centre_id, datetime.combine(d.date, dtime(10), tzinfo=tz), "received", item.pk, d.location_id, "", 400,
             item.weight_kg, item.unit_value_eur, user.pk, "", "inventory.donation", str(d.pk))
            for d in donations for item in rng.sample(items, 5)))
     report(f"2000 donations ({time.perf_counter() - started:.1f} s)")
