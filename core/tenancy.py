@@ -292,7 +292,12 @@ def address_prefix(centre=None) -> str:
     "/c/<slug>" for any other."""
     from .models import Centre
 
-    centre = centre or current_centre(required=False)
+    if centre is None:
+        current = get_scope()
+        value = current.get(DIMENSION) if current.get("_enabled", True) else None
+        if isinstance(value, CentreRef) and value.first:
+            return ""  # the public's and a single-centre installation's scope: no query needed
+        centre = current_centre(required=False)
     if centre is None:
         return ""
     with scopes_disabled():
