@@ -16,7 +16,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.util import throwaway_database
+from tests.processes import database_url, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 # The issue's figures; smaller runs for a quick look: BENCH_SCAN_HOUSEHOLDS=1000 BENCH_SCAN_COUNT=1200.
@@ -51,18 +51,9 @@ COMMIT_MODE = os.environ.get("BENCH_SCAN_COMMIT", "sync")
 MONTHLY_LIMIT = int(os.environ.get("BENCH_SCAN_MONTHLY_LIMIT", "0")) or None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    from django.db import connection
-
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+# A free port and the throw-away database's DATABASE_URL for the server: the tests' own helpers.
+_free_port = free_port
+_database_url = database_url
 
 
 def _setup(report):
