@@ -1,7 +1,9 @@
 """Events demo data: a dozen events over the coming weeks at both sites, registrations, a waiting list.
+A smaller centre (ctx.scale) gets a couple of them and one held event, at its site (the Roma branch's
+events are Drama's).
 
-Idempotent: an event is recognised by its Greek title, so a second run (even on another day)
-creates nothing new. Dates are relative to the day of the first run.
+Idempotent: an event is recognised by its Greek title in the centre, so a second run (even on another
+day) creates nothing new. Dates are relative to the day of the first run.
 """
 
 from datetime import datetime, time, timedelta
@@ -9,14 +11,14 @@ from datetime import datetime, time, timedelta
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from core.models import Location, User
+from core.memberships import members
+from core.models import Location
 
 from .models import CheckIn, Event, Question, Registration
 from .services import EventError, door, planning, registrations
 from .services.registrations import RegistrationRequest
 
-CENTRE = "Κέντρο Κοινότητας — Πλατεία Ελευθερίας"
-BRANCH = "Παράρτημα Ρομά"
+CENTRE, BRANCH = Location.Kind.SITE, Location.Kind.BRANCH  # where an event is: the centre's first of the kind
 
 # (days ahead, hour, minutes long, site, title el, title en, category, audience, ages, capacity, max per
 #  registration, approval, description el, description en, questions [(el, en, kind, required)], repeats, status)
@@ -104,14 +106,20 @@ def load(ctx):
 
 
 def _load(ctx):
-    staff = User.objects.filter(groups__name="staff").order_by("id").first()
-    sites = {loc.name: loc for loc in Location.objects.filter(name__in=[CENTRE, BRANCH])}
-    if len(sites) < 2:
-        ctx.say("events: the centre's sites are missing (core demo), no events created.")
+    staff = members("staff").order_by("pk").first()
+    sites = {}
+    for kind in (CENTRE, BRANCH):
+        location = Location.objects.filter(kind=kind).order_by("pk").first()
+        if location is not None:
+            sites[kind] = location
+    if CENTRE not in sites or staff is None:
+        ctx.say("events: the centre's site or staff are missing (core demo), no events created.")
         return
     created = []
+    # A centre without a branch has no branch's events; a smaller one the first few of the others.
+    here = [event for event in EVENTS if event[3] in sites][:ctx.size(len(EVENTS), least=2)]
     for (days, hour, minutes, site, title_el, title_en, category, audience, ages, capacity, per_registration,
-         approval, text_el, text_en, questions, repeats, status) in EVENTS:
+         approval, text_el, text_en, questions, repeats, status) in here:
         if Event.objects.filter(title_el=title_el).exists():
             continue
         start = _at(days, hour)
@@ -181,7 +189,8 @@ def _past_events(ctx, sites, staff):
     """History is written through the services while the event is still ahead, then moved back in
     time (the only way to have check-ins for past dates in demo data)."""
     rng = ctx.rng
-    for days, site, title_el, title_en, category, audience, capacity, per_registration in PAST:
+    here = [event for event in PAST if event[1] in sites][:ctx.size(len(PAST))]
+    for days, site, title_el, title_en, category, audience, capacity, per_registration in here:
         if Event.objects.filter(title_el=title_el).exists():
             continue
         start = _at(1, 17)

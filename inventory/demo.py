@@ -1,6 +1,7 @@
 """Inventory demo data: everyday donated goods with barcodes, donors, donations received at the
 store room and both sites, a transfer to the Roma branch, some goods handed out, thresholds, and
 a draft donation and an open stock-take to try the scan pages with. Running it twice adds nothing.
+A centre without a branch hands out at its site; a smaller centre (ctx.scale) gets less of it all.
 
 The EANs are made up (Greek 520 prefix, valid check digits), so a real product's code is
 "unknown" and shows the create-or-attach offer.
@@ -11,7 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from core.models import Location, User
+from core.demo import place
+from core.memberships import members
+from core.models import Location
 
 from . import services
 from .codes import ean_check_digit
@@ -47,11 +50,11 @@ ITEMS = [
     ("Ζυμαρικά χωρίς γλουτένη 500 γρ.", "Gluten-free pasta 500 g", F, U.PACK, "0.5", "2.60", G.STARCH, True, True),
     ("Γάλα βρεφικό σε σκόνη 400 γρ.", "Infant formula 400 g", F, U.PACK, "0.4", "11.50", G.MILK, True, True),
 ]
-DONORS = [
+DONORS = [  # {of_town} and {donor}: the centre's (core.demo.place)
     ("Πρόγραμμα Επισιτιστικής και Βασικής Υλικής Συνδρομής (ΕΚΤ+)", Donor.Kind.PROGRAMME, ""),
-    ("Αρτοποιείο «Το Σταχύ» Δράμας", Donor.Kind.BUSINESS, "099887766"),
-    ("Σύλλογος Εθελοντών Αιμοδοτών Δράμας", Donor.Kind.ORGANISATION, ""),
-    ("Ευαγγελία Μουρατίδου", Donor.Kind.PERSON, ""),
+    ("Αρτοποιείο «Το Σταχύ» {of_town}", Donor.Kind.BUSINESS, "099887766"),
+    ("Σύλλογος Εθελοντών Αιμοδοτών {of_town}", Donor.Kind.ORGANISATION, ""),
+    ("{donor}", Donor.Kind.PERSON, ""),
 ]
 
 
@@ -69,19 +72,20 @@ KIT = ("Καλάθι 1–2 ατόμων", "Basket for 1–2 people",
        [("Rice 1 kg", 1), ("Spaghetti 500 g", 2), ("UHT milk 1 l", 2), ("Olive oil 1 l", 1)])
 
 
-def _locations():
+def locations():
+    """The current centre's store room, site and branch (its site when it has no branch)."""
     store = Location.objects.filter(kind=Location.Kind.STORE).order_by("pk").first()
     site = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
-    branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()
+    branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first() or site
     return store, site, branch
 
 
 def load(ctx):
-    store, site, branch = _locations()
-    if not (store and site and branch):
-        ctx.say("inventory: the core demo locations are missing; skipped.")
+    store, site, branch = locations()
+    staff = members("staff").order_by("pk").first()
+    if not (store and site and staff):
+        ctx.say("inventory: the core demo locations or staff are missing; skipped.")
         return
-    staff = User.objects.filter(username="koinoniki").first() or User.objects.filter(is_active=True).first()
     items = {}
     for index, (el, en, category, unit, kg, eur, group, expiry, has_ean) in enumerate(ITEMS, start=1):
         item = Item.objects.filter(name_el=el).first()
@@ -100,15 +104,17 @@ def load(ctx):
              unit_value_eur=Decimal("9.50")), by=staff)
     if not kit.kit_components.exists():
         services.kits.set_kit_contents(kit, [(items[name], quantity) for name, quantity in KIT[2]], by=staff)
-    donors = {}
+    donors, town = {}, place()
     for name, kind, tax in DONORS:
+        name = name.format(**town)
         donors[kind] = Donor.objects.filter(name=name).first() or services.save_donor(
-            Donor(name=name, kind=kind, tax_number=tax, address="Δράμα"), by=staff)
+            Donor(name=name, kind=kind, tax_number=tax, address=town["town"]), by=staff)
     if Donation.objects.exists():
         ctx.say("inventory: demo stock already loaded.")
         return
     today = timezone.localdate()
     rng = ctx.rng
+    size = ctx.size
 
     def receive(donor, location, days_ago, lines):
         donation = services.create_donation(donor=donor, location=location, date=today - timedelta(days=days_ago),
@@ -117,7 +123,8 @@ def load(ctx):
             item = items[name]
             expiry = today + timedelta(days=expiry_days) if item.has_expiry else None
             lot = f"L{rng.randint(1000, 9999)}" if item.has_expiry else ""
-            services.add_donation_line(donation, item=item, quantity=quantity, lot=lot, expiry_date=expiry, by=staff)
+            services.add_donation_line(donation, item=item, quantity=size(quantity), lot=lot, expiry_date=expiry,
+                                       by=staff)
         services.receive_donation(donation, by=staff)
         return donation
 
@@ -132,32 +139,35 @@ def load(ctx):
     receive(donors[Donor.Kind.BUSINESS], site, 12, [
         ("Plain flour 1 kg", 40, 90), ("UHT milk 1 l", 36, 9), ("Spaghetti 500 g", 60, 200),
     ])
-    receive(donors[Donor.Kind.ORGANISATION], site, 6, [
-        ("Spiral notebook A4", 80, 0), ("Toothbrush", 100, 0), ("Toothpaste 75 ml", 50, 0),
-    ])
+    if ctx.scale >= 1:  # a smaller centre's few donations: the programme's, a business's, a person's
+        receive(donors[Donor.Kind.ORGANISATION], site, 6, [
+            ("Spiral notebook A4", 80, 0), ("Toothbrush", 100, 0), ("Toothpaste 75 ml", 50, 0),
+        ])
     receive(donors[Donor.Kind.PERSON], branch, 3, [
         ("Rice 1 kg", 10, 200), ("Lentils 500 g", 12, 15), ("Bar soap 125 g", 20, 0),
     ])
     services.transfer_stock(from_location=store, to_location=branch, by=staff, note="Για τη διανομή της Πέμπτης",
-                            lines=[(items[n], q) for n, q in [("Rice 1 kg", 80), ("Spaghetti 500 g", 80),
-                                                              ("UHT milk 1 l", 60), ("Olive oil 1 l", 30),
-                                                              ("Nappies size 4 (40)", 20), ("Bar soap 125 g", 60)]])
-    services.kits.assemble_kits(kit, location=store, count=20, by=staff)
+                            lines=[(items[n], size(q)) for n, q in [
+                                ("Rice 1 kg", 80), ("Spaghetti 500 g", 80), ("UHT milk 1 l", 60),
+                                ("Olive oil 1 l", 30), ("Nappies size 4 (40)", 20), ("Bar soap 125 g", 60)]])
+    services.kits.assemble_kits(kit, location=store, count=size(20), by=staff)
     basket = [("Rice 1 kg", 2), ("Spaghetti 500 g", 2), ("UHT milk 1 l", 2), ("Olive oil 1 l", 1),
               ("Bar soap 125 g", 2)]
-    for household in range(1, 19):
+    for household in range(1, size(18) + 1):
         services.take_out(location=branch, lines=[(items[n], q) for n, q in basket], by=staff,
                           document_type="demo.basket", document_id=str(household))
     for item_name, location, threshold in [("Nappies size 4 (40)", branch, 25), ("UHT milk 1 l", branch, 40),
                                            ("Olive oil 1 l", site, 10), ("Rice 1 kg", store, 50),
                                            ("Toothbrush", site, 20)]:
-        services.set_threshold(items[item_name], location, Decimal(threshold), by=staff)
+        services.set_threshold(items[item_name], location, Decimal(size(threshold)), by=staff)
     draft = services.create_donation(donor=donors[Donor.Kind.BUSINESS], location=store, by=staff,
                                      notes="Κούτες στην είσοδο, να σαρωθούν")
-    services.add_donation_line(draft, item=items["White sugar 1 kg"], quantity=24, lot="Z77",
+    services.add_donation_line(draft, item=items["White sugar 1 kg"], quantity=size(24), lot="Z77",
                                expiry_date=today + timedelta(days=500), by=staff)
     if not StockTake.objects.exists():
         stocktake = services.start_stocktake(location=site, by=staff, note="Μηνιαία απογραφή")
-        services.add_count(stocktake, item=items["Plain flour 1 kg"], quantity=Decimal(38), shelf="Ράφι Α", by=staff)
+        services.add_count(stocktake, item=items["Plain flour 1 kg"], quantity=Decimal(size(38)), shelf="Ράφι Α",
+                           by=staff)
+    at = f"{store}, {site} and {branch}" if branch != site else f"{store} and {site}"
     ctx.say(f"inventory: {Item.objects.count()} items ({Barcode.objects.count()} barcodes), "
-            f"{Donation.objects.count()} donations, stock at {store}, {site} and {branch}.")
+            f"{Donation.objects.count()} donations, stock at {at}.")

@@ -1,6 +1,8 @@
 """Volunteer demo data: about 25 volunteers (Greek and Roma names, Romani and Turkish speakers),
 certificates, weekly availability, a weekly series and distribution-day shifts at both sites over
-the next weeks, some assignments and some past shifts with approved hours. Idempotent."""
+the next weeks, some assignments and some past shifts with approved hours. A smaller centre
+(ctx.scale) gets a handful of volunteers of its own and fewer shifts, at its site. The demo
+volunteer accounts of the centre (core.demo) get their volunteer record. Idempotent."""
 
 from datetime import time, timedelta
 from decimal import Decimal
@@ -8,7 +10,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from core.models import Location
+from core import demo as core_demo
+from core.memberships import members
+from core.models import Centre, Location
 
 from .models import (
     Assignment,
@@ -53,22 +57,53 @@ PEOPLE = [
     ("Ιρίνα", "Πετρόβα", [("ru", "native"), ("bg", "fluent"), ("el", "good")], "el"),
     ("Στέλιος", "Χατζηγεωργίου", [("el", "native"), ("en", "good")], "el"),
 ]
-LINKED_USERS = {"ethelontis": ("Γιώργος", "Καραγιάννης"), "ethelontria": ("Ελένη", "Σαλή")}
+# A smaller centre's volunteers are drawn from these (after its demo volunteer accounts' own people).
+MORE_PEOPLE = [
+    ("Αντώνης", "Κεχαγιάς", [("el", "native"), ("en", "good")], "el"),
+    ("Χρυσούλα", "Πασχαλίδου", [("el", "native")], "el"),
+    ("Θεόδωρος", "Σιδηρόπουλος", [("el", "native"), ("de", "good")], "el"),
+    ("Δέσποινα", "Θεοδωρίδου", [("el", "native"), ("en", "fluent")], "el"),
+    ("Μπαϊράμ", "Τσακίρης", [("rom", "native"), ("tr", "good"), ("el", "fluent")], "el"),
+    ("Στυλιανή", "Οικονόμου", [("el", "native"), ("bg", "good")], "el"),
+    ("Ηλίας", "Κουτσούκης", [("el", "native")], "el"),
+    ("Σεβγκιούλ", "Μπεκήρ", [("tr", "native"), ("el", "fluent")], "el"),
+    ("Ευάγγελος", "Γεωργιάδης", [("el", "native"), ("en", "good")], "el"),
+    ("Αγγελική", "Δημητρίου", [("el", "native"), ("ru", "basic")], "el"),
+]
 
 
-def _volunteer(ctx, index, first, last, languages, language, skills):
-    email = f"v{index:02d}{MARKER}"
+def _people(ctx):
+    """The centre's volunteers: the full list, or a smaller centre's few (its demo volunteer accounts'
+    people first, then some drawn from MORE_PEOPLE)."""
+    if ctx.scale >= 1:
+        return PEOPLE
+    own = [(first, last, [("el", "native")], "el")
+           for role, _username, first, last in core_demo.people() if role == "volunteer"]
+    return own + ctx.rng.sample(MORE_PEOPLE, k=min(len(MORE_PEOPLE), ctx.size(len(PEOPLE))))
+
+
+def _email(index):
+    """Keyed by their place in the list; another centre's are its own (its v00 is another person, who
+    must not be given the first centre's v00's account)."""
+    centre = Centre.current()
+    prefix = "" if centre.pk == Centre.first().pk else f"{centre.slug}-"
+    return f"{prefix}v{index:02d}{MARKER}"
+
+
+def _volunteer(ctx, index, total, first, last, languages, language, skills):
+    email = _email(index)
     volunteer = Volunteer.objects.filter(email=email).first()
     if volunteer is not None:
         return volunteer, False
-    status = Volunteer.Status.APPLICANT if index >= 24 else (
-        Volunteer.Status.PAUSED if index == 20 else Volunteer.Status.ACTIVE)
+    # The last two (one, in a smaller centre) applied and wait for approval; one has paused.
+    status = Volunteer.Status.APPLICANT if index >= total - ctx.size(2) else (
+        Volunteer.Status.PAUSED if index == total - 6 and total > 10 else Volunteer.Status.ACTIVE)
     volunteer = Volunteer(first_name=first, last_name=last, email=email, phone=f"69{ctx.rng.randint(10**7, 10**8-1)}",
                           language=language, status=status, consent_text=roster.consent_text(),
                           consent_at=timezone.now() - timedelta(days=ctx.rng.randint(30, 400)),
                           emergency_name=f"{ctx.rng.choice(['Άννα', 'Κώστας', 'Σεβγκιούλ', 'Ιμπραήμ'])} {last}",
                           emergency_phone=f"69{ctx.rng.randint(10**7, 10**8-1)}",
-                          address=ctx.rng.choice(["Δράμα, κέντρο", "Δράμα, Αγία Σοφία", "Κουδουνάδες", "Νέα Αμισός"]))
+                          address=ctx.rng.choice(core_demo.place()["addresses"]))
     volunteer.save()
     for code, level in languages:
         VolunteerLanguage.objects.create(volunteer=volunteer, language=code, level=level)
@@ -109,25 +144,28 @@ def _past_shift(ctx, location, day, start, end, role, people, coordinator):
 
 def load(ctx):
     centre = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
-    branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()
-    if centre is None or branch is None:
-        ctx.say("volunteers: the centre's two sites are missing (core demo); skipped.")
+    branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()  # Drama's Roma branch
+    if centre is None:
+        ctx.say("volunteers: the centre's site is missing (core demo); skipped.")
         return
     store = Location.objects.filter(kind=Location.Kind.STORE).first() or centre
-    coordinator = get_user_model().objects.filter(username="syntonistria").first()
+    coordinator = members("coordinator").order_by("pk").first()
     skills = list(Skill.objects.all())
     created = []
     volunteers = []
-    for index, (first, last, languages, language) in enumerate(PEOPLE):
-        volunteer, new = _volunteer(ctx, index, first, last, languages, language, skills)
+    people = _people(ctx)
+    for index, (first, last, languages, language) in enumerate(people):
+        volunteer, new = _volunteer(ctx, index, len(people), first, last, languages, language, skills)
         volunteers.append(volunteer)
         if new:
             created.append(volunteer)
-    User = get_user_model()
-    for username, (first, last) in LINKED_USERS.items():
-        user = User.objects.filter(username=username).first()
-        volunteer = next(v for v in volunteers if v.first_name == first and v.last_name == last)
-        if user is not None and volunteer.user_id is None and not Volunteer.objects.filter(user=user).exists():
+    # The centre's demo volunteer accounts are the volunteers of the same name.
+    logins = [(username, first, last) for role, username, first, last in core_demo.people() if role == "volunteer"]
+    for username, first, last in logins:
+        user = get_user_model().objects.filter(username=username).first()
+        volunteer = next((v for v in volunteers if v.first_name == first and v.last_name == last), None)
+        if (user is not None and volunteer is not None and volunteer.user_id is None
+                and not Volunteer.objects.filter(user=user).exists()):
             roster.link_user(volunteer, user)
     for volunteer in volunteers:
         _account(volunteer)
@@ -135,7 +173,15 @@ def load(ctx):
         return
     active = [v for v in volunteers if v.status == Volunteer.Status.ACTIVE]
     romani = [v for v in active if any(lang.language == "rom" for lang in v.languages.all())]
+    _shifts(ctx, centre, branch, store, coordinator, skills, active, romani, volunteers[:len(logins)])
+    ctx.say(f"volunteers: {len(created)} volunteers, {Shift.objects.count()} shifts, "
+            f"{Assignment.objects.count()} assignments.")
 
+
+def _shifts(ctx, centre, branch, store, coordinator, skills, active, romani, logins):
+    """A template and a series, distribution-day shifts over the next weeks with some people on them,
+    an event's shift, and the last weeks' served shifts (fewer in a smaller centre; at its site when
+    it has no branch)."""
     template, _new = ShiftTemplate.objects.get_or_create(
         name="Ημέρα διανομής τροφίμων", defaults={"description": "Τρία τραπέζια, αποθήκη και υποδοχή."})
     if not template.lines.exists():
@@ -153,22 +199,26 @@ def load(ctx):
     today = timezone.localdate()
     next_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
     shifts.create_series(location=store, weekday=1, start_time=time(8), end_time=time(12), starts_on=next_tuesday,
-                         until=next_tuesday + timedelta(weeks=8), role="store", min_people=1, max_people=3,
-                         description="Ταξινόμηση δωρεών και έλεγχος ημερομηνιών λήξης.")
-    shifts.create_series(location=branch, weekday=3, start_time=time(9), end_time=time(13),
-                         starts_on=today + timedelta(days=(3 - today.weekday()) % 7 or 7),
-                         until=today + timedelta(weeks=6), role="interpreting", min_people=1, max_people=2,
-                         signup_mode="request", languages_needed=["rom"],
-                         description="Διερμηνεία στις συναντήσεις με την κοινωνική λειτουργό.")
+                         until=next_tuesday + timedelta(weeks=ctx.size(8, least=3)), role="store", min_people=1,
+                         max_people=3, description="Ταξινόμηση δωρεών και έλεγχος ημερομηνιών λήξης.")
+    if branch is not None:
+        shifts.create_series(location=branch, weekday=3, start_time=time(9), end_time=time(13),
+                             starts_on=today + timedelta(days=(3 - today.weekday()) % 7 or 7),
+                             until=today + timedelta(weeks=6), role="interpreting", min_people=1, max_people=2,
+                             signup_mode="request", languages_needed=["rom"],
+                             description="Διερμηνεία στις συναντήσεις με την κοινωνική λειτουργό.")
+    sites = (centre, branch or centre)
     days = []
-    for offset, location in ((3, centre), (5, branch), (10, centre), (12, branch), (17, centre)):
+    for offset, location in [(3, sites[0]), (5, sites[1]), (10, sites[0]), (12, sites[1]),
+                             (17, sites[0])][:ctx.size(5, least=2)]:
         day = today + timedelta(days=offset)
         while day.weekday() >= 5:
             day += timedelta(days=1)
         days.append(shifts.apply_template(template, location=location, day=day, by=coordinator))
     event_day = today + timedelta(days=8)
-    shifts.create_shift(location=branch, day=event_day, start_time=time(17), end_time=time(20), role="event",
-                        min_people=2, max_people=4, signup_mode="assigned", languages_needed=["rom", "el"],
+    shifts.create_shift(location=sites[1], day=event_day, start_time=time(17), end_time=time(20), role="event",
+                        min_people=2, max_people=4, signup_mode="assigned",
+                        languages_needed=["rom", "el"] if branch else ["el"],
                         description="Παιδική θεατρική παράσταση: υποδοχή οικογενειών.",
                         skills=[s for s in skills if s.name.startswith("Ποινικό")])
 
@@ -189,14 +239,12 @@ def load(ctx):
                     continue
 
     # Past service: the last eight weeks, two distribution days a week, hours approved.
-    for week in range(1, 9):
-        for weekday, location in ((1, centre), (3, branch)):
+    for week in range(1, ctx.size(8, least=3) + 1):
+        for weekday, location in ((1, centre), (3, branch)) if branch else ((1, centre),):
             day = today - timedelta(weeks=week) + timedelta(days=weekday - today.weekday())
             if day >= today:
                 continue
-            people = rng.sample(active, k=rng.randint(2, 4))
-            if week % 2 == 0:  # the two demo volunteer logins have some hours to show
-                people += [v for v in volunteers[:2] if v not in people]
+            people = rng.sample(active, k=rng.randint(2, min(4, len(active))))
+            if week % 2 == 0:  # the demo volunteer logins have some hours to show
+                people += [v for v in logins if v not in people]
             _past_shift(ctx, location, day, time(7, 30), time(11, 30), "distribution", people, coordinator)
-    ctx.say(f"volunteers: {len(created)} volunteers, {Shift.objects.count()} shifts, "
-            f"{Assignment.objects.count()} assignments.")

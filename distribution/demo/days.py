@@ -1,7 +1,8 @@
 """Demo distribution days: a past day (closed, most households served), today's day at the
 centre (half-way through, so the live view moves) and next week's day at the Roma branch with time
-slots. Uses the inventory demo's items; the goods come in as one programme delivery. Idempotent:
-days are recognised by their notes."""
+slots (at the site of a centre without a branch). Uses the inventory demo's items; the goods come in
+as one programme delivery (a smaller centre's share of it, ctx.scale). Idempotent: days are recognised
+by their notes."""
 
 import uuid
 from datetime import time, timedelta
@@ -10,7 +11,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from core.memberships import members
-from core.models import Location, User
+from core.models import Location
 from inventory import services as stock_services
 from inventory.models import Donor, Item
 
@@ -96,9 +97,9 @@ def load(ctx):
     site = Location.objects.filter(kind=Location.Kind.SITE).order_by("pk").first()
     branch = Location.objects.filter(kind=Location.Kind.BRANCH).order_by("pk").first()
     items = {name: Item.objects.filter(name_en=name).first() for name in DELIVERY}
-    staff = User.objects.filter(username="koinoniki").first() or User.objects.filter(is_active=True).first()
+    staff = members("staff").order_by("pk").first()
     volunteers = list(members("volunteer").order_by("pk")) or [staff]
-    if not (programme and site and branch and staff and all(items.values())):
+    if not (programme and site and staff and all(items.values())):
         ctx.say("distribution: demo households, locations or inventory items are missing; no demo days.")
         return
     donor = Donor.objects.filter(kind=Donor.Kind.PROGRAMME).first() or stock_services.save_donor(
@@ -109,7 +110,7 @@ def load(ctx):
                                               notes="Παρτίδα για τις διανομές", by=staff)
     for name, quantity in DELIVERY.items():
         item = items[name]
-        stock_services.add_donation_line(delivery, item=item, quantity=quantity, lot="ΕΚΤ-26",
+        stock_services.add_donation_line(delivery, item=item, quantity=ctx.size(quantity), lot="ΕΚΤ-26",
                                          expiry_date=today + timedelta(days=240) if item.has_expiry else None,
                                          by=staff)
     stock_services.receive_donation(delivery, by=staff)
@@ -132,9 +133,9 @@ def load(ctx):
 
     handouts = _handouts(site, programme, households, items, staff)
 
-    # Next week at the Roma branch, with time slots planned (notices not sent yet).
-    upcoming = _make_day(programme, branch, today + timedelta(days=7), time(9), time(12), items,
-                         "Διανομή στο Παράρτημα Ρομά", staff)
+    # Next week at the Roma branch (the site, without one), with time slots planned (notices not sent yet).
+    upcoming = _make_day(programme, branch or site, today + timedelta(days=7), time(9), time(12), items,
+                         "Διανομή στο Παράρτημα Ρομά" if branch else "Διανομή της επόμενης εβδομάδας", staff)
     plan_slots(upcoming, minutes=30, by=staff)
     ctx.say(f"distribution: 3 demo distribution days ({served_past} collections two weeks ago, "
             f"{served_today} today so far, one next week with time slots; {handouts} hand-outs outside a day).")

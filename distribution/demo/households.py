@@ -1,12 +1,15 @@
-"""Demo households: about 200, with Greek, Roma and migrant/refugee names, a KEA programme,
-enrolments (some expiring soon) and cards for most households. Idempotent: households are keyed
-by their import reference (DEMO-0001…), so a second run creates nothing."""
+"""Demo households: about 200 (a smaller centre's share of them, ctx.scale), with Greek, Roma and
+migrant/refugee names, a KEA programme, enrolments (some expiring soon) and cards for most households.
+Idempotent: households are keyed by their import reference in the centre (DEMO-0001…), so a second run
+creates nothing. Their town and areas are the centre's (core.demo.place)."""
 
 from datetime import date, timedelta
 
 from django.utils import timezone
 
+from core.demo import place
 from core.memberships import members
+from core.models import Location
 
 from ..identifiers import card_number_for_serial, hash_token, make_amka
 from ..models import AuthorisedCollector, Card, Enrolment, Household, Person, Programme
@@ -37,7 +40,6 @@ MIGRANTS = [  # (first names men, women, surnames, nationality)
 ]
 STREETS = ["Αγίου Δημητρίου", "Κομνηνών", "Λαμπριανίδου", "Εθνικής Αμύνης", "Βενιζέλου", "Ίωνος Δραγούμη",
            "Αμφιπόλεως", "Κ. Καραμανλή", "Ηρώων Πολυτεχνείου", "Μητροπόλεως"]
-AREAS = ["Κέντρο", "Αγία Σοφία", "Νέα Πλαγιά", "Σιταγροί", "Χωριστή", "Καλλιφύτος", "Πολύδροσο"]
 
 
 def _people(rng, kind):
@@ -85,8 +87,11 @@ def load(ctx):
         "name": "Χειμερινή ενίσχυση (κουβέρτες, ρούχα)", "once_per_distribution_day": True,
         "max_collections_per_month": 1})
     today = timezone.localdate()
+    town = place()
+    # Roma households are the branch's where the centre has one (Drama's Roma branch).
+    branch = Location.objects.filter(kind=Location.Kind.BRANCH).exists()
     created = 0
-    for index in range(1, HOUSEHOLDS + 1):
+    for index in range(1, ctx.size(HOUSEHOLDS) + 1):
         reference_code = f"DEMO-{index:04d}"
         draw = rng.random()
         kind = "roma" if draw < 0.35 else "migrant" if draw < 0.5 else "greek"
@@ -98,8 +103,8 @@ def load(ctx):
             rng.random(), rng.random(), rng.random(), rng.random()  # keep the sequence stable
             continue
         household = Household.objects.create(
-            import_reference=reference_code, address=f"{street} {number}, Δράμα",
-            area="Παράρτημα Ρομά" if kind == "roma" else rng.choice(AREAS),
+            import_reference=reference_code, address=f"{street} {number}, {town['town']}",
+            area="Παράρτημα Ρομά" if kind == "roma" and branch else rng.choice(town["areas"]),
             categories={"kea": "yes", "poverty": "yes"} if declared else {"kea": "yes"},
             legal_basis=Household.LegalBasis.PUBLIC_TASK if rng.random() < 0.7 else Household.LegalBasis.CONSENT,
             consent_date=today - timedelta(days=rng.randint(10, 600)), consent_recorded_by=staff,
@@ -125,7 +130,7 @@ def load(ctx):
             Person.objects.create(
                 household=household, is_reference=position == 0, relation=relation, first_name=first,
                 last_name=last, sex=sex, birth_date=birth, nationality=nationality,
-                amka=make_amka(birth, index * 10 + position) if has_amka else "",
+                amka=make_amka(birth, town["serial"] + index * 10 + position) if has_amka else "",
                 other_id_kind="" if has_amka else "paaypa",
                 other_id="" if has_amka else f"ΠΑΑΥΠΑ-{rng.randint(100000, 999999)}",
                 phone=f"69{rng.randint(10000000, 99999999)}" if position == 0 else "", categories=categories)

@@ -96,16 +96,30 @@ def test_migrations_are_up_to_date():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
+def _rows():
+    """Every project table's rows, in every centre."""
+    from django.apps import apps
+
+    from core.tenancy import installation_scope
+
+    with installation_scope():
+        return {model._meta.label: model._base_manager.count() for model in apps.get_models()
+                if model._meta.app_label in ("core", "inventory", "distribution", "volunteers", "events", "reports")
+                and model._meta.managed and not model._meta.proxy}
+
+
 @pytest.mark.django_db
 def test_load_demo_is_idempotent_and_prints_random_passwords(capsys):
     call_command("load_demo")
     first = capsys.readouterr().out
     assert "syntonistria" in first
     counts = (User.objects.count(), Location.objects.count(), Centre.objects.count())
+    rows = _rows()
     call_command("load_demo")
     second = capsys.readouterr().out
     assert "already loaded" in second
     assert (User.objects.count(), Location.objects.count(), Centre.objects.count()) == counts
+    assert _rows() == rows, "the second run adds nothing, in any centre"
     assert Centre.current().phones.startswith("2521057206")
     # The password printed signs in; it is not a constant of the repository.
     line = next(line for line in first.splitlines() if "syntonistria" in line)

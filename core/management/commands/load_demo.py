@@ -2,12 +2,13 @@
 
 Each app may have a `demo.py` module with `load(ctx)`; they run in INSTALLED_APPS order, so an
 app's demo may use what the apps before it created. Passwords are random and printed once. Three
-centres: Drama (the full demo) and two invented ones of the same region (core.demo.other_centres).
+centres: Drama (the full demo) and two invented ones of the same region (core.demo.other_centres),
+where every app's demo runs again, in that centre's scope and at a fifth of the size.
 """
 
 import importlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -21,9 +22,17 @@ class DemoContext:
     stdout: object
     rng: random.Random
     logins: list = field(default_factory=list)
+    scale: float = 1.0  # the share of the full demo's size an app's demo makes in the current centre
 
     def say(self, text):
         self.stdout.write(text)
+
+    def size(self, full: int, least: int = 1) -> int:
+        """`full` (the full demo's count of something) at this centre's scale, at least `least`."""
+        return max(least, round(full * self.scale))
+
+
+OTHER_CENTRES_SCALE = 0.2
 
 
 def demo_modules():
@@ -48,17 +57,24 @@ class Command(BaseCommand):
             # The full demo is the first centre's (core.demo fills in its details).
             with transaction.atomic(), centre_scope(CentreRef(first=True)):
                 module.load(ctx)
-        # Two more centres of the region, with their own places and people; the demo coordinator belongs
-        # to all three (the switcher shows on every page). Each app's own small data for them follows
-        # once every app's demo makes its rows in the current centre's scope.
+        # Two more centres of the region, with their own places and people (core.demo) and a small set of
+        # every app's data; the demo coordinator belongs to all three (the switcher shows on every page).
         from core.demo import other_centres
 
         with transaction.atomic():
-            other_centres(ctx)
+            centres = other_centres(ctx)
+        for centre in centres:
+            self.stdout.write(f"{centre.short_name}:")
+            # Each centre draws its own names and figures, whatever the centres before it drew.
+            small = replace(ctx, rng=random.Random(f"{seed}:{centre.slug}"),  # noqa: S311 - not security
+                            scale=OTHER_CENTRES_SCALE)
+            for module in demo_modules():
+                with transaction.atomic(), centre_scope(centre):
+                    module.load(small)
         if ctx.logins:
             self.stdout.write(self.style.SUCCESS("\nDemo logins (shown only now; passwords are random):"))
             for role, username, password in ctx.logins:
-                self.stdout.write(f"  {role:<12} {username:<14} {password}")
+                self.stdout.write(f"  {role:<12} {username:<22} {password}")
         else:
             self.stdout.write("Demo data already loaded; the demo logins were printed on the first run.")
             self.stdout.write("New password for a demo user: .venv/bin/python manage.py changepassword USERNAME")
