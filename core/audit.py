@@ -96,11 +96,13 @@ def _centre_id(obj):
 
 
 def audit(action, obj=None, *, changes=None, user=None, request=None, object_repr=None, model=None,
-          object_id=None):
+          object_id=None, centre_id=None, role=None):
     """Append one entry to the audit log and return it.
 
     `object_repr`, when given, must name nobody (it replaces the record's label). Without `obj`, a
-    `model` (and `object_id`) still say which kind of record (and which one) the entry is about."""
+    `model` (and `object_id`) still say which kind of record (and which one) the entry is about.
+    `centre_id` and `role` say whose log and which role when the action is not one centre's (the
+    region's reports: an entry in each centre's log, the regional role)."""
     request = request or current_request()
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -108,10 +110,10 @@ def audit(action, obj=None, *, changes=None, user=None, request=None, object_rep
         user = None
     outside = action in OUTSIDE_ANY_CENTRE  # and so without a role: a role is held at a centre
     entry = AuditLog(
-        centre_id=None if outside else _centre_id(obj),
+        centre_id=None if outside else (centre_id or _centre_id(obj)),
         user=user,
         username=user.get_username() if user else "",
-        role=role_of(user) if user and not outside else "",
+        role=role if role is not None else (role_of(user) if user and not outside else ""),
         action=action,
         changes=clean_changes(changes, names_nobody=obj is not None and _names_nobody(obj)),
         ip_address=client_ip(request),

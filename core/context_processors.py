@@ -1,6 +1,12 @@
 from .navigation import navigation_for, thumb_reach
+from .oversight import area_name, oversights_of
 from .roles import ROLE_LABELS, role_of
 from .tenancy import current_centre, switchable_centres
+
+
+def _oversight_area(user) -> str:
+    oversights = oversights_of(user)
+    return area_name(oversights[0]) if oversights else ""
 
 
 def kypseli(request):
@@ -11,6 +17,10 @@ def kypseli(request):
     centres = switchable_centres(user) if user is not None else []
     return {
         "centre": centre,
+        # A regional or municipal role with no centre of her own works in no centre: the header names her
+        # area, not the installation's first centre (whose scope her requests run in).
+        "oversight_area": _oversight_area(user) if user is not None and user.is_authenticated and not centres
+        else "",
         # The switcher shows when the person belongs to more than one centre (core.views_centres).
         "switch_centres": centres if len(centres) > 1 else [],
         "user_role": role,

@@ -35,26 +35,37 @@ CONTENT_TYPES = {
 }
 
 
-def export_response(document: documents.Document, export_format: str, *, period_text: str = "") -> HttpResponse:
+def export_response(document: documents.Document, export_format: str, *, period_text: str = "",
+                    audit_in=None) -> HttpResponse:
+    """The document as a file, audited: in the current centre's log, or with `audit_in` = (centre ids, role)
+    in each of those centres' logs (the region's reports, made of several centres' figures)."""
     body = documents.to_xlsx(document) if export_format == "xlsx" else documents.to_pdf(document)
-    audit(AuditLog.Action.EXPORT, None, object_repr=f"{document.filename}.{export_format}",
-          changes={"report": document.title, "period": period_text})
+    entry = {"object_repr": f"{document.filename}.{export_format}",
+             "changes": {"report": document.title, "period": period_text}}
+    if audit_in is None:
+        audit(AuditLog.Action.EXPORT, None, **entry)
+    else:
+        centre_ids, role = audit_in
+        for centre_id in centre_ids:
+            audit(AuditLog.Action.EXPORT, None, centre_id=centre_id, role=role, **entry)
     response = HttpResponse(body, content_type=CONTENT_TYPES[export_format])
     stamp = document.generated_at.strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="{document.filename}-{stamp}.{export_format}"'
     return response
 
 
-def render_report(request, form, build, *, template="reports/report.html", extra=None, more=None):
+def render_report(request, form, build, *, template="reports/report.html", extra=None, more=None, audit_in=None):
     """Validate the period form, build the document, and answer with the page or an export. `more(form)`
-    adds to the page's context once the form is valid."""
+    adds to the page's context once the form is valid; `audit_in(form)`: where an export is audited
+    (export_response)."""
     context = {"form": form, "document": None, **(extra or {})}
     if form.is_valid():
         with replica_reads():
             document = build(form)
         export_format = request.GET.get("format")
         if export_format in CONTENT_TYPES:
-            return export_response(document, export_format, period_text=form.describe())
+            return export_response(document, export_format, period_text=form.describe(),
+                                   audit_in=audit_in(form) if audit_in is not None else None)
         context.update(document=document, query=form.query())
         if more is not None:
             context.update(more(form))

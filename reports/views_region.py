@@ -38,13 +38,21 @@ def region_index(request):
 def _region_report(request, build, title):
     form = RegionPeriodForm(request.GET or None, oversights=oversights_of(request.user))
 
-    def document(form):
+    def area(form):
         oversight = form.oversight()
-        area = region.Area(area_name(oversight), centres_overseen(oversight))
-        period = form.period()
-        return build(area, period.start, period.end, form.describe())
+        return oversight, region.Area(area_name(oversight), centres_overseen(oversight))
 
-    return render_report(request, form, document, template="reports/region_report.html", extra={"title": title})
+    def document(form):
+        period = form.period()
+        return build(area(form)[1], period.start, period.end, form.describe())
+
+    def audit_in(form):
+        # The figures are the area's centres': each centre's log says the region exported them.
+        oversight, overseen = area(form)
+        return [centre.pk for centre in overseen.centres], oversight.role
+
+    return render_report(request, form, document, template="reports/region_report.html", extra={"title": title},
+                         audit_in=audit_in)
 
 
 @exports("xlsx", "pdf")

@@ -14,6 +14,8 @@ from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.tenancy import current_centre_id, scopes_disabled
+
 from .models import Assignment, Availability, Certificate, Language, Shift, SignupMode, SwapAsk, SwapOffer, Volunteer
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=9, decimal_places=2))
@@ -220,6 +222,16 @@ def my_assignments(volunteer, *, upcoming=True, now=None):
     return qs.filter(shift__ends_at__lte=now).order_by("-starts_at")
 
 
+def places_at_other_centres(accounts, since, until) -> list[tuple]:
+    """[(account id, starts_at, ends_at)] of these people's active places at other centres than this one
+    that overlap [since, until): when they are busy, and nothing else of another centre's shift."""
+    here = current_centre_id()
+    with scopes_disabled():
+        return list(Assignment.objects.filter(person_id__in=list(accounts), status__in=Assignment.ACTIVE,
+                                              starts_at__lt=until, ends_at__gt=since)
+                    .exclude(centre_id=here).values_list("person_id", "starts_at", "ends_at"))
+
+
 def open_shifts_for(volunteer, *, now=None, days: int | None = None):
     """Shifts the volunteer may take or ask for: open or on request, free places, not already on
     them, and not overlapping one of their own shifts. Every future shift, however far ahead (the
@@ -229,6 +241,9 @@ def open_shifts_for(volunteer, *, now=None, days: int | None = None):
         status__in=(Assignment.Status.CANCELLED, Assignment.Status.DECLINED)).values("shift_id")
     busy = list(Assignment.objects.filter(volunteer=volunteer, status__in=Assignment.ACTIVE,
                                           ends_at__gt=now).values_list("starts_at", "ends_at"))
+    if volunteer.user_id is not None:  # and her places at another centre
+        far = now + timedelta(days=days if days is not None else 3660)  # every future place
+        busy += [(start, end) for _p, start, end in places_at_other_centres([volunteer.user_id], now, far)]
     qs = (Shift.objects.filter(cancelled_at__isnull=True, starts_at__gt=now,
                                signup_mode__in=(SignupMode.OPEN, SignupMode.REQUEST))
           .exclude(pk__in=mine).select_related("location").order_by("starts_at"))

@@ -163,3 +163,32 @@ def test_a_bad_period_or_area_gets_a_message_not_an_error(client, region):
     other = Oversight.objects.get(user=region["municipal"])
     page = client.get(reverse("reports:region_stock"), {**MARCH, "area": str(other.pk)})
     assert page.context["document"] is None and "area" in page.context["form"].errors
+
+
+def test_a_regional_roles_pages_name_her_area_and_her_exports_are_in_each_centres_log(client, region):
+    from core.models import AuditLog
+
+    client.force_login(region["regional"])
+    page = client.get(reverse("reports:region_esf"), MARCH).content.decode()
+    brand = page.split('class="brand"', 1)[1].split("</a>", 1)[0]
+    assert "Περιφέρεια: Ανατολική Μακεδονία και Θράκη" in brand
+    assert str(region["drama"].short_name or region["drama"].name) not in brand
+    before = AuditLog.every_centre.filter(action=AuditLog.Action.EXPORT).count()
+    assert client.get(reverse("reports:region_esf"), {**MARCH, "format": "xlsx"}).status_code == 200
+    entries = AuditLog.every_centre.filter(action=AuditLog.Action.EXPORT).order_by("pk")[before:]
+    # One entry in the log of each centre whose figures the file holds, by the regional role.
+    assert sorted(entry.centre_id for entry in entries) == sorted([region["drama"].pk, region["kavala"].pk])
+    assert {(entry.username, entry.role) for entry in entries} == {("periphereia", "region")}
+    # The municipal role's file holds Drama's figures only: Drama's log alone.
+    client.force_login(region["municipal"])
+    before = AuditLog.every_centre.filter(action=AuditLog.Action.EXPORT).count()
+    assert client.get(reverse("reports:region_stock"), {**MARCH, "format": "pdf"}).status_code == 200
+    entries = AuditLog.every_centre.filter(action=AuditLog.Action.EXPORT).order_by("pk")[before:]
+    assert [(entry.centre_id, entry.role) for entry in entries] == [(region["drama"].pk, "municipality")]
+
+
+def test_a_person_with_a_centre_of_her_own_sees_its_name_in_the_header(client, region):
+    staff = UserFactory(role="staff", role__centre=region["kavala"])
+    client.force_login(staff)
+    page = client.get(reverse("core:home")).content.decode()
+    assert "Κέντρο Κοινότητας Καβάλας" in page.split('class="brand"', 1)[1].split("</a>", 1)[0]

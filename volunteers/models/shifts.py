@@ -227,6 +227,11 @@ class Assignment(models.Model):
     shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="assignments")
     volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
                                   related_name="assignments")
+    # The volunteer record's account (signups.person_follows_account keeps it so): a person who volunteers
+    # at two centres has a record at each, and the database refuses her two active places at once
+    # whichever centres booked them.
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                               on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
     # A copy of the shift's times, so that the database can refuse overlapping bookings.
     starts_at = models.DateTimeField(editable=False)

@@ -21,6 +21,7 @@ from core.models import AuditLog
 
 from .. import planner
 from ..models import Assignment, PlanLine, PlanProposal, Shift, Volunteer
+from ..selectors import places_at_other_centres
 from . import signups
 
 MAX_WEEKS = 8
@@ -119,6 +120,10 @@ def build_problem(shifts: list[Shift], *, quarter_day: date, only=None) -> plann
             prior[volunteer_id] += float(hours) if hours is not None else _hours(start, end)
         if start < last and end > first:
             busy.append(planner.Busy(volunteer_id, _local(start), _local(end)))
+    # The same people's places at other centres (they volunteer there too): busy then, nothing more known.
+    record_of = {v.user_id: v.pk for v in volunteers if v.user_id is not None}
+    for account_id, start, end in places_at_other_centres(record_of, first, last):
+        busy.append(planner.Busy(record_of[account_id], _local(start), _local(end)))
     kept, published, declined = set(), set(), set()
     for volunteer_id, shift_id, status, dropped in on_planned.values_list(
             "volunteer_id", "shift_id", "status", "dropped_out_at"):

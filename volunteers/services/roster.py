@@ -24,7 +24,7 @@ from core.throttle import recipient_allowed
 from ..models import EMAIL_TAKEN, Assignment, Volunteer, VolunteerLanguage, new_token
 from .notices import absolute, greeting, send_to_volunteer
 from .signin import send_signin_link, volunteer_only
-from .signups import remove
+from .signups import person_follows_account, remove
 
 PROFILE_FIELDS = ["first_name", "last_name", "email", "phone", "language", "birth_year", "address",
                   "emergency_name", "emergency_phone", "status", "availability_notes", "notes",
@@ -158,6 +158,7 @@ def _ensure_account(volunteer: Volunteer, *, by) -> None:
             user.save()
             audit(AuditLog.Action.CREATE, user, user=by)
         volunteer.user = user
+        person_follows_account(volunteer)
     _ensure_role(volunteer, by=by)
 
 
@@ -192,6 +193,7 @@ def link_user(volunteer: Volunteer, user, *, by=None) -> Volunteer:
     """Attach an existing account (e.g. a volunteer who already signs in at a table) to a profile; the
     account gets the volunteer role at the centre unless it already has a role there."""
     volunteer.user = user
+    person_follows_account(volunteer)
     volunteer.save(update_fields=["user"])
     _ensure_role(volunteer, by=by)
     audit(AuditLog.Action.CHANGE, volunteer, user=by, changes={"user_id": ["", user.pk]})
@@ -333,6 +335,7 @@ def anonymise(volunteer: Volunteer, *, by) -> Volunteer:
     user = volunteer.user
     volunteer.user = None
     volunteer.save()
+    person_follows_account(volunteer)
     forget_messages_about(volunteer)  # the messages to them forget the address and the text
     if user is not None:
         _drop_role(user, volunteer, by=by)

@@ -14,7 +14,7 @@ from core.models import AuditLog, Location
 
 from ..models import TARGET_BETWEEN, Assignment, Shift, ShiftSeries, ShiftTemplate
 from .notices import queue_for
-from .signups import overlapping
+from .signups import clash_text, first_clash
 
 SHIFT_FIELDS = ["location_id", "starts_at", "ends_at", "role", "min_people", "max_people", "target_people",
                 "signup_mode", "languages_needed", "description"]
@@ -106,11 +106,11 @@ def _apply(shift: Shift, *, location, starts_at, ends_at, skills, values: dict,
         setattr(shift, name, value)
     if moved:
         for assignment in shift.assignments.filter(status__in=Assignment.ACTIVE).select_related("volunteer"):
-            clash = overlapping(assignment.volunteer, starts_at, ends_at, exclude_shift=shift).first()
+            clash = first_clash(assignment.volunteer, starts_at, ends_at, exclude_shift=shift)
             if clash is not None:
                 raise ValidationError(
                     _("%(name)s would then have two shifts at once (%(other)s). Take them off one first.")
-                    % {"name": assignment.volunteer.full_name, "other": clash.shift})
+                    % {"name": assignment.volunteer.full_name, "other": clash_text(assignment.volunteer, clash)})
         shift.assignments.update(starts_at=starts_at, ends_at=ends_at)
     if shift.need_key:
         shift.need_edited = True  # corrected by hand: no longer updated from the need

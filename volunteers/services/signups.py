@@ -3,20 +3,25 @@
 - never more active people (assigned or confirmed) on a shift than its maximum: the shift row is
   locked (SELECT ... FOR UPDATE) while its `booked` counter is checked and changed, and a check
   constraint refuses `booked > max_people` whatever happens;
-- nobody on two shifts that overlap in time: the volunteer row is locked while the overlap is
-  checked, and on PostgreSQL an exclusion constraint refuses overlapping active assignments.
+- nobody on two shifts that overlap in time, at one centre or at two (a person who volunteers at two
+  centres has a record at each, linked to her account): the account and the volunteer row are locked
+  while the overlap is checked, and on PostgreSQL exclusion constraints refuse overlapping active
+  assignments of one record and of one account (`Assignment.person`, kept by person_follows_account).
+  Another centre's shift is never described here: only "a shift at another centre".
 
-Locks are always taken volunteer first, then shift, so two bookings never deadlock.
+Locks are always taken account first, then volunteer, then shift, so two bookings never deadlock.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.models import AuditLog
+from core.tenancy import scopes_disabled
 
 from ..models import Assignment, Shift, SignupMode, Volunteer
 from .coordinator_notices import tell_coordinators_now
@@ -26,18 +31,50 @@ ACTIVE = Assignment.ACTIVE
 
 
 def _locked(volunteer: Volunteer, shift: Shift) -> tuple[Volunteer, Shift]:
+    if volunteer.user_id is not None:
+        # Her bookings at every centre wait for each other (no key update: a row that points at the
+        # account, a new place or a membership, may still be written meanwhile).
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=volunteer.user_id).values_list("pk"))
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     shift = Shift.objects.select_for_update().select_related("location").get(pk=shift.pk)
     return volunteer, shift
 
 
-def overlapping(volunteer, starts_at, ends_at, *, exclude_shift=None):
-    """The volunteer's active assignments that overlap the given time."""
-    qs = Assignment.objects.filter(volunteer=volunteer, status__in=ACTIVE, starts_at__lt=ends_at,
-                                   ends_at__gt=starts_at).select_related("shift__location")
-    if exclude_shift is not None:
-        qs = qs.exclude(shift=exclude_shift)
-    return qs
+def first_clash(volunteer, starts_at, ends_at, *, exclude_shift=None) -> Assignment | None:
+    """The first active place that overlaps the given time: the volunteer's own here, or the same
+    person's at another centre (through her account)."""
+    who = Q(volunteer_id=volunteer.pk)
+    if volunteer.user_id is not None:
+        who |= Q(person_id=volunteer.user_id)
+    with scopes_disabled():  # her places at every centre
+        places = Assignment.objects.filter(who, status__in=ACTIVE, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        if exclude_shift is not None:
+            places = places.exclude(shift_id=exclude_shift.pk)
+        return places.select_related("shift__location").order_by("starts_at").first()
+
+
+def clash_text(volunteer, clash: Assignment) -> str:
+    """The clash as this centre may be told it: its own shift, or only that she is busy elsewhere."""
+    if clash.centre_id == volunteer.centre_id:
+        return str(clash.shift)
+    return _("a shift at another centre")
+
+
+def person_follows_account(volunteer: Volunteer) -> None:
+    """After a volunteer record's account changed (linked, made, or removed): its places are that
+    person's, so that she is never on two shifts at once at two centres. Refused if linking would put
+    her there already."""
+    if volunteer.user_id is not None:
+        with scopes_disabled():
+            hers_elsewhere = Assignment.objects.filter(person_id=volunteer.user_id, status__in=ACTIVE).exclude(
+                volunteer_id=volunteer.pk)
+            clash = Assignment.objects.filter(volunteer_id=volunteer.pk, status__in=ACTIVE).filter(Exists(
+                hers_elsewhere.filter(starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at")))).first()
+        if clash is not None:
+            raise ValidationError(
+                _("%(name)s already has a shift at another centre at the same time as %(shift)s: take them off "
+                  "one of the two first.") % {"name": volunteer.full_name, "shift": clash.shift})
+    Assignment.objects.filter(volunteer_id=volunteer.pk).update(person_id=volunteer.user_id)
 
 
 def _check_open(shift: Shift, *, now=None) -> None:
@@ -52,16 +89,17 @@ def _check_can_be_booked(volunteer: Volunteer, shift: Shift) -> None:
         raise ValidationError(_("%(name)s is not an active volunteer.") % {"name": volunteer.full_name})
     if shift.booked >= shift.max_people:
         raise ValidationError(_("This shift is full (%(max)s people).") % {"max": shift.max_people})
-    clash = overlapping(volunteer, shift.starts_at, shift.ends_at, exclude_shift=shift).first()
+    clash = first_clash(volunteer, shift.starts_at, shift.ends_at, exclude_shift=shift)
     if clash is not None:
         raise ValidationError(_("%(name)s already has a shift at that time: %(other)s.")
-                              % {"name": volunteer.full_name, "other": clash.shift})
+                              % {"name": volunteer.full_name, "other": clash_text(volunteer, clash)})
 
 
 def _save_active(assignment: Assignment, shift: Shift, status: str) -> Assignment:
     """Make the assignment active and count it on the (locked) shift."""
     was_active = assignment.pk is not None and assignment.status in ACTIVE
     assignment.status = status
+    assignment.person_id = assignment.volunteer.user_id
     assignment.starts_at, assignment.ends_at = shift.starts_at, shift.ends_at
     try:
         with transaction.atomic():
