@@ -13,6 +13,7 @@ from django.utils import timezone
 from core import demo as core_demo
 from core.memberships import members
 from core.models import Centre, Location
+from core.tenancy import scopes_disabled
 
 from .models import (
     Assignment,
@@ -79,7 +80,10 @@ def _people(ctx):
         return PEOPLE
     own = [(first, last, [("el", "native")], "el")
            for role, _username, first, last in core_demo.people() if role == "volunteer"]
-    return own + ctx.rng.sample(MORE_PEOPLE, k=min(len(MORE_PEOPLE), ctx.size(len(PEOPLE))))
+    with scopes_disabled():  # not someone another centre already has (one person, one town)
+        taken = set(Volunteer.objects.values_list("first_name", "last_name"))
+    pool = [person for person in MORE_PEOPLE if person[:2] not in taken]
+    return own + ctx.rng.sample(pool, k=min(len(pool), ctx.size(len(PEOPLE))))
 
 
 def _email(index):
