@@ -9,6 +9,7 @@
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .roles import COORDINATOR, STAFF, VOLUNTEER, has_role, may, role_of
 
@@ -58,9 +59,13 @@ THUMB_REACH = {
     COORDINATOR: ["core:home", "distribution:households", "distribution:days", "volunteers:board"],
 }
 
+# A bar item is a quarter of a phone's width: where the menu's name has a word too long for it, a shorter one.
+THUMB_LABELS = {"events:door": pgettext_lazy("phone's bottom bar", "Check-in")}
+
 
 def thumb_reach(user, navigation) -> list[dict]:
     """The entries of `navigation` (the user's menu) that go in the phone's bottom bar."""
     wanted = THUMB_REACH.get(role_of(user), [])
     by_name = {item["name"]: item for item in navigation}
-    return [by_name[name] for name in wanted if name in by_name]
+    return [{**by_name[name], "label": THUMB_LABELS.get(name, by_name[name]["label"])}
+            for name in wanted if name in by_name]

@@ -138,7 +138,8 @@ def _past_shift(ctx, location, day, start, end, role, people, coordinator):
     for volunteer in people:
         came = ctx.rng.random() < 0.85
         Assignment.objects.create(
-            shift=shift, volunteer=volunteer, status=Assignment.Status.CONFIRMED, starts_at=starts_at,
+            shift=shift, volunteer=volunteer, person_id=volunteer.user_id, status=Assignment.Status.CONFIRMED,
+            starts_at=starts_at,
             ends_at=ends_at, attendance=Assignment.Attendance.PRESENT if came else Assignment.Attendance.NO_SHOW,
             checked_in_at=starts_at if came else None, hours=shift.hours if came else Decimal("0"),
             hours_approved_at=ends_at if came and day < timezone.localdate() - timedelta(days=3) else None,

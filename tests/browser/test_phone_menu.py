@@ -41,7 +41,7 @@ def test_a_desk_keeps_the_whole_navigation(page, login_as):
 
 
 @pytest.mark.parametrize(("role", "shortcuts"), [
-    ("volunteer", ["Αρχική", "Σταθμός σάρωσης", "Οι βάρδιές μου"]),
+    ("volunteer", ["Αρχική", "Σταθμός σάρωσης", "Οι βάρδιές μου", "Είσοδος"]),
     ("staff", ["Αρχική", "Νοικοκυριά", "Ημέρες διανομής", "Απόθεμα"]),
     ("coordinator", ["Αρχική", "Νοικοκυριά", "Ημέρες διανομής", "Πίνακας εθελοντών"]),
 ])
@@ -58,6 +58,18 @@ def test_a_phone_has_each_roles_most_used_pages_within_thumb_reach(browser, live
         for box in (links.nth(i).bounding_box() for i in range(links.count())):
             # the lower part of the screen, where a thumb reaches holding the phone in one hand; big enough to tap
             assert box["y"] > 844 * 0.8 and box["height"] >= 44 and box["width"] >= 44, box
+        # Every word fits its button whole (a label may wrap between words, never inside one).
+        broken = links.evaluate_all("""links => links.flatMap(link => {
+            const words = [], walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const match of node.data.matchAll(/\\S+/g)) {
+                    const range = document.createRange();
+                    range.setStart(node, match.index); range.setEnd(node, match.index + match[0].length);
+                    if (range.getClientRects().length > 1) words.push(match[0]);  // on two lines
+                }
+            }
+            return words; })""")
+        assert broken == [], broken
         page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
         footer_text = page.locator(".site-footer p").last.bounding_box()
         assert footer_text["y"] + footer_text["height"] <= bar.bounding_box()["y"], "the bar hides none of the page"
