@@ -5,8 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
+from core.tenancy import centre_scope
+from tests.factories import CentreFactory, LocationFactory, UserFactory
 from volunteers.models import Assignment, Shift
 from volunteers.services import signups
 
@@ -133,3 +135,35 @@ def test_five_yeses_at_once_for_an_offered_shift_one_takes_it(on_postgres, setti
     assert SwapAsk.objects.filter(offer=offer, status="accepted").count() == 1
     assignment.refresh_from_db()
     assert assignment.status == "cancelled"
+
+
+def test_two_centres_book_her_at_the_same_hour_at_once_one_wins(on_postgres):
+    kavala = CentreFactory(name="Κέντρο Κοινότητας Καβάλας", slug="kavala")
+    person = UserFactory(role="volunteer")
+    here = VolunteerFactory(user=person)
+    mine = ShiftFactory()
+    with centre_scope(kavala):
+        there = VolunteerFactory(user=person, email=here.email)
+        theirs = ShiftFactory(location=LocationFactory(name="Αίθουσα Καβάλας"), starts_at=mine.starts_at)
+
+    def take_there():
+        with centre_scope(kavala):
+            signups.take_shift(there, theirs)
+
+    for _round in range(3):
+        results = _race([lambda: signups.take_shift(here, mine), take_there])
+        assert sorted(results) == ["ok", "refused"]
+        active = Assignment.objects.filter(volunteer=here, status__in=Assignment.ACTIVE).count()
+        with centre_scope(kavala):
+            active += Assignment.objects.filter(volunteer=there, status__in=Assignment.ACTIVE).count()
+            if Assignment.objects.filter(volunteer=there, status__in=Assignment.ACTIVE).exists():
+                signups.leave_shift(there, theirs)
+        assert active == 1
+        if Assignment.objects.filter(volunteer=here, status__in=Assignment.ACTIVE).exists():
+            signups.leave_shift(here, mine)
+    # Whatever the application did, the database itself refuses her two active places at once.
+    signups.take_shift(here, mine)
+    with centre_scope(kavala), pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(shift=theirs, volunteer=there, person=person, status=Assignment.Status.ASSIGNED,
+                                  starts_at=theirs.starts_at, ends_at=theirs.ends_at)
+        Shift.objects.filter(pk=theirs.pk).update(booked=1)

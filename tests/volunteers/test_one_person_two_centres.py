@@ -1,20 +1,18 @@
 """A person who volunteers at two centres (a volunteer record at each, one account) is never on two
 shifts at once, whichever centre books her: taking, assigning, moving a shift, linking her account and
-the planner all keep to it, and on PostgreSQL the database refuses it even from parallel bookings.
+the planner all keep to it (parallel bookings at two centres: tests/volunteers/test_concurrency.py).
 Neither centre learns anything of the other's shift but that she is busy then."""
 
-import threading
 from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from core.memberships import set_role
 from core.tenancy import centre_scope
 from tests.factories import CentreFactory, LocationFactory, UserFactory
-from volunteers.models import Assignment, Shift
+from volunteers.models import Assignment
 from volunteers.selectors import open_shifts_for
 from volunteers.services import planning, roster, signups
 from volunteers.services.shifts import update_shift
@@ -114,59 +112,3 @@ def test_the_planner_does_not_plan_her_at_the_hour_of_her_place_there(eleni, kav
     proposal = planning.propose(starts_on=monday, ends_on=monday + timedelta(days=6), by=coordinator)
     planned = {line.shift_id for line in proposal.lines.filter(volunteer=eleni["here"])}
     assert free.pk in planned and clashing.pk not in planned
-
-
-def _race(jobs):
-    barrier = threading.Barrier(len(jobs))
-    results = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-            results.append("ok")
-        except ValidationError:
-            results.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_centres_book_her_at_the_same_hour_at_once_one_wins(on_postgres):
-    kavala = CentreFactory(name="Κέντρο Κοινότητας Καβάλας", slug="kavala")
-    person = UserFactory(role="volunteer")
-    here = VolunteerFactory(user=person)
-    mine = ShiftFactory()
-    with centre_scope(kavala):
-        there = VolunteerFactory(user=person, email=here.email)
-        theirs = ShiftFactory(location=LocationFactory(name=OTHER_HALL), starts_at=mine.starts_at)
-
-    def take_there():
-        with centre_scope(kavala):
-            signups.take_shift(there, theirs)
-
-    for _round in range(3):
-        results = _race([lambda: signups.take_shift(here, mine), take_there])
-        assert sorted(results) == ["ok", "refused"]
-        active = Assignment.objects.filter(volunteer=here, status__in=Assignment.ACTIVE).count()
-        with centre_scope(kavala):
-            active += Assignment.objects.filter(volunteer=there, status__in=Assignment.ACTIVE).count()
-            if Assignment.objects.filter(volunteer=there, status__in=Assignment.ACTIVE).exists():
-                signups.leave_shift(there, theirs)
-        assert active == 1
-        if Assignment.objects.filter(volunteer=here, status__in=Assignment.ACTIVE).exists():
-            signups.leave_shift(here, mine)
-    # Whatever the application did, the database itself refuses her two active places at once.
-    signups.take_shift(here, mine)
-    with centre_scope(kavala), pytest.raises(IntegrityError), transaction.atomic():
-        Assignment.objects.create(shift=theirs, volunteer=there, person=person, status=Assignment.Status.ASSIGNED,
-                                  starts_at=theirs.starts_at, ends_at=theirs.ends_at)
-        Shift.objects.filter(pk=theirs.pk).update(booked=1)
