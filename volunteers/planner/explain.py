@@ -24,10 +24,10 @@ def explain(problem: Problem, proposed: list[Proposed], load: dict, share: dict,
         shift = shifts[item.shift]
         booked[item.person].append((shift.start, shift.end, shift.id))
     for item in proposed:
-        item.reasons = _why(people[item.person], shifts[item.shift], item, load, share,
-                            [p for p, _ in eligible.get(item.shift, ())], on_shift[item.shift])
+        item.reasons = reasons_for(people[item.person], shifts[item.shift], item, load, share,
+                                   [p for p, _ in eligible.get(item.shift, ())], on_shift[item.shift])
     shortfalls = []
-    context = _Context(problem, people, booked)
+    context = Checker(problem, people, booked)
     for shift in sorted(problem.shifts, key=lambda s: (s.start, s.id)):
         staff = on_shift[shift.id]
         if len(staff) < shift.minimum:
@@ -42,7 +42,10 @@ def explain(problem: Problem, proposed: list[Proposed], load: dict, share: dict,
     return shortfalls
 
 
-def _why(person, shift, item, load, share, candidates, staff) -> list[Reason]:
+def reasons_for(person, shift, item, load, share, candidates, staff) -> list[Reason]:
+    """Why `person` is on `shift` (`item`, the proposal): kept or published, available, languages and
+    skills, their rank in prior hours among `candidates`, their hours (`load`) against their fair share
+    (`share`), and the preferences met with the `staff` on the shift."""
     reasons = []
     if item.kept:
         reasons.append(Reason("kept"))
@@ -76,7 +79,12 @@ def _why(person, shift, item, load, share, candidates, staff) -> list[Reason]:
     return reasons
 
 
-class _Context:
+class Checker:
+    """The hard rules against a given set of bookings: `booked` maps a person to their
+    [(start, end, shift id or None)], outside the shifts planned (None) and on them. `failures` says
+    which rules a person breaks by taking a shift; `shortfall` which rule keeps the candidates out of
+    an unmet need and what would fix it."""
+
     def __init__(self, problem, people, booked):
         self.problem = problem
         self.people = people

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from . import rules
 from .data import Problem, Proposed, Reason, Shortfall
-from .explain import _Context, _why
-from .solver import _load_and_share
+from .explain import Checker, reasons_for
+from .solver import load_and_share
 
 
 @dataclass
@@ -33,7 +33,7 @@ def _staff(problem: Problem, shift_id: int) -> set[int]:
     return {p for p, s in problem.kept | problem.published if s == shift_id}
 
 
-def _context(problem: Problem) -> _Context:
+def _context(problem: Problem) -> Checker:
     """The explanation's checker, with everyone's bookings: outside the shifts planned and on them."""
     people = {p.id: p for p in problem.people}
     shifts = {s.id: s for s in problem.shifts}
@@ -44,7 +44,7 @@ def _context(problem: Problem) -> _Context:
         if person_id in people:
             slot = shifts[shift_id]
             booked[person_id].append((slot.start, slot.end, shift_id))
-    return _Context(problem, people, booked)
+    return Checker(problem, people, booked)
 
 
 def failures(problem: Problem, person_id: int, shift_id: int) -> list[str]:
@@ -76,8 +76,8 @@ def rank(problem: Problem, shift_id: int, leaving: int, *, limit: int | None = N
         return Ranking([], context.shortfall(shift, "people", 1, staff))
     staying = [people[i] for i in sorted(on_shift) if i in people and i != leaving]
     # The quarter's total is the same whoever takes the place: one fair share for all.
-    load, share = _load_and_share(problem, sorted((p, s) for p, s in problem.kept | problem.published
-                                                  if p in people))
+    load, share = load_and_share(problem, sorted((p, s) for p, s in problem.kept | problem.published
+                                                 if p in people))
     hours = shift.minutes / 60
     unmet_before = _unmet(shift, staying + ([people[leaving]] if leaving in people else []))
 
@@ -90,5 +90,5 @@ def rank(problem: Problem, shift_id: int, leaving: int, *, limit: int | None = N
 
     ordered = sorted(eligible, key=key)[:limit]
     with_shift = {**load, **{p.id: load.get(p.id, 0) + hours for p in ordered}}
-    return Ranking([Candidate(p.id, _why(p, shift, Proposed(person=p.id, shift=shift_id), with_shift, share,
-                                         eligible, staying)) for p in ordered])
+    return Ranking([Candidate(p.id, reasons_for(p, shift, Proposed(person=p.id, shift=shift_id), with_shift, share,
+                                                eligible, staying)) for p in ordered])

@@ -251,13 +251,13 @@ def plan(problem: Problem) -> Result:
     chosen = sorted(pair for pair, value in values.items() if value == 1)
     proposed = [Proposed(person=p, shift=s, kept=(p, s) in problem.kept, published=(p, s) in problem.published)
                 for p, s in chosen]
-    load, share = _load_and_share(problem, chosen)
+    load, share = load_and_share(problem, chosen)
     shortfalls = explain(problem, proposed, load, share, eligible=built.by_shift)
     return Result(assignments=proposed, shortfalls=shortfalls, levels=levels, load=load, share=share,
                   seconds=time.perf_counter() - started)
 
 
-def _load_and_share(problem: Problem, chosen) -> tuple[dict, dict]:
+def load_and_share(problem: Problem, chosen) -> tuple[dict, dict]:
     """Each person's hours this quarter with the plan, and their fair share of all those hours."""
     shifts = {s.id: s for s in problem.shifts}
     load = {p.id: p.prior_hours for p in problem.people}
