@@ -57,6 +57,7 @@ lint: install
 
 # `make bench` runs every benchmark but the fault drill; `make bench BENCH=drill` runs the drill alone
 # (it restarts PostgreSQL: see bench/drill.py), `make bench BENCH="scans search"` the named ones.
+# `national` builds its database once (~20 min) and keeps it: later runs only measure.
 bench: install
 	$(PY) -m bench $(BENCH)
 

@@ -30,11 +30,11 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from decimal import Decimal
-from math import gcd
 
 from django.db import connection
 from django.utils import timezone
 
+from bench import _loading
 from bench.util import throwaway_database
 
 COLLECTIONS = int(os.environ.get("BENCH_REPORTS_COLLECTIONS", 500_000))
@@ -44,233 +44,54 @@ PEOPLE = int(os.environ.get("BENCH_REPORTS_PEOPLE", 50_000))
 YEARS = max(1, round(COLLECTIONS / 500_000))  # one year of activity, the rest history before it
 YEAR = 2025  # the last year, the one timed
 TARGET_S = 2.0
-TOTALS = ["has_food", "has_goods", "food_kg", "food_value_eur", "goods_kg", "goods_value_eur"]
-BASKETS = 256
-
-
-def _text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ")
-
-
-def _copy(table: str, columns: list[str], rows, chunk: int = 50_000) -> int:
-    """COPY rows in PostgreSQL's text format, written in chunks (much faster than row by row)."""
-    count = 0
-    lines = []
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                lines.append("\t".join(_text(v) for v in row))
-                count += 1
-                if len(lines) >= chunk:
-                    copy.write("\n".join(lines) + "\n")
-                    lines = []
-            if lines:
-                copy.write("\n".join(lines) + "\n")
-    return count
-
-
-def _reset_sequence(table: str):
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608 - our table names
-                       f"(SELECT MAX(id) FROM {table}))")
-
-
-def _model_copy(model, objects) -> int:
-    """COPY model instances (with their ids set) as they would be saved, one at a time: the instances
-    are made by a generator and dropped after, so memory stays flat whatever the number."""
-    fields = [f for f in model._meta.concrete_fields]
-
-    def rows():
-        for obj in objects:
-            row = []
-            for f in fields:
-                value = f.pre_save(obj, add=True)
-                if f.get_internal_type() == "JSONField":
-                    row.append(json.dumps(value))
-                else:
-                    row.append(f.get_db_prep_save(value, connection))
-            yield row
-
-    count = _copy(model._meta.db_table, [f.column for f in fields], rows())
-    _reset_sequence(model._meta.db_table)
-    return count
-
-
-def _household_sizes(rng: random.Random) -> list[int]:
-    """Household sizes adding up to PEOPLE, with a running total (linear)."""
-    sizes, total = [], 0
-    while total < PEOPLE:
-        size = min(rng.choice([1, 2, 3, 3, 4, 5, 6]), PEOPLE - total)
-        sizes.append(size)
-        total += size
-    return sizes
+TOTALS = _loading.TOTALS
 
 
 def load_people(rng: random.Random) -> list[int]:
     """Households and their people, streamed into COPY. Returns the household sizes (household id n+1
     has sizes[n] members)."""
-    from distribution.models import Household, Person
-
-    sizes = _household_sizes(rng)
-    answers = ["yes", "no", None]
-    now = timezone.now()
-
-    def households():
-        for n, _size in enumerate(sizes, start=1):
-            homeless = rng.choices(answers, weights=[5, 80, 15])[0]
-            household = Household(id=n, categories={"homeless": homeless} if homeless else {}, created_at=now)
-            household.fill_derived_fields()
-            yield household
-
-    _model_copy(Household, households())
-    nationalities = ["GR"] * 12 + ["AL", "SY", "AF", "BG", "GE", ""]
-
-    def people():
-        person_id = 0
-        for household_id, size in enumerate(sizes, start=1):
-            for position in range(size):
-                person_id += 1
-                birth = date(rng.randint(1935, 2024), rng.randint(1, 12), rng.randint(1, 28))
-                categories = {key: rng.choice(["yes", "no", "no", "no"])
-                              for key in ("roma", "migrant", "disability") if rng.random() < 0.85}
-                person = Person(id=person_id, household_id=household_id, is_reference=position == 0,
-                                first_name="Bench", last_name=str(person_id), sex=rng.choice(["F", "M", "F", "M", ""]),
-                                birth_date=birth if rng.random() < 0.97 else None,
-                                nationality=rng.choice(nationalities), categories=categories, created_at=now)
-                person.fill_derived_fields()
-                yield person
-
-    _model_copy(Person, people())
+    sizes = _loading.household_sizes(rng, people=PEOPLE)
+    _loading.load_people(rng, sizes)
     return sizes
-
-
-def _step(days: int, per_household: int) -> int:
-    """A step through the days coprime with their number: k * step (mod days), k < per_household, are
-    distinct days spread over the whole history."""
-    step = max(1, days // max(per_household, 1))
-    while gcd(step, days) != 1:
-        step += 1
-    return step
 
 
 def load_collections(rng: random.Random, sizes: list[int], days, items, user) -> tuple[int, int]:
     """COLLECTIONS collections spread over the households and the days (at most one per household and
-    day), each with one of BASKETS precomputed baskets and its ledger rows, generated in PostgreSQL in
-    the order the scans write them (day by day), as a real database holds them."""
-    from distribution.models import Collection, DistributionDay
-    from distribution.selectors.baskets import BasketLine, basket_totals
-    from inventory.models import StockMovement
-
-    baskets, lines = [], []
-    for basket in range(BASKETS):
-        chosen = [BasketLine(item, Decimal(rng.randint(1, 3))) for item in rng.sample(items, 3)]
-        totals = basket_totals(chosen)  # what the scan service records with the collection
-        baskets.append((basket, *(totals[column] for column in TOTALS)))
-        lines += [(basket, line.item.pk, line.quantity, line.item.weight_kg, line.item.unit_value_eur)
-                  for line in chosen]
-    day_rows = sorted(days, key=lambda d: d.date)
-    households = len(sizes)
-    per_household, extra = divmod(COLLECTIONS, households)
-    if per_household + 1 > len(day_rows):
-        raise SystemExit("more collections per household than distribution days: add people")
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_basket (basket int, has_food bool, has_goods bool, food_kg numeric, "
-                       "food_value_eur numeric, goods_kg numeric, goods_value_eur numeric)")
-        cursor.execute("CREATE TEMP TABLE bench_line (basket int, item_id int, quantity numeric, unit_kg numeric, "
-                       "unit_eur numeric)")
-        cursor.execute("CREATE TEMP TABLE bench_day (idx int PRIMARY KEY, id int, date date, location_id int)")
-        cursor.execute("CREATE TEMP TABLE bench_household (id int, size int, collections int, first_id bigint, "
-                       "offset_day int, step int)")
-    _copy("bench_basket", ["basket", *TOTALS], baskets)
-    _copy("bench_line", ["basket", "item_id", "quantity", "unit_kg", "unit_eur"], lines)
-    _copy("bench_day", ["idx", "id", "date", "location_id"],
-          ((n, d.pk, d.date, d.location_id) for n, d in enumerate(day_rows)))
-
-    def household_rows():
-        first_id = 1
-        for n, size in enumerate(sizes):
-            count = per_household + (1 if n < extra else 0)
-            yield (n + 1, size, count, first_id, rng.randrange(len(day_rows)), _step(len(day_rows), count))
-            first_id += count
-
-    _copy("bench_household", ["id", "size", "collections", "first_id", "offset_day", "step"], household_rows())
-    collection_t, day_t = Collection._meta.db_table, DistributionDay._meta.db_table
-    movement_t = StockMovement._meta.db_table
+    day), each with one of the precomputed baskets and its ledger rows (bench._loading.insert_collections)."""
     from core.tenancy import current_centre_id
 
+    totals, lines = _loading.baskets(rng, items)
     centre_id = current_centre_id()  # plain SQL: the rows' centre is written, not defaulted from the scope
-    with connection.cursor() as cursor:
-        # Bulk load: the indexes are built once after the rows (not row by row), and the foreign keys
-        # are not checked row by row (the rows are consistent by construction).
-        cursor.execute("SET session_replication_role = replica")
-        indexes = []
-        for table in (collection_t, movement_t):
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexname NOT IN "
-                           "(SELECT conname FROM pg_constraint)", [table])
-            for name, definition in cursor.fetchall():
-                indexes.append(definition)
-                cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute(f"""
-            INSERT INTO {collection_t} (id, centre_id, day_id, household_id, station, at, recorded_at, by_id,
-                                        household_size, basket, id_checked, cancel_reason, {', '.join(TOTALS)})
-            SELECT x.n, %s, x.day_id, x.household_id, 'Τραπέζι 1', x.at, x.at,
-                   %s, x.size, '[]', false, '', {', '.join('b.' + c for c in TOTALS)}
-            FROM (SELECT *, (date + time '08:00' + ((household_id * 37 + k * 101) %% 330) * interval '1 minute')
-                             AT TIME ZONE %s AS at
-                  FROM (SELECT ROW_NUMBER() OVER (ORDER BY d.date, h.id) AS n, d.id AS day_id, d.date,
-                               h.id AS household_id, h.size, k
-                  FROM bench_household h CROSS JOIN LATERAL generate_series(0, h.collections - 1) AS k
-                  JOIN bench_day d ON d.idx = (h.offset_day + k * h.step) %% {len(day_rows)}) w) x
-            JOIN bench_basket b ON b.basket = x.n %% {BASKETS}
-            ORDER BY x.n
-            """, [centre_id, user.pk, str(timezone.get_current_timezone())])  # noqa: S608 - our table names
-        collections = cursor.rowcount
-        cursor.execute(f"""
-            INSERT INTO {movement_t} (centre_id, at, reason, item_id, location_id, lot, quantity,
-                unit_weight_kg, unit_value_eur, by_id, reason_text, document_type, document_id)
-            SELECT %s, c.at, 'distributed', l.item_id, d.location_id, '', -l.quantity, l.unit_kg, l.unit_eur, %s, '',
-                   'distribution.collection', CAST(c.id AS varchar)
-            FROM {collection_t} c JOIN {day_t} d ON d.id = c.day_id JOIN bench_line l ON l.basket = c.id %% {BASKETS}
-            ORDER BY c.id
-            """, [centre_id, user.pk])  # noqa: S608 - our table names
-        movements = cursor.rowcount
-        for definition in indexes:
-            cursor.execute(definition)
-        cursor.execute("SET session_replication_role = DEFAULT")
-    _reset_sequence(collection_t)
-    return collections, movements
+    lines = [(centre_id, basket, items[position].pk, quantity, items[position].weight_kg,
+              items[position].unit_value_eur) for basket, position, quantity in lines]
+    day_rows = sorted(days, key=lambda d: d.date)
+    per_household, extra = divmod(COLLECTIONS, len(sizes))
+    if per_household + 1 > len(day_rows):
+        raise SystemExit("more collections per household than distribution days: add people")
+
+    def household_rows():
+        for n, size in enumerate(sizes):
+            count = per_household + (1 if n < extra else 0)
+            yield (centre_id, n + 1, size, count, rng.randrange(len(day_rows)), _loading.step(len(day_rows), count),
+                   len(day_rows))
+
+    return _loading.insert_collections(
+        household_rows(), ((centre_id, n, d.pk, d.date, d.location_id) for n, d in enumerate(day_rows)), lines,
+        totals, user.pk)
 
 
 def load(report, rng: random.Random):
     from core.models import Location
     from core.tenancy import current_centre_id
     from distribution.models import DistributionDay, Programme, Scan
-    from inventory.models import Donation, Donor, Item, StockMovement
+    from inventory.models import Donation, Donor, StockMovement
     from tests.factories import UserFactory
 
     started = time.perf_counter()
     user = UserFactory(role="staff", username="bench-reports")
     sites = [Location.objects.create(name=f"Bench site {n}") for n in (1, 2)]
     programme = Programme.objects.create(code="bench-kea", name="Bench ΚΕΑ")
-    food = [("Ρύζι", "starch", "1.000", "1.20"), ("Μακαρόνια", "starch", "0.500", "0.80"),
-            ("Γάλα", "milk", "1.030", "0.95"), ("Φέτα", "milk", "0.400", "3.20"),
-            ("Λάδι", "fats", "1.000", "6.50"), ("Ζάχαρη", "sugar", "1.000", "1.10"),
-            ("Φακές", "meat_eggs_fish", "0.500", "1.40"), ("Τόνος", "meat_eggs_fish", "0.160", "1.60"),
-            ("Ντομάτα", "fruit_veg", "0.400", "0.70"), ("Μήλα", "fruit_veg", "1.000", "1.30")]
-    items = [Item.objects.create(name_el=f"{name} (bench)", category="food", is_food=True, food_group=group,
-                                 weight_kg=Decimal(kg), unit_value_eur=Decimal(eur)) for name, group, kg, eur in food]
-    items += [Item.objects.create(name_el=f"{name} (bench)", category=category, weight_kg=Decimal(kg),
-                                  unit_value_eur=Decimal(eur))
-              for name, category, kg, eur in [("Πάνες", "baby", "0.800", "8.50"),
-                                              ("Σαπούνι", "hygiene", "0.100", "1.10"),
-                                              ("Τετράδια", "school", "0.300", "2.00"),
-                                              ("Απορρυπαντικό", "hygiene", "1.500", "4.50")]]
+    items = _loading.make_items()
     sizes = load_people(rng)
     report(f"{len(sizes)} households, {sum(sizes)} people ({time.perf_counter() - started:.1f} s)")
 
@@ -286,8 +107,8 @@ def load(report, rng: random.Random):
     tz = timezone.get_current_timezone()
     outcomes = ["already_collected", "revoked_card", "expired_eligibility", "not_enrolled", "unknown_card"]
     centre_id = current_centre_id()  # COPY writes the rows' centre itself (no model default runs)
-    _copy(Scan._meta.db_table, ["centre_id", "request_id", "request_fingerprint", "day_id", "station", "at", "by_id",
-                                "outcome", "http_status", "answer", "code_hint"],
+    _loading.copy_rows(Scan._meta.db_table, ["centre_id", "request_id", "request_fingerprint", "day_id", "station",
+                                             "at", "by_id", "outcome", "http_status", "answer", "code_hint"],
           ((centre_id, f"bench-{n}", "", rng.choice(days).pk, "Τραπέζι 1", datetime(YEAR, 6, 1, 9, tzinfo=tz), user.pk,
             rng.choice(outcomes), 409, json.dumps({}), "") for n in range(COLLECTIONS // 25)))
     report(f"{collections} collections over {YEARS} year(s), {movements} ledger rows, {COLLECTIONS // 25} refused "
@@ -300,9 +121,9 @@ def load(report, rng: random.Random):
     donations = Donation.objects.bulk_create([
         Donation(donor=rng.choice(donors), date=rng.choice(year_days), location=rng.choice(sites), status="received",
                  received_at=timezone.now()) for _n in range(2000)])
-    _copy(StockMovement._meta.db_table, ["centre_id", "at", "reason", "item_id", "location_id", "lot", "quantity",
-                                         "unit_weight_kg", "unit_value_eur", "by_id", "reason_text", "document_type",
-                                         "document_id"],
+    _loading.copy_rows(StockMovement._meta.db_table, ["centre_id", "at", "reason", "item_id", "location_id", "lot",
+                                                      "quantity", "unit_weight_kg", "unit_value_eur", "by_id",
+                                                      "reason_text", "document_type", "document_id"],
           ((centre_id, datetime.combine(d.date, dtime(10), tzinfo=tz), "received", item.pk, d.location_id, "", 400,
             item.weight_kg, item.unit_value_eur, user.pk, "", "inventory.donation", str(d.pk))
            for d in donations for item in rng.sample(items, 5)))
@@ -409,7 +230,7 @@ def _backend_cpu() -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(report, label, call, runs=3, results=None):
+def timed(report, label, call, runs=3, results=None, target=TARGET_S):
     """Run `call` `runs` times; print the median and best time, the target and whether it is met, and
     the median CPU time of this process and its PostgreSQL server process."""
     timings, cpus = [], []
@@ -425,9 +246,9 @@ def timed(report, label, call, runs=3, results=None):
             cpus.append(time.process_time() - own + after - backend)
     median = statistics.median(timings)
     cpu = statistics.median(cpus) if cpus else None
-    met = median < TARGET_S
+    met = median < target
     report(f"{label:<55} median {median * 1000:6.0f} ms (best {min(timings) * 1000:6.0f} ms)  "
-           f"target < {TARGET_S:.0f} s: {'met' if met else '** NOT MET **'}"
+           f"target < {target:.0f} s: {'met' if met else '** NOT MET **'}"
            + (f"  [CPU {cpu * 1000:5.0f} ms]" if cpu is not None else ""))
     if results is not None:
         results.append((label, median, met, cpu))
@@ -495,37 +316,8 @@ def _holds_collections(cursor) -> bool:
 
 
 def kept_database():
-    """Like util.throwaway_database, but the database of this size (kypseli_bench_reports_<n>) is kept,
-    and reused when it already holds the data."""
-    import contextlib
-
-    @contextlib.contextmanager
-    def database():
-        import django
-
-        django.setup()
-        from django.db import connection as db
-        from django.test.utils import setup_test_environment
-
-        setup_test_environment()
-        db.settings_dict.setdefault("TEST", {})["NAME"] = f"kypseli_bench_reports_{COLLECTIONS}"
-        started = timezone.now()
-        db.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=True)  # migrates
-        with db.cursor() as cursor:
-            cursor.execute("SELECT MAX(applied) FROM django_migrations")
-            if cursor.fetchone()[0] >= started and _holds_collections(cursor):
-                # A migration changed the kept data (a new column, an index rebuilt): the planner needs
-                # fresh statistics, and index-only scans a fresh visibility map, as after a load.
-                migrated = time.perf_counter()
-                cursor.execute("VACUUM ANALYZE")
-                print(f"migrations applied to the kept database: VACUUM ANALYZE "
-                      f"({time.perf_counter() - migrated:.1f} s)", flush=True)
-        from core.tenancy import CentreRef, centre_scope
-
-        with centre_scope(CentreRef(first=True)):
-            yield db
-
-    return database()
+    """The database of this size (kypseli_bench_reports_<n>), kept and reused when it holds the data."""
+    return _loading.kept_database(f"kypseli_bench_reports_{COLLECTIONS}", _holds_collections)
 
 
 def _run_size(size: int, results: dict, loads: dict, only: str = "", echo: bool = True) -> bool:

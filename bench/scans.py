@@ -58,15 +58,11 @@ _database_url = database_url
 
 def _setup(report):
     """Households, members, cards (tokens known here only), enrolments, items, stock, device tokens."""
-    from django.contrib.auth.models import Group
     from django.utils import timezone
 
-    from core.models import Location, User
-    from core.services import create_api_token
+    from core.models import Location
     from distribution.identifiers import card_number_for_serial, hash_token, new_token, qr_payload
     from distribution.models import Card, Enrolment, Household, Person, Programme
-    from inventory.models import Item, StockMovement
-    from inventory.services.stock import Delta, apply_deltas
 
     rng = random.Random(5)  # noqa: S311 - test data
     today = timezone.localdate()
@@ -93,13 +89,34 @@ def _setup(report):
     Person.objects.bulk_create(people, batch_size=5000)
     Card.objects.bulk_create(cards, batch_size=5000)
     Enrolment.objects.bulk_create(enrolments, batch_size=5000)
-    rice = Item.objects.create(name_el="Ρύζι 1 kg", name_en="Rice 1 kg", category="food", unit="pack",
-                               weight_kg=Decimal(1), unit_value_eur=Decimal("1.60"), is_food=True,
-                               food_group="starch", has_expiry=True)
-    soap = Item.objects.create(name_el="Σαπούνι", name_en="Soap", category="hygiene", unit="piece",
-                               weight_kg=Decimal("0.125"), unit_value_eur=Decimal("0.70"))
-    from django.db import transaction
+    sizes = {}
+    for person in people:
+        sizes[person.household_id] = sizes.get(person.household_id, 0) + 1
+    data = _station(location, programme, codes, revoked, rng)
+    report(f"setup: {HOUSEHOLDS} households, {len(people)} people, {len(revoked)} revoked cards, "
+           f"{time.perf_counter() - started:.1f} s")
+    return {**data, "households": households, "sizes": sizes}
 
+
+def _station(location, programme, codes, revoked, rng, suffix=""):
+    """What the scan stations need beside the households and their cards: two items with stock at
+    `location` (rice per household, soap per member) and a device token per client (volunteers of the
+    current centre). `suffix` names them apart from an earlier run's in a kept database."""
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+    from django.utils import timezone
+
+    from core.models import User
+    from core.services import create_api_token
+    from inventory.models import Item, StockMovement
+    from inventory.services.stock import Delta, apply_deltas
+
+    today = timezone.localdate()
+    rice = Item.objects.create(name_el=f"Ρύζι 1 kg{suffix}", name_en=f"Rice 1 kg{suffix}", category="food",
+                               unit="pack", weight_kg=Decimal(1), unit_value_eur=Decimal("1.60"), is_food=True,
+                               food_group="starch", has_expiry=True)
+    soap = Item.objects.create(name_el=f"Σαπούνι{suffix}", name_en=f"Soap{suffix}", category="hygiene", unit="piece",
+                               weight_kg=Decimal("0.125"), unit_value_eur=Decimal("0.70"))
     with transaction.atomic():
         apply_deltas([Delta(rice, location.pk, "L1", today + timedelta(days=90), START_STOCK / 2,
                             StockMovement.Reason.RECEIVED, document_type="bench"),
@@ -110,16 +127,13 @@ def _setup(report):
     volunteers = Group.objects.get(name="volunteer")
     tokens = []
     for n in range(max(CLIENT_COUNTS)):
-        user = User.objects.create_user(f"bench-table-{n}", password=secrets.token_hex(8))
+        user = User.objects.create_user(f"bench-table-{n}{suffix.replace(' ', '-')}", password=secrets.token_hex(8))
         user.groups.add(volunteers)
         tokens.append(create_api_token(user, f"Bench tablet {n}")[1])
-    sizes = {}
-    for person in people:
-        sizes[person.household_id] = sizes.get(person.household_id, 0) + 1
-    report(f"setup: {HOUSEHOLDS} households, {len(people)} people, {len(revoked)} revoked cards, "
-           f"{time.perf_counter() - started:.1f} s")
+        if n == 0:
+            first_user = user
     return {"location": location, "programme": programme, "items": (rice, soap), "codes": codes,
-            "revoked": revoked, "tokens": tokens, "households": households, "sizes": sizes, "rng": rng}
+            "revoked": revoked, "tokens": tokens, "user": first_user, "rng": rng}
 
 
 def _new_day(data, n):
@@ -142,14 +156,14 @@ def _new_day(data, n):
 
 
 def _workload(data, day_id, rng):
-    """6,000 scans: each card once, 10% again from another table, unknown codes to fill up."""
+    """6,000 scans (data["scans"]): each card once, 10% again from another table, unknown codes to fill up."""
     codes = data["codes"]
     order = list(range(len(codes)))
     rng.shuffle(order)
     scans = [(codes[i], f"Τραπέζι {i % 4 + 1}") for i in order]
     again = rng.sample(order, len(codes) // 10)
     scans += [(codes[i], f"Τραπέζι {(i + 1) % 4 + 1}") for i in again]
-    while len(scans) < SCANS:
+    while len(scans) < data.get("scans", SCANS):
         scans.append((f"KC1-{''.join(rng.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') for _ in range(16))}",
                       "Τραπέζι 1"))
     rng.shuffle(scans)
@@ -316,7 +330,7 @@ def _fire(port, bodies, tokens, clients):
 
 def _queries_per_scan(data, report):
     """SQL statements of a whole API request (auth included) and of the scan service alone."""
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
@@ -326,12 +340,11 @@ def _queries_per_scan(data, report):
     client = Client(HTTP_AUTHORIZATION=f"Bearer {data['tokens'][0]}", HTTP_HOST="127.0.0.1")
     control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE", "ROLLBACK")
     request_counts, service_counts = [], []
-    from core.models import User
-
-    user = User.objects.get(username="bench-table-0")
+    user = data["user"]
     valid = [i for i in range(len(data["codes"])) if i not in data["revoked"]]
     for n, index in enumerate(valid[:60]):
         code = data["codes"][index]
+        reset_queries()  # a full log (DEBUG keeps the last 9,000) would capture nothing
         with CaptureQueriesContext(connection) as context:
             if n % 2:
                 response = client.post("/api/v1/scans", data=json.dumps({"code": code, "day": day.pk, "station": "Q",
@@ -355,7 +368,7 @@ def _check(data, days, all_days, report):
     from inventory.models import StockLevel
     from inventory.selectors import stock_differences
 
-    valid_cards = HOUSEHOLDS - len(data["revoked"])
+    valid_cards = len(data["codes"]) - len(data["revoked"])
     ok = True
     for label, day in days:
         collected = Collection.objects.filter(day=day, cancelled_at__isnull=True).count()
@@ -383,11 +396,18 @@ def _check(data, days, all_days, report):
 
 
 def run(report):
+    (ROOT / "var").mkdir(exist_ok=True)
+    report(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
+    serve(_setup(report), report)
+
+
+def serve(data, report, client_counts=CLIENT_COUNTS, rounds=1) -> dict:
+    """Count the statements of a scan, then start gunicorn on this database and send each round's scans
+    (a fresh distribution day each) from each number of clients; check the collections and the stock after.
+    Returns {clients: [(scans/s, p95 ms) of each round]}."""
     from django.db import connection
 
     (ROOT / "var").mkdir(exist_ok=True)
-    report(f"machine: {os.cpu_count()} CPUs, load average before the run {os.getloadavg()[0]:.1f}")
-    data = _setup(report)
     query_day = _queries_per_scan(data, report)
     connection.close()  # the server's workers get their own connections
     port = _free_port()
@@ -397,24 +417,27 @@ def run(report):
            f"{THREADS or os.environ.get('GUNICORN_THREADS', '2')} threads (gthread), DEBUG off, persistent DB "
            f"connections, {COMMIT_MODE} commit, prepared statements "
            f"{'off' if os.environ.get('DATABASE_PREPARED_STATEMENTS') == '0' else 'on'}")
-    days = [("queries", query_day)]
+    days, figures = [("queries", query_day)], {}
     try:
-        for clients in CLIENT_COUNTS:
-            day = _new_day(data, clients)
-            connection.close()
-            bodies = _workload(data, day.pk, data["rng"])
-            with CpuMeter(server.pid) as cpu:
-                elapsed, latencies, statuses, errors, by_status = _fire(port, bodies, data["tokens"], clients)
-            latencies.sort()
-            pct = statistics.quantiles(latencies, n=100)
-            report(f"{clients:>2} clients: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
-                   f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
-                   f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
-                   f"; load average {os.getloadavg()[0]:.1f}")
-            report(f"            {cpu.per_scan_text(len(latencies))}; p95 by answer: " + ", ".join(
-                f"{status} {statistics.quantiles(values, n=100)[94]:.1f} ms"
-                for status, values in sorted(by_status.items()) if len(values) > 1))
-            days.append((f"{clients} clients", day))
+        for clients in client_counts:
+            for round_ in range(rounds):
+                label = f"{clients} clients" + (f", round {round_ + 1}" if rounds > 1 else "")
+                day = _new_day(data, label)
+                connection.close()
+                bodies = _workload(data, day.pk, data["rng"])
+                with CpuMeter(server.pid) as cpu:
+                    elapsed, latencies, statuses, errors, by_status = _fire(port, bodies, data["tokens"], clients)
+                latencies.sort()
+                pct = statistics.quantiles(latencies, n=100)
+                figures.setdefault(clients, []).append((len(latencies) / elapsed, pct[94]))
+                report(f"{label:>10}: {len(latencies) / elapsed:7.0f} scans/s, p50 {pct[49]:5.1f} ms, "
+                       f"p95 {pct[94]:5.1f} ms, p99 {pct[98]:5.1f} ms; statuses "
+                       f"{dict(sorted(statuses.items()))}{'; errors ' + str(len(errors)) if errors else ''}"
+                       f"; load average {os.getloadavg()[0]:.1f}")
+                report(f"            {cpu.per_scan_text(len(latencies))}; p95 by answer: " + ", ".join(
+                    f"{status} {statistics.quantiles(values, n=100)[94]:.1f} ms"
+                    for status, values in sorted(by_status.items()) if len(values) > 1))
+                days.append((label, day))
         memory = [f"{pid}: {_peak_memory_mb(pid):.0f} MB" for pid in _process_tree(server.pid)]
         report(f"peak memory (VmHWM) per server process (master first): {', '.join(memory)}")
     finally:
@@ -423,6 +446,7 @@ def run(report):
         log.close()
     # The "queries" day served 60 cards only: collections are compared on the load days, stock on all.
     _check(data, days[1:], days, report)
+    return figures
 
 
 if __name__ == "__main__":
