@@ -87,6 +87,10 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
     with_sql = f"""WITH pc AS (
         SELECT c.id, c.household_id, d.date
         FROM {_table(Collection)} c JOIN {_table(DistributionDay)} d ON d.id = c.day_id WHERE {where})"""  # noqa: S608
+    # The household's centre too: without it the planner may read every centre's households for a hash
+    # join (a year of one centre among 240: 480,000 households read for 2,000).
+    household_join = (f"JOIN {_table(Household)} h ON h.id = c.household_id AND {in_centre('h', params)}"
+                      if household else "")
     conditions = "m.document_type = %s"
     params.append(COLLECTION_DOCUMENT)
     if not _short(period):
@@ -97,7 +101,7 @@ def _value_from(period: Period, params: list, *, household: bool = True, item: b
     conditions += f" AND {in_centre('m', params)}"  # the ledger's rows of the centre in scope (inventory is swept)
     from_sql = f"""
         FROM pc c
-        {f"JOIN {_table(Household)} h ON h.id = c.household_id" if household else ""}
+        {household_join}
         JOIN {_table(StockMovement)} m ON m.document_key = c.id
         {item_of_row() if item else kit_of_row() if kits else ""}
         WHERE {conditions}"""
