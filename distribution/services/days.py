@@ -47,17 +47,26 @@ def save_day(day: DistributionDay, *, by) -> DistributionDay:
 @transaction.atomic
 def set_basket(day: DistributionDay, rules: list[BasketRule], *, by) -> list[BasketRule]:
     """Replace the day's basket with `rules` (unsaved BasketRule objects)."""
+    return replace_plan(day, "basket_rules", rules, RULE_FIELDS, key="basket", by=by)
+
+
+def replace_plan(day: DistributionDay, related: str, rows: list, fields: list[str], *, key: str, by) -> list:
+    """Replace one part of the day's plan, the rows of its reverse relation `related` (the basket's rules,
+    the substitutions), with `rows` (unsaved): refused once the day has collections (what was handed over
+    must match its plan); each row validated; the day's row touched; audited on the day as `key`, the
+    rows' `fields` before and after. Runs inside the caller's transaction."""
     if Collection.objects.filter(day=day).exists():
         raise DistributionError(_("Collections were already recorded on this day: the basket can no longer change."))
-    before = [snapshot(rule, RULE_FIELDS) for rule in day.basket_rules.all()]
-    day.basket_rules.all().delete()
-    for rule in rules:
-        rule.day = day
-        rule.full_clean()
-    created = BasketRule.objects.bulk_create(rules)
+    manager = getattr(day, related)
+    before = [snapshot(row, fields) for row in manager.all()]
+    manager.all().delete()
+    for row in rows:
+        row.day = day
+        row.full_clean()
+    created = manager.model.objects.bulk_create(rows)
     day.save(update_fields=["updated_at"])  # scans compare it to the plan they keep (selectors.scan)
     audit(AuditLog.Action.CHANGE, day, user=by,
-          changes={"basket": [_json(before), _json([snapshot(rule, RULE_FIELDS) for rule in created])]})
+          changes={key: [_json(before), _json([snapshot(row, fields) for row in created])]})
     return created
 
 

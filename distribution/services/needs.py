@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from core.audit import audit, snapshot
 from core.models import AuditLog
 
-from ..models import BasketSubstitution, Collection, DistributionDay, Household, HouseholdNeed, Need, Person
+from ..models import BasketSubstitution, DistributionDay, Household, HouseholdNeed, Need, Person
 from . import DistributionError
+from .days import replace_plan
 
 NEED_FIELDS = ["code", "name_el", "name_en", "special_category", "applies_to", "is_active"]
 SUBSTITUTION_FIELDS = ["need_id", "kind", "from_item_id", "item_id", "quantity", "basis"]
@@ -121,19 +122,4 @@ def move_person_needs(kept: Person, merged: Person) -> None:
 def set_substitutions(day: DistributionDay, substitutions: list[BasketSubstitution], *, by):
     """Replace the day's substitutions with `substitutions` (unsaved). Like the basket, fixed once the
     day has collections (what was handed over must match its plan)."""
-    if Collection.objects.filter(day=day).exists():
-        raise DistributionError(_("Collections were already recorded on this day: the basket can no longer change."))
-    before = [snapshot(sub, SUBSTITUTION_FIELDS) for sub in day.substitutions.all()]
-    day.substitutions.all().delete()
-    for sub in substitutions:
-        sub.day = day
-        sub.full_clean()
-    created = BasketSubstitution.objects.bulk_create(substitutions)
-    day.save(update_fields=["updated_at"])  # scans compare it to the plan they keep (selectors.scan)
-
-    def text(rows):
-        return [{key: str(value) if value is not None else None for key, value in row.items()} for row in rows]
-
-    audit(AuditLog.Action.CHANGE, day, user=by,
-          changes={"substitutions": [text(before), text([snapshot(sub, SUBSTITUTION_FIELDS) for sub in created])]})
-    return created
+    return replace_plan(day, "substitutions", substitutions, SUBSTITUTION_FIELDS, key="substitutions", by=by)
