@@ -55,6 +55,9 @@ def replace_plan(day: DistributionDay, related: str, rows: list, fields: list[st
     the substitutions), with `rows` (unsaved): refused once the day has collections (what was handed over
     must match its plan); each row validated; the day's row touched; audited on the day as `key`, the
     rows' `fields` before and after. Runs inside the caller's transaction."""
+    # The day's row first: a scan holds it in key-share mode from reading the day's plan to its commit
+    # (selectors.scan), so the check below waits for a scan in flight and sees its collection.
+    list(DistributionDay.objects.select_for_update().filter(pk=day.pk).values_list("pk"))
     if Collection.objects.filter(day=day).exists():
         raise DistributionError(_("Collections were already recorded on this day: the basket can no longer change."))
     manager = getattr(day, related)

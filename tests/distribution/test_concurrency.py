@@ -3,6 +3,7 @@ card and one print of it when staff click at the same moment."""
 
 import threading
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -129,3 +130,91 @@ def test_parallel_prints_of_one_card_print_it_once(on_postgres, staff_user):
     for t in threads:
         t.join()
     assert sorted(outcomes) == ["ok", "refused", "refused", "refused"]
+
+
+def _in_thread(job, outcome):
+    try:
+        outcome.append(job())
+    except Exception as exc:  # noqa: BLE001 - the assertions read what happened
+        outcome.append(exc)
+    finally:
+        connection.close()
+
+
+def test_the_basket_never_changes_under_a_scan_and_a_scan_never_uses_a_basket_being_replaced(on_postgres,
+                                                                                              staff_user):
+    """What was handed over matches the day's plan, whichever of a scan and a basket edit comes first."""
+    from django.db import transaction
+
+    from distribution.models import BasketRule
+    from distribution.services import DistributionError
+    from distribution.services.days import set_basket
+
+    day, items = day_with_basket()
+    volunteer = UserFactory(role="volunteer")
+    rice = items["rice"]
+
+    def new_basket():
+        return set_basket(day, [BasketRule(item=rice, basis="household", quantity=9)], by=staff_user)
+
+    def scan(code):
+        return record_scan(day_id=day.pk, code=code, station="Τραπέζι 1", request_id=str(uuid.uuid4()), by=volunteer)
+
+    # A scan is recording the day's first collection (written, not committed) when staff save a new
+    # basket: the edit waits for the scan, then is refused.
+    _hh, _card, first = household(day.programme)
+    held, release, scanned, edited = threading.Event(), threading.Event(), [], []
+
+    def scan_held_open():
+        with transaction.atomic():
+            answer = scan(first)
+            held.set()
+            release.wait(timeout=10)
+            return answer
+
+    scanner = threading.Thread(target=_in_thread, args=(scan_held_open, scanned))
+    editor = threading.Thread(target=_in_thread, args=(lambda: held.wait(10) and new_basket(), edited))
+    scanner.start()
+    editor.start()
+    editor.join(1.5)
+    assert edited == [], "the edit waits for the scan in flight"
+    release.set()
+    scanner.join(10)
+    editor.join(10)
+    assert scanned[0].status == 201 and isinstance(edited[0], DistributionError), (scanned, edited)
+    assert not BasketRule.objects.filter(day=day, quantity=9).exists()
+
+
+def test_a_scan_waits_for_a_basket_being_saved_and_hands_over_the_new_one(on_postgres, staff_user):
+    from django.db import transaction
+
+    from distribution.models import BasketRule
+    from distribution.services.days import set_basket
+
+    day, items = day_with_basket()
+    volunteer = UserFactory(role="volunteer")
+    rice = items["rice"]
+    _hh, _card, code = household(day.programme)
+    record_scan(day_id=day.pk, code="not a card", station="Τραπέζι 1", request_id=str(uuid.uuid4()), by=volunteer)
+    held, release, scanned, edited = threading.Event(), threading.Event(), [], []
+
+    def edit_held_open():
+        with transaction.atomic():
+            set_basket(day, [BasketRule(item=rice, basis="household", quantity=9)], by=staff_user)
+            held.set()
+            release.wait(timeout=10)
+
+    editor = threading.Thread(target=_in_thread, args=(edit_held_open, edited))
+    scanner = threading.Thread(target=_in_thread, args=(lambda: held.wait(10) and record_scan(
+        day_id=day.pk, code=code, station="Τραπέζι 1", request_id=str(uuid.uuid4()), by=volunteer), scanned))
+    editor.start()
+    scanner.start()
+    scanner.join(1.5)
+    assert scanned == [], "the scan waits for the basket being saved"
+    release.set()
+    editor.join(10)
+    scanner.join(10)
+    assert edited == [None] and scanned[0].status == 201, (edited, scanned)
+    collection = Collection.objects.get(day=day, cancelled_at__isnull=True)
+    assert [(line["item"], Decimal(line["quantity"])) for line in collection.basket] == [(rice.pk, 9)]
+    assert [(line["item"], line["quantity"]) for line in scanned[0].body["basket"]] == [(rice.name, "9")]
