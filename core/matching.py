@@ -21,6 +21,8 @@ DOMAIN = b"kypseli/person-match/amka/v1:"  # a key used for nothing else, versio
 
 def normalise_amka(value) -> str:
     """The AMKA's 11 digits ("" when it is not 11 digits once spaces and dashes are left out)."""
+    if isinstance(value, str) and len(value) == 11 and value.isascii() and value.isdigit():
+        return value  # as stored, most often: no character to leave out
     digits = "".join(ch for ch in str(value or "") if ch.isdigit())
     return digits if len(digits) == 11 else ""
 

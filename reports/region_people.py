@@ -8,12 +8,13 @@ is each person's match key (core.matching: a keyed hash of the AMKA), in memory 
 answer the region counts the distinct keys, plus every person without a key (no AMKA: she cannot be
 matched and is counted by each centre, as the page says)."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from distribution.selectors import reporting as source
 from distribution.selectors.reporting.matching import match_keys
 
-from .submissions import figure_answers
+from .submissions import answers_depend_on, figure_answers
 
 
 @dataclass
@@ -31,24 +32,48 @@ class PeopleOnce:
         return self.unmatched.get((key, answer), 0)
 
 
-def centre_people(period) -> list[tuple[list, str | None]]:
-    """The centre's people counted in the period: (the figures each counts in, her match key or None)."""
+def centre_people(period) -> list[tuple[tuple, str | None]]:
+    """The centre's people counted in the period: (the figures each counts in, her match key or None).
+    People alike in what the figures read share one tuple of answers (worked out once)."""
     facts = source.people_facts(period)
     keys = match_keys(row["person_id"] for row in facts)
-    return [(list(figure_answers(row)), keys.get(row["person_id"])) for row in facts]
+    answers_of: dict = {}
+    people = []
+    for row in facts:
+        alike = answers_depend_on(row)
+        answers = answers_of.get(alike)
+        if answers is None:
+            answers = answers_of[alike] = tuple(figure_answers(row))
+        people.append((answers, keys.get(row["person_id"])))
+    return people
+
+
+def _add(target: dict, answers, people: int) -> None:
+    for answer in answers:
+        target[answer] = target.get(answer, 0) + people
 
 
 def people_once(results) -> PeopleOnce:
-    """From [(centre, the centre's people as centre_people gives them)]: the region's counts."""
-    keyed: dict = {}
-    counted = PeopleOnce()
+    """From [(centre, the centre's people as centre_people gives them)]: the region's counts. A key met
+    at several centres counts once in every figure any of them counted her in; the others (most people)
+    are tallied by their tuple of answers."""
+    without_key, answers_of_key, met_again = Counter(), {}, {}
     for _centre, people in results:
         for answers, key in people:
-            for answer in answers:
-                if key is None:
-                    counted.unmatched[answer] = counted.unmatched.get(answer, 0) + 1
-                else:
-                    keyed.setdefault(answer, set()).add(key)
+            if key is None:
+                without_key[answers] += 1
+            elif key not in answers_of_key:
+                answers_of_key[key] = answers
+            else:
+                met_again.setdefault(key, set(answers_of_key[key])).update(answers)
+    counted, keyed = PeopleOnce(), {}
+    for answers, people in without_key.items():
+        _add(counted.unmatched, answers, people)
+    for answers, people in Counter(answers for key, answers in answers_of_key.items()
+                                   if key not in met_again).items():
+        _add(keyed, answers, people)
+    for answers in met_again.values():
+        _add(keyed, answers, 1)
     for answer in set(keyed) | set(counted.unmatched):
-        counted.once[answer] = len(keyed.get(answer, ())) + counted.unmatched.get(answer, 0)
+        counted.once[answer] = keyed.get(answer, 0) + counted.unmatched.get(answer, 0)
     return counted

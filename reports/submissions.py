@@ -33,6 +33,20 @@ def _age_group_answer(group: str, age) -> str | None:
     return "yes" if age >= 65 else None  # senior
 
 
+def _age_band(age) -> str:
+    """The age as the age groups read it (_age_group_answer): not declared, child, young, adult, senior."""
+    if age is None:
+        return "not_declared"
+    return "child" if age < 18 else "young" if age <= 29 else "senior" if age >= 65 else "adult"
+
+
+def answers_depend_on(row: dict) -> tuple:
+    """What of a person's row `figure_answers` reads: two people alike in it count in the same figures."""
+    return (tuple(None if row[f"first_{support}"] is None else _age_band(row[f"age_{support}"])
+                  for support in source.SUPPORTS), row["sex"],
+            tuple(row[group] for group in source.GROUPS if group not in ("children", "young", "senior", "women")))
+
+
 def figure_answers(row: dict):
     """The people figures one person counts in, as (figure key, "yes" or "not_declared"): the same
     conditions as the SQL of `esf_figures` (reporting.esf._group_conditions)."""

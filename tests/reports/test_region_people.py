@@ -98,3 +98,50 @@ def test_a_person_at_two_centres_counts_once_in_the_region_and_once_at_each_cent
     assert rows["3.1"][2:4] == [1, 1] and rows["3.1"][6] == 1, "children: her son, without AMKA"
     text = page.content.decode()
     assert AMKA not in text and match_key(AMKA) not in text and "Ελπίδα" not in text and "Άρης" not in text
+
+
+def _row(rng, person_id):
+    from distribution.selectors.reporting import esf as source
+
+    row = {"person_id": person_id, "sex": rng.choice(["F", "M", ""])}
+    for support in source.SUPPORTS:
+        row[f"first_{support}"] = rng.choice([None, date(2025, 3, 5)])
+        row[f"age_{support}"] = rng.choice([None, 2, 16, 17, 18, 29, 30, 40, 64, 65, 80])
+    for group in ("disability", "homeless", "third_country", "foreign_minority"):
+        row[group] = rng.choice(["yes", "no", ""])
+    return row
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_regions_tally_equals_counting_every_person_one_by_one(seed):
+    """People alike share their answers, and the once-count tallies by answers: the same numbers as
+    working out each person's figures and counting distinct keys per figure, as the regulation reads."""
+    import random
+
+    from reports.region_people import people_once
+    from reports.submissions import answers_depend_on, figure_answers
+
+    rng = random.Random(seed)
+    keys = [f"key-{n}" for n in range(400)]
+    centres = []
+    for centre in range(4):
+        people = []
+        for n in range(500):
+            row = _row(rng, centre * 1000 + n)
+            answers = tuple(figure_answers(row))
+            twin = {**row, "person_id": -1, "first_any": None if row["first_any"] is None else date(2025, 9, 1)}
+            assert answers_depend_on(twin) == answers_depend_on(row) and tuple(figure_answers(twin)) == answers
+            people.append((answers, rng.choice([None, *keys])))  # a key at several centres, or twice at one
+        centres.append((centre, people))
+    expected_keys, expected_unmatched = {}, {}
+    for _centre, people in centres:
+        for answers, key in people:
+            for answer in answers:
+                if key is None:
+                    expected_unmatched[answer] = expected_unmatched.get(answer, 0) + 1
+                else:
+                    expected_keys.setdefault(answer, set()).add(key)
+    counted = people_once(centres)
+    assert counted.unmatched == expected_unmatched
+    assert counted.once == {answer: len(expected_keys.get(answer, ())) + expected_unmatched.get(answer, 0)
+                            for answer in set(expected_keys) | set(expected_unmatched)}
