@@ -12,6 +12,12 @@ services (enrolment, cards, merging), but not for the key-share lock that insert
 household takes (a collection, a hand-out), so it adds no wait to those. On SQLite every transaction
 takes the database's write lock when it begins (config/settings.py, "IMMEDIATE"): writers already run
 one at a time, and the function runs no query.
+
+`lock_day_plan`: a distribution day's row FOR UPDATE, before its plan (basket, substitutions) is replaced.
+The scan reads the day's row FOR KEY SHARE in its one statement (`selectors.scan`), the lock the foreign
+keys of its collection and scan rows take at the commit anyway, so the two wait for each other: a plan
+being replaced waits for a scan in flight and then sees its collection; a scan that waited for a plan reads
+the day's new row and so the new plan.
 """
 
 # Plain SQL from _meta names only; every value is a parameter.
@@ -23,7 +29,7 @@ from core.db import rows
 from core.db.sql import in_centre
 
 from .identifiers import hash_token
-from .models import Card, Household
+from .models import Card, DistributionDay, Household
 
 
 def lock_household(household_id=None, *, code: tuple[str, str] | None = None) -> None:
@@ -43,3 +49,10 @@ def lock_household(household_id=None, *, code: tuple[str, str] | None = None) ->
         where = f"h.id = (SELECT c.household_id FROM {card_t} c WHERE c.{column} = %s AND {in_centre('c', params)})"
     with rows.cursor() as cursor:  # prepared on PostgreSQL: the scan runs it
         cursor.execute(f"SELECT h.id FROM {household_t} h WHERE {where} FOR NO KEY UPDATE", params)
+
+
+def lock_day_plan(day_id) -> None:
+    """Lock the distribution day's row against scans (see the module docstring) until the transaction ends."""
+    if not connection.features.has_select_for_update:
+        return
+    list(DistributionDay.objects.select_for_update().filter(pk=day_id).values_list("pk"))

@@ -183,9 +183,8 @@ def _card_and_day(parsed, day: DistributionDay, rules) -> tuple[DistributionDay 
            f"LEFT JOIN {household_t} h ON h.id = c.household_id WHERE dd.id = %s AND {in_centre('dd', params)}")
     if connection.vendor == "postgresql":
         # The day's row in key-share mode, the lock the collection's and the scan's foreign keys take at the
-        # commit anyway, taken now: staff changing the basket (services.days.replace_plan, FOR UPDATE) wait
-        # for a scan in flight and then see its collection, and a scan that waited for them reads the
-        # day's new row (so the plan it keeps is read again).
+        # commit anyway, taken now: the other half of locks.lock_day_plan (a plan being replaced and a scan
+        # wait for each other).
         sql += " FOR KEY SHARE OF dd"
     found = rows.fetch_joined((DistributionDay, Card), sql, params, extra=_extra(columns), extra_on=1)
     if not found:

@@ -15,6 +15,7 @@ from core.models import AuditLog, Centre
 from inventory.models import StockMovement
 from inventory.services import reverse_movements
 
+from ..locks import lock_day_plan
 from ..models import BasketRule, Collection, DistributionDay, Person, SlotAssignment, TimeSlot
 from ..models.days import ONE_DAY_PER_DATE_SITE_PROGRAMME
 from ..selectors.days import COLLECTION_DOCUMENT, expected_households
@@ -55,9 +56,7 @@ def replace_plan(day: DistributionDay, related: str, rows: list, fields: list[st
     the substitutions), with `rows` (unsaved): refused once the day has collections (what was handed over
     must match its plan); each row validated; the day's row touched; audited on the day as `key`, the
     rows' `fields` before and after. Runs inside the caller's transaction."""
-    # The day's row first: a scan holds it in key-share mode from reading the day's plan to its commit
-    # (selectors.scan), so the check below waits for a scan in flight and sees its collection.
-    list(DistributionDay.objects.select_for_update().filter(pk=day.pk).values_list("pk"))
+    lock_day_plan(day.pk)  # first: the check below waits for a scan in flight and sees its collection
     if Collection.objects.filter(day=day).exists():
         raise DistributionError(_("Collections were already recorded on this day: the basket can no longer change."))
     manager = getattr(day, related)
