@@ -2,6 +2,8 @@
 "reports.see_region"): a menu of reports, and each report per centre and summed over the centres of the
 area, with its XLSX and PDF. Only counts and sums (reports.region); exports are audited."""
 
+import functools
+
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,6 +40,7 @@ def region_index(request):
 def _region_report(request, build, title):
     form = RegionPeriodForm(request.GET or None, oversights=oversights_of(request.user))
 
+    @functools.cache  # once a request: the page or the file, and its audit entries
     def area(form):
         oversight = form.oversight()
         return oversight, region.Area(area_name(oversight), centres_overseen(oversight))

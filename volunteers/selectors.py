@@ -222,14 +222,17 @@ def my_assignments(volunteer, *, upcoming=True, now=None):
     return qs.filter(shift__ends_at__lte=now).order_by("-starts_at")
 
 
-def places_at_other_centres(accounts, since, until) -> list[tuple]:
+def places_at_other_centres(accounts, since, until=None) -> list[tuple]:
     """[(account id, starts_at, ends_at)] of these people's active places at other centres than this one
-    that overlap [since, until): when they are busy, and nothing else of another centre's shift."""
+    that overlap [since, until) (until: None, every later one): when they are busy, and nothing else of
+    another centre's shift."""
     here = current_centre_id()
     with scopes_disabled():
-        return list(Assignment.objects.filter(person_id__in=list(accounts), status__in=Assignment.ACTIVE,
-                                              starts_at__lt=until, ends_at__gt=since)
-                    .exclude(centre_id=here).values_list("person_id", "starts_at", "ends_at"))
+        places = Assignment.objects.filter(person_id__in=list(accounts), status__in=Assignment.ACTIVE,
+                                           ends_at__gt=since)
+        if until is not None:
+            places = places.filter(starts_at__lt=until)
+        return list(places.exclude(centre_id=here).values_list("person_id", "starts_at", "ends_at"))
 
 
 def open_shifts_for(volunteer, *, now=None, days: int | None = None):
@@ -242,8 +245,8 @@ def open_shifts_for(volunteer, *, now=None, days: int | None = None):
     busy = list(Assignment.objects.filter(volunteer=volunteer, status__in=Assignment.ACTIVE,
                                           ends_at__gt=now).values_list("starts_at", "ends_at"))
     if volunteer.user_id is not None:  # and her places at another centre
-        far = now + timedelta(days=days if days is not None else 3660)  # every future place
-        busy += [(start, end) for _p, start, end in places_at_other_centres([volunteer.user_id], now, far)]
+        until = now + timedelta(days=days) if days is not None else None
+        busy += [(start, end) for _p, start, end in places_at_other_centres([volunteer.user_id], now, until)]
     qs = (Shift.objects.filter(cancelled_at__isnull=True, starts_at__gt=now,
                                signup_mode__in=(SignupMode.OPEN, SignupMode.REQUEST))
           .exclude(pk__in=mine).select_related("location").order_by("starts_at"))
