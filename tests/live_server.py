@@ -6,6 +6,10 @@ fails ("cannot start a transaction within a transaction", a 400 from the session
 On SQLite, requests take turns; a test endpoint that imitates a slow network waits with
 `network_delay`, which lets other requests run meanwhile. PostgreSQL keeps a connection per
 thread and is left alone.
+
+A request still running when its test ends (a test endpoint's slow answer, a retry the browser sent
+before the page closed) must not meet the next step on the shared connection either: the database's
+emptying after each test waits until the server has answered every request (`wait_until_idle`).
 """
 
 import threading
@@ -14,6 +18,8 @@ from contextlib import contextmanager
 
 _turn = threading.Lock()
 _holding = threading.local()
+_in_flight = 0
+_idle = threading.Condition()
 
 
 class _OneRequestAtATime:
@@ -21,12 +27,27 @@ class _OneRequestAtATime:
         self.app = app
 
     def __call__(self, environ, start_response):
-        with _turn:
-            _holding.turn = True
-            try:
-                return self.app(environ, start_response)
-            finally:
-                _holding.turn = False
+        global _in_flight
+        with _idle:
+            _in_flight += 1
+        try:
+            with _turn:
+                _holding.turn = True
+                try:
+                    return self.app(environ, start_response)
+                finally:
+                    _holding.turn = False
+        finally:
+            with _idle:
+                _in_flight -= 1
+                _idle.notify_all()
+
+
+def wait_until_idle(timeout: float = 30) -> None:
+    """Wait until the live server has answered every request it received (SQLite only counts them)."""
+    with _idle:
+        if not _idle.wait_for(lambda: _in_flight == 0, timeout):
+            raise AssertionError(f"the live server still runs {_in_flight} request(s) after {timeout} s")
 
 
 def network_delay(seconds: float) -> None:

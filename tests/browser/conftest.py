@@ -18,7 +18,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
 
-from tests.live_server import take_turns_on_sqlite
+from tests.live_server import take_turns_on_sqlite, wait_until_idle
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -96,6 +96,15 @@ def no_csp_violation(browser):
             found.append(text)
     browser.csp_violations.clear()
     assert not found, "the browser reported Content-Security-Policy violations:\n" + "\n".join(found)
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_the_database_is_emptied(live_server):
+    """A request the test left running (a slow answer, a retry) ends before the database is emptied:
+    on SQLite it shares the test's connection (tests.live_server). Set up after the database's own
+    fixture, so torn down before it; the test's browser contexts are closed by then."""
+    yield
+    wait_until_idle()
 
 
 @pytest.fixture
