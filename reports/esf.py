@@ -172,9 +172,11 @@ VALUE_DRILLS = {
 }
 
 
-def esf_report(period: source.Period) -> EsfReport:
-    figures = source.esf_figures(period)
-    value_rows, counts = figures["values"], figures["counts"]
+def esf_report(period: source.Period, *, counts: dict | None = None) -> EsfReport:
+    """The report of a period. `counts`: its people figures (as `source.recipient_counts` gives them) when the
+    caller has them already (the region's, tallied from the centre's people it reads anyway)."""
+    value_rows = source.value_rows(period)
+    counts = source.recipient_counts(period) if counts is None else counts
     values = allocate_values(value_rows)
     sections = [
         Section(_("Monetary value of the support distributed (€)"), _value_figures(values)),

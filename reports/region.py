@@ -128,9 +128,17 @@ def _people_once_table(summed: esf.EsfReport, once: region_people.PeopleOnce) ->
                         "centre that counted her."))
 
 
+def centre_esf(period) -> tuple[esf.EsfReport, list]:
+    """The centre in scope's ESF+ report and its people for the region (`region_people.centre_people`),
+    its people read once: the report's people figures are tallied from them (`region_people.counts_of`)."""
+    people = region_people.centre_people(period)
+    counts = region_people.counts_of(people, len(distribution_reporting.households_counted(period)))
+    return esf.esf_report(period, counts=counts), people
+
+
 def esf_document(area: Area, start, end, subtitle: str) -> Document:
     period = distribution_reporting.Period(start, end)
-    results = per_centre(area, lambda: (esf.esf_report(period), region_people.centre_people(period)))
+    results = per_centre(area, lambda: centre_esf(period))
     reports = [(centre, report) for centre, (report, _people) in results]
     summed = summed_esf_report(period, [report for _centre, report in reports])
     once = region_people.people_once([(centre, people) for centre, (_report, people) in results])

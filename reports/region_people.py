@@ -48,6 +48,23 @@ def centre_people(period) -> list[tuple[tuple, str | None]]:
     return people
 
 
+def counts_of(people, households: int) -> dict:
+    """The centre's people figures as `source.recipient_counts` gives them, tallied from its people (as
+    `centre_people` gives them): the region reads each centre's people once, for these and for the match
+    keys. `figure_answers` is the twin of the figures' SQL; tests hold the two to the same numbers."""
+    counts: dict = {support: {"total": 0, **{group: {"yes": 0, "not_declared": 0} for group in source.GROUPS}}
+                    for support in source.SUPPORTS}
+    counts["households"] = households
+    for answers, people_alike in Counter(answers for answers, _key in people).items():
+        for key, answer in answers:
+            _kind, support, *group = key.split(".")
+            if group:
+                counts[support][group[0]][answer] += people_alike
+            else:
+                counts[support]["total"] += people_alike
+    return counts
+
+
 def _add(target: dict, answers, people: int) -> None:
     for answer in answers:
         target[answer] = target.get(answer, 0) + people

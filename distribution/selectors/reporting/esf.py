@@ -199,11 +199,15 @@ def _first(support: str) -> str:
 def esf_figures(period: Period) -> dict:
     """Every ESF+ figure of a period, in two statements:
 
-    "counts": {support: {"total": n, group: {"yes": n, "not_declared": n}}}, "households": n,
-    "values": [{"homeless": "yes"/"no"/"", "food_kg", "food_eur", "goods_kg", "goods_eur", "children_eur",
-                "food_groups": {code: {"kg", "eur"}}}] — net goods handed out, per the households' answer
-    about homelessness, valued at the unit value and weight recorded on each movement.
+    "counts": `recipient_counts`, "values": `value_rows` — net goods handed out, per the households'
+    answer about homelessness, valued at the unit value and weight recorded on each movement.
     """
+    return {"counts": recipient_counts(period), "values": value_rows(period)}
+
+
+def recipient_counts(period: Period) -> dict:
+    """The people figures, one statement: {support: {"total": n, group: {"yes": n, "not_declared": n}}},
+    "households": n."""
     params: list = []
     sql = _people_cte(period, params)
     columns, keys = [], []
@@ -232,7 +236,7 @@ def esf_figures(period: Period) -> dict:
             counts[support]["total"] = value
         else:
             counts[support][group][answer] = value
-    return {"counts": counts, "values": value_rows(period)}
+    return counts
 
 
 def value_rows(period: Period) -> list[dict]:
@@ -283,11 +287,6 @@ def value_rows(period: Period) -> list[dict]:
             if category in children:
                 entry["children_eur"] += eur
     return [result[key] for key in sorted(result)]
-
-
-def recipient_counts(period: Period) -> dict:
-    """The people figures of `esf_figures` alone."""
-    return esf_figures(period)["counts"]
 
 
 def recipient_rows(period: Period, *, support: str, group: str | None = None, answer: str = "yes",
