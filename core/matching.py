@@ -34,12 +34,25 @@ def matching_key() -> bytes:
 def match_key(amka) -> str | None:
     """The person's match key (hex), the same at every centre of the installation; None without an AMKA
     or without the installation's key."""
-    key, digits = matching_key(), normalise_amka(amka)
-    if not key or not digits:
-        return None
-    mac = _keyed(key).copy()  # HMAC(key, DOMAIN + digits), the key's set-up done once, not per person
-    mac.update(digits.encode())
-    return mac.hexdigest()
+    return match_keyer()(amka)
+
+
+def match_keyer():
+    """`match_key` with the installation's key looked up once: for the many people of a report."""
+    key = matching_key()
+    if not key:
+        return lambda amka: None
+    keyed = _keyed(key)
+
+    def key_of(amka) -> str | None:
+        digits = normalise_amka(amka)
+        if not digits:
+            return None
+        mac = keyed.copy()  # HMAC(key, DOMAIN + digits), the key's set-up done once, not per person
+        mac.update(digits.encode())
+        return mac.hexdigest()
+
+    return key_of
 
 
 @functools.lru_cache(maxsize=4)

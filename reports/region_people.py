@@ -2,9 +2,10 @@
 period counts once in the region's people figures, as the ESF+ regulation counts people (end
 recipients), while each centre's own figures keep counting her.
 
-Each centre's people are those of its own figures (`people_facts`, one row per person counted, and
-`figure_answers`, the Python twin of the figures' SQL), read in its own scope; what leaves the centre
-is each person's match key (core.matching: a keyed hash of the AMKA), in memory only. Per figure and
+Each centre's people are those of its own figures (`people_alike`, one row per person counted with
+what the figures read of her, and `figure_answers`, the Python twin of the figures' SQL), read in its
+own scope; what leaves the centre is each person's match key (core.matching: a keyed hash of the
+AMKA), in memory only. Per figure and
 answer the region counts the distinct keys, plus every person without a key (no AMKA: she cannot be
 matched and is counted by each centre, as the page says)."""
 
@@ -12,9 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from distribution.selectors import reporting as source
-from distribution.selectors.reporting.matching import match_keys
 
-from .submissions import answers_depend_on, figure_answers
+from .submissions import answers_of_alike
 
 
 @dataclass
@@ -35,16 +35,14 @@ class PeopleOnce:
 def centre_people(period) -> list[tuple[tuple, str | None]]:
     """The centre's people counted in the period: (the figures each counts in, her match key or None).
     People alike in what the figures read share one tuple of answers (worked out once)."""
-    facts = source.people_facts(period)
-    keys = match_keys(row["person_id"] for row in facts)
     answers_of: dict = {}
     people = []
-    for row in facts:
-        alike = answers_depend_on(row)
+    for key, *alike in source.people_alike(period):
+        alike = tuple(alike)
         answers = answers_of.get(alike)
         if answers is None:
-            answers = answers_of[alike] = tuple(figure_answers(row))
-        people.append((answers, keys.get(row["person_id"])))
+            answers = answers_of[alike] = answers_of_alike(alike)
+        people.append((answers, key))
     return people
 
 

@@ -41,10 +41,26 @@ def _age_band(age) -> str:
 
 
 def answers_depend_on(row: dict) -> tuple:
-    """What of a person's row `figure_answers` reads: two people alike in it count in the same figures."""
-    return (tuple(None if row[f"first_{support}"] is None else _age_band(row[f"age_{support}"])
-                  for support in source.SUPPORTS), row["sex"],
-            tuple(row[group] for group in source.GROUPS if group not in ("children", "young", "senior", "women")))
+    """What of a person's row `figure_answers` reads, as `source.people_alike` gives it after her key: the
+    age band of each kind of support (None: not counted for it), sex, and the four declared answers.
+    Two people alike in it count in the same figures (`answers_of_alike`)."""
+    return (*(None if row[f"first_{support}"] is None else _age_band(row[f"age_{support}"])
+              for support in source.SUPPORTS), row["sex"], *(row[group] for group in DECLARED_GROUPS))
+
+
+DECLARED_GROUPS = ("disability", "homeless", "third_country", "foreign_minority")
+# An age in each band (_age_band): what `figure_answers` reads of an age is its band.
+_AGE_IN_BAND = {"not_declared": None, "child": 0, "young": 18, "adult": 30, "senior": 65}
+
+
+def answers_of_alike(alike: tuple) -> tuple:
+    """The figures a person counts in (`figure_answers`) from what they read of her (`answers_depend_on`)."""
+    row = {"sex": alike[len(source.SUPPORTS)], **dict(zip(DECLARED_GROUPS, alike[len(source.SUPPORTS) + 1:],
+                                                          strict=True))}
+    for support, band in zip(source.SUPPORTS, alike, strict=False):
+        row[f"first_{support}"] = None if band is None else band
+        row[f"age_{support}"] = None if band is None else _AGE_IN_BAND[band]
+    return tuple(figure_answers(row))
 
 
 def figure_answers(row: dict):

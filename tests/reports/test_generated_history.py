@@ -9,6 +9,7 @@ Collections are written as the scan service writes them (tests/reports/factories
 service itself only records today's collections."""
 
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -17,11 +18,20 @@ import pytest
 
 from core.models import Location
 from distribution.models import DistributionDay, Household, Person, Programme
-from distribution.selectors.reporting import GROUPS, SUPPORTS, Period, esf_figures, households_counted
+from distribution.selectors.reporting import (
+    GROUPS,
+    SUPPORTS,
+    Period,
+    esf_figures,
+    households_counted,
+    people_alike,
+    people_facts,
+)
 from distribution.services import households as services
 from distribution.services import retention as retention_services
 from inventory.models import Item
 from reports.region_people import centre_people, counts_of
+from reports.submissions import answers_depend_on
 from tests.factories import UserFactory
 
 from .factories import KnownData, collect
@@ -297,6 +307,9 @@ def figures(period):
     # keys): the same numbers, every period, before and after merges and anonymisation.
     tallied = counts_of(centre_people(Period(*period)), len(households_counted(Period(*period))))
     assert tallied == counts, period
+    # ... and what the SQL tells of each person is what the Python twin reads of her row.
+    assert (Counter(tuple(alike) for _key, *alike in people_alike(Period(*period)))
+            == Counter(answers_depend_on(row) for row in people_facts(Period(*period)))), period
     return counts
 
 

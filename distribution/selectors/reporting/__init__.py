@@ -37,6 +37,7 @@ from .esf import (
     SUPPORTS,
     esf_figures,
     households_counted,
+    people_alike,
     people_facts,
     recipient_counts,
     recipient_rows,
@@ -68,6 +69,6 @@ __all__ = ["CHILDREN_ITEM_CATEGORIES", "FOOD_GROUPS", "GROUPS", "Period", "SHORT
            "collections_by", "collections_of", "distributed_by_item", "distribution_by", "distribution_overview",
            "esf_figures", "goods_by_item", "handouts_by_month", "period_handouts",
            "households_by_id", "households_counted", "people_by_id",
-           "people_facts", "period_collections", "programmes", "recipient_counts", "recipient_rows",
+           "people_alike", "people_facts", "period_collections", "programmes", "recipient_counts", "recipient_rows",
            "refusals_by_reason", "third_country_nationalities", "unresolved_nationalities", "value_collections",
            "value_rows"]

@@ -12,6 +12,7 @@ from core.db.sql import in_list as _in_list
 from core.db.sql import materialized as _materialized
 from core.db.sql import table as _table
 from core.db.sql import ymd as _ymd
+from core.matching import match_keyer
 from inventory.models import Item
 
 from ...models import Collection, DistributionDay, Handout, Household, MembershipHistory, Person
@@ -338,6 +339,33 @@ def people_facts(period: Period) -> list[dict]:
             entry["household_id"] = f"handout-{handout}"
         result.append(entry)
     return result
+
+
+def _age_band(support: str) -> str:
+    """What the age groups read of a person's age for a kind of support (reports.submissions._age_band):
+    NULL when she was not counted for it."""
+    age = f"age_{support}"
+    return (f"(CASE WHEN {_first(support)} IS NULL THEN NULL WHEN {age} IS NULL THEN 'not_declared' "
+            f"WHEN {age} < 18 THEN 'child' WHEN {age} <= 29 THEN 'young' WHEN {age} >= 65 THEN 'senior' "
+            "ELSE 'adult' END)")
+
+
+def people_alike(period: Period) -> list[tuple]:
+    """Every person counted in the period as the region reads her, in one statement: (her match key or None,
+    then what the people figures read: the age band of each kind of support, None when not counted for
+    it, sex, and the answers about disability, homelessness, third country and foreign background). Two
+    people with the same tail count in the same figures. The AMKA is read here, in the centre's own
+    scope, and only its keyed hash (core.matching) leaves; the rest names no one."""
+    params: list = []
+    declared = ", ".join(f"people.{group}" for group in ("disability", "homeless", "third_country",
+                                                          "foreign_minority"))
+    sql = (_people_cte(period, params) + f" SELECT a.amka, {', '.join(_age_band(s) for s in SUPPORTS)}, "  # noqa: S608
+           f"people.sex, {declared} FROM people LEFT JOIN {_table(Person)} a ON a.id = people.person_id")
+    with _reporting_cursor(period) as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    key_of = match_keyer()
+    return [(key_of(amka), *alike) for amka, *alike in rows]
 
 
 def households_counted(period: Period) -> list[int]:
