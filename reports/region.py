@@ -8,10 +8,14 @@ person typed (item names, locations, reasons and notes stay in each centre's own
 shown are the centres' names and the application's own (indicators, donor kinds, outcomes, categories).
 """
 
+import contextvars
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django import db
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from core.matching import matching_key
@@ -37,13 +41,53 @@ class Area:
     centres: list[Centre]
 
 
-def per_centre(area: Area, compute: Callable) -> list[tuple[Centre, object]]:
-    """[(centre, compute())] for each centre of the area, each computed inside its own centre's scope."""
-    results = []
-    for centre in area.centres:
-        with centre_scope(centre):
-            results.append((centre, compute()))
-    return results
+def per_centre(area: Area, compute: Callable, *, connections: int = 1) -> list[tuple[Centre, object]]:
+    """[(centre, compute())] for each centre of the area, each computed inside its own centre's scope.
+
+    `connections` > 1: the centres are shared out over that many threads, each with its own database
+    connection, so that one centre's statements run while another's rows are read (the region's ESF+ over
+    20 centres: docs/benchmarks.md). Only on PostgreSQL outside a transaction: other connections would not
+    see what the transaction has not committed (a test's data), and SQLite serialises them anyway."""
+    centres = list(area.centres)
+    if connections < 2 or len(centres) < 2 or not _parallel_reads():
+        return [(centre, _in_scope(centre, compute)) for centre in centres]
+    results: dict = {}
+    failures: list = []
+    waiting = list(enumerate(centres))
+    taking = threading.Lock()
+
+    def work():
+        try:
+            while not failures:
+                with taking:
+                    if not waiting:
+                        return
+                    position, centre = waiting.pop(0)
+                results[position] = (centre, _in_scope(centre, compute))
+        except Exception as error:  # noqa: BLE001 - raised again below, in the request's thread
+            failures.append(error)
+        finally:
+            db.connections.close_all()  # this thread's connections: no other thread will use them
+
+    threads = [threading.Thread(target=contextvars.copy_context().run, args=(work,), daemon=True)
+               for _n in range(min(connections, len(centres)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    return [results[position] for position in range(len(centres))]
+
+
+def _in_scope(centre: Centre, compute: Callable):
+    with centre_scope(centre):
+        return compute()
+
+
+def _parallel_reads() -> bool:
+    connection = db.connections[db.router.db_for_read(None)]
+    return connection.vendor == "postgresql" and not db.connections[db.DEFAULT_DB_ALIAS].in_atomic_block
 
 
 def _document(area: Area, title: str, subtitle: str, tables: list[Table], footnotes: list, filename: str):
@@ -138,7 +182,7 @@ def centre_esf(period) -> tuple[esf.EsfReport, list]:
 
 def esf_document(area: Area, start, end, subtitle: str) -> Document:
     period = distribution_reporting.Period(start, end)
-    results = per_centre(area, lambda: centre_esf(period))
+    results = per_centre(area, lambda: centre_esf(period), connections=settings.REGION_REPORT_CONNECTIONS)
     reports = [(centre, report) for centre, (report, _people) in results]
     summed = summed_esf_report(period, [report for _centre, report in reports])
     once = region_people.people_once([(centre, people) for centre, (_report, people) in results])

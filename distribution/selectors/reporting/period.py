@@ -34,12 +34,12 @@ def _short(period: Period) -> bool:
     return (period.end - period.start).days < SHORT_PERIOD_DAYS
 
 
-def _reporting_cursor(period: Period):
+def _reporting_cursor(period: Period, *, hash_groups: bool = False):
     """core.db.sql.reporting_cursor, without parallel workers for a short period: they pay off when most
     of a table is read, and for a month the planner would still read every collection ever recorded in
     parallel (to spread the month's ledger look-ups over the workers), a cost that grows with the
     history, not with the month."""
-    return reporting_cursor(parallel=not _short(period))
+    return reporting_cursor(parallel=not _short(period), hash_groups=hash_groups)
 
 
 def kit_of_row() -> str:
@@ -62,6 +62,8 @@ COUNTED_ITEM = "COALESCE(k.component_id, m.item_id)"
 COUNTED_QUANTITY = "(m.quantity * COALESCE(k.quantity, 1))"
 COUNTED_UNIT_KG = "(CASE WHEN k.id IS NULL THEN m.unit_weight_kg ELSE k.unit_weight_kg END)"
 COUNTED_UNIT_EUR = "(CASE WHEN k.id IS NULL THEN m.unit_value_eur ELSE k.unit_value_eur END)"
+# The same of a query that joins no kit row (`_value_from(kits=False)`): a row counts as it was recorded.
+PLAIN_COUNTED = ("m.item_id", "m.quantity", "m.unit_weight_kg", "m.unit_value_eur")
 COUNTED_KG = f"({COUNTED_QUANTITY} * {COUNTED_UNIT_KG})"
 COUNTED_EUR = f"({COUNTED_QUANTITY} * {COUNTED_UNIT_EUR})"
 
