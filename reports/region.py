@@ -175,9 +175,8 @@ def _people_once_table(summed: esf.EsfReport, once: region_people.PeopleOnce) ->
 def centre_esf(period) -> tuple[esf.EsfReport, list]:
     """The centre in scope's ESF+ report and its people for the region (`region_people.centre_people`),
     its people read once: the report's people figures are tallied from them (`region_people.counts_of`)."""
-    people = region_people.centre_people(period)
-    counts = region_people.counts_of(people, len(distribution_reporting.households_counted(period)))
-    return esf.esf_report(period, counts=counts), people
+    households, people = region_people.centre_people(period)
+    return esf.esf_report(period, counts=region_people.counts_of(people, households)), people
 
 
 def esf_document(area: Area, start, end, subtitle: str) -> Document:

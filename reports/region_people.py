@@ -32,18 +32,20 @@ class PeopleOnce:
         return self.unmatched.get((key, answer), 0)
 
 
-def centre_people(period) -> list[tuple[tuple, str | None]]:
-    """The centre's people counted in the period: (the figures each counts in, her match key or None).
-    People alike in what the figures read share one tuple of answers (worked out once)."""
+def centre_people(period) -> tuple[int, list[tuple[tuple, str | None]]]:
+    """The centre's households figure and its people counted in the period: (the figures each counts in,
+    her match key or None). People alike in what the figures read share one tuple of answers (worked out
+    once)."""
     answers_of: dict = {}
     people = []
-    for key, *alike in source.people_alike(period):
+    households, rows = source.people_alike(period)
+    for key, *alike in rows:
         alike = tuple(alike)
         answers = answers_of.get(alike)
         if answers is None:
             answers = answers_of[alike] = answers_of_alike(alike)
         people.append((answers, key))
-    return people
+    return households, people
 
 
 def counts_of(people, households: int) -> dict:

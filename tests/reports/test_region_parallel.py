@@ -62,7 +62,7 @@ def test_a_failure_at_one_centre_is_raised_in_the_request(region, settings, monk
 
         if current_centre_id() == kavala:
             raise RuntimeError("kavala's statement failed")
-        return []
+        return 0, []
 
     monkeypatch.setattr(region_people, "centre_people", failing)
     with pytest.raises(RuntimeError, match="kavala"):

@@ -359,22 +359,26 @@ def _age_band(support: str) -> str:
             "ELSE 'adult' END)")
 
 
-def people_alike(period: Period) -> list[tuple]:
-    """Every person counted in the period as the region reads her, in one statement: (her match key or None,
-    then what the people figures read: the age band of each kind of support, None when not counted for
-    it, sex, and the answers about disability, homelessness, third country and foreign background). Two
-    people with the same tail count in the same figures. The AMKA is read here, in the centre's own
-    scope, and only its keyed hash (core.matching) leaves; the rest names no one."""
+def people_alike(period: Period) -> tuple[int, list[tuple]]:
+    """The households figure and every person counted in the period as the region reads her, in one
+    statement: (her match key or None, then what the people figures read: the age band of each kind of
+    support, None when not counted for it, sex, and the answers about disability, homelessness, third
+    country and foreign background). Two people with the same tail count in the same figures. The AMKA
+    is read here, in the centre's own scope, and only its keyed hash (core.matching) leaves; the rest
+    names no one."""
     params: list = []
     declared = ", ".join(f"people.{group}" for group in ("disability", "homeless", "third_country",
                                                           "foreign_minority"))
-    sql = (_people_cte(period, params) + f" SELECT a.amka, {', '.join(_age_band(s) for s in SUPPORTS)}, "  # noqa: S608
-           f"people.sex, {declared} FROM people LEFT JOIN {_table(Person)} a ON a.id = people.person_id")
+    # The households figure rides on each row (computed once: the sub-select reads no row of `people`).
+    sql = (_people_cte(period, params) + f" SELECT {_households_counted()}, a.amka, "  # noqa: S608
+           f"{', '.join(_age_band(s) for s in SUPPORTS)}, people.sex, {declared} "
+           f"FROM people LEFT JOIN {_table(Person)} a ON a.id = people.person_id")
     with _reporting_cursor(period) as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     key_of = match_keyer()
-    return [(key_of(amka), *alike) for amka, *alike in rows]
+    households = rows[0][0] if rows else len(households_counted(period))  # no one counted: rare, asked apart
+    return households, [(key_of(amka), *alike) for _households, amka, *alike in rows]
 
 
 def households_counted(period: Period) -> list[int]:
