@@ -32,7 +32,7 @@ if not SECRET_KEY:
 # secret, not SECRET_KEY; the same on every app server; `check --deploy` requires it with DEBUG off.
 PERSON_MATCH_KEY = env.str("PERSON_MATCH_KEY", default="")
 # The region's ESF+ report reads its centres over this many database connections at once (PostgreSQL).
-REGION_REPORT_CONNECTIONS = env.int("REGION_REPORT_CONNECTIONS", default=1)
+REGION_REPORT_CONNECTIONS = env.int("REGION_REPORT_CONNECTIONS", default=2)
 if not PERSON_MATCH_KEY and DEBUG:
     PERSON_MATCH_KEY = "development-only-person-match-key-never-in-production"  # noqa: S105
 
