@@ -15,7 +15,13 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser import held_scans
-from tests.browser.test_station_local_first import FRESH, collected_at_another_table, no_news, wait_until
+from tests.browser.test_station_local_first import (
+    FRESH,
+    collected_at_another_table,
+    no_news,
+    planned_a_while_ago,
+    wait_until,
+)
 from tests.distribution.days_helpers import day_with_basket, household, open_around_now
 from tests.factories import UserFactory
 
@@ -79,7 +85,7 @@ def test_the_station_answer_is_readable_from_a_metre(phone_page, out_dir, settin
     settings.ROOT_URLCONF = "tests.browser.held_scans"  # the server's answer is held for the first picture
     held_scans.held.clear()
     day, _items = day_with_basket()
-    open_around_now(day)
+    planned_a_while_ago(open_around_now(day))  # the list's updates say nothing of the other table (no_news)
     _hh, _card, code = household(day.programme, size=3, first_name="Αϊσέ")
     _other, _other_card, other_code = household(day.programme, size=2, first_name="Φατμέ")
     page = phone_page(UserFactory(role="volunteer"))
