@@ -47,8 +47,14 @@ system-deps:
 
 # The whole suite on the database in DATABASE_URL (SQLite when unset). On SQLite the tests that
 # need real parallel connections are listed as deselected; .ci/run runs them on PostgreSQL.
+# It runs in TEST_WORKERS processes (pytest-xdist, each with its own test database, browser and live
+# server): the tests mostly wait on Chromium and the server, so more workers than CPUs pay off.
+# `make test TEST_WORKERS=0` runs it serially in one process (debugging, --pdb). On PostgreSQL
+# (DATABASE_URL set) the default stays serial for now: in workers the API contract's guard failed in
+# both runs and the replica module once (not yet understood: /work/notes/cispeed.md).
+TEST_WORKERS ?= $(if $(DATABASE_URL),0,4)
 test: install system-deps messages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install
 	$(VENV)/bin/ruff check .

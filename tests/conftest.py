@@ -4,6 +4,7 @@ import contextlib
 import contextvars
 import os
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -23,6 +24,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Debian's Chromium through Playwright")
     config.addinivalue_line("markers", "postgres: needs a real PostgreSQL server (parallel connections)")
     config.addinivalue_line("markers", "unscoped: runs outside any centre's scope (core.tenancy)")
+    # pytest-xdist's (`make test` runs `--dist loadgroup`): a module with a module-scoped fixture keeps
+    # its tests on one worker. Declared here too for a run with `-p no:xdist`.
+    config.addinivalue_line("markers", "xdist_group(name): the tests of one group run on one xdist worker")
 
 
 def _database_is_postgres() -> bool:
@@ -42,6 +46,20 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
         config._kypseli_pg_deselected = len(deselected)
+        if hasattr(config, "workeroutput"):  # a pytest-xdist worker: its controller writes the summary
+            config.workeroutput["kypseli_pg_deselected"] = [item.nodeid for item in deselected]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist's controller collects nothing itself: every worker deselected the same tests, and
+    the first to finish tells which, so the summary line counts them as a serial run's does."""
+    config = node.config
+    deselected = getattr(node, "workeroutput", {}).get("kypseli_pg_deselected")
+    if deselected and not hasattr(config, "_kypseli_pg_deselected"):
+        config._kypseli_pg_deselected = len(deselected)
+        # Stand-ins carrying their node ids: the terminal only counts them.
+        config.hook.pytest_deselected(items=[SimpleNamespace(nodeid=nodeid) for nodeid in deselected])
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -25,7 +25,8 @@ from django.utils import timezone
 from core.models import User
 from tests.browser import crawl
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# One worker runs the four roles in turn under pytest-xdist (make test), as CHECKED expects.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("crawl")]
 
 ROLES = {"coordinator": "syntonistria", "staff": "koinoniki", "volunteer": "ethelontis", "public": None}
 OTHER_PASSES = [("desk", crawl.DESK, "en"), ("phone", crawl.PHONE, "en"), ("desk at 200 %", crawl.DESK_ZOOM_200, "el")]

@@ -33,7 +33,8 @@ schema.app = WSGIHandler()
 schema.config.checks.positive_data_acceptance.expected_statuses = [
     "2xx", "401", "403", "404", "409", "422", "429"]
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+# One worker runs the whole module under pytest-xdist (make test): its `tokens` are set up once.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db, pytest.mark.xdist_group("api_contract")]
 
 # The token of the role under test (none: without a token), given to every generated request.
 ROLE_TOKEN = {}
@@ -135,7 +136,7 @@ def test_each_role_was_answered_as_that_role():
     """Guards the test above: a token that never reached the server would make every role anonymous."""
     assert SEEN, "runs after test_every_operation_keeps_the_contract (same module)"
     for role in ("coordinator", "staff", "volunteer"):
-        assert sum(n for (r, status), n in SEEN.items() if r == role and status == 200) >= 10, role
+        assert sum(n for (r, status), n in SEEN.items() if r == role and status == 200) >= 10, (role, SEEN)
     staff_only = sum(n for (r, status), n in SEEN.items() if r == "volunteer" and status == 403)
     assert staff_only >= 1  # a volunteer's token is refused where staff only may go
     assert sum(n for (r, status), n in SEEN.items() if r is None and status == 401) >= 10

@@ -22,7 +22,9 @@ from volunteers.models import Shift
 from .factories import known_data
 
 MARCH = "start=2026-03-01&end=2026-03-31"
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, databases=["default", REPLICA])]
+# One worker runs the whole module under pytest-xdist (make test): its replica alias is set up once.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
+              pytest.mark.xdist_group("replica")]
 WRITES = ("INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRUNCATE")
 
 
