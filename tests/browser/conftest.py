@@ -18,7 +18,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.test import Client
 
-from tests.live_server import take_turns_on_sqlite, wait_until_idle
+from tests.live_server import as_a_request, take_turns_on_sqlite, wait_until_idle
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
@@ -140,7 +140,8 @@ def login_as(context, live_server):
 
     def login(user, ctx=None):
         client = Client()
-        client.force_login(user)
+        with as_a_request():  # on SQLite, in turn with the live server's requests (tests.live_server)
+            client.force_login(user)
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         (ctx or context).add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
                                        "url": live_server.url}])

@@ -26,6 +26,8 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import Resolver404, resolve
 
+from tests.live_server import as_a_request
+
 # Not followed: leaving the session, Django's admin (superusers only), files (PDF, XLSX, CSV, images),
 # the API (its own contract test).
 SKIP_PREFIXES = ("/admin/", "/accounts/logout", "/i18n/", "/static/", "/media/", "/api/")
@@ -242,13 +244,17 @@ class RoleClient:
     def __init__(self, user, language):
         self.client = Client()
         if user is not None:
-            self.client.force_login(user)
+            with as_a_request():  # on SQLite, in turn with the live server's requests (tests.live_server)
+                self.client.force_login(user)
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         self.answers = {}
 
     def _get(self, url):
         if url not in self.answers:
-            response = self.client.get(url)
+            # In turn with the live server: a page's own late requests (its polls) may still be running, and
+            # on SQLite the two would meet on the one shared connection ("table is locked").
+            with as_a_request():
+                response = self.client.get(url)
             links = None
             if response.status_code == 200 and response.get("Content-Type", "").startswith("text/html"):
                 parser = _Links()
