@@ -31,10 +31,10 @@ if not SECRET_KEY:
 # The key of the keyed hash that matches a person across centres by her AMKA (core.matching): its own
 # secret, not SECRET_KEY; the same on every app server; `check --deploy` requires it with DEBUG off.
 PERSON_MATCH_KEY = env.str("PERSON_MATCH_KEY", default="")
-# The region's ESF+ report reads its centres over this many database connections at once (PostgreSQL).
-REGION_REPORT_CONNECTIONS = env.int("REGION_REPORT_CONNECTIONS", default=2)
 if not PERSON_MATCH_KEY and DEBUG:
     PERSON_MATCH_KEY = "development-only-person-match-key-never-in-production"  # noqa: S105
+# The region's ESF+ report reads its centres over this many database connections at once (PostgreSQL).
+REGION_REPORT_CONNECTIONS = env.int("REGION_REPORT_CONNECTIONS", default=2)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -314,7 +314,7 @@ VOLUNTEER_PLANNER_SECONDS = env.float("VOLUNTEER_PLANNER_SECONDS", default=10)
 # Staffing needs from the work (core.staffing): tables per households an hour, volunteers per table,
 # a Romani speaker at a branch, event helpers per places taken, minutes to set up and clear away.
 STAFFING_HOUSEHOLDS_PER_TABLE_HOUR = env.int("STAFFING_HOUSEHOLDS_PER_TABLE_HOUR", default=40)
-STAFFING_VOLUNTEERS_PER_TABLE = env.int("STAFFING_VOLUNTEERS_PER_TABLE", default=1)
+STAFFING_VOLUNTEERS_PER_TABLE = env.int("STAFFING_VOLUNTEERS_PER_TABLE", default=2)
 STAFFING_ROMANI_AT_BRANCH = env.bool("STAFFING_ROMANI_AT_BRANCH", default=True)
 STAFFING_PEOPLE_PER_EVENT_HELPER = env.int("STAFFING_PEOPLE_PER_EVENT_HELPER", default=15)
 STAFFING_EVENT_BUFFER_MINUTES = env.int("STAFFING_EVENT_BUFFER_MINUTES", default=30)
@@ -392,7 +392,7 @@ API_REQUEST_ID_RETENTION_HOURS = env.int("API_REQUEST_ID_RETENTION_HOURS", defau
 # and `manage.py purge_form_tokens` (daily, from cron) forgets spent tokens older than this.
 FORM_TOKEN_LIFETIME_HOURS = env.int("FORM_TOKEN_LIFETIME_HOURS", default=168)
 # Seconds a client is told to wait (Retry-After) when the database is briefly unavailable.
-DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=1)
+DATABASE_RETRY_AFTER_SECONDS = env.int("DATABASE_RETRY_AFTER_SECONDS", default=2)
 # The 403 page of a failed CSRF check (an expired form): styled and in Greek like the other errors.
 CSRF_FAILURE_VIEW = "core.views_errors.csrf_failure"
 
