@@ -57,8 +57,8 @@ def answers_of_alike(alike: tuple) -> tuple:
     """The figures a person counts in (`figure_answers`) from what they read of her (`answers_depend_on`)."""
     row = {"sex": alike[len(source.SUPPORTS)], **dict(zip(DECLARED_GROUPS, alike[len(source.SUPPORTS) + 1:],
                                                           strict=True))}
-    for support, band in zip(source.SUPPORTS, alike, strict=False):
-        row[f"first_{support}"] = None if band is None else band
+    for support, band in zip(source.SUPPORTS, alike[:len(source.SUPPORTS)], strict=True):
+        row[f"first_{support}"] = band  # figure_answers asks only whether she was counted for it
         row[f"age_{support}"] = None if band is None else _AGE_IN_BAND[band]
     return tuple(figure_answers(row))
 
