@@ -209,8 +209,9 @@ def test_signing_out_asks_while_scans_wait_then_leaves_nothing_on_the_phone(cont
     context.set_offline(True)
     scan(page, code)
     expect_answer(page, "ok", offline=True)
+    # The sync fails. Routed before the network comes back: the page syncs as soon as it is online.
+    page.route("**/api/v1/scans/batch", lambda route: route.abort("internetdisconnected"))
     context.set_offline(False)
-    page.route("**/api/v1/scans/batch", lambda route: route.abort("internetdisconnected"))  # the sync fails
     waiting(page, 1)
     asked = []
 
