@@ -1,11 +1,12 @@
 """Events demo data: a dozen events over the coming weeks at both sites, registrations, a waiting list.
-A smaller centre (ctx.scale) gets a couple of them and one held event, at its site (the Roma branch's
-events are Drama's).
+A smaller centre (ctx.scale) gets a couple of them (its own, not another small centre's) and one held
+event, at its site (the Roma branch's events are Drama's).
 
 Idempotent: an event is recognised by its Greek title in the centre, so a second run (even on another
 day) creates nothing new. Dates are relative to the day of the first run.
 """
 
+import random
 from datetime import datetime, time, timedelta
 
 from django.test.utils import override_settings
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from core.memberships import members
 from core.models import Location
+from core.tenancy import current_centre_id
 
 from .models import CheckIn, Event, Question, Registration
 from .services import EventError, door, planning, registrations
@@ -116,8 +118,9 @@ def _load(ctx):
         ctx.say("events: the centre's site or staff are missing (core demo), no events created.")
         return
     created = []
-    # A centre without a branch has no branch's events; a smaller one the first few of the others.
-    here = [event for event in EVENTS if event[3] in sites][:ctx.size(len(EVENTS), least=2)]
+    # A centre without a branch has no branch's events; a smaller one a few of the others, its own few
+    # (drawn by the centre, so that the same ones come again on a second run and another centre's differ).
+    here = _centres_own([event for event in EVENTS if event[3] in sites], ctx.size(len(EVENTS), least=2))
     for (days, hour, minutes, site, title_el, title_en, category, audience, ages, capacity, per_registration,
          approval, text_el, text_en, questions, repeats, status) in here:
         if Event.objects.filter(title_el=title_el).exists():
@@ -141,6 +144,14 @@ def _load(ctx):
     _registrations(ctx, created, staff)
     _past_events(ctx, sites, staff)
     ctx.say(f"events: {Event.objects.count()} events, {Registration.objects.count()} registrations.")
+
+
+def _centres_own(candidates: list, count: int) -> list:
+    """All of them, or (a smaller centre) `count` of them drawn by the centre, in their order."""
+    if count >= len(candidates):
+        return candidates
+    drawn = random.Random(f"events:{current_centre_id()}").sample(candidates, count)  # noqa: S311 - not security
+    return sorted(drawn, key=candidates.index)
 
 
 def _answers(event, rng):
@@ -189,7 +200,7 @@ def _past_events(ctx, sites, staff):
     """History is written through the services while the event is still ahead, then moved back in
     time (the only way to have check-ins for past dates in demo data)."""
     rng = ctx.rng
-    here = [event for event in PAST if event[1] in sites][:ctx.size(len(PAST))]
+    here = _centres_own([event for event in PAST if event[1] in sites], ctx.size(len(PAST)))
     for days, site, title_el, title_en, category, audience, capacity, per_registration in here:
         if Event.objects.filter(title_el=title_el).exists():
             continue

@@ -45,6 +45,7 @@ def test_every_demo_centre_has_its_own_data_and_its_pages_show_it():
                 "event": Event.objects.filter(status="published").order_by("pk").first(),
                 "volunteer": Volunteer.objects.filter(user__username__endswith=slug).first(),
                 "volunteers": set(Volunteer.objects.values_list("first_name", "last_name")),
+                "events": set(Event.objects.filter(series=None).values_list("title_el", flat=True)),
             }
     for small in ("doxato", "nevrokopi"):
         # A small set: a fraction of the full demo's households, stock and people, not a copy of it.
@@ -56,6 +57,8 @@ def test_every_demo_centre_has_its_own_data_and_its_pages_show_it():
     # The people differ from centre to centre (their own names, not another centre's copied).
     assert not names["doxato"]["volunteers"] & names["nevrokopi"]["volunteers"]
     assert not names["doxato"]["volunteers"] & names["drama"]["volunteers"]
+    # Each small centre shows its own few of the demo's events, not the same first ones as the other.
+    assert names["doxato"]["events"] != names["nevrokopi"]["events"]
 
     client = Client()
     client.force_login(User.objects.get(username="syntonistria"))
