@@ -51,7 +51,7 @@ system-deps:
 # server): the tests mostly wait on Chromium and the server, so more workers than CPUs pay off.
 # `make test TEST_WORKERS=0` runs it serially in one process (debugging, --pdb). On PostgreSQL
 # (DATABASE_URL set) the default stays serial for now: in workers the API contract's guard failed in
-# both runs and the replica module once (not yet understood: /work/notes/cispeed.md).
+# two runs of three and the replica module once (not yet understood; the guard prints every role's answers).
 TEST_WORKERS ?= $(if $(DATABASE_URL),0,4)
 test: install system-deps messages
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
